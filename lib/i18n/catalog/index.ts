@@ -1,0 +1,13 @@
+/**
+ * Every catalog, merged. Add a feature's catalog here (one line). Build-time and type-only: runtime code
+ * reaches messages through browser.i18n (lib/i18n/t.ts), never by importing this file.
+ */
+import core from './core';
+import popup from './popup';
+import options from './options';
+
+export const catalogs = { core, popup, options } as const;
+
+type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
+type KeysOf<T> = T extends unknown ? keyof T : never;
+export type MessageKey = KeysOf<Merge<typeof catalogs>> & string;
