@@ -1,0 +1,151 @@
+/**
+ * Shapes of everything Balise keeps (IndexedDB through Dexie) and of what it imports. zod/mini: these schemas
+ * are also used by the content script, where size matters.
+ */
+import * as z from 'zod/mini';
+
+export const Email = z.string().check(z.maxLength(320), z.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/));
+export const OriginString = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^/\s?#]+$/));
+export const WebmailKind = z.enum(['roundcube', 'zimbra', 'medimail']);
+const Percent = z.number().check(z.int(), z.gte(1), z.lte(100));
+const Count = z.number().check(z.int(), z.gte(0));
+const Bytes = z.number().check(z.gte(0));
+
+/** The user's settings. Every field has a default: an empty or old record parses to a complete one. */
+export const Settings = z
+  .object({
+    quota: z.prefault(
+      z
+        .object({
+          warnPercent: z._default(Percent, 80),
+          criticalPercent: z._default(Percent, 95),
+        })
+        .check(
+          z.refine((q) => q.criticalPercent > q.warnPercent, { message: 'criticalPercent must be above warnPercent' }),
+        ),
+      {},
+    ),
+    cleanup: z.prefault(
+      z.object({
+        oldMonths: z._default(z.number().check(z.int(), z.gte(1), z.lte(240)), 12),
+        largeMB: z._default(z.number().check(z.gte(0.1), z.lte(1024)), 5),
+        largeOlderThanMonths: z._default(z.number().check(z.int(), z.gte(0), z.lte(240)), 3),
+        recentDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(365)), 30),
+        protectUnread: z._default(z.boolean(), true),
+        protectFlagged: z._default(z.boolean(), true),
+        protectClinical: z._default(z.boolean(), true),
+        exportBeforeDelete: z._default(z.boolean(), true),
+        exportPartMB: z._default(z.number().check(z.int(), z.gte(8), z.lte(1024)), 64),
+      }),
+      {},
+    ),
+    signature: z.prefault(
+      z.object({
+        autoInsert: z._default(z.boolean(), false),
+      }),
+      {},
+    ),
+    compose: z.prefault(
+      z.object({
+        checks: z._default(z.boolean(), true),
+      }),
+      {},
+    ),
+  });
+export type Settings = z.infer<typeof Settings>;
+
+/** A change to settings: any subset, validated again as a whole after merging. */
+export const SettingsPatch = z.record(z.string().check(z.maxLength(64)), z.unknown());
+
+export const BalKind = z.enum(['PER', 'CAB', 'ORG', 'APP']);
+export const BalStatus = z.enum(['active', 'inactive', 'depublished']);
+
+export const Situation = z.object({
+  label: z.string().check(z.minLength(1), z.maxLength(200)),
+  structure: z.optional(z.string().check(z.maxLength(200))),
+  finess: z.optional(z.string().check(z.maxLength(20))),
+  siret: z.optional(z.string().check(z.maxLength(20))),
+});
+
+export const QuotaSnapshot = z.object({
+  usedBytes: Bytes,
+  limitBytes: z.nullable(Bytes),
+  at: z.number(),
+});
+
+/** One BAL (mailbox) of the user: registered by them, or only seen on a webmail page so far. */
+export const Bal = z.object({
+  address: Email,
+  kind: z.nullable(BalKind),
+  operator: z.optional(z.string().check(z.maxLength(200))),
+  webmailOrigin: z.optional(OriginString),
+  webmailKind: z.optional(WebmailKind),
+  situation: z.optional(Situation),
+  status: BalStatus,
+  preferred: z.boolean(),
+  /** 'user': in the registry; 'seen': detected on a webmail page, not confirmed by the user yet. */
+  source: z.enum(['user', 'seen']),
+  lastSeen: z.optional(z.number()),
+  lastQuota: z.optional(QuotaSnapshot),
+  limits: z.optional(
+    z.object({
+      attachmentMB: z.optional(z.number().check(z.gt(0), z.lte(1024))),
+      retentionDays: z.optional(z.number().check(z.int(), z.gt(0))),
+      trashLifetimeDays: z.optional(z.number().check(z.int(), z.gt(0))),
+    }),
+  ),
+});
+export type Bal = z.infer<typeof Bal>;
+
+export const OriginEntry = z.object({
+  origin: OriginString,
+  addedAt: z.number(),
+  /** 'user': added in the options page; 'test': pre-granted by the test build. */
+  source: z.enum(['user', 'test']),
+  knownId: z.optional(z.string().check(z.maxLength(64))),
+});
+export type OriginEntry = z.infer<typeof OriginEntry>;
+
+export const QuotaPoint = z.object({
+  bal: Email,
+  /** Start of the hour the point stands for (epoch ms): at most one point per BAL per hour. */
+  at: z.number(),
+  usedBytes: Bytes,
+  limitBytes: z.nullable(Bytes),
+});
+export type QuotaPoint = z.infer<typeof QuotaPoint>;
+
+export const MessageRefSchema = z.object({
+  folderId: z.string().check(z.maxLength(1024)),
+  id: z.string().check(z.maxLength(256)),
+});
+
+/** A cleanup job: its plan snapshot lives in its batches; the job row holds the state and the report. */
+export const Job = z.object({
+  id: z.string().check(z.maxLength(64)),
+  bal: Email,
+  origin: OriginString,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  state: z.enum(['planned', 'exporting', 'running', 'paused', 'done', 'failed', 'cancelled']),
+  action: z.enum(['trash', 'delete', 'undo']),
+  totalCount: Count,
+  totalBytes: Bytes,
+  report: z.optional(z.record(z.string(), z.unknown())),
+});
+export type Job = z.infer<typeof Job>;
+
+/** One batch of a job, journaled before it is sent ('pending' → 'sent') and after ('done' / 'failed'). */
+export const Batch = z.object({
+  jobId: z.string().check(z.maxLength(64)),
+  seq: Count,
+  folderId: z.string().check(z.maxLength(1024)),
+  ids: z.array(z.string().check(z.maxLength(256))),
+  bytes: Bytes,
+  state: z.enum(['pending', 'sent', 'done', 'failed']),
+  done: z.optional(z.array(z.string())),
+  failed: z.optional(z.array(z.object({ id: z.string(), code: z.string() }))),
+  newRefs: z.optional(z.record(z.string(), MessageRefSchema)),
+  updatedAt: z.number(),
+});
+export type Batch = z.infer<typeof Batch>;
