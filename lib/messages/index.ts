@@ -1,0 +1,40 @@
+/**
+ * Every message between Balise's contexts (content script, background, popup, options), as zod discriminated
+ * unions on `type`:
+ * - `messageDefs`: messages to the background (from Balise pages and Balise's content script);
+ * - `tabMessageDefs` (lib/messages/tab.ts): messages from the background or a Balise page to the content script.
+ * Each type declares its request fields, its response and who may send it (lib/messages/define.ts).
+ * Receivers parse every request against their union and check the sender (lib/messages/router.ts) and check
+ * their own answer against the declared response schema before sending it.
+ * To add messages: a file next to core.ts, spread here.
+ */
+import * as z from 'zod/mini';
+import type { MessageDef, SenderKind } from './define';
+import { coreMessages } from './core';
+import { testMessages } from './test';
+
+export type { SenderKind } from './define';
+
+export const messageDefs = {
+  ...coreMessages,
+  ...testMessages,
+} as const;
+
+type Defs = typeof messageDefs;
+export type MessageType = keyof Defs & string;
+export type Request<K extends MessageType> = { type: K } & z.infer<z.ZodMiniObject<Defs[K]['req']>>;
+export type Response<K extends MessageType> = z.infer<Defs[K]['res']>;
+export type AnyRequest = { [K in MessageType]: Request<K> }[MessageType];
+
+/** Build the discriminated union of a set of definitions: strict objects, so unknown fields are refused too. */
+export function unionOf(defs: Record<string, MessageDef>) {
+  const variants = Object.entries(defs).map(([type, d]) => z.strictObject({ ...d.req, type: z.literal(type) }));
+  return z.discriminatedUnion('type', variants as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]);
+}
+
+export const AnyRequestSchema = unionOf(messageDefs);
+
+export function parseRequest(raw: unknown): AnyRequest | null {
+  const r = AnyRequestSchema.safeParse(raw);
+  return r.success ? (r.data as AnyRequest) : null;
+}
