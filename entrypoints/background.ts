@@ -1,0 +1,7 @@
+import { startBackground } from '@/lib/background/main';
+
+export default defineBackground({
+  main() {
+    startBackground();
+  },
+});

@@ -1,0 +1,66 @@
+/**
+ * Everything the background does, wired once. The entrypoint (entrypoints/background.ts) only calls this.
+ */
+import { browser } from 'wxt/browser';
+import { backgroundClassifier, createListener, type HandlersFor } from '../messages/router';
+import { AnyRequestSchema, messageDefs } from '../messages';
+import { addOrigin, isRegisteredOrigin, listOrigins, removeOrigin, syncContentScripts } from './origins';
+import { getSettings, updateSettings } from './settings';
+import { recordSeen } from './bals';
+import { db } from '../store/db';
+import { TEST_BUILD } from '../env';
+import { normalizeOrigin } from '../origins';
+
+/** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
+export const TEST_ORIGIN = 'http://127.0.0.1';
+
+function originOf(url: string | undefined): string {
+  return url ? new URL(url).origin : '';
+}
+
+export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
+
+export function backgroundHandlers(): BackgroundHandlers {
+  return {
+    ping: () => ({ version: browser.runtime.getManifest().version, testBuild: TEST_BUILD }),
+    'settings/get': () => getSettings(),
+    'settings/update': ({ patch }) => updateSettings(patch),
+    'origins/list': () => listOrigins(),
+    'origins/add': async ({ origin, knownId }) => {
+      const normalized = normalizeOrigin(origin, { allowLoopbackHttp: TEST_BUILD });
+      if (!normalized) return { ok: false, reason: 'invalid' as const };
+      const ok = await addOrigin(normalized, 'user', knownId);
+      return ok ? { ok: true } : { ok: false, reason: 'not-granted' as const };
+    },
+    'origins/remove': async ({ origin }) => {
+      await removeOrigin(origin);
+      return { ok: true as const };
+    },
+    'bals/list': () => db().bals.toArray(),
+    'webmail/seen': async ({ kind, address, quota }, sender) => {
+      await recordSeen(address, kind, originOf(sender.url), quota);
+      return { ok: true as const };
+    },
+  };
+}
+
+export function startBackground(): void {
+  const handlers = backgroundHandlers();
+  if (TEST_BUILD) {
+    handlers['test/open-page'] = async ({ path }) => {
+      await browser.tabs.create({ url: browser.runtime.getURL(path) });
+      return { ok: true as const };
+    };
+  }
+  browser.runtime.onMessage.addListener(
+    createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
+  );
+
+  browser.runtime.onInstalled.addListener(async () => {
+    if (TEST_BUILD && !(await isRegisteredOrigin(TEST_ORIGIN))) await addOrigin(TEST_ORIGIN, 'test');
+    await syncContentScripts();
+  });
+  browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  // The user may withdraw a host permission from the browser's own settings: stop injecting there.
+  browser.permissions.onRemoved.addListener(() => void syncContentScripts());
+}

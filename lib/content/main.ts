@@ -1,0 +1,89 @@
+/**
+ * What the content script does on a webmail page: wait until the page has loaded (so Balise never delays it),
+ * detect the webmail, create its adapter, tell the background which BAL this is, mount the features.
+ */
+import { detectWebmail } from '../webmail/detect';
+import { FEATURES, type FeatureContext } from '../features';
+import { Bus } from '../features/bus';
+import { send } from '../messages/send';
+import { TEST_BUILD } from '../env';
+import type { Detection, Webmail } from '../webmail/types';
+import { installTestBridge, registerTestCommand } from '../test-bridge';
+
+export interface ContentState {
+  detection: Detection | null;
+  webmail: Webmail | null;
+  bus: Bus;
+  mounted: string[];
+  failed: { feature: string; message: string }[];
+}
+
+/** Resolves after the page's load event, then lets the page's own load handlers run first. */
+export function afterLoad(win: Window): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => win.setTimeout(resolve, 0);
+    if (win.document.readyState === 'complete') go();
+    else win.addEventListener('load', go, { once: true });
+  });
+}
+
+export async function startContent(win: Window, signal: AbortSignal): Promise<ContentState> {
+  const state: ContentState = { detection: null, webmail: null, bus: new Bus(), mounted: [], failed: [] };
+  if (TEST_BUILD) {
+    registerTestCommand('state', () => ({
+      detection: state.detection,
+      mounted: state.mounted,
+      failed: state.failed,
+    }));
+    registerTestCommand('ping', () => send('ping', {}));
+    registerTestCommand('open-extension-page', (path) => send('test/open-page', { path: path as '/popup.html' }));
+    registerTestCommand('webmail', async (method, ...args) => {
+      if (!state.webmail) throw new Error('no webmail detected');
+      const fn = (state.webmail as unknown as Record<string, unknown>)[String(method)];
+      if (typeof fn !== 'function') throw new Error(`no adapter method ${String(method)}`);
+      return (fn as (...a: unknown[]) => unknown).apply(state.webmail, args);
+    });
+    registerTestCommand('bus', (type, payload) => {
+      state.bus.emit(type as 'open-cleanup', payload as { source: 'test' });
+      return true;
+    });
+    // Dynamic: preact/hooks has module side effects, so a static import would stay in store builds.
+    registerTestCommand('mount-probe', async () => (await import('../ui/probe')).mountProbe(win.document, signal));
+    const uninstall = installTestBridge(win);
+    signal.addEventListener('abort', uninstall, { once: true });
+  }
+
+  await afterLoad(win);
+  if (signal.aborted) return state;
+
+  const found = detectWebmail(win.document, win.location);
+  if (!found) return state;
+  state.detection = found.detection;
+  const webmail = found.factory.create(win.document, found.detection);
+  state.webmail = webmail;
+  signal.addEventListener('abort', () => webmail.dispose(), { once: true });
+
+  const ctx: FeatureContext = { webmail, detection: found.detection, doc: win.document, bus: state.bus, signal };
+  for (const feature of FEATURES) {
+    try {
+      if (!feature.applies(ctx)) continue;
+      await feature.mount(ctx);
+      state.mounted.push(feature.id);
+    } catch (e) {
+      // One broken feature must not take the others (or the page) down.
+      state.failed.push({ feature: feature.id, message: e instanceof Error ? e.message : String(e) });
+      console.error('[Balise]', feature.id, e);
+    }
+  }
+
+  if (found.detection.supported && found.detection.page !== 'login') {
+    try {
+      const account = await webmail.account();
+      const quota = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
+      await send('webmail/seen', { kind: found.detection.kind, address: account.address, quota });
+    } catch (e) {
+      console.warn('[Balise] account', e);
+    }
+  }
+  return state;
+}

@@ -1,0 +1,24 @@
+/**
+ * The list of features mounted on webmail pages (one feature, one folder; this list is the only place that
+ * names them). Features know no webmail: they get the adapter interface and render in shadow roots.
+ */
+import type { Detection, Webmail } from '../webmail/types';
+import type { Bus } from './bus';
+
+export interface FeatureContext {
+  webmail: Webmail;
+  detection: Detection;
+  doc: Document;
+  bus: Bus;
+  /** Aborted when the content script is invalidated (extension updated or removed): clean up. */
+  signal: AbortSignal;
+}
+
+export interface Feature {
+  id: string;
+  /** Whether the feature has something to do on this page. */
+  applies(ctx: FeatureContext): boolean;
+  mount(ctx: FeatureContext): void | Promise<void>;
+}
+
+export const FEATURES: Feature[] = [];

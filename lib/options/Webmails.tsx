@@ -1,0 +1,128 @@
+import { useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { send } from '../messages/send';
+import { t } from '../i18n/t';
+import { KNOWN_WEBMAILS, normalizeOrigin, originToMatchPattern } from '../origins';
+import { useAsync } from '../ui/useAsync';
+import { TEST_BUILD } from '../env';
+
+type Notice = { kind: 'ok' | 'error'; text: string } | null;
+
+/**
+ * Add or remove the webmails Balise runs on. The browser's permission prompt must be opened straight from the
+ * click (Firefox refuses it after any await), so the permission is requested here and the background only
+ * records the origin and registers the content script once it sees the permission granted.
+ */
+export function Webmails() {
+  const [origins, reload] = useAsync(() => send('origins/list', {}));
+  const [known, setKnown] = useState('');
+  const [custom, setCustom] = useState('');
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onAdd = (e: Event) => {
+    e.preventDefault();
+    const pick = KNOWN_WEBMAILS.find((k) => k.id === known);
+    const origin = normalizeOrigin(custom.trim() || pick?.origin || '', { allowLoopbackHttp: TEST_BUILD });
+    if (!origin) {
+      setNotice({ kind: 'error', text: t('optionsInvalidOrigin') });
+      return;
+    }
+    setBusy(true);
+    // No await before this call: it must run inside the user's click.
+    const granted = browser.permissions.request({ origins: [originToMatchPattern(origin)] });
+    void granted
+      .then(async (ok) => {
+        if (!ok) {
+          setNotice({ kind: 'error', text: t('optionsDenied', origin) });
+          return;
+        }
+        const res = await send('origins/add', { origin, ...(pick && !custom.trim() ? { knownId: pick.id } : {}) });
+        if (res.ok) {
+          setNotice({ kind: 'ok', text: t('optionsAdded', origin) });
+          setCustom('');
+          setKnown('');
+        } else {
+          setNotice({ kind: 'error', text: res.reason === 'invalid' ? t('optionsInvalidOrigin') : t('optionsDenied', origin) });
+        }
+      })
+      .catch((err: unknown) => setNotice({ kind: 'error', text: t('errorGeneric', err instanceof Error ? err.message : String(err)) }))
+      .finally(() => {
+        setBusy(false);
+        reload();
+      });
+  };
+
+  const onRemove = async (origin: string) => {
+    setBusy(true);
+    try {
+      await send('origins/remove', { origin });
+      setNotice({ kind: 'ok', text: t('optionsRemoved', origin) });
+    } catch (err) {
+      setNotice({ kind: 'error', text: t('errorGeneric', err instanceof Error ? err.message : String(err)) });
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  };
+
+  return (
+    <section aria-labelledby="webmails-h" data-section="webmails">
+      <h2 id="webmails-h">{t('optionsWebmailsHeading')}</h2>
+      <p class="muted">{t('optionsWebmailsHelp')}</p>
+      <form onSubmit={onAdd}>
+        <label for="known">{t('optionsKnownLabel')}</label>
+        <select id="known" name="known" value={known} onChange={(e) => setKnown((e.target as HTMLSelectElement).value)}>
+          <option value="">{t('optionsKnownPlaceholder')}</option>
+          {KNOWN_WEBMAILS.map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        <label for="custom">{t('optionsCustomLabel')}</label>
+        <div class="row">
+          <input
+            id="custom"
+            name="origin"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            placeholder="https://"
+            size={40}
+            value={custom}
+            onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" data-action="add-origin" disabled={busy}>
+            {t('optionsAdd')}
+          </button>
+        </div>
+      </form>
+      <div aria-live="polite">
+        {notice ? (
+          <p class={`status ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-notice={notice.kind}>
+            {notice.text}
+          </p>
+        ) : null}
+      </div>
+      {origins.status === 'ready' ? (
+        origins.value.length === 0 ? (
+          <p class="muted" data-origins-empty="">
+            {t('optionsNoOrigin')}
+          </p>
+        ) : (
+          <ul class="plain" data-list="origins">
+            {origins.value.map((o) => (
+              <li key={o.origin} class="card row" data-origin={o.origin}>
+                <span style="flex:1">{o.origin}</span>
+                <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
+                  {t('optionsRemove')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { browser } from 'wxt/browser';
+import { send } from '../messages/send';
+import { t, uiLang } from '../i18n/t';
+import { formatBytes, formatDateTime, formatPercent, percentUsed } from '../format';
+import { useAsync } from '../ui/useAsync';
+import type { Bal, Settings } from '../store/schemas';
+
+async function load(): Promise<{ settings: Settings; bals: Bal[]; origins: number }> {
+  const [settings, bals, origins] = await Promise.all([send('settings/get', {}), send('bals/list', {}), send('origins/list', {})]);
+  return { settings, bals, origins: origins.length };
+}
+
+function BalCard({ bal, lang }: { bal: Bal; lang: 'fr' | 'en' }) {
+  const q = bal.lastQuota;
+  const pct = q && q.limitBytes ? percentUsed(q.usedBytes, q.limitBytes) : NaN;
+  return (
+    <li class="card" data-bal={bal.address}>
+      <strong>{bal.address}</strong>
+      {bal.operator ? <div class="muted">{bal.operator}</div> : null}
+      {q ? (
+        <div data-used-bytes={q.usedBytes} data-limit-bytes={q.limitBytes ?? ''}>
+          {formatBytes(q.usedBytes, lang)}
+          {q.limitBytes ? ` / ${formatBytes(q.limitBytes, lang)} (${formatPercent(pct, lang)})` : ''}
+        </div>
+      ) : null}
+      {bal.lastSeen ? <div class="muted">{formatDateTime(bal.lastSeen, lang)}</div> : null}
+    </li>
+  );
+}
+
+export function PopupApp() {
+  const [state] = useAsync(load);
+  const lang = uiLang();
+  return (
+    <main>
+      <h1>{t('popupHeading')}</h1>
+      {state.status === 'loading' ? <p aria-busy="true">…</p> : null}
+      {state.status === 'error' ? (
+        <p class="status error" role="alert">
+          {t('errorGeneric', state.error.message)}
+        </p>
+      ) : null}
+      {state.status === 'ready' ? (
+        <>
+          {state.value.bals.length === 0 ? (
+            <p>{t('popupNoBal')}</p>
+          ) : (
+            <ul class="plain" aria-label={t('popupHeading')}>
+              {state.value.bals.map((b) => (
+                <BalCard key={b.address} bal={b} lang={lang} />
+              ))}
+            </ul>
+          )}
+          <p
+            class="muted"
+            data-setting="thresholds"
+            data-warn={state.value.settings.quota.warnPercent}
+            data-critical={state.value.settings.quota.criticalPercent}
+          >
+            {t('popupThresholds', state.value.settings.quota.warnPercent, state.value.settings.quota.criticalPercent)}
+          </p>
+          <p class="muted" data-setting="origins" data-count={state.value.origins}>
+            {t('popupWebmails', state.value.origins)}
+          </p>
+        </>
+      ) : null}
+      <button type="button" class="secondary" data-action="open-options" onClick={() => void browser.runtime.openOptionsPage()}>
+        {t('popupOpenOptions')}
+      </button>
+    </main>
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * The one interface every webmail adapter implements (Roundcube, Zimbra classic, Medimail, …).
+ *
+ * Rules for adapters:
+ * - they run in the content script, on the webmail's own page, and talk only to the webmail's own origin,
+ *   with the request token and headers the page itself uses; they never read or store a password or a cookie;
+ * - they render nothing (features do);
+ * - everything they receive from the server or the page is parsed (zod) before use;
+ * - every failure is a WebmailError with a code the features can explain in plain words.
+ *
+ * Designed for the three webmails we target, so that each adapter fills it without reshaping it:
+ * - Roundcube: IMAP UIDs per folder; sizes and dates come back formatted (approximate), quota in KiB;
+ *   a move gives messages new UIDs in the target folder.
+ * - Zimbra classic: item ids are stable across folders; sizes and dates exact; SOAP batches of ≤ 100 ids.
+ * - Medimail: no documented API; detection and compose only (signature, checks) until one is known.
+ */
+
+/** Which webmail a page belongs to. */
+export type WebmailKind = 'roundcube' | 'zimbra' | 'medimail';
+
+/** What kind of page of that webmail is on screen. */
+export type PageKind = 'mail' | 'compose' | 'login' | 'settings' | 'other';
+
+export interface Detection {
+  kind: WebmailKind;
+  /** e.g. "classic" / "modern" for Zimbra, the skin for Roundcube. */
+  variant?: string;
+  /** Host version when the page tells it (Roundcube rcversion, Zimbra cacheKillerVersion…). */
+  version?: string;
+  page: PageKind;
+  /**
+   * False when Balise recognises the webmail but cannot work on this variant (e.g. Zimbra Modern UI):
+   * features then show `unsupportedReason` plainly instead of misbehaving.
+   */
+  supported: boolean;
+  unsupportedReason?: UnsupportedReason;
+}
+
+export type UnsupportedReason = 'zimbra-modern' | 'unknown-version' | 'no-api';
+
+export interface Account {
+  /** Lower-cased e-mail address of the mailbox (BAL) the page is logged in to. */
+  address: string;
+  displayName?: string;
+}
+
+export interface Quota {
+  usedBytes: number;
+  /** null: the server has no limit for this mailbox (unlimited). */
+  limitBytes: number | null;
+  /** When the adapter read it (epoch ms). */
+  at: number;
+}
+
+export type FolderRole = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'other';
+
+export interface Folder {
+  /** Adapter-specific id used in every other call (Roundcube: the IMAP name; Zimbra: the numeric id). */
+  id: string;
+  /** Display name, as the host shows it (may be localised, e.g. "Boîte de réception"). */
+  name: string;
+  /** Full path with "/" separators, for display. */
+  path: string;
+  role: FolderRole;
+  /** Number of messages in the folder itself (not its subfolders). */
+  count: number;
+  /** Total size of its messages in bytes; null when the host cannot tell. */
+  bytes: number | null;
+  /** ± bytes of uncertainty on `bytes` (0 when exact; Roundcube formats sizes, e.g. "79 Mo"). */
+  bytesPrecision: number;
+  unread?: number;
+  /** Nesting depth for display (0 = top level). */
+  depth: number;
+}
+
+/** Identifies one message. Ids are opaque strings chosen by the adapter. */
+export interface MessageRef {
+  folderId: string;
+  id: string;
+}
+
+export interface MessageSummary {
+  ref: MessageRef;
+  /** Date of the message (epoch ms), or null when the host only gives a label we cannot read exactly. */
+  date: number | null;
+  /** The host's own date text when `date` is null or approximate. */
+  dateLabel?: string;
+  /** Size in bytes (RFC 822 size). */
+  size: number;
+  /** ± bytes of uncertainty on `size` (0 = exact). */
+  sizePrecision: number;
+  /** Sender as display text ("Name <addr>" or "addr"); plain text, never HTML. */
+  from: string;
+  /** Subject as plain text, never HTML. */
+  subject: string;
+  unread: boolean;
+  flagged: boolean;
+  /** True/false when the host says; null when unknown. */
+  hasAttachment: boolean | null;
+}
+
+export type SortOrder = 'sizeDesc' | 'dateAsc' | 'dateDesc';
+
+/**
+ * Search one whole folder (every page, not only what is on screen). All criteria are ANDed.
+ * Dates compare with the message's received (internal) date.
+ */
+export interface SearchQuery {
+  folderId: string;
+  /** Only messages received strictly before this instant (epoch ms). */
+  before?: number;
+  /** Only messages received at or after this instant (epoch ms). */
+  since?: number;
+  /** Only messages strictly larger than this many bytes. */
+  largerThan?: number;
+  hasAttachment?: boolean;
+  /** true: only unread; false: only read; undefined: both. */
+  unread?: boolean;
+  flagged?: boolean;
+  /**
+   * Only messages whose body (any text part, decoded) contains one of these strings, matched by the server
+   * (IMAP BODY / Zimbra content:). Used to find clinical documents by content, e.g. HPRIM's "****FIN****".
+   */
+  bodyContainsAny?: string[];
+  /** Only messages with an attachment whose file name contains one of these strings (case-insensitive). */
+  attachmentNameAny?: string[];
+  sort: SortOrder;
+}
+
+export interface SearchOptions {
+  signal?: AbortSignal;
+  /** Stop after this many results (e.g. the 100 largest). Default: the whole folder. */
+  limit?: number;
+}
+
+/** Outcome of one batch action. Every id given is in exactly one of `done` or `failed`. */
+export interface BatchResult {
+  done: string[];
+  failed: { id: string; code: WebmailErrorCode }[];
+  /**
+   * Where the done messages now are, when the adapter can tell (Zimbra ids do not change; Roundcube
+   * maps the new UIDs in the target folder). Undo uses it; missing entries mean "moved, new id unknown".
+   */
+  newRefs?: Record<string, MessageRef>;
+}
+
+export interface ComposeEditor {
+  /** Stable for the life of this compose view. */
+  id: string;
+  mode: 'html' | 'text';
+  /** The address the message is being written from, when the page shows it. */
+  fromAddress(): string | null;
+  /** Recipient addresses typed so far (to, cc, bcc). */
+  recipients(): string[];
+  /** Total size of the attachments added so far in bytes, when the page shows it. */
+  attachmentsBytes(): number | null;
+  /** Element next to which features may mount their buttons (outside the host's editable area). */
+  anchor(): Element | null;
+  /** Whether a signature block (the host's own, or one Balise inserted) is present. */
+  hasSignature(): boolean;
+  /**
+   * Put this signature in the host's own signature block, replacing what is there; create the block
+   * if there is none. Never leaves two signatures.
+   */
+  setSignature(sig: { html: string; text: string }): void;
+  /** Remove the signature block (the host's or Balise's). */
+  removeSignature(): void;
+}
+
+export interface Capabilities {
+  quota: boolean;
+  folders: boolean;
+  search: boolean;
+  /** Can move to trash / move back / delete exact ids. */
+  actions: boolean;
+  emptyFolder: boolean;
+  rawDownload: boolean;
+  compose: boolean;
+  /** Largest number of ids one action request may carry (Zimbra's web client uses 100). */
+  maxBatch: number;
+  /** The host reports exact byte sizes for messages (Zimbra) or formatted ones (Roundcube). */
+  exactSizes: boolean;
+}
+
+export interface Webmail {
+  readonly detection: Detection;
+  readonly capabilities: Capabilities;
+  account(): Promise<Account>;
+  quota(): Promise<Quota | null>;
+  /** Called when the host refreshes its own quota display (no request of ours). Returns an unsubscribe. */
+  onHostQuotaChange(cb: () => void): () => void;
+  folders(): Promise<Folder[]>;
+  /** Pages through the whole folder; yields batches of summaries in the requested order. */
+  search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
+  /** Move these messages (all in `folderId`) to the trash. One request per call: callers batch. */
+  moveToTrash(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  /** Move these messages (all in `folderId`) to another folder (undo puts them back with this). */
+  move(folderId: string, ids: string[], targetFolderId: string, opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  /** Delete these exact messages for good (used on the trash, after the explicit confirmation). */
+  deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  /**
+   * Empty a whole folder on the server. Trash and junk: deleted for good. Any other folder: every message
+   * goes to the trash. Prefer exact ids (deleteForever) when a snapshot must be honoured.
+   */
+  emptyFolder(folderId: string, opts?: { signal?: AbortSignal }): Promise<void>;
+  /** The message's raw RFC 822 source, byte for byte, as a stream. */
+  rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  /** Compose editors currently on the page. */
+  composeEditors(): ComposeEditor[];
+  /** Stop observers; called when the content script is invalidated. */
+  dispose(): void;
+}
+
+/** How to build an adapter: detection is synchronous and cheap, from the page's own signals (not the URL). */
+export interface WebmailAdapterFactory {
+  kind: WebmailKind;
+  detect(doc: Document, loc: Location): Detection | null;
+  create(doc: Document, detection: Detection): Webmail;
+}
+
+export type WebmailErrorCode =
+  | 'auth-expired' // session over: the user must log in again
+  | 'forbidden' // token refused, permission denied
+  | 'not-found' // message or folder no longer exists
+  | 'quota-exceeded'
+  | 'busy' // the server is already doing this (e.g. emptying a folder)
+  | 'network' // no answer
+  | 'server' // the server answered with an error
+  | 'invalid-response' // the answer did not have the expected shape
+  | 'unsupported'
+  | 'aborted';
+
+export class WebmailError extends Error {
+  override readonly name = 'WebmailError';
+  constructor(
+    readonly code: WebmailErrorCode,
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function isWebmailError(e: unknown): e is WebmailError {
+  return e instanceof Error && e.name === 'WebmailError' && typeof (e as WebmailError).code === 'string';
+}
