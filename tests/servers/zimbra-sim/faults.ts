@@ -40,7 +40,6 @@ export class ZimbraFault extends Error {
       Code: { Value: this.receivers ? 'soap:Receiver' : 'soap:Sender' },
       Reason: { Text: this.message },
       Detail: { Error: error },
-      _jsns: 'urn:zimbraSoap',
     };
   }
 

@@ -49,7 +49,7 @@ export interface ZimbraSim {
 export interface ZimbraSimOptions {
   profile?: 'realistic' | 'bench' | 'empty';
   seed?: number;
-  /** zimbraMailQuota in bytes; 0 = unlimited. Default 1 GiB. */
+  /** zimbraMailQuota in bytes; 0 = unlimited. Default: the seeder's QUOTA_BYTES (200 MiB), 1 GiB for bench. */
   quotaBytes?: number;
   port?: number;
   version?: '8.8.15' | '10.1';
@@ -116,7 +116,7 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
   const now = () => (fixedClock ? now0 + (Date.now() - startedAt) : Date.now());
   const uuid = seededUuid(seed);
   const loaded = loadSeed(opts.profile ?? 'realistic', seed, now0);
-  const address = (loaded.address ?? 'dr.martin@medecin.mssante.fr').toLowerCase();
+  const address = loaded.address.toLowerCase();
   const user = address.split('@')[0]!;
   const password = 'balise-sim';
   const locale = opts.locale ?? 'fr';
@@ -134,7 +134,7 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
     pollMs: opts.pollMs ?? 1000,
     now,
   };
-  const mbox = new SimMailbox({ address, displayName: 'Dr Paul Martin', quotaBytes: opts.quotaBytes ?? 1024 ** 3, uuid });
+  const mbox = new SimMailbox({ address, displayName: loaded.displayName, quotaBytes: opts.quotaBytes ?? loaded.defaultQuota, uuid });
 
   // Folders of the seed: Patients (257) and Patients/Archives (258) are created first, like a real account.
   const patients = mbox.createFolder('Patients', ID_ROOT);
@@ -177,11 +177,11 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
     zimbraAttachmentsBlocked: 'FALSE',
     zimbraIsAdminAccount: 'FALSE',
     zimbraMailAlias: [],
-    zimbraAllowFromAddress: ['secretariat.cabinet-martin@medecin.mssante.fr'],
+    zimbraAllowFromAddress: ['secretariat.cabinet-durand@medecin.mssante.fr'],
   });
-  const sigHtml = '<div><strong>Dr Paul Martin</strong></div><div>Médecin généraliste – RPPS 10003456789</div><div>Messagerie sécurisée de santé</div>';
-  const sigText = 'Dr Paul Martin\nMédecin généraliste – RPPS 10003456789\nMessagerie sécurisée de santé';
-  const sig = { id: uuid(), name: 'Dr Martin', html: sigHtml, text: sigText };
+  const sigHtml = `<div><strong>${loaded.displayName}</strong></div><div>Médecin généraliste – RPPS 10003456789</div><div>Messagerie sécurisée de santé</div>`;
+  const sigText = `${loaded.displayName}\nMédecin généraliste – RPPS 10003456789\nMessagerie sécurisée de santé`;
+  const sig = { id: uuid(), name: 'Signature MSSanté', html: sigHtml, text: sigText };
   mbox.signatures.push(sig);
   Object.assign(mbox.prefs, {
     zimbraPrefTrashLifetime: '0',
@@ -224,8 +224,8 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
       name: 'Secrétariat',
       attrs: {
         zimbraPrefIdentityName: 'Secrétariat',
-        zimbraPrefFromAddress: 'secretariat.cabinet-martin@medecin.mssante.fr',
-        zimbraPrefFromDisplay: 'Secrétariat du cabinet Martin',
+        zimbraPrefFromAddress: 'secretariat.cabinet-durand@medecin.mssante.fr',
+        zimbraPrefFromDisplay: 'Secrétariat du cabinet Durand',
         zimbraPrefFromAddressType: 'sendAs',
         zimbraPrefReplyToEnabled: 'FALSE',
       },
@@ -479,7 +479,7 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
       });
     } catch (e) {
       if (ctx.idsCount !== undefined) entry.ids = ctx.idsCount;
-      if (e instanceof ZimbraFault) return fail(e, soapHeader(header, sess));
+      if (e instanceof ZimbraFault) return fail(e, auth ? soapHeader(header, sess) : undefined);
       return fail(ZimbraFault.failure(`simulator error: ${(e as Error).message}`));
     } finally {
       state.setCookie = null;

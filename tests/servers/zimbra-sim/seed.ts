@@ -1,8 +1,9 @@
 /**
- * The one place that knows where seeded mailboxes come from. It normalises whatever the seeder returns
- * into the small shape the simulator needs, so a change in the seeder touches only this file.
+ * The one place that knows where seeded mailboxes come from: the shared seeder in tests/servers/seed/.
+ * It normalises what the seeder yields into the small shape the simulator needs.
  */
-import { generateMailbox } from './seed-standin.ts';
+import { OWNER } from '../seed/content.ts';
+import { QUOTA_BYTES, generateMailbox } from '../seed/profile.ts';
 
 export type SeedFolderName = 'INBOX' | 'Sent' | 'Drafts' | 'Trash' | 'Junk' | 'Patients' | 'Patients/Archives';
 
@@ -17,32 +18,32 @@ export interface SeedInput {
 }
 
 export interface LoadedSeed {
-  address: string | null;
+  address: string;
+  displayName: string;
+  /** The quota the seeder sized its profile for (realistic ≈ 80 % of it). */
+  defaultQuota: number;
   messages: SeedInput[];
 }
 
-function toMs(d: unknown): number {
-  if (d instanceof Date) return d.getTime();
-  if (typeof d === 'number') return d;
-  if (typeof d === 'string') return Date.parse(d);
-  throw new Error(`seed: unreadable internalDate ${String(d)}`);
-}
-
 export function loadSeed(profile: 'realistic' | 'bench' | 'empty', seed: number, now: number): LoadedSeed {
-  const out: unknown = generateMailbox({ profile, seed, now });
-  const list = (Array.isArray(out) ? out : (out as { messages?: unknown[] }).messages ?? []) as Record<string, unknown>[];
-  const address =
-    !Array.isArray(out) && typeof (out as { address?: unknown }).address === 'string' ? ((out as { address: string }).address) : null;
+  const messages: SeedInput[] = [];
+  if (profile !== 'empty') {
+    for (const m of generateMailbox({ profile, seed, now: new Date(now) })) {
+      messages.push({
+        folder: m.folder,
+        raw: m.raw,
+        internalDate: m.internalDate.getTime(),
+        seen: m.seen,
+        flagged: m.flagged,
+        answered: m.answered,
+        draft: m.draft,
+      });
+    }
+  }
   return {
-    address,
-    messages: list.map((m) => ({
-      folder: m.folder as SeedFolderName,
-      raw: Buffer.isBuffer(m.raw) ? (m.raw as Buffer) : Buffer.from(m.raw as Uint8Array),
-      internalDate: toMs(m.internalDate),
-      seen: Boolean(m.seen),
-      flagged: Boolean(m.flagged),
-      answered: Boolean(m.answered),
-      draft: Boolean(m.draft),
-    })),
+    address: OWNER.address,
+    displayName: OWNER.name,
+    defaultQuota: profile === 'bench' ? 1024 ** 3 : QUOTA_BYTES,
+    messages,
   };
 }
