@@ -1,0 +1,136 @@
+/**
+ * Writes a seeded mailbox straight into Maildir++ (what Dovecot would have written), which is much faster
+ * than appending over IMAP: one file per message named `<ts>.M<n>P<pid>.balise,S=<size>,W=<vsize>:2,<flags>`,
+ * mtime = received date, and a dovecot-uidlist per folder so that UIDs follow the yield order (oldest first).
+ */
+import { randomBytes } from 'node:crypto';
+import { chownSync, closeSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { SeedFolder, SeedMessage } from '../seed/profile.ts';
+
+export const SEED_FOLDERS: readonly SeedFolder[] = ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Patients', 'Patients/Archives'];
+
+/** Maildir++ directory of a folder ("Patients/Archives" -> ".Patients.Archives"). */
+export function folderDir(maildir: string, folder: string): string {
+  return folder === 'INBOX' ? maildir : path.join(maildir, '.' + folder.split('/').join('.'));
+}
+
+export interface ManifestEntry {
+  folder: SeedFolder;
+  uid: number;
+  messageId: string;
+  size: number;
+  internalDate: string; // ISO
+  seen: boolean;
+  flagged: boolean;
+  answered: boolean;
+  draft: boolean;
+  subject: string;
+  from: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+  clinical: SeedMessage['clinical'];
+}
+
+export interface FolderSummary {
+  messages: number;
+  vsize: number;
+  unseen: number;
+  uidvalidity: number;
+  uidnext: number;
+}
+
+export interface WriteResult {
+  folders: Record<SeedFolder, FolderSummary>;
+  manifest: ManifestEntry[];
+  count: number;
+  bytes: number;
+}
+
+function flagLetters(m: SeedMessage): string {
+  // Maildir info flags, in ASCII order: D(raft) F(lagged) R(eplied) S(een) T(rashed).
+  return (m.draft ? 'D' : '') + (m.flagged ? 'F' : '') + (m.answered ? 'R' : '') + (m.seen ? 'S' : '');
+}
+
+/**
+ * Replace `maildir` with the given messages. Dovecot must not have the mailbox open (kick the user first).
+ * When `owner` is given (running as root), every file and directory is chowned to it.
+ */
+export function writeMaildir(
+  maildir: string,
+  messages: Iterable<SeedMessage>,
+  opts: { uidvalidity: number; owner?: { uid: number; gid: number } },
+): WriteResult {
+  rmSync(maildir, { recursive: true, force: true });
+  const dirs: string[] = [];
+  const mk = (d: string) => {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    dirs.push(d);
+  };
+  mk(path.dirname(maildir));
+  const state = new Map<SeedFolder, { dir: string; uid: number; lines: string[]; summary: FolderSummary }>();
+  SEED_FOLDERS.forEach((f, i) => {
+    const dir = folderDir(maildir, f);
+    for (const sub of ['', 'cur', 'new', 'tmp']) mk(path.join(dir, sub));
+    if (f !== 'INBOX') writeFileSync(path.join(dir, 'maildirfolder'), '', { mode: 0o600 });
+    const uidvalidity = opts.uidvalidity + i;
+    state.set(f, { dir, uid: 0, lines: [], summary: { messages: 0, vsize: 0, unseen: 0, uidvalidity, uidnext: 1 } });
+  });
+  const files: string[] = [];
+  const manifest: ManifestEntry[] = [];
+  let n = 0;
+  let bytes = 0;
+  const pid = process.pid;
+  for (const m of messages) {
+    const st = state.get(m.folder);
+    if (!st) throw new Error(`unknown folder ${m.folder}`);
+    const uid = ++st.uid;
+    const size = m.raw.length; // CRLF already: physical size = virtual size
+    const ts = Math.floor(m.internalDate.getTime() / 1000);
+    const base = `${ts}.M${n}P${pid}.balise,S=${size},W=${size}`;
+    const file = path.join(st.dir, 'cur', `${base}:2,${flagLetters(m)}`);
+    const fd = openSync(file, 'w', 0o600);
+    try {
+      writeSync(fd, m.raw);
+    } finally {
+      closeSync(fd);
+    }
+    utimesSync(file, m.internalDate, m.internalDate);
+    files.push(file);
+    st.lines.push(`${uid} :${base}`);
+    st.summary.messages++;
+    st.summary.vsize += size;
+    if (!m.seen) st.summary.unseen++;
+    manifest.push({
+      folder: m.folder,
+      uid,
+      messageId: m.messageId,
+      size,
+      internalDate: m.internalDate.toISOString(),
+      seen: m.seen,
+      flagged: m.flagged,
+      answered: m.answered,
+      draft: m.draft,
+      subject: m.subject,
+      from: m.from.address,
+      attachments: m.attachments,
+      clinical: m.clinical,
+    });
+    n++;
+    bytes += size;
+  }
+  for (const st of state.values()) {
+    st.summary.uidnext = st.uid + 1;
+    const guid = randomBytes(16).toString('hex');
+    const f = path.join(st.dir, 'dovecot-uidlist');
+    writeFileSync(f, `3 V${st.summary.uidvalidity} N${st.summary.uidnext} G${guid}\n` + st.lines.map((l) => l + '\n').join(''), { mode: 0o600 });
+    files.push(f);
+  }
+  for (const st of state.values()) if (st.dir !== maildir) files.push(path.join(st.dir, 'maildirfolder'));
+  if (opts.owner) {
+    const { uid, gid } = opts.owner;
+    for (const d of dirs) chownSync(d, uid, gid);
+    for (const f of files) chownSync(f, uid, gid);
+  }
+  const folders = Object.fromEntries([...state].map(([f, s]) => [f, s.summary])) as Record<SeedFolder, FolderSummary>;
+  return { folders, manifest, count: n, bytes };
+}
