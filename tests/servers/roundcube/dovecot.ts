@@ -190,6 +190,9 @@ service imap-login {
 service imap {
   chroot =
 }
+service anvil {
+  chroot =
+}
 service stats {
   unix_listener stats-writer {
     mode = 0666
