@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, chmodSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { generateMailbox, QUOTA_BYTES, type SeedFolder } from '../seed/profile.ts';
 import { OWNER } from '../seed/content.ts';
-import { doveadm as runDoveadm, doveadmBuffer, dovecotPaths, resolveIds, startDovecot, writeDovecotConfig, type Ids } from './dovecot.ts';
+import { DOVEADM_BIN, doveadm as runDoveadm, doveadmBuffer, dovecotPaths, resolveIds, startDovecot, writeDovecotConfig, type Ids } from './dovecot.ts';
 import { SEED_FOLDERS, writeMaildir, type FolderSummary, type ManifestEntry } from './maildir.ts';
 import { freePort, installExitHook, isPortOpen, spawnDaemon, stopGroup, waitFor, groupMembers, type Daemon } from './procs.ts';
 
@@ -48,6 +48,8 @@ export interface RoundcubeEnv {
   pids: { dovecot: number; php: number };
   /** Where seedMailbox writes its manifest (folder, uid, Message-ID, size, flags, clinical label per message). */
   manifestPath: string;
+  /** Roundcube's sqlite database (users, identities, preferences). */
+  roundcubeDb: string;
 }
 
 export interface StartOptions {
@@ -211,6 +213,7 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
     logs: { dovecot: dp.log, php: phpLog, roundcubeErrors: path.join(rc.logs, 'errors.log') },
     pids: { dovecot: dovecot.pid, php: php.pid },
     manifestPath: path.join(workdir, 'seed-manifest.json'),
+    roundcubeDb: rc.db,
     doveadm: (args) => runDoveadm(dp.conf, args),
     doveadmRaw: (args) => doveadmBuffer(dp.conf, args),
     stop: async () => {
@@ -386,4 +389,22 @@ export async function login(
 /** What is still running from an environment (for leak checks): members of the two process groups. */
 export async function leftovers(env: RoundcubeEnv): Promise<number[]> {
   return [...(await groupMembers(env.pids.dovecot)), ...(await groupMembers(env.pids.php))];
+}
+
+/**
+ * Deliver one message into a folder as a new arrival (doveadm save: new UID, \Recent, quota charged), e.g. to
+ * make the host's refresh report a quota change. Returns the new UID.
+ */
+export async function deliver(env: Pick<RoundcubeEnv, 'dovecotConf' | 'user' | 'doveadm'>, folder: string, raw: Buffer): Promise<number> {
+  const status = JSON.parse(await env.doveadm(['-f', 'json', 'mailbox', 'status', '-u', env.user, 'uidnext', folder])) as { uidnext: string }[];
+  const before = Number(status[0]?.uidnext);
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(DOVEADM_BIN, ['-c', env.dovecotConf, 'save', '-u', env.user, '-m', folder], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`doveadm save failed (${code}): ${err.trim()}`))));
+    p.stdin.end(raw);
+  });
+  return before;
 }

@@ -5,7 +5,9 @@
  * Roundcube's set_quota show); with the count backend and quota_vsizes the usage in bytes is the sum of the
  * folders' virtual sizes, which `quota()` returns as usedBytes.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { RoundcubeEnv } from './index.ts';
 import type { ManifestEntry, FolderSummary } from './maildir.ts';
 import type { SeedFolder } from '../seed/profile.ts';
@@ -198,4 +200,20 @@ export interface Manifest {
 /** What seedMailbox wrote (per message: folder, uid, Message-ID, size, flags, attachments, clinical label). */
 export function readManifest(env: Pick<RoundcubeEnv, 'manifestPath'>): Manifest {
   return JSON.parse(readFileSync(env.manifestPath, 'utf8')) as Manifest;
+}
+
+/**
+ * The Roundcube user's saved preferences (users.preferences, a PHP-serialized array), as JSON. Roundcube reads
+ * some of them through the skin (e.g. elastic only supports layout "widescreen"), so this is the stored truth.
+ */
+export async function roundcubePrefs(env: Pick<RoundcubeEnv, 'roundcubeDb' | 'user'>): Promise<Record<string, unknown>> {
+  const script = `
+$db = new PDO('sqlite:' . $argv[1]);
+$st = $db->prepare('SELECT preferences FROM users WHERE username = ?');
+$st->execute([$argv[2]]);
+$p = $st->fetchColumn();
+echo json_encode($p ? unserialize($p) : new stdClass);
+`;
+  const { stdout } = await promisify(execFile)('php', ['-r', script, env.roundcubeDb, env.user]);
+  return JSON.parse(stdout) as Record<string, unknown>;
 }
