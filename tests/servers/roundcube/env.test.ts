@@ -7,12 +7,13 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMailbox } from '../seed/profile.ts';
-import { leftovers, seedMailbox, startRoundcube, type RoundcubeEnv } from './index.ts';
+import { leftovers, login, seedMailbox, startRoundcube, type RoundcubeEnv } from './index.ts';
 import { RoundcubeClient, listRows, setQuota } from './http.ts';
 import { folderStatus, listMessages, quota, rawMessage, readManifest, search } from './truth.ts';
 import { isPortOpen } from './procs.ts';
 
 const NOW = new Date(Date.now() - 60_000);
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const SEED = 11;
 const DAY = 86_400_000;
 
@@ -119,6 +120,28 @@ describe('Roundcube + Dovecot test environment', () => {
     const again = await seedMailbox(env, { profile: 'realistic', seed: SEED, now: NOW });
     expect(again.count).toBe(readManifest(env).count);
     expect(again.ms).toBeLessThan(15_000);
+  }, 60_000);
+
+  it.skipIf(!CHROMIUM)('logs in through the real form in Chromium (login helper)', async () => {
+    const { default: puppeteer } = await import('puppeteer-core');
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await login(page, env);
+      const seen = (await page.evaluate(`({
+        body: document.body.className,
+        count: rcmail.env.messagecount,
+        rows: document.querySelectorAll('#messagelist tbody tr.message').length,
+        used: rcmail.env.quota_content && rcmail.env.quota_content.used,
+      })`)) as { body: string; count: number; rows: number; used: number };
+      expect(seen.body).toContain('task-mail');
+      expect(seen.count).toBe((await folderStatus(env)).find((f) => f.name === 'INBOX')!.messages);
+      expect(seen.rows).toBe(50);
+      expect(seen.used).toBe((await quota(env)).usedKiB);
+      await login(page, env); // already logged in: returns once the mail view is there
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 
   it('stops completely: ports closed, no process of ours left, workdir removed', async () => {

@@ -353,21 +353,22 @@ async function verifySeed(env: RoundcubeEnv, folders: Record<SeedFolder, FolderS
   if (problems.length) throw new Error(`seeded mailbox does not match what Dovecot reports:\n${problems.slice(0, 20).join('\n')}`);
 }
 
-/**
- * Log in through the real login form (puppeteer Page) and wait for the mail view.
- * Typed loosely so this module does not depend on puppeteer's types.
- */
+/** The few puppeteer Page methods login() uses (kept structural so this module needs no puppeteer types). */
+type Fn = (...args: any[]) => Promise<any>;
+export interface PageLike {
+  goto: Fn;
+  waitForSelector: Fn;
+  $: Fn;
+  type: Fn;
+  click: Fn;
+  waitForNavigation: Fn;
+  waitForFunction: Fn;
+  evaluate: Fn;
+}
+
+/** Log in through the real login form (puppeteer Page) and wait for the mail view (no-op if already logged in). */
 export async function login(
-  page: {
-    goto(url: string, o?: object): Promise<unknown>;
-    waitForSelector(sel: string, o?: object): Promise<unknown>;
-    $(sel: string): Promise<unknown>;
-    type(sel: string, text: string, o?: object): Promise<void>;
-    click(sel: string, o?: object): Promise<void>;
-    waitForNavigation(o?: object): Promise<unknown>;
-    waitForFunction(fn: string, o?: object): Promise<unknown>;
-    evaluate(fn: string): Promise<unknown>;
-  },
+  page: PageLike,
   env: Pick<RoundcubeEnv, 'url' | 'user' | 'password'>,
 ): Promise<void> {
   await page.goto(env.url, { waitUntil: 'domcontentloaded' });
