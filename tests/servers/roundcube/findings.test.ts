@@ -4,9 +4,9 @@
  *   npx vitest run --config vitest.e2e.config.ts tests/servers/roundcube/findings.test.ts
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRoundcube, type RoundcubeEnv } from './index.ts';
-import { RoundcubeClient, listRows, type ListRow } from './http.ts';
-import { listMessages, readManifest, roundcubePrefs, search, type Manifest } from './truth.ts';
+import { deliver, startRoundcube, type RoundcubeEnv } from './index.ts';
+import { RoundcubeClient, listRows, setQuota, type ListRow } from './http.ts';
+import { folderStatus, listMessages, quota, readManifest, roundcubePrefs, search, type Manifest } from './truth.ts';
 import { rcFormatDate, rcShowBytes, rcSizeRange } from './format.ts';
 
 type Entry = Manifest['messages'][number];
@@ -83,6 +83,9 @@ describe('FINDINGS.md, verified on Roundcube 1.6.5 + Dovecot 2.3', () => {
     const accented = man.find((m) => m.folder === 'INBOX' && m.attachments.some((a) => /[^\x00-\x7f]/.test(a.filename)))!;
     const name = accented.attachments.find((a) => /[^\x00-\x7f]/.test(a.filename))!.filename;
     expect(await search(env, 'INBOX', ['TEXT', name])).toContain(accented.uid);
+    const pct = Array.from(Buffer.from(name, 'utf8'), (b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'))).join('');
+    expect(await search(env, 'INBOX', ['TEXT', pct])).toContain(accented.uid);
+    expect(new Set(await search(env, 'INBOX', ['TEXT', 'ihe_xdm.zip']))).toEqual(xdm);
   }, 60_000);
 
   it('2. viewsource (inline or _save=1) and headers leave \\Seen alone; preview sets it', async () => {
@@ -114,6 +117,8 @@ describe('FINDINGS.md, verified on Roundcube 1.6.5 + Dovecot 2.3', () => {
     expect(h.exec).toContain('<font class=\\"bold\\">Message-ID:</font>');
     expect(h.exec).toContain('=?UTF-8?'); // raw, undecoded header values
     expect(await seen(d)).toBe(false);
+    const hPost = await c.ajax('headers', { _uid: String(d), _mbox: 'INBOX' }, { method: 'POST' });
+    expect(hPost.exec).toBe(h.exec);
     const hPage = await c.raw('GET', { _task: 'mail', _action: 'headers', _uid: String(e), _mbox: 'INBOX' });
     expect(hPage.headers.get('content-type')).toMatch(/^text\/html/);
     expect(hPage.text()).toContain('Message-ID:');
@@ -245,5 +250,38 @@ describe('FINDINGS.md, verified on Roundcube 1.6.5 + Dovecot 2.3', () => {
     // IMAP quirk: n:* always contains the highest UID, even when n is above it.
     const above = await searchAll('Trash', { _filter: `UID ${maxBefore + 1000}:*` });
     expect([...above.uids]).toEqual([newUids[newUids.length - 1]]);
+  }, 60_000);
+  it('other observations: session_error, 403 without token, refresh and set_quota, purge of Junk', async () => {
+    const anon = await new RoundcubeClient(env.url).ajax('list', { _mbox: 'INBOX', _page: '1' }, { token: false });
+    expect(anon.status).toBe(200);
+    expect(anon.exec).toContain('this.session_error(');
+    const noTok = await c.raw('POST', { _task: 'mail', _action: 'mark' }, { body: { _uid: '1', _mbox: 'INBOX', _flag: 'read', _remote: '1' } });
+    expect(noTok.status).toBe(403);
+    expect(noTok.text()).toBe('Invalid Request');
+
+    const refresh = async () => {
+      const uids = listRows((await c.ajax('list', { _mbox: 'INBOX', _page: '1', _sort: '_DESC' })).exec).map((r) => String(r.uid));
+      return c.ajax('refresh', { _mbox: 'INBOX', _folderlist: '1', _quota: '1', _list: '1', _uids: uids.join(','), _last: String(Math.floor(Date.now() / 1000) - 60) }, { method: 'POST' });
+    };
+    expect((await c.ajax('refresh', {}, { method: 'POST' })).exec ?? '').toBe('');
+    const quiet = await refresh();
+    expect(quiet.exec).toContain('set_unread_count("INBOX"');
+    expect(setQuota(quiet.exec)).toBeNull();
+    const body = { _mbox: 'INBOX', _folderlist: '1', _quota: '1', _list: '1', _uids: '1', _last: String(Math.floor(Date.now() / 1000) - 60) };
+    const used = (await quota(env)).usedKiB;
+    await deliver(env, 'INBOX', Buffer.from('From: a@labo.mssante.fr\r\nTo: ' + env.address + '\r\nSubject: x\r\nMessage-ID: <findings-refresh@labo.mssante.fr>\r\n\r\n' + 'x'.repeat(5000) + '\r\n'));
+    const busy = await c.ajax('refresh', body, { method: 'POST' });
+    const q = setQuota(busy.exec);
+    expect(q?.used).toBe((await quota(env)).usedKiB);
+    expect(q!.used).toBeGreaterThan(used);
+
+    const junk = (await folderStatus(env)).find((f) => f.name === 'Junk')!.messages;
+    const trash = (await folderStatus(env)).find((f) => f.name === 'Trash')!.messages;
+    expect(junk).toBeGreaterThan(0);
+    const purge = await c.ajax('purge', { _mbox: 'Junk' }, { method: 'POST' });
+    expect(purge.exec).toContain('display_message("Le dossier a été vidé avec succès."');
+    const after = await folderStatus(env);
+    expect(after.find((f) => f.name === 'Junk')!.messages).toBe(0);
+    expect(after.find((f) => f.name === 'Trash')!.messages).toBe(trash + junk);
   }, 60_000);
 });
