@@ -10,7 +10,7 @@ import { generateMailbox } from '../seed/profile.ts';
 import { leftovers, login, seedMailbox, startRoundcube, type RoundcubeEnv } from './index.ts';
 import { RoundcubeClient, listRows, setQuota } from './http.ts';
 import { folderStatus, listMessages, quota, rawMessage, readManifest, search } from './truth.ts';
-import { isPortOpen } from './procs.ts';
+import { childrenOf, isPortOpen } from './procs.ts';
 
 const NOW = new Date(Date.now() - 60_000);
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -153,5 +153,7 @@ describe('Roundcube + Dovecot test environment', () => {
     expect(await isPortOpen(env.imapPort)).toBe(false);
     for (const pid of pidsBefore) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow();
     expect(existsSync(env.workdir)).toBe(false);
+    const ours = (await childrenOf(process.pid)).filter((c) => /php|dovecot/.test(c.comm));
+    expect(ours).toEqual([]);
   }, 30_000);
 });

@@ -146,3 +146,21 @@ export async function groupMembers(pgid: number): Promise<number[]> {
   }
   return out;
 }
+
+/** Live children of `ppid` (from /proc), with their command names. */
+export async function childrenOf(ppid: number): Promise<{ pid: number; comm: string }[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const out: { pid: number; comm: string }[] = [];
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = await readFile(`/proc/${e}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === ppid && rest[0] !== 'Z') out.push({ pid: Number(e), comm });
+    } catch {
+      /* raced with exit */
+    }
+  }
+  return out;
+}

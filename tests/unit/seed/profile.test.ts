@@ -113,8 +113,10 @@ describe('seed profile "realistic"', () => {
     const per = new Map<SeedFolder, SeedMessage[]>();
     for (const m of msgs) per.set(m.folder, [...(per.get(m.folder) ?? []), m]);
     expect([...per.keys()].sort()).toEqual([...FOLDERS].sort());
-    expect(per.get('INBOX')!.length).toBeGreaterThan(1000);
-    expect(per.get('Patients/Archives')!.length).toBeGreaterThan(100);
+    // The counts documented in profile.ts.
+    expect(Object.fromEntries(FOLDERS.map((f) => [f, per.get(f)!.length]))).toEqual({
+      INBOX: 1150, Sent: 330, Drafts: 12, Trash: 160, Junk: 70, Patients: 260, 'Patients/Archives': 240,
+    });
     for (const f of ['INBOX', 'Sent', 'Trash', 'Junk', 'Patients'] as const) {
       const recent = per.get(f)!.filter((m) => NOW.getTime() - m.internalDate.getTime() < 30 * DAY);
       expect(recent.length, `${f} has mail from the last 30 days`).toBeGreaterThan(0);
@@ -197,6 +199,7 @@ describe('seed profile "bench"', () => {
     }
     sizes.sort((a, b) => a - b);
     expect(n).toBeGreaterThanOrEqual(20_000);
+    expect(n).toBe(20_500);
     expect(sizes[Math.floor(n / 2)]!).toBeLessThan(8_000);
     expect(sizes[Math.floor(n * 0.75)]!).toBeLessThan(12_000);
     expect(large).toBeGreaterThanOrEqual(5);
