@@ -10,7 +10,7 @@
  * configuration or modified, nothing listens outside 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, chmodSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, chmodSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
@@ -144,12 +144,13 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
   const quotaBytes = opts.quotaBytes ?? (profile === 'bench' ? BENCH_QUOTA_BYTES : QUOTA_BYTES);
   const tmpRoot = opts.tmpRoot ?? os.tmpdir();
   mkdirSync(tmpRoot, { recursive: true });
+  const ids = resolveIds();
+  if (ids.root) assertTraversable(path.resolve(tmpRoot));
   const workdir = mkdtempSync(path.join(tmpRoot, 'balise-roundcube-'));
   chmodSync(workdir, 0o755); // dovecot's unprivileged processes must reach their sockets and the mail
-  const ids = resolveIds();
   const imapPort = await freePort();
   let httpPort = opts.port ?? (await freePort());
-  while (httpPort === imapPort) httpPort = await freePort();
+  while (httpPort === imapPort || (!opts.port && (await isPortOpen(httpPort)))) httpPort = await freePort();
   let smtpPort = await freePort();
   while (smtpPort === imapPort || smtpPort === httpPort) smtpPort = await freePort();
 
@@ -239,6 +240,15 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
 }
 
 const IDS = Symbol('ids');
+
+/** As root, Dovecot's mail processes run as nobody: every parent of the workdir must be world-traversable. */
+function assertTraversable(dir: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) throw new Error(`${d} is not traversable by other users (mode ${(mode & 0o777).toString(8)}); pass tmpRoot (e.g. /tmp) to startRoundcube`);
+    if (d === path.dirname(d)) return;
+  }
+}
 const startTimings = new WeakMap<RoundcubeEnv, number>();
 /** Milliseconds startRoundcube took (servers + first login + seeding). */
 export function startDuration(env: RoundcubeEnv): number | undefined {
