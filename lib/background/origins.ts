@@ -73,12 +73,15 @@ export async function addOrigin(origin: string, source: OriginEntry['source'], k
 export async function removeOrigin(origin: string): Promise<void> {
   await db().origins.delete(origin);
   await syncContentScripts();
-  const stillNeeded = (await listOrigins()).some((o) => originToMatchPattern(o.origin) === originToMatchPattern(origin));
-  if (!stillNeeded) {
+  const pattern = originToMatchPattern(origin);
+  const stillNeeded = (await listOrigins()).some((o) => originToMatchPattern(o.origin) === pattern);
+  // Give back only what was asked at run time; a host the manifest grants (test builds' 127.0.0.1) stays.
+  const fromManifest = (browser.runtime.getManifest().host_permissions ?? []).includes(pattern);
+  if (!stillNeeded && !fromManifest) {
     try {
-      await browser.permissions.remove({ origins: [originToMatchPattern(origin)] });
-    } catch {
-      // A permission the manifest grants (test builds' 127.0.0.1) cannot be removed: the registration is gone anyway.
+      await browser.permissions.remove({ origins: [pattern] });
+    } catch (e) {
+      console.warn('[Balise] could not give back the permission for', pattern, e);
     }
   }
 }

@@ -22,6 +22,7 @@ beforeEach(() => {
     origins.forEach((o) => granted.delete(o));
     return true;
   };
+  b.runtime!.getManifest = () => ({ manifest_version: 3, name: 'Balise', version: '0.0.0', host_permissions: ['http://127.0.0.1/*'] });
   b.scripting!.getRegisteredContentScripts = async ({ ids }: { ids: string[] }) => ids.flatMap((id) => (registered.has(id) ? [registered.get(id)] : []));
   b.scripting!.registerContentScripts = async (scripts: Script[]) => {
     for (const s of scripts) {
@@ -64,6 +65,14 @@ describe('webmail origins', () => {
     granted.delete('https://webmail.example.org/*');
     const { syncContentScripts } = await import('../../../lib/background/origins');
     expect(await syncContentScripts()).toEqual([]);
+    expect(registered.has(CONTENT_SCRIPT_ID)).toBe(false);
+  });
+
+  it('never give back a host permission the manifest grants (test builds)', async () => {
+    granted.add('http://127.0.0.1/*');
+    await addOrigin('http://127.0.0.1', 'test');
+    await removeOrigin('http://127.0.0.1');
+    expect(granted.has('http://127.0.0.1/*')).toBe(true);
     expect(registered.has(CONTENT_SCRIPT_ID)).toBe(false);
   });
 
