@@ -1,10 +1,11 @@
 /**
- * The only place that knows the list of webmail adapters. Each adapter detects its webmail from the page's
+ * Picks the adapter for a page; the list itself is lib/webmail/adapters.ts. Each adapter detects its webmail from the page's
  * own signals (globals are invisible from the content script's isolated world: DOM, inline scripts, markup).
  */
 import type { Detection, WebmailAdapterFactory } from './types';
+import { ADAPTER_FACTORIES } from './adapters';
 
-export const ADAPTERS: WebmailAdapterFactory[] = [];
+export const ADAPTERS: readonly WebmailAdapterFactory[] = ADAPTER_FACTORIES;
 
 export function detectWebmail(doc: Document, loc: Location): { factory: WebmailAdapterFactory; detection: Detection } | null {
   for (const factory of ADAPTERS) {

@@ -118,12 +118,16 @@ export interface SearchQuery {
   unread?: boolean;
   flagged?: boolean;
   /**
-   * Only messages whose body (any text part, decoded) contains one of these strings, matched by the server
-   * (IMAP BODY / Zimbra content:). Used to find clinical documents by content, e.g. HPRIM's "****FIN****".
+   * Only messages whose text (any text part, decoded) contains one of these strings, as the server matches
+   * it (IMAP BODY/TEXT, Zimbra content:). Used to find clinical documents by content, e.g. HPRIM's "****FIN****".
+   * The three content criteria below may return a SUPERSET of the exact answer (servers match words or
+   * headers loosely), never knowingly a subset; callers that need exactness confirm on the raw message.
    */
   bodyContainsAny?: string[];
   /** Only messages with an attachment whose file name contains one of these strings (case-insensitive). */
   attachmentNameAny?: string[];
+  /** Only messages with an attachment of one of these MIME types (e.g. application/pdf). */
+  attachmentTypeAny?: string[];
   sort: SortOrder;
 }
 
@@ -199,14 +203,21 @@ export interface Webmail {
   /** Delete these exact messages for good (used on the trash, after the explicit confirmation). */
   deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
   /**
-   * Empty a whole folder on the server. Trash and junk: deleted for good. Any other folder: every message
-   * goes to the trash. Prefer exact ids (deleteForever) when a snapshot must be honoured.
+   * Empty a whole folder on the server (every message, not only the page on screen). The trash: deleted for
+   * good. Any other folder, junk included: every message goes to the trash (Balise always deletes in two
+   * steps). Prefer exact ids (moveToTrash / deleteForever) when a snapshot must be honoured.
    */
   emptyFolder(folderId: string, opts?: { signal?: AbortSignal }): Promise<void>;
   /** The message's raw RFC 822 source, byte for byte, as a stream. */
   rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
   /** Compose editors currently on the page. */
   composeEditors(): ComposeEditor[];
+  /**
+   * Where a feature may mount its UI on the host page, found from the host's own markup (two ways where one
+   * may break): 'quota' = next to the host's quota display or mailbox name; 'toolbar' = the host's main
+   * toolbar. Null when the page has no such place (features then fall back to a floating position).
+   */
+  uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null;
   /** Stop observers; called when the content script is invalidated. */
   dispose(): void;
 }

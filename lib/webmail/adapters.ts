@@ -1,0 +1,8 @@
+/**
+ * The registered adapters, in detection order. One line per webmail; nothing else in Balise names them.
+ */
+import type { WebmailAdapterFactory } from './types';
+
+export const ADAPTER_FACTORIES: WebmailAdapterFactory[] = [
+  // roundcube, zimbra, medimail: each adapter adds its own line here.
+];
