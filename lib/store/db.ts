@@ -7,9 +7,13 @@
  * - v2: origins get their own table (they were a list inside the settings record), quota history is keyed by
  *   [bal+at] (one point per BAL per hour, enforced by the key), and the cleanup journal is split into jobs and
  *   their batches so that a job can resume batch by batch.
+ * - v3: cleanup locks (one job per mailbox across tabs), a cache of message classifications (clinical or not:
+ *   messages do not change, so a second plan need not download them again), and signature templates.
+ *
+ * Only add a version here with a migration test (tests/unit/store/db.test.ts).
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { Bal, Batch, Job, OriginEntry, QuotaPoint } from './schemas';
+import type { Bal, Batch, ClassificationRow, Job, LockRow, OriginEntry, QuotaPoint, SignatureTemplate } from './schemas';
 
 export interface KvRow {
   key: string;
@@ -26,6 +30,9 @@ export class BaliseDb extends Dexie {
   quotaHistory!: Table<QuotaPoint, [string, number]>;
   jobs!: EntityTable<Job, 'id'>;
   batches!: Table<Batch, [string, number]>;
+  locks!: EntityTable<LockRow, 'mailbox'>;
+  classifications!: Table<ClassificationRow, [string, string, string]>;
+  templates!: EntityTable<SignatureTemplate, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -74,6 +81,11 @@ export class BaliseDb extends Dexie {
         }
         // v1 journal rows belonged to the prototype cleanup, which never ran on real mailboxes: nothing to carry.
       });
+    this.version(3).stores({
+      locks: 'mailbox',
+      classifications: '[bal+folderId+id], bal',
+      templates: 'id, situation',
+    });
   }
 }
 

@@ -149,3 +149,38 @@ export const Batch = z.object({
   updatedAt: z.number(),
 });
 export type Batch = z.infer<typeof Batch>;
+
+/** A mailbox's cleanup lock, held by the background for one job at a time across tabs. */
+export const LockRow = z.object({
+  /** The BAL address. */
+  mailbox: Email,
+  jobId: z.string().check(z.maxLength(64)),
+  tabId: z.number(),
+  acquiredAt: z.number(),
+  /** Refreshed while the job runs; a lock whose heartbeat is older than a minute is stale. */
+  heartbeatAt: z.number(),
+});
+export type LockRow = z.infer<typeof LockRow>;
+
+/** What Balise learnt about one message (it never changes on the server, so this can be cached). */
+export const ClassificationRow = z.object({
+  bal: Email,
+  folderId: z.string().check(z.maxLength(1024)),
+  id: z.string().check(z.maxLength(256)),
+  /** Size when classified: a different size means another message (ids can be reused after UIDVALIDITY changes). */
+  size: Bytes,
+  clinical: z.nullable(z.enum(['xdm', 'hprim', 'pdf'])),
+  at: z.number(),
+});
+export type ClassificationRow = z.infer<typeof ClassificationRow>;
+
+/** A signature template for one practice situation (or the default one). */
+export const SignatureTemplate = z.object({
+  id: z.string().check(z.maxLength(64)),
+  /** The practice situation label it belongs to; '' = the default template. */
+  situation: z.string().check(z.maxLength(200)),
+  text: z.string().check(z.maxLength(10_000)),
+  html: z.optional(z.string().check(z.maxLength(20_000))),
+  updatedAt: z.number(),
+});
+export type SignatureTemplate = z.infer<typeof SignatureTemplate>;

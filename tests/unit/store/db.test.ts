@@ -38,8 +38,18 @@ describe('database schema', () => {
     const d = new BaliseDb('fresh');
     open.push(d);
     await d.open();
-    expect(d.verno).toBe(2);
-    expect(d.tables.map((t) => t.name).sort()).toEqual(['bals', 'batches', 'jobs', 'kv', 'origins', 'quotaHistory']);
+    expect(d.verno).toBe(3);
+    expect(d.tables.map((t) => t.name).sort()).toEqual([
+      'bals',
+      'batches',
+      'classifications',
+      'jobs',
+      'kv',
+      'locks',
+      'origins',
+      'quotaHistory',
+      'templates',
+    ]);
   });
 
   it('migrates a version 1 database without losing the user’s data', async () => {
@@ -47,7 +57,7 @@ describe('database schema', () => {
     const d = new BaliseDb('upgrade');
     open.push(d);
     await d.open();
-    expect(d.verno).toBe(2);
+    expect(d.verno).toBe(3);
     // Origins moved to their own table, invalid ones dropped; settings keep everything else.
     expect((await d.origins.toArray()).map((o) => o.origin)).toEqual(['https://mail.sante-na.fr']);
     expect(await d.kv.get('settings')).toEqual({ key: 'settings', value: { quota: { warnPercent: 70 } } });
