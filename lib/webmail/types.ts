@@ -169,6 +169,16 @@ export interface ComposeEditor {
   setSignature(sig: { html: string; text: string }): void;
   /** Remove the signature block (the host's or Balise's). */
   removeSignature(): void;
+  /**
+   * The subject typed so far, when the page shows it. Optional: the compose checks use it to warn that a
+   * subject meant as `[FIN]` is not exactly `[FIN]`.
+   */
+  subject?(): string | null;
+  /**
+   * Replace the subject field's content as the user would (the page's own handlers see the change). Optional:
+   * the patient `[FIN]` helper uses it; without it the helper only tells the user what to type.
+   */
+  setSubject?(subject: string): void;
 }
 
 export interface Capabilities {
