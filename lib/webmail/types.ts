@@ -201,6 +201,13 @@ export interface Webmail {
   readonly capabilities: Capabilities;
   account(): Promise<Account>;
   quota(): Promise<Quota | null>;
+  /**
+   * Optional: how long the server keeps messages in the trash and the junk folder before deleting them by
+   * itself, in days (the effective value: Zimbra's zimbraMailTrashLifetime / zimbraPrefTrashLifetime and
+   * zimbraMailSpamLifetime / zimbraPrefJunkLifetime, the smaller non-zero one). null: the server does not purge
+   * that folder (or does not say). Adapters that cannot know leave the method out.
+   */
+  retention?(): Promise<{ trashDays: number | null; junkDays: number | null }>;
   /** Called when the host refreshes its own quota display (no request of ours). Returns an unsubscribe. */
   onHostQuotaChange(cb: () => void): () => void;
   folders(): Promise<Folder[]>;
