@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { reportEntrySizes } from './scripts/sizes';
 import preact from '@preact/preset-vite';
 import { catalogs } from './lib/i18n/catalog';
 import { LANGS, mergeCatalogs, toChromeMessages } from './lib/i18n/build';
@@ -23,6 +24,9 @@ export default defineConfig({
     build: { target: 'es2022' },
   }),
   hooks: {
+    // Print the gzipped size of every entry point after each build (the content script is loaded on every
+    // webmail page: its size is watched, see scripts/check-build.ts).
+    'build:done': (wxt) => reportEntrySizes(wxt.config.outDir),
     // _locales/<lang>/messages.json are generated from lib/i18n/catalog/*.ts (one catalog per feature).
     'build:publicAssets': (_wxt, files) => {
       const merged = mergeCatalogs(catalogs);

@@ -35,7 +35,7 @@ export const CHROMIUM_FLAGS = [
  * host other than 127.0.0.1, so they are switched off or pointed at a closed local port.
  */
 export const CHROMIUM_QUIET_FLAGS = [
-  '--disable-features=NetworkTimeServiceQuerying,OptimizationGuideModelDownloading,OptimizationHintsFetching,OptimizationTargetPrediction,OptimizationGuideOnDeviceModel,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,PrivacySandboxSettings4',
+  '--disable-features=NetworkTimeServiceQuerying,PasswordLeakDetection,OptimizationGuideModelDownloading,OptimizationHintsFetching,OptimizationTargetPrediction,OptimizationGuideOnDeviceModel,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,PrivacySandboxSettings4',
   '--safebrowsing-disable-auto-update',
   '--no-pings',
   '--disable-domain-reliability',
@@ -105,25 +105,37 @@ function assertBuilt(kind: BrowserKind): string {
   return dir;
 }
 
-export async function launchWithBalise(kind: BrowserKind): Promise<Session> {
-  const dir = assertBuilt(kind);
+export interface LaunchOptions {
+  /** false: the same browser, flags and network guard, without Balise (benchmarks' baseline). */
+  extension?: boolean;
+}
+
+export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = {}): Promise<Session> {
+  const withExtension = opts.extension ?? true;
+  const dir = withExtension ? assertBuilt(kind) : '';
   const guard = await startGuardProxy();
   const profile = freshProfile(kind);
   let browser: Browser | undefined;
   let extBase: string;
   try {
     if (kind === 'chromium') {
-      // Typing in a field makes Chromium fetch a spell-check dictionary from Google's CDN: off, in the profile.
+      // Typing in a field makes Chromium fetch a spell-check dictionary from Google's CDN, and submitting a login
+      // form makes it check the password against Google's leak service: both off, in the profile.
       fs.mkdirSync(path.join(profile, 'Default'), { recursive: true });
       fs.writeFileSync(
         path.join(profile, 'Default', 'Preferences'),
-        JSON.stringify({ browser: { enable_spellchecking: false }, spellcheck: { dictionaries: [], dictionary: '', use_spelling_service: false } }),
+        JSON.stringify({
+          browser: { enable_spellchecking: false },
+          spellcheck: { dictionaries: [], dictionary: '', use_spelling_service: false },
+          credentials_enable_service: false,
+          profile: { password_manager_enabled: false, password_manager_leak_detection: false },
+        }),
       );
       browser = await puppeteer.launch({
         executablePath: process.env.BALISE_CHROMIUM ?? '/usr/bin/chromium',
         headless: true,
         pipe: true,
-        enableExtensions: [dir],
+        ...(withExtension ? { enableExtensions: [dir] } : {}),
         userDataDir: profile,
         args: [
           ...CHROMIUM_FLAGS,
@@ -132,8 +144,10 @@ export async function launchWithBalise(kind: BrowserKind): Promise<Session> {
           '--proxy-bypass-list=<-loopback>',
         ],
       });
-      const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });
-      extBase = `chrome-extension://${new URL(sw.url()).host}/`;
+      if (withExtension) {
+        const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 20_000 });
+        extBase = `chrome-extension://${new URL(sw.url()).host}/`;
+      } else extBase = '';
       // The background registers the content script in onInstalled; gotoWithBalise() waits for it.
     } else {
       browser = await puppeteer.launch({
@@ -169,8 +183,10 @@ export async function launchWithBalise(kind: BrowserKind): Promise<Session> {
           'network.prefetch-next': false,
         },
       });
-      await browser.installExtension(dir);
-      extBase = `moz-extension://${FIREFOX_UUID}/`;
+      if (withExtension) {
+        await browser.installExtension(dir);
+        extBase = `moz-extension://${FIREFOX_UUID}/`;
+      } else extBase = '';
     }
   } catch (e) {
     await browser!?.close().catch(() => undefined);
