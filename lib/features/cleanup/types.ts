@@ -8,8 +8,19 @@ import type { MessageRef, MessageSummary, Quota } from '../../webmail/types';
 /** The groups the preview shows (each group element carries data-group="<kind>"). */
 export type GroupKind = 'trash' | 'junk' | 'old' | 'large' | 'folder' | 'protected';
 
-/** Why a message is kept out of the plan unless the user includes it. */
-export type Protection = 'unread' | 'flagged' | 'recent' | 'clinical-xdm' | 'clinical-hprim' | 'clinical-pdf';
+/**
+ * Why a message is kept out of the plan unless the user includes it. 'unverified': it may carry a clinical
+ * document but could not be downloaded or read to check; 'kept': the user unticked it in the preview.
+ */
+export type Protection =
+  | 'unread'
+  | 'flagged'
+  | 'recent'
+  | 'clinical-xdm'
+  | 'clinical-hprim'
+  | 'clinical-pdf'
+  | 'unverified'
+  | 'kept';
 
 export interface CleanupRules {
   emptyTrash: boolean;

@@ -1,0 +1,439 @@
+/**
+ * Planning: rules → a snapshot of exact message ids → a Plan (lib/features/cleanup/types.ts).
+ *
+ * 1. `takeSnapshot` asks the server, folder by folder, for every message each rule selects (webmail.search pages
+ *    through the WHOLE folder), for the folder's recent messages, and for content candidates (HPRIM text,
+ *    attachment names and types: supersets). Then it downloads and classifies (classify.ts) every selected
+ *    message that is not already kept for another reason and that has, or may have, an attachment or a content
+ *    hit. Verdicts are cached in the background, so a second snapshot downloads only new messages.
+ * 2. `buildPlan` turns the snapshot into groups, with the protections, the user's per-message choices and the
+ *    "clinical documents are filed in the patient record" confirmation applied. It is pure and instant: the
+ *    panel calls it again whenever a protection or a tick changes; ids never change (a snapshot).
+ *
+ * Which rule a message belongs to when several select it: trash, junk, the chosen folder, old, large (that
+ * order; one group per message, so group sums add up).
+ *
+ * Protections (listed apart, in group 'protected'): unread, flagged, received recently, carrying a clinical
+ * document (IHE XDM, HPRIM, PDF), or unverified (may carry one, could not be checked). In the trash and the
+ * junk folder only flagged and clinical messages are kept: unread is the rule there, and whatever is there was
+ * already put aside by the user or the server; a lab result filed as junk is still kept.
+ *
+ * Dates: "older than N months" is before 00:00 (local time) on the same day N months ago; "recent" is on or
+ * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
+ * the host gives them exactly, always in the safe direction (plan less, keep more).
+ */
+import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
+import { isWebmailError, WebmailError } from '../../webmail/types';
+import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
+import { classifyMessages, refKey, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
+
+export const DAY = 86_400_000;
+export const MB = 1024 * 1024;
+
+/** What the user's settings say (Settings['cleanup'], kept structural so this file needs no zod). */
+export interface CleanupSettings {
+  oldMonths: number;
+  largeMB: number;
+  largeOlderThanMonths: number;
+  recentDays: number;
+  protectUnread: boolean;
+  protectFlagged: boolean;
+  protectClinical: boolean;
+}
+
+/** Folders "old" and "large" look in by default: the inbox, sent mail and the user's own folders. */
+export function defaultRuleFolders(folders: Folder[]): string[] {
+  return folders.filter((f) => f.role === 'inbox' || f.role === 'sent' || f.role === 'other').map((f) => f.id);
+}
+
+export function defaultRules(s: CleanupSettings, folders: Folder[]): CleanupRules {
+  const ids = defaultRuleFolders(folders);
+  return {
+    emptyTrash: true,
+    emptyJunk: true,
+    old: { enabled: true, months: s.oldMonths, folderIds: ids },
+    large: { enabled: true, minMB: s.largeMB, olderThanMonths: s.largeOlderThanMonths, folderIds: ids },
+    folder: { enabled: false, folderId: null },
+    protect: { unread: s.protectUnread, flagged: s.protectFlagged, recentDays: s.recentDays, clinical: s.protectClinical },
+    includeClinical: false,
+  };
+}
+
+/** 00:00 local time on the day `months` calendar months before `now` (clamped to the month's last day). */
+export function monthsAgo(now: number, months: number): number {
+  const d = new Date(now);
+  const day = d.getDate();
+  const target = new Date(d.getFullYear(), d.getMonth() - months, 1);
+  const last = new Date(target.getFullYear(), target.getMonth() + 1, 0).getDate();
+  return new Date(target.getFullYear(), target.getMonth(), Math.min(day, last)).getTime();
+}
+
+/** 00:00 local time `days` days before `now`. */
+export function daysAgo(now: number, days: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - days).getTime();
+}
+
+/** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
+export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];
+/** Attachment names and types worth a look (supersets; the verdict comes from the message's bytes). */
+export const CLINICAL_NAMES = ['IHE_XDM.ZIP', '.hpr', '.hprim', '.hpm', '.pdf', '.zip'];
+export const CLINICAL_TYPES = ['application/pdf', 'application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
+
+type RuleGroup = Exclude<GroupKind, 'protected'>;
+
+export interface Candidate {
+  summary: MessageSummary;
+  group: RuleGroup;
+  folderPath: string;
+  role: FolderRole;
+  /** Received on or after the "recent" limit (server search, or the listed date). */
+  recent: boolean;
+  /** A content search (HPRIM text, attachment name or type) named it. */
+  contentHit: boolean;
+}
+
+export interface SnapshotStats {
+  searches: number;
+  searchMs: number;
+  classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number };
+  totalMs: number;
+}
+
+/** What the server said at one instant: exact ids and sizes, what they were classified as. */
+export interface Snapshot {
+  id: string;
+  createdAt: number;
+  bal: string;
+  origin: string;
+  folders: Folder[];
+  quotaBefore: Quota | null;
+  /** The rules the searches were made for (buildPlan may change protections and ticks, not these). */
+  rules: CleanupRules;
+  candidates: Candidate[];
+  verdicts: Map<string, Verdict>;
+  /** Why a verdict stayed 'unverified' (a WebmailErrorCode or 'parse'). */
+  failures: Map<string, string>;
+  stats: SnapshotStats;
+}
+
+export type PlanPhase = 'folders' | 'search' | 'classify';
+
+export interface PlanProgress {
+  phase: PlanPhase;
+  done: number;
+  total: number;
+  /** Classification only. */
+  downloadedBytes?: number;
+  cached?: number;
+}
+
+export interface PlanEnv {
+  webmail: Webmail;
+  bal: string;
+  origin: string;
+  now?: () => number;
+  cache?: VerdictCache;
+  signal?: AbortSignal;
+  onProgress?: (p: PlanProgress) => void;
+  /** Parallel downloads while classifying (default 2). */
+  concurrency?: number;
+}
+
+/** The rules that change what the server is asked (searches), as opposed to protections applied afterwards. */
+export function searchKey(r: CleanupRules): string {
+  return JSON.stringify([
+    r.emptyTrash,
+    r.emptyJunk,
+    r.old.enabled && [r.old.months, [...r.old.folderIds].sort()],
+    r.large.enabled && [r.large.minMB, r.large.olderThanMonths, [...r.large.folderIds].sort()],
+    r.folder.enabled && r.folder.folderId,
+    r.protect.recentDays,
+  ]);
+}
+
+/** Protections other than clinical ones apply here (not in the trash nor the junk folder). */
+function ordinaryProtectionsApply(role: FolderRole): boolean {
+  return role !== 'trash' && role !== 'junk';
+}
+
+/** Whether the message must be looked at (downloaded) to know if it carries a clinical document. */
+function mayCarryClinical(c: Candidate): boolean {
+  return c.summary.hasAttachment !== false || c.contentHit;
+}
+
+/** Kept for a reason other than a clinical document (then it need not be downloaded). */
+function keptAnyway(c: Candidate, rules: CleanupRules): boolean {
+  const p = rules.protect;
+  if (p.flagged && c.summary.flagged) return true;
+  if (!ordinaryProtectionsApply(c.role)) return false;
+  return (p.unread && c.summary.unread) || (p.recentDays > 0 && c.recent);
+}
+
+/** The candidates that need a verdict under these rules and do not have one yet. */
+export function unclassified(s: Snapshot, rules: CleanupRules): MessageSummary[] {
+  if (!rules.protect.clinical) return [];
+  return s.candidates.filter((c) => !s.verdicts.has(refKey(c.summary.ref)) && mayCarryClinical(c) && !keptAnyway(c, rules)).map((c) => c.summary);
+}
+
+async function collect(webmail: Webmail, q: SearchQuery, signal: AbortSignal | undefined): Promise<MessageSummary[]> {
+  const out: MessageSummary[] = [];
+  for await (const page of webmail.search(q, { signal })) {
+    if (signal?.aborted) throw new WebmailError('aborted', 'Aborted');
+    out.push(...page);
+  }
+  return out;
+}
+
+function newId(): string {
+  const c = globalThis.crypto;
+  if (c && 'randomUUID' in c) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Ask the server (and the classifier) everything the plan needs, once. Throws WebmailError when a search fails
+ * ('aborted' when cancelled): a plan is never built on a partial answer.
+ */
+export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> {
+  const t0 = Date.now();
+  const now = env.now?.() ?? Date.now();
+  const { webmail, signal } = env;
+  env.onProgress?.({ phase: 'folders', done: 0, total: 1 });
+  const [folders, quotaBefore] = await Promise.all([
+    webmail.folders(),
+    webmail.capabilities.quota ? webmail.quota().catch(() => null) : Promise.resolve(null),
+  ]);
+  if (signal?.aborted) throw new WebmailError('aborted', 'Aborted');
+
+  // Which searches each folder needs, in group precedence order.
+  type Step = { group: RuleGroup; q: Omit<SearchQuery, 'folderId' | 'sort'>; check: (m: MessageSummary) => boolean };
+  const plans = new Map<string, Step[]>();
+  const add = (f: Folder, step: Step) => {
+    const list = plans.get(f.id) ?? [];
+    list.push(step);
+    plans.set(f.id, list);
+  };
+  const oldBefore = monthsAgo(now, rules.old.months);
+  const largeBefore = monthsAgo(now, rules.large.olderThanMonths);
+  const largerThan = Math.round(rules.large.minMB * MB);
+  const all = () => true;
+  // Safe-direction checks on what the server answered: never plan a message the listing shows outside the rule.
+  const before = (t: number) => (m: MessageSummary) => m.date === null || m.date < t;
+  const larger = (n: number) => (m: MessageSummary) => m.size + m.sizePrecision > n;
+  for (const f of folders) {
+    if (f.role === 'trash') {
+      if (rules.emptyTrash) add(f, { group: 'trash', q: {}, check: all });
+      continue;
+    }
+    if (f.role === 'junk') {
+      if (rules.emptyJunk) add(f, { group: 'junk', q: {}, check: all });
+      continue;
+    }
+    if (rules.folder.enabled && rules.folder.folderId === f.id) add(f, { group: 'folder', q: {}, check: all });
+    if (rules.old.enabled && rules.old.folderIds.includes(f.id)) add(f, { group: 'old', q: { before: oldBefore }, check: before(oldBefore) });
+    if (rules.large.enabled && rules.large.folderIds.includes(f.id)) {
+      add(f, {
+        group: 'large',
+        q: { before: largeBefore, largerThan },
+        check: (m) => before(largeBefore)(m) && larger(largerThan)(m),
+      });
+    }
+  }
+
+  const recentSince = rules.protect.recentDays > 0 ? daysAgo(now, rules.protect.recentDays) : null;
+  const candidates: Candidate[] = [];
+  let searches = 0;
+  const tSearch = Date.now();
+  const folderList = folders.filter((f) => plans.has(f.id));
+  let folderDone = 0;
+  env.onProgress?.({ phase: 'search', done: 0, total: folderList.length });
+  for (const f of folderList) {
+    const seen = new Set<string>();
+    const here: Candidate[] = [];
+    for (const step of plans.get(f.id)!) {
+      const found = await collect(webmail, { folderId: f.id, sort: 'sizeDesc', ...step.q }, signal);
+      searches++;
+      for (const m of found) {
+        // A message is planned only from its own folder's answer.
+        if (m.ref.folderId !== f.id || seen.has(m.ref.id) || !step.check(m)) continue;
+        seen.add(m.ref.id);
+        here.push({ summary: m, group: step.group, folderPath: f.path, role: f.role, recent: false, contentHit: false });
+      }
+    }
+    if (here.length) {
+      // Recent messages (a superset is fine: it only keeps more).
+      if (recentSince !== null && ordinaryProtectionsApply(f.role)) {
+        const recent = new Set((await collect(webmail, { folderId: f.id, sort: 'dateDesc', since: recentSince }, signal)).map((m) => m.ref.id));
+        searches++;
+        for (const c of here) c.recent = recent.has(c.summary.ref.id) || (c.summary.date !== null && c.summary.date >= recentSince);
+      }
+      // Content candidates matter only for messages the listing says have no attachment (the others are
+      // downloaded anyway). If the server cannot search content, every such message is looked at.
+      if (rules.protect.clinical && here.some((c) => c.summary.hasAttachment === false)) {
+        const hits = new Set<string>();
+        let unsupported = false;
+        for (const q of [{ bodyContainsAny: HPRIM_MARKERS }, { attachmentNameAny: CLINICAL_NAMES }, { attachmentTypeAny: CLINICAL_TYPES }]) {
+          try {
+            for (const m of await collect(webmail, { folderId: f.id, sort: 'dateDesc', ...q }, signal)) hits.add(m.ref.id);
+            searches++;
+          } catch (e) {
+            if (isWebmailError(e) && e.code === 'unsupported') unsupported = true;
+            else throw e;
+          }
+        }
+        for (const c of here) c.contentHit = unsupported || hits.has(c.summary.ref.id);
+      }
+    }
+    candidates.push(...here);
+    env.onProgress?.({ phase: 'search', done: ++folderDone, total: folderList.length });
+  }
+  const searchMs = Date.now() - tSearch;
+
+  const snapshot: Snapshot = {
+    id: newId(),
+    createdAt: now,
+    bal: env.bal,
+    origin: env.origin,
+    folders,
+    quotaBefore,
+    rules,
+    candidates,
+    verdicts: new Map(),
+    failures: new Map(),
+    stats: { searches, searchMs, classify: { total: 0, cached: 0, downloaded: 0, downloadedBytes: 0, ms: 0 }, totalMs: 0 },
+  };
+  await classifySnapshot(env, snapshot, rules);
+  snapshot.stats.totalMs = Date.now() - t0;
+  return snapshot;
+}
+
+/**
+ * Give a verdict to every candidate that needs one under these rules (after the user turned a protection off,
+ * more may need one). Sizes learnt from the downloaded bytes replace the listed, rounded ones.
+ */
+export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 'signal' | 'onProgress' | 'concurrency'>, s: Snapshot, rules: CleanupRules): Promise<void> {
+  const todo = unclassified(s, rules);
+  if (!todo.length) return;
+  const r = await classifyMessages(env.webmail, todo, {
+    cache: env.cache,
+    signal: env.signal,
+    concurrency: env.concurrency,
+    onProgress: (p: ClassifyProgress) => env.onProgress?.({ phase: 'classify', done: p.done, total: p.total, downloadedBytes: p.downloadedBytes, cached: p.cached }),
+  });
+  for (const [k, v] of r.verdicts) s.verdicts.set(k, v);
+  for (const [k, v] of r.failures) s.failures.set(k, v);
+  for (const c of s.candidates) {
+    const exact = r.exactSizes.get(refKey(c.summary.ref));
+    if (exact !== undefined) c.summary = { ...c.summary, size: exact, sizePrecision: 0 };
+  }
+  const st = s.stats.classify;
+  st.total += r.stats.total;
+  st.cached += r.stats.cached;
+  st.downloaded += r.stats.downloaded;
+  st.downloadedBytes += r.stats.downloadedBytes;
+  st.ms += r.stats.ms;
+}
+
+const CLINICAL_PROTECTION: Record<'xdm' | 'hprim' | 'pdf', Protection> = {
+  xdm: 'clinical-xdm',
+  hprim: 'clinical-hprim',
+  pdf: 'clinical-pdf',
+};
+
+export function isClinicalProtection(p: Protection): boolean {
+  return p === 'clinical-xdm' || p === 'clinical-hprim' || p === 'clinical-pdf';
+}
+
+/** Why this candidate is kept under these rules (empty: it is planned). */
+export function protectionsOf(s: Snapshot, c: Candidate, rules: CleanupRules, kept?: ReadonlySet<string>): Protection[] {
+  const out: Protection[] = [];
+  const p = rules.protect;
+  const ordinary = ordinaryProtectionsApply(c.role);
+  if (ordinary && p.unread && c.summary.unread) out.push('unread');
+  if (p.flagged && c.summary.flagged) out.push('flagged');
+  if (ordinary && p.recentDays > 0 && c.recent) out.push('recent');
+  if (p.clinical) {
+    const v = s.verdicts.get(refKey(c.summary.ref));
+    if (v === 'xdm' || v === 'hprim' || v === 'pdf') {
+      if (!rules.includeClinical) out.push(CLINICAL_PROTECTION[v]);
+    } else if (v === 'unverified' || (v === undefined && mayCarryClinical(c) && !out.length)) {
+      out.push('unverified');
+    }
+  }
+  if (kept?.has(refKey(c.summary.ref))) out.push('kept');
+  return out;
+}
+
+/** Display order of the groups (and the precedence of rules). */
+export const GROUP_ORDER: GroupKind[] = ['trash', 'junk', 'folder', 'old', 'large', 'protected'];
+
+function enabled(rules: CleanupRules, g: GroupKind): boolean {
+  switch (g) {
+    case 'trash':
+      return rules.emptyTrash;
+    case 'junk':
+      return rules.emptyJunk;
+    case 'folder':
+      return rules.folder.enabled && rules.folder.folderId !== null;
+    case 'old':
+      return rules.old.enabled;
+    case 'large':
+      return rules.large.enabled;
+    default:
+      return true;
+  }
+}
+
+/**
+ * The plan for this snapshot under these rules (protections, clinical confirmation) and the user's unticked
+ * messages (`kept`, keys from refKey). Search rules are the snapshot's: a change there needs a new snapshot.
+ */
+export function buildPlan(s: Snapshot, rules: CleanupRules = s.rules, kept?: ReadonlySet<string>): Plan {
+  const effective: CleanupRules = { ...s.rules, protect: rules.protect, includeClinical: rules.includeClinical };
+  const members = new Map<GroupKind, PlannedMessage[]>(GROUP_ORDER.map((g) => [g, []]));
+  for (const c of s.candidates) {
+    const protections = protectionsOf(s, c, effective, kept);
+    const pm: PlannedMessage = { summary: c.summary, group: c.group, folderPath: c.folderPath, protections };
+    members.get(protections.length ? 'protected' : c.group)!.push(pm);
+  }
+  const groups: PlanGroup[] = [];
+  for (const kind of GROUP_ORDER) {
+    const list = members.get(kind)!;
+    if (!enabled(effective, kind) && !list.length) continue;
+    groups.push({
+      kind,
+      messages: list,
+      count: list.length,
+      bytes: list.reduce((a, m) => a + m.summary.size, 0),
+      bytesPrecision: list.reduce((a, m) => a + m.summary.sizePrecision, 0),
+    });
+  }
+  const acted = groups.filter((g) => g.kind !== 'protected');
+  const freed = acted.reduce((a, g) => a + g.bytes, 0);
+  const precision = acted.reduce((a, g) => a + g.bytesPrecision, 0);
+  return {
+    id: newId(),
+    createdAt: s.createdAt,
+    bal: s.bal,
+    origin: s.origin,
+    rules: effective,
+    groups,
+    quotaBefore: s.quotaBefore,
+    freedByMove: 0,
+    freedByEmptyTrash: freed,
+    freedPrecision: precision,
+    projectedUsed: s.quotaBefore ? Math.max(0, s.quotaBefore.usedBytes - freed) : null,
+  };
+}
+
+/** Every message the plan acts on (not the protected ones), in group order. */
+export function plannedMessages(plan: Plan): PlannedMessage[] {
+  return plan.groups.filter((g) => g.kind !== 'protected').flatMap((g) => g.messages);
+}
+
+/** One step: snapshot, then plan. */
+export async function makePlan(env: PlanEnv, rules: CleanupRules): Promise<{ snapshot: Snapshot; plan: Plan }> {
+  const snapshot = await takeSnapshot(env, rules);
+  return { snapshot, plan: buildPlan(snapshot, rules) };
+}
