@@ -1,0 +1,379 @@
+/**
+ * The Zimbra classic (Ajax) web client adapter. Talks only to the page's own origin, with the page's cookie (never
+ * read) and CSRF token (see page.ts), in SOAP/JSON (soap.ts). The Modern UI is recognised and reported as not
+ * supported (detection.supported = false, 'zimbra-modern').
+ */
+import type {
+  Account,
+  BatchResult,
+  Capabilities,
+  ComposeEditor,
+  Detection,
+  Folder,
+  FolderRole,
+  MessageRef,
+  MessageSummary,
+  Quota,
+  SearchOptions,
+  SearchQuery,
+  Webmail,
+  WebmailAdapterFactory,
+} from '../types';
+import { WebmailError } from '../types';
+import { runAction, CHUNK_SIZE, TRASH_ID, type ActionApi } from './actions';
+import { findComposeEditors } from './compose';
+import {
+  csrfTokenSource,
+  detectZimbra,
+  hostFolderLabel,
+  observeHostQuota,
+  quotaAnchor,
+  toolbarAnchor,
+} from './page';
+import { buildQuery, isFolderId } from './query';
+import {
+  ActionResponse,
+  FolderNode,
+  GetFolderResponse,
+  GetInfoResponse,
+  NumLike,
+  SearchResponse,
+  ZimbraSoap,
+  type FetchLike,
+  type MessageHit,
+} from './soap';
+import type { SigStyle } from './signature';
+
+const MAIL = 'urn:zimbraMail';
+const ACCOUNT = 'urn:zimbraAccount';
+/** SearchRequest's largest page (`SearchParams.MAX_PARSABLE_LIMIT`). */
+export const MAX_PAGE = 1000;
+
+const ROLES: Record<string, FolderRole> = { '2': 'inbox', '3': 'trash', '4': 'junk', '5': 'sent', '6': 'drafts' };
+/** Views of folders that hold mail; Trash has no view of its own (`FolderConstants`). */
+const MAIL_VIEWS = new Set(['', 'message', 'conversation']);
+
+const NONE: Capabilities = {
+  quota: false,
+  folders: false,
+  search: false,
+  actions: false,
+  emptyFolder: false,
+  rawDownload: false,
+  compose: false,
+  maxBatch: CHUNK_SIZE,
+  exactSizes: true,
+};
+const ALL: Capabilities = {
+  quota: true,
+  folders: true,
+  search: true,
+  actions: true,
+  emptyFolder: true,
+  rawDownload: true,
+  compose: true,
+  maxBatch: CHUNK_SIZE,
+  exactSizes: true,
+};
+
+function fromText(hit: MessageHit): string {
+  const f = hit.e?.find((e) => e.t === 'f');
+  if (!f) return '';
+  const name = (f.p ?? '').trim();
+  const addr = (f.a ?? '').trim();
+  if (name && addr) return `${name} <${addr}>`;
+  return name || addr;
+}
+
+export function toSummary(hit: MessageHit, folderId: string): MessageSummary {
+  const flags = hit.f ?? '';
+  return {
+    ref: { folderId: hit.l && isFolderId(hit.l) ? hit.l : folderId, id: hit.id },
+    date: hit.d,
+    size: hit.s,
+    sizePrecision: 0,
+    from: fromText(hit),
+    subject: hit.su ?? '',
+    unread: flags.includes('u'),
+    flagged: flags.includes('f'),
+    hasAttachment: flags.includes('a'),
+  };
+}
+
+/** Flattens GetFolderResponse (parsed level by level) into Balise folders, in tree order. */
+export function flattenFolders(root: unknown, label: (id: string, serverName: string) => string): Folder[] {
+  const out: Folder[] = [];
+  const walk = (raw: unknown, depth: number, parentPath: string | null) => {
+    if (depth > 64) return;
+    const parsed = FolderNode.safeParse(raw);
+    if (!parsed.success) throw new WebmailError('invalid-response', 'Unexpected folder in GetFolderResponse');
+    const f = parsed.data;
+    const isRoot = f.id === '1' || parentPath === null;
+    let path = parentPath ?? '';
+    let childDepth = depth;
+    if (!isRoot) {
+      const view = f.view ?? '';
+      if (!MAIL_VIEWS.has(view)) return; // contacts, calendars, briefcase…: not mail, and not their children
+      const name = label(f.id, f.name ?? f.id);
+      path = parentPath ? `${parentPath}/${name}` : name;
+      out.push({
+        id: f.id,
+        name,
+        path,
+        role: ROLES[f.id] ?? 'other',
+        count: f.n ?? 0,
+        bytes: f.s ?? 0,
+        bytesPrecision: 0,
+        unread: f.u ?? 0,
+        depth,
+      });
+      childDepth = depth + 1;
+    }
+    for (const child of f.folder ?? []) walk(child, isRoot ? 0 : childDepth, isRoot ? '' : path);
+  };
+  walk(root, 0, null);
+  return out;
+}
+
+function attr(attrs: Record<string, unknown> | undefined, name: string): unknown {
+  const v = attrs?.[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export interface ZimbraAdapterOptions {
+  /** For unit tests: the transport. */
+  fetch?: FetchLike;
+  now?: () => number;
+}
+
+export class ZimbraWebmail implements Webmail {
+  readonly capabilities: Capabilities;
+  private readonly soap: ZimbraSoap;
+  private readonly disposers = new Set<() => void>();
+  private info: Promise<GetInfoResponse> | null = null;
+  private sigStyle: SigStyle = 'outlook';
+  private sigIds: string[] = [];
+  private readonly now: () => number;
+
+  constructor(
+    private readonly doc: Document,
+    readonly detection: Detection,
+    opts: ZimbraAdapterOptions = {},
+  ) {
+    const working = detection.supported && detection.page !== 'login';
+    this.capabilities = working ? ALL : NONE;
+    const origin = doc.location?.origin ?? '';
+    this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch);
+    this.now = opts.now ?? Date.now;
+  }
+
+  private ensureWorking(): void {
+    if (this.detection.supported && this.detection.page !== 'login') return;
+    if (!this.detection.supported) throw new WebmailError('unsupported', `Zimbra ${this.detection.variant ?? ''} is not supported`);
+    throw new WebmailError('auth-expired', 'Not logged in');
+  }
+
+  /** GetInfo with the sections the account, the signature style and the signature ids need (cached). */
+  private accountInfo(): Promise<GetInfoResponse> {
+    if (!this.info) {
+      this.info = this.soap.call('GetInfoRequest', ACCOUNT, { sections: 'mbox,attrs,prefs,sigs' }, GetInfoResponse).then(
+        (info) => {
+          const style = attr(info.prefs?._attrs, 'zimbraPrefMailSignatureStyle');
+          this.sigStyle = style === 'internet' ? 'internet' : 'outlook';
+          this.sigIds = (info.signatures?.signature ?? []).map((s) => s.id).filter((id) => /^[\w-]{1,100}$/.test(id));
+          return info;
+        },
+        (e) => {
+          this.info = null; // not cached: try again next time
+          throw e;
+        },
+      );
+    }
+    return this.info;
+  }
+
+  async account(): Promise<Account> {
+    this.ensureWorking();
+    const info = await this.accountInfo();
+    const address = info.name.trim().toLowerCase();
+    const display = attr(info.attrs?._attrs, 'displayName') ?? attr(info.prefs?._attrs, 'zimbraPrefFromDisplay');
+    const account: Account = { address };
+    if (typeof display === 'string' && display.trim()) account.displayName = display.trim().slice(0, 200);
+    return account;
+  }
+
+  async quota(): Promise<Quota | null> {
+    this.ensureWorking();
+    // Fresh every time: `used` counts everything in the mailbox, trash included (`Mailbox.getSize`).
+    const info = await this.soap.call('GetInfoRequest', ACCOUNT, { sections: 'mbox,attrs' }, GetInfoResponse);
+    if (info.used === undefined) return null; // the mailbox lives on another server: no figure here
+    // zimbraMailQuota: bytes as a string, "0" = unlimited (GetInfo returns the effective quota since ZBUG-1869).
+    const raw = attr(info.attrs?._attrs, 'zimbraMailQuota');
+    const limit = raw === undefined ? null : NumLike.safeParse(raw);
+    if (limit && !limit.success) throw new WebmailError('invalid-response', 'Unreadable zimbraMailQuota');
+    const limitBytes = limit && limit.data > 0 ? limit.data : null;
+    return { usedBytes: info.used, limitBytes, at: this.now() };
+  }
+
+  onHostQuotaChange(cb: () => void): () => void {
+    if (!this.capabilities.quota) return () => undefined;
+    const stop = observeHostQuota(this.doc, cb);
+    this.disposers.add(stop);
+    return () => {
+      stop();
+      this.disposers.delete(stop);
+    };
+  }
+
+  async folders(): Promise<Folder[]> {
+    this.ensureWorking();
+    const r = await this.soap.call('GetFolderRequest', MAIL, { view: 'message' }, GetFolderResponse);
+    return flattenFolders(r.folder[0], (id, name) => hostFolderLabel(this.doc, id) ?? name);
+  }
+
+  async *search(q: SearchQuery, opts: SearchOptions = {}): AsyncIterable<MessageSummary[]> {
+    this.ensureWorking();
+    let built;
+    try {
+      built = buildQuery(q);
+    } catch (e) {
+      throw new WebmailError('not-found', e instanceof Error ? e.message : 'bad query');
+    }
+    if (built.query === null) return;
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    if (!(limit > 0)) return;
+    const seen = new Set<string>();
+    let offset = 0;
+    let yielded = 0;
+    // Offsets move when mail arrives during the walk: a hit seen twice is given once.
+    for (;;) {
+      if (opts.signal?.aborted) throw new WebmailError('aborted', 'Cancelled');
+      const page = Math.min(MAX_PAGE, Math.max(1, limit - yielded));
+      const r = await this.soap.call(
+        'SearchRequest',
+        MAIL,
+        { query: built.query, types: 'message', sortBy: built.sortBy, limit: page, offset },
+        SearchResponse,
+        { signal: opts.signal },
+      );
+      const hits = r.m ?? [];
+      offset += hits.length;
+      const batch: MessageSummary[] = [];
+      for (const h of hits) {
+        if (seen.has(h.id) || yielded + batch.length >= limit) continue;
+        seen.add(h.id);
+        batch.push(toSummary(h, q.folderId));
+      }
+      yielded += batch.length;
+      if (batch.length) yield batch;
+      if (!r.more || hits.length === 0 || yielded >= limit) return;
+    }
+  }
+
+  private readonly api: ActionApi = {
+    msgAction: async (action, signal) => {
+      await this.soap.call('MsgActionRequest', MAIL, { action }, ActionResponse, { signal });
+    },
+    findIn: async (folderId, ids, signal) => {
+      if (!isFolderId(folderId)) return new Set();
+      const r = await this.soap.call(
+        'SearchRequest',
+        MAIL,
+        { query: `inid:${folderId} item:{${ids.join(',')}}`, types: 'message', sortBy: 'none', limit: Math.min(MAX_PAGE, ids.length), offset: 0 },
+        SearchResponse,
+        { signal },
+      );
+      return new Set((r.m ?? []).map((m) => m.id));
+    },
+  };
+
+  private async act(folderId: string, ids: string[], kind: Parameters<typeof runAction>[3], signal?: AbortSignal): Promise<BatchResult> {
+    if (!this.capabilities.actions) {
+      return { done: [], failed: ids.map((id) => ({ id: String(id), code: this.detection.supported ? 'auth-expired' : 'unsupported' })) };
+    }
+    return runAction(this.api, String(folderId), ids, kind, signal);
+  }
+
+  moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    return this.act(folderId, ids, { op: 'trash' }, opts.signal);
+  }
+
+  move(folderId: string, ids: string[], targetFolderId: string, opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    return this.act(folderId, ids, { op: 'move', target: String(targetFolderId) }, opts.signal);
+  }
+
+  deleteForever(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    return this.act(folderId, ids, { op: 'delete' }, opts.signal);
+  }
+
+  async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    this.ensureWorking();
+    if (!isFolderId(folderId)) throw new WebmailError('not-found', 'Not a Zimbra folder id');
+    if (folderId === TRASH_ID) {
+      // Hard delete on the server, in its own transactions (Mailbox.emptyFolder). Not recursive: folders the user
+      // put in the trash keep their content (the classic client sends recursive:true; Balise deletes only mail).
+      await this.soap.call(
+        'FolderActionRequest',
+        MAIL,
+        { action: { op: 'empty', id: TRASH_ID, recursive: false } },
+        ActionResponse,
+        { signal: opts.signal, timeoutMs: 15 * 60_000 },
+      );
+      return;
+    }
+    // Any other folder: every message to the trash, in chunks, re-reading the folder from its start each round.
+    for (let round = 0; round < 100_000; round++) {
+      if (opts.signal?.aborted) throw new WebmailError('aborted', 'Cancelled');
+      const r = await this.soap.call(
+        'SearchRequest',
+        MAIL,
+        { query: `inid:${folderId}`, types: 'message', sortBy: 'none', limit: MAX_PAGE, offset: 0 },
+        SearchResponse,
+        { signal: opts.signal },
+      );
+      const ids = (r.m ?? []).map((m) => m.id);
+      if (!ids.length) return;
+      let progress = 0;
+      for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
+        const res = await runAction(this.api, folderId, ids.slice(i, i + CHUNK_SIZE), { op: 'trash' }, opts.signal);
+        progress += res.done.length;
+        const bad = res.failed.find((f) => f.code !== 'not-found');
+        if (bad) throw new WebmailError(bad.code, 'Emptying the folder stopped', { moved: progress });
+        progress += res.failed.length; // vanished meanwhile: gone from the folder too
+      }
+      if (!progress) throw new WebmailError('server', 'Emptying the folder makes no progress');
+    }
+  }
+
+  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    this.ensureWorking();
+    if (!/^\d{1,10}$/.test(String(ref?.id))) throw new WebmailError('not-found', 'Not a Zimbra message id');
+    // NativeFormatter: with no part, the full RFC 822 source, byte for byte (text/plain).
+    const res = await this.soap.rest(`/service/home/~/?auth=co&id=${ref.id}`, { signal: opts.signal });
+    if (!res.body) throw new WebmailError('invalid-response', 'Empty answer');
+    return res.body;
+  }
+
+  composeEditors(): ComposeEditor[] {
+    if (!this.capabilities.compose) return [];
+    // Signature style and ids come from GetInfo: ask once, in the background (editors work with defaults meanwhile).
+    if (!this.info) void this.accountInfo().catch(() => undefined);
+    return findComposeEditors(this.doc, { style: () => this.sigStyle, signatureIds: () => this.sigIds });
+  }
+
+  uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null {
+    if (!this.capabilities.quota) return null;
+    return kind === 'quota' ? quotaAnchor(this.doc) : toolbarAnchor(this.doc);
+  }
+
+  dispose(): void {
+    for (const stop of this.disposers) stop();
+    this.disposers.clear();
+  }
+}
+
+export const zimbraAdapter: WebmailAdapterFactory = {
+  kind: 'zimbra',
+  detect: (doc, loc) => detectZimbra(doc, loc),
+  create: (doc, detection) => new ZimbraWebmail(doc, detection),
+};

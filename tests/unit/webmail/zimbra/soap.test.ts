@@ -1,0 +1,212 @@
+/**
+ * The SOAP/JSON transport and the response schemas, against the request/response pairs recorded from the Zimbra
+ * simulator (tests/fixtures/zimbra/, shapes from Zimbra's code) and the fault examples of Zimbra's documentation.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  ActionResponse,
+  GetFolderResponse,
+  GetInfoResponse,
+  SearchResponse,
+  ZimbraSoap,
+  faultCode,
+  faultToError,
+  type FetchLike,
+} from '../../../../lib/webmail/zimbra/soap';
+import { WebmailError } from '../../../../lib/webmail/types';
+import { flattenFolders, toSummary } from '../../../../lib/webmail/zimbra';
+
+interface Fixture {
+  request: { method: string; path: string; headers: Record<string, string>; body: any };
+  response: { status: number; body: any };
+}
+const fixture = (name: string): Fixture => JSON.parse(readFileSync(new URL(`../../../fixtures/zimbra/${name}.json`, import.meta.url), 'utf8'));
+
+interface Sent {
+  url: string;
+  init: RequestInit;
+  body: any;
+}
+function fakeFetch(replies: ((sent: Sent) => Response | Promise<Response>)[]): { fetch: FetchLike; sent: Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    sent,
+    fetch: async (url, init) => {
+      const s = { url, init, body: init.body ? JSON.parse(String(init.body)) : null };
+      sent.push(s);
+      const next = replies.shift();
+      if (!next) throw new Error('no more replies');
+      return next(s);
+    },
+  };
+}
+const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json;charset=utf-8' } });
+const replay = (name: string) => {
+  const f = fixture(name);
+  return json(f.response.status, f.response.body);
+};
+
+async function rejection(p: Promise<unknown>): Promise<WebmailError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WebmailError);
+    return e as WebmailError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('request envelope', () => {
+  it('posts to /service/soap/<Name> on the page origin, with the CSRF token in the header and the context, and no session', async () => {
+    const { fetch, sent } = fakeFetch([replay('getinfo')]);
+    const soap = new ZimbraSoap('https://mail.example.fr', () => 'tok_1', fetch);
+    const info = await soap.call('GetInfoRequest', 'urn:zimbraAccount', { sections: 'mbox,attrs' }, GetInfoResponse);
+    expect(info.name).toBe('martin.durand@medecin.mssante.fr');
+    expect(sent[0]!.url).toBe('https://mail.example.fr/service/soap/GetInfoRequest');
+    expect(sent[0]!.init.method).toBe('POST');
+    expect(sent[0]!.init.credentials).toBe('same-origin');
+    expect((sent[0]!.init.headers as Record<string, string>)['X-Zimbra-Csrf-Token']).toBe('tok_1');
+    expect(sent[0]!.body).toEqual({
+      Header: { context: { _jsns: 'urn:zimbra', nosession: {}, csrfToken: 'tok_1' } },
+      Body: { GetInfoRequest: { _jsns: 'urn:zimbraAccount', sections: 'mbox,attrs' } },
+    });
+    // Same Body as the recorded request the simulator accepted.
+    expect(sent[0]!.body.Body.GetInfoRequest._jsns).toBe(fixture('getinfo').request.body.Body.GetInfoRequest._jsns);
+  });
+
+  it('retries once with a new token when the page got one meanwhile (AUTH_REQUIRED), never more', async () => {
+    let token = 'old';
+    const { fetch, sent } = fakeFetch([
+      (s) => {
+        token = 'new';
+        return json(500, fixture('fault-csrf-missing').response.body)();
+      },
+      replay('getinfo'),
+    ]);
+    const soap = new ZimbraSoap('https://h', () => token, fetch);
+    await soap.call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse);
+    expect(sent.map((s) => s.body.Header.context.csrfToken)).toEqual(['old', 'new']);
+
+    const again = fakeFetch([replay('fault-csrf-missing'), replay('getinfo')]);
+    const e = await rejection(new ZimbraSoap('https://h', () => 'same', again.fetch).call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse));
+    expect(e.code).toBe('auth-expired');
+    expect(again.sent).toHaveLength(1);
+  });
+});
+
+describe('faults', () => {
+  it('maps Zimbra codes to what a feature can explain', () => {
+    expect(faultCode('service.AUTH_EXPIRED')).toBe('auth-expired');
+    expect(faultCode('service.AUTH_REQUIRED')).toBe('auth-expired');
+    expect(faultCode('service.PERM_DENIED')).toBe('forbidden');
+    expect(faultCode('service.ALREADY_IN_PROGRESS')).toBe('busy');
+    expect(faultCode('mail.NO_SUCH_MSG')).toBe('not-found');
+    expect(faultCode('mail.NO_SUCH_ITEM')).toBe('not-found');
+    expect(faultCode('mail.NO_SUCH_FOLDER')).toBe('not-found');
+    expect(faultCode('mail.QUOTA_EXCEEDED')).toBe('quota-exceeded');
+    expect(faultCode('service.FAILURE')).toBe('server');
+    expect(faultCode('mail.QUERY_PARSE_ERROR')).toBe('server');
+  });
+
+  it.each([
+    ['fault-auth-expired', 'auth-expired', 'service.AUTH_EXPIRED', undefined],
+    ['fault-csrf-missing', 'auth-expired', 'service.AUTH_REQUIRED', undefined],
+    ['msgaction-trash-missing-id', 'not-found', 'mail.NO_SUCH_ITEM', '99999'],
+    ['msgaction-move-missing-id', 'not-found', 'mail.NO_SUCH_MSG', '99999'],
+    ['search-parse-error', 'server', 'mail.QUERY_PARSE_ERROR', undefined],
+  ])('%s → %s', async (name, code, zimbraCode, itemId) => {
+    const { fetch } = fakeFetch([replay(name)]);
+    const e = await rejection(new ZimbraSoap('https://h', () => 't', fetch).call('MsgActionRequest', 'urn:zimbraMail', {}, ActionResponse));
+    expect(e.code).toBe(code);
+    expect(e.detail).toMatchObject({ zimbraCode, httpStatus: 500 });
+    expect((e.detail as { itemId?: string }).itemId).toBe(itemId);
+  });
+
+  it("reads the documented fault example (ZmCsfeCommand.faultToEx fields)", () => {
+    const e = faultToError({
+      Code: { Value: 'soap:Sender' },
+      Reason: { Text: 'no such message: 123' },
+      Detail: { Error: { Code: 'mail.NO_SUCH_MSG', Trace: 'qtp:1', a: [{ n: 'itemId', t: 'IID', _content: '123' }], _jsns: 'urn:zimbra' } },
+    });
+    expect(e.code).toBe('not-found');
+    expect(e.detail).toMatchObject({ zimbraCode: 'mail.NO_SUCH_MSG', itemId: '123', reason: 'no such message: 123' });
+    expect(faultToError('garbage').code).toBe('invalid-response');
+  });
+
+  it('turns transport failures into network / aborted / auth-expired', async () => {
+    const drop = fakeFetch([() => Promise.reject(new TypeError('Failed to fetch'))]);
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', drop.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
+
+    const ctl = new AbortController();
+    const hang = fakeFetch([(s) => new Promise((_r, reject) => s.init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))]);
+    const p = new ZimbraSoap('https://h', () => 't', hang.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { signal: ctl.signal });
+    ctl.abort();
+    expect((await rejection(p)).code).toBe('aborted');
+
+    const slow = fakeFetch([(s) => new Promise((_r, reject) => s.init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))]);
+    const t = await rejection(new ZimbraSoap('https://h', () => 't', slow.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { timeoutMs: 20 }));
+    expect(t.code).toBe('network');
+    expect(t.detail).toMatchObject({ timeout: true });
+
+    // A login page instead of JSON (a portal took over after the session ended).
+    const html = fakeFetch([() => Object.defineProperty(new Response('<html>login</html>', { status: 200 }), 'redirected', { value: true })]);
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', html.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('auth-expired');
+    const proxy = fakeFetch([() => new Response('<html>Bad gateway</html>', { status: 502 })]);
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
+  });
+
+  it('refuses a success whose shape is not the expected one', async () => {
+    const { fetch } = fakeFetch([json(200, { Body: { SearchResponse: { m: [{ id: '1; DROP', s: 1, d: 1 }] } } })]);
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', fetch).call('SearchRequest', 'urn:zimbraMail', {}, SearchResponse))).code).toBe('invalid-response');
+  });
+});
+
+describe('response schemas on recorded answers', () => {
+  it('GetInfo: used, zimbraMailQuota as a string', () => {
+    const r = GetInfoResponse.parse(fixture('getinfo').response.body.Body.GetInfoResponse);
+    expect(r.used).toBe(3824);
+    expect(r.attrs?._attrs?.zimbraMailQuota).toBe('209715200');
+  });
+
+  it('GetFolder: the mail folders in tree order with exact n and s, roles from the system ids', () => {
+    const r = GetFolderResponse.parse(fixture('getfolder').response.body.Body.GetFolderResponse);
+    const folders = flattenFolders(r.folder[0], (_id, name) => name);
+    expect(folders.map((f) => [f.id, f.path, f.role, f.count, f.bytes, f.depth])).toEqual([
+      ['2', 'Inbox', 'inbox', 2, 3557, 0],
+      ['3', 'Trash', 'trash', 1, 267, 0],
+      ['4', 'Junk', 'junk', 0, 0, 0],
+      ['5', 'Sent', 'sent', 0, 0, 0],
+      ['6', 'Drafts', 'drafts', 0, 0, 0],
+      ['257', 'Patients', 'other', 0, 0, 0],
+      ['258', 'Patients/Archives', 'other', 0, 0, 1],
+    ]);
+    expect(folders.every((f) => f.bytesPrecision === 0)).toBe(true);
+  });
+
+  it('GetFolder: contact, calendar and briefcase folders are not mail', () => {
+    const root = { id: '1', name: 'USER_ROOT', folder: [{ id: '2', name: 'Inbox', view: 'message', n: 1, s: 10 }, { id: '7', name: 'Contacts', view: 'contact', n: 5, s: 900, folder: [{ id: '300', name: 'Sub', view: 'message', n: 1, s: 1 }] }, { id: '10', name: 'Calendar', view: 'appointment' }] };
+    expect(flattenFolders(root, (_i, n) => n).map((f) => f.id)).toEqual(['2']);
+  });
+
+  it('Search: exact sizes and dates, flags, sender as text', () => {
+    const r = SearchResponse.parse(fixture('search-sizeDesc').response.body.Body.SearchResponse);
+    expect(r.more).toBe(true);
+    expect(toSummary(r.m![0]!, '2')).toEqual({
+      ref: { folderId: '2', id: '259' },
+      date: 1780228800000,
+      size: 3256,
+      sizePrecision: 0,
+      from: 'Labo Test <labo@test.mssante.fr>',
+      subject: 'Compte rendu',
+      unread: false,
+      flagged: false,
+      hasAttachment: true,
+    });
+  });
+
+  it('MsgAction and FolderAction answers', () => {
+    expect(ActionResponse.parse(fixture('msgaction-trash').response.body.Body.MsgActionResponse).action.id).toBe('259,260');
+    expect(ActionResponse.parse(fixture('folderaction-empty').response.body.Body.FolderActionResponse).action.op).toBe('empty');
+  });
+});
