@@ -10,6 +10,7 @@ import { recordSeen } from './bals';
 import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
+import { classificationHandlers } from './classifications';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -41,6 +42,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
     },
+    ...classificationHandlers(),
   };
 }
 

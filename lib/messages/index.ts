@@ -12,12 +12,14 @@ import * as z from 'zod/mini';
 import type { MessageDef, SenderKind } from './define';
 import { coreMessages } from './core';
 import { testMessages } from './test';
+import { classificationMessages } from './classify';
 
 export type { SenderKind } from './define';
 
 export const messageDefs = {
   ...coreMessages,
   ...testMessages,
+  ...classificationMessages,
 } as const;
 
 type Defs = typeof messageDefs;

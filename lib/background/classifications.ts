@@ -1,0 +1,41 @@
+/**
+ * The background's side of the classification cache (lib/messages/classify.ts). A content script only reads and
+ * writes verdicts of a BAL seen on its own origin: a page of another webmail cannot learn which messages of this
+ * BAL carry clinical documents.
+ */
+import { db } from '../store/db';
+import type { ClassificationRow } from '../store/schemas';
+import type { HandlersFor, Sender } from '../messages/router';
+import type { classificationMessages } from '../messages/classify';
+
+class ForbiddenError extends Error {
+  readonly code = 'forbidden';
+}
+
+async function checkBal(bal: string, sender: Sender): Promise<string> {
+  const key = bal.toLowerCase();
+  const origin = sender.url ? new URL(sender.url).origin : '';
+  const row = await db().bals.get(key);
+  if (row?.webmailOrigin && row.webmailOrigin !== origin) throw new ForbiddenError('This mailbox belongs to another webmail');
+  return key;
+}
+
+export function classificationHandlers(now: () => number = Date.now): HandlersFor<typeof classificationMessages> {
+  return {
+    'classify/get': async ({ bal, refs }, sender) => {
+      const key = await checkBal(bal, sender);
+      const found = await db().classifications.bulkGet(refs.map((r) => [key, r.folderId, r.id] as [string, string, string]));
+      return {
+        rows: found
+          .filter((r): r is ClassificationRow => !!r)
+          .map((r) => ({ folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical })),
+      };
+    },
+    'classify/put': async ({ bal, rows }, sender) => {
+      const key = await checkBal(bal, sender);
+      const at = now();
+      await db().classifications.bulkPut(rows.map((r) => ({ bal: key, folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical, at })));
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The cleanup planner's cache of message classifications (clinical document or not), kept by the background
+ * (lib/background/classifications.ts, table `classifications`). Messages never change on the server, so a verdict
+ * stays true for as long as the id holds the same message (the size is checked by the planner).
+ */
+import * as z from 'zod/mini';
+import { def, Ok } from './define';
+import { Email, MessageRefSchema } from '../store/schemas';
+
+const Verdict = z.object({
+  folderId: z.string().check(z.maxLength(1024)),
+  id: z.string().check(z.maxLength(256)),
+  size: z.number().check(z.gte(0)),
+  clinical: z.nullable(z.enum(['xdm', 'hprim', 'pdf'])),
+});
+
+/** One plan asks for at most this many messages at a time (the planner splits bigger asks). */
+export const CLASSIFY_MAX_REFS = 5000;
+
+export const classificationMessages = {
+  /** The cached verdicts among these messages of this BAL (those never classified are absent). */
+  'classify/get': def(
+    { bal: Email, refs: z.array(MessageRefSchema).check(z.maxLength(CLASSIFY_MAX_REFS)) },
+    z.object({ rows: z.array(Verdict) }),
+    ['content'],
+  ),
+  /** Remember verdicts found by downloading the messages. */
+  'classify/put': def({ bal: Email, rows: z.array(Verdict).check(z.maxLength(1000)) }, Ok, ['content']),
+} as const;
