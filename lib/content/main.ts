@@ -43,6 +43,28 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       if (typeof fn !== 'function') throw new Error(`no adapter method ${String(method)}`);
       return (fn as (...a: unknown[]) => unknown).apply(state.webmail, args);
     });
+    // Compose editors (ComposeEditor methods are functions: they cannot cross the bridge as values).
+    registerTestCommand('compose', async (method, editorId, ...args) => {
+      if (!state.webmail) throw new Error('no webmail detected');
+      const editors = state.webmail.composeEditors();
+      if (method === 'list') {
+        return editors.map((e) => ({
+          id: e.id,
+          mode: e.mode,
+          fromAddress: e.fromAddress(),
+          recipients: e.recipients(),
+          attachmentsBytes: e.attachmentsBytes(),
+          hasSignature: e.hasSignature(),
+          subject: e.subject ? e.subject() : null,
+        }));
+      }
+      const editor = editorId ? editors.find((e) => e.id === editorId) : editors[0];
+      if (!editor) throw new Error('no compose editor');
+      const fn = (editor as unknown as Record<string, unknown>)[String(method)];
+      if (typeof fn !== 'function') throw new Error(`no editor method ${String(method)}`);
+      const value = await (fn as (...a: unknown[]) => unknown).apply(editor, args);
+      return value instanceof Element ? { tagName: value.tagName, id: value.id } : value;
+    });
     registerTestCommand('bus', (type, payload) => {
       state.bus.emit(type as 'open-cleanup', payload as { source: 'test' });
       return true;
