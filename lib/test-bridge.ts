@@ -16,16 +16,17 @@ export function registerTestCommand(name: string, fn: Command): void {
 }
 
 async function collect(value: unknown): Promise<unknown> {
-  if (value && typeof value === 'object' && Symbol.asyncIterator in value) {
-    const out: unknown[] = [];
-    for await (const item of value as AsyncIterable<unknown>) out.push(item);
-    return out;
-  }
+  // Streams first: a ReadableStream is also async-iterable (its chunks), but the bridge returns its bytes.
   if (value instanceof ReadableStream) {
     const bytes = new Uint8Array(await new Response(value).arrayBuffer());
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return { base64: btoa(binary), length: bytes.length };
+  }
+  if (value && typeof value === 'object' && Symbol.asyncIterator in value) {
+    const out: unknown[] = [];
+    for await (const item of value as AsyncIterable<unknown>) out.push(item);
+    return out;
   }
   return value;
 }
