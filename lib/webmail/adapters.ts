@@ -3,8 +3,10 @@
  */
 import type { WebmailAdapterFactory } from './types';
 import { zimbraAdapter } from './zimbra';
+import { roundcubeFactory } from './roundcube';
 
 export const ADAPTER_FACTORIES: WebmailAdapterFactory[] = [
   // roundcube, zimbra, medimail: each adapter adds its own line here.
   zimbraAdapter,
+  roundcubeFactory,
 ];

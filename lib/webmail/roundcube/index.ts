@@ -1,0 +1,514 @@
+/**
+ * The Roundcube adapter (1.4–1.6; tested on Debian's 1.6.5 with Dovecot 2.3): detection from the page's own
+ * markup, quota, folders, whole-folder searches, batch moves with the new UIDs in the target, permanent
+ * deletes, emptying a folder, raw messages and the compose editors' signatures.
+ *
+ * Facts it relies on (tests/servers/roundcube/FINDINGS.md, each checked against the real server):
+ * - list rows give formatted sizes and dates only: summaries carry size ± precision and the host's date label;
+ * - a search is only sorted by the session's sort, and changing it saves the user's preference: results are
+ *   collected over every page and sorted here (no preference is ever written);
+ * - a move's answer has no new UIDs and reports success even for a UID that does not exist: what left the
+ *   source and what arrived in the target are checked with searches; Dovecot's MOVE numbers the new messages
+ *   in ascending order of their old UIDs.
+ */
+import {
+  WebmailError,
+  isWebmailError,
+  type Account,
+  type BatchResult,
+  type Capabilities,
+  type ComposeEditor,
+  type Detection,
+  type Folder,
+  type MessageRef,
+  type MessageSummary,
+  type Quota,
+  type SearchOptions,
+  type SearchQuery,
+  type Webmail,
+  type WebmailAdapterFactory,
+  type WebmailErrorCode,
+} from '../types';
+import { RcApi, codeForMessage } from './api';
+import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries, uidSet } from './parse';
+import {
+  RcComposeEditor,
+  accountFromDom,
+  accountFromHtml,
+  detectRoundcube,
+  findAnchor,
+  foldersFromDom,
+  listState,
+  observeQuotaDisplay,
+  readPageEnv,
+  readToken,
+} from './page';
+
+/**
+ * Ids per move/delete request. Measured on Roundcube 1.6.5 + Dovecot 2.3 (bench/roundcube-batch.ts): the move
+ * itself costs ~30–70 ms whatever the size up to 1,000, the checks around it ~5 requests; 500 keeps the UID
+ * lists of the checks (GET `_filter=UID …`) well under the 8 KB request-line limit of common front servers even
+ * with sparse 7-digit UIDs, and a failed batch small enough to report precisely.
+ */
+export const ROUNDCUBE_MAX_BATCH = 500;
+/** Summaries per yielded batch of a search. */
+const YIELD_SIZE = 200;
+/** Folder info requests in flight at once (php workers are few on small hosts). */
+const FOLDER_CONCURRENCY = 3;
+
+function errorCode(e: unknown): WebmailErrorCode {
+  return isWebmailError(e) ? e.code : 'server';
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Ids → UIDs; anything that is not a UID fails as not-found. */
+function splitIds(ids: string[]): { uids: number[]; byUid: Map<number, string>; failed: BatchResult['failed'] } {
+  const byUid = new Map<number, string>();
+  const failed: BatchResult['failed'] = [];
+  for (const id of ids) {
+    const uid = parseUid(id);
+    if (uid === null || byUid.has(uid)) failed.push({ id, code: 'not-found' });
+    else byUid.set(uid, id);
+  }
+  return { uids: [...byUid.keys()], byUid, failed };
+}
+
+/** A stream that errors when fewer bytes than Content-Length arrive (a cut download must not look complete). */
+function checkedBody(res: Response): ReadableStream<Uint8Array> {
+  const body = res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const encoding = (res.headers.get('content-encoding') ?? 'identity').toLowerCase();
+  const length = Number(res.headers.get('content-length') ?? NaN);
+  if (encoding !== 'identity' || !Number.isSafeInteger(length)) return body;
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      flush(controller) {
+        if (seen !== length) controller.error(new WebmailError('network', `the message was cut (${seen} of ${length} bytes)`));
+      },
+    }),
+  );
+}
+
+/** An RFC 822 message starts with a header field ("Name:"); PHP warnings or an HTML page do not. */
+export function looksLikeMessageStart(bytes: Uint8Array): boolean {
+  let end = 0;
+  while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13 && end < 1000) end++;
+  const line = String.fromCharCode(...bytes.subarray(0, end));
+  return /^[!-9;-~]+:/.test(line) || /^From /.test(line);
+}
+
+/**
+ * The download's stream, after a look at its first bytes: Roundcube answers a UID that is not there with an
+ * "attachment" too (empty, or PHP's warnings when they are displayed), which must not pass for a message.
+ */
+export async function messageStream(res: Response): Promise<ReadableStream<Uint8Array>> {
+  const reader = checkedBody(res).getReader();
+  const head: Uint8Array[] = [];
+  let n = 0;
+  let ended = false;
+  try {
+    while (n < 256) {
+      const { value, done } = await reader.read();
+      if (done) {
+        ended = true;
+        break;
+      }
+      head.push(value);
+      n += value.byteLength;
+    }
+  } catch (e) {
+    throw isWebmailError(e) ? e : new WebmailError('network', 'the message download failed', e);
+  }
+  const first = new Uint8Array(Math.min(n, 1000));
+  let off = 0;
+  for (const h of head) {
+    if (off >= first.length) break;
+    const part = h.subarray(0, first.length - off);
+    first.set(part, off);
+    off += part.length;
+  }
+  if (n === 0 || !looksLikeMessageStart(first)) {
+    await reader.cancel().catch(() => undefined);
+    throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
+  }
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const h of head) c.enqueue(h);
+      if (ended) c.close();
+    },
+    async pull(c) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) c.close();
+        else c.enqueue(value);
+      } catch (e) {
+        c.error(isWebmailError(e) ? e : new WebmailError('network', 'the message download failed', e));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+export class RoundcubeWebmail implements Webmail {
+  readonly capabilities: Capabilities;
+  private readonly env: Record<string, unknown>;
+  private readonly api: RcApi | null;
+  private readonly quotaListeners = new Set<() => void>();
+  private stopQuotaObserver: (() => void) | null = null;
+  private editor: RcComposeEditor | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly doc: Document,
+    readonly detection: Detection,
+    opts: { fetch?: (input: string, init: RequestInit) => Promise<Response> } = {},
+  ) {
+    this.env = readPageEnv(doc) ?? {};
+    const token = readToken(doc, this.env);
+    const usable = detection.supported && detection.page !== 'login' && !!token;
+    this.api = usable
+      ? new RcApi({ pageUrl: doc.location.href, commPath: typeof this.env.comm_path === 'string' ? this.env.comm_path : undefined, token: token!, fetch: opts.fetch })
+      : null;
+    this.capabilities = {
+      quota: usable && this.env.quota !== false,
+      folders: usable,
+      search: usable,
+      actions: usable && typeof this.env.trash_mailbox === 'string',
+      emptyFolder: usable,
+      rawDownload: usable,
+      compose: detection.page === 'compose',
+      maxBatch: ROUNDCUBE_MAX_BATCH,
+      exactSizes: false,
+    };
+  }
+
+  private requireApi(): RcApi {
+    if (!this.api) throw new WebmailError('unsupported', 'Balise cannot work on this Roundcube page');
+    return this.api;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Session state around our own requests
+
+  /**
+   * Runs `fn`, then puts the session's folder and page back where the page is (search and actions move
+   * them). On the mail view the page's own list tells where; elsewhere the mail view's environment is read first.
+   */
+  private async keepingListState<T>(fn: () => Promise<T>): Promise<T> {
+    const api = this.requireApi();
+    let fixed: { folder: string; page: number } | null = null;
+    if (this.detection.page !== 'mail') {
+      try {
+        const { env } = await api.mailPage();
+        if (typeof env.mailbox === 'string') fixed = { folder: env.mailbox, page: typeof env.current_page === 'number' ? env.current_page : 1 };
+      } catch (e) {
+        if (isWebmailError(e) && e.code === 'auth-expired') throw e;
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      const state = fixed ?? listState(this.doc, this.env);
+      if (state) await api.restoreListState(state.folder, state.page).catch(() => undefined);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Account and quota
+
+  async account(): Promise<Account> {
+    let address = accountFromDom(this.doc);
+    if (!address) {
+      const ids = this.env.identities as Record<string, { email?: unknown }> | undefined;
+      const first = ids && Object.values(ids)[0]?.email;
+      if (typeof first === 'string' && /@/.test(first)) address = first.toLowerCase();
+    }
+    if (!address) address = accountFromHtml((await this.requireApi().mailPage()).html);
+    if (!address) throw new WebmailError('invalid-response', 'the page does not show the mailbox address');
+    return { address };
+  }
+
+  async quota(): Promise<Quota | null> {
+    if (!this.capabilities.quota) return null;
+    const q = await this.requireApi().quota();
+    return q ? { usedBytes: q.usedBytes, limitBytes: q.limitBytes, at: Date.now() } : null;
+  }
+
+  onHostQuotaChange(cb: () => void): () => void {
+    this.quotaListeners.add(cb);
+    if (!this.stopQuotaObserver && !this.disposed) {
+      this.stopQuotaObserver = observeQuotaDisplay(this.doc, () => {
+        for (const l of [...this.quotaListeners]) l();
+      });
+    }
+    return () => {
+      this.quotaListeners.delete(cb);
+      if (!this.quotaListeners.size && this.stopQuotaObserver) {
+        this.stopQuotaObserver();
+        this.stopQuotaObserver = null;
+      }
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Folders
+
+  async folders(): Promise<Folder[]> {
+    const api = this.requireApi();
+    let env = this.env;
+    let boxes = envMailboxes(env);
+    if (!boxes.length) {
+      env = (await api.mailPage()).env;
+      boxes = envMailboxes(env);
+    }
+    if (!boxes.length) throw new WebmailError('invalid-response', 'no folder list');
+    const delimiter = typeof env.delimiter === 'string' && env.delimiter ? env.delimiter : '/';
+    const dom = new Map(foldersFromDom(this.doc).map((f) => [f.id, f]));
+    const names = new Map(boxes.map((b) => [b.id, b.name]));
+    const real = boxes.filter((b) => !b.virtual);
+    return mapLimit(real, FOLDER_CONCURRENCY, async (b) => {
+      const info = await api.folderInfo(b.id);
+      let label = info.sizeLabel;
+      if (!label && info.count) label = await api.folderSize(b.id);
+      const size = label ? parseSizeLabel(label) : null;
+      const parts = b.id.split(delimiter);
+      const path = parts.map((_, i) => names.get(parts.slice(0, i + 1).join(delimiter)) ?? parts[i]).join('/');
+      return {
+        id: b.id,
+        name: b.name,
+        path,
+        role: folderRole(b.id, b.class ?? dom.get(b.id)?.cls, env),
+        count: info.count ?? 0,
+        bytes: size ? size.bytes : null,
+        bytesPrecision: size ? size.precision : 0,
+        depth: dom.get(b.id)?.depth ?? parts.length - 1,
+      };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Search
+
+  async *search(q: SearchQuery, opts: SearchOptions = {}): AsyncIterable<MessageSummary[]> {
+    const api = this.requireApi();
+    const { signal } = opts;
+    throwIfAborted(signal);
+    if (!q.folderId) throw new WebmailError('not-found', 'no folder');
+    // The user's time zone (dates in rows) and, on the way, a Date header for the server's clock.
+    const timeZone = await api.timeZone(signal);
+    const built = buildFilter(q, api.serverNowSec());
+    if ('nothing' in built) return;
+    const rows = await this.keepingListState(() => api.searchAll(q.folderId, built.filter, signal));
+    const dateFormat = typeof this.env.date_format === 'string' ? this.env.date_format : undefined;
+    let list = sortSummaries(
+      rows.map(({ row, now }) => rowToSummary(row, { folderId: q.folderId, now, timeZone, dateFormat })),
+      q.sort,
+    );
+    if (opts.limit !== undefined) list = list.slice(0, Math.max(0, opts.limit));
+    for (let i = 0; i < list.length; i += YIELD_SIZE) {
+      throwIfAborted(signal);
+      yield list.slice(i, i + YIELD_SIZE);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Actions
+
+  async moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    const trash = this.env.trash_mailbox;
+    if (typeof trash !== 'string' || !trash) throw new WebmailError('unsupported', 'this Roundcube has no trash folder');
+    return this.move(folderId, ids, trash, opts);
+  }
+
+  async move(folderId: string, ids: string[], targetFolderId: string, opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    const api = this.requireApi();
+    throwIfAborted(opts.signal);
+    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
+    const { uids, byUid, failed } = splitIds(ids);
+    if (!uids.length) return { done: [], failed };
+    return this.keepingListState(async () => {
+      const existing = await this.existing(folderId, uids, opts.signal);
+      for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
+      const present = uids.filter((u) => existing.has(u));
+      if (!present.length) return { done: [], failed };
+      if (folderId === targetFolderId) {
+        return { done: present.map((u) => byUid.get(u)!), failed, newRefs: Object.fromEntries(present.map((u) => [byUid.get(u)!, { folderId, id: String(u) }])) };
+      }
+      const maxBefore = await api.maxUid(targetFolderId, opts.signal);
+      throwIfAborted(opts.signal);
+
+      // From here the request may have reached the server: no abort, and the outcome is always checked.
+      let sendError: unknown = null;
+      try {
+        const r = await api.moveUids(folderId, present, targetFolderId);
+        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'move refused');
+      } catch (e) {
+        sendError = e;
+      }
+      let remaining: Set<number>;
+      try {
+        remaining = await this.existing(folderId, present);
+      } catch (e) {
+        throw sendError ?? e;
+      }
+      const done = present.filter((u) => !remaining.has(u));
+      for (const u of present) if (remaining.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
+      const result: BatchResult = { done: done.map((u) => byUid.get(u)!), failed };
+      if (done.length) {
+        const fresh = await this.newUids(targetFolderId, maxBefore).catch(() => null);
+        // Only a one-to-one answer is used: anything else arrived meanwhile, or went missing.
+        if (fresh && fresh.length === done.length) {
+          const sortedOld = [...done].sort((a, b) => a - b);
+          result.newRefs = {};
+          sortedOld.forEach((u, i) => (result.newRefs![byUid.get(u)!] = { folderId: targetFolderId, id: String(fresh[i]) }));
+        }
+      }
+      return result;
+    });
+  }
+
+  async deleteForever(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    const api = this.requireApi();
+    throwIfAborted(opts.signal);
+    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
+    const { uids, byUid, failed } = splitIds(ids);
+    if (!uids.length) return { done: [], failed };
+    return this.keepingListState(async () => {
+      const existing = await this.existing(folderId, uids, opts.signal);
+      for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
+      const present = uids.filter((u) => existing.has(u));
+      if (!present.length) return { done: [], failed };
+      throwIfAborted(opts.signal);
+      let sendError: unknown = null;
+      try {
+        const r = await api.deleteUids(folderId, present);
+        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'delete refused');
+      } catch (e) {
+        sendError = e;
+      }
+      let remaining: Set<number>;
+      try {
+        remaining = await this.existing(folderId, present);
+      } catch (e) {
+        throw sendError ?? e;
+      }
+      for (const u of present) if (remaining.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
+      return { done: present.filter((u) => !remaining.has(u)).map((u) => byUid.get(u)!), failed };
+    });
+  }
+
+  async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const api = this.requireApi();
+    throwIfAborted(opts.signal);
+    await this.keepingListState(async () => {
+      let sendError: unknown = null;
+      try {
+        const r = await api.purge(folderId);
+        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'the folder was not emptied');
+      } catch (e) {
+        sendError = e;
+      }
+      const left = await api.countMatching(folderId, 'UID 1:*').catch((e) => {
+        throw sendError ?? e;
+      });
+      if (left.total > 0) {
+        throw isWebmailError(sendError) ? sendError : new WebmailError('server', `${left.total} messages are still in the folder`, { left: left.total });
+      }
+    });
+  }
+
+  /** Which of `uids` are in `folder`: one search (its count) unless some are missing. */
+  private async existing(folder: string, uids: number[], signal?: AbortSignal): Promise<Set<number>> {
+    const filter = `UID ${uidSet(uids)}`;
+    const first = await this.requireApi().countMatching(folder, filter, signal);
+    if (first.total === 0) return new Set();
+    // The search is limited to these UIDs: as many matches as UIDs means all of them are there.
+    if (first.total === uids.length) return new Set(uids);
+    const want = new Set(uids);
+    const all = await this.requireApi().uidsMatching(folder, filter, signal);
+    return new Set(all.uids.filter((u) => want.has(u)));
+  }
+
+  /**
+   * The UIDs above `maxBefore` in `folder`, ascending (the messages a move just put there). IMAP's `n:*`
+   * always includes the highest UID, so anything not above `maxBefore` is dropped.
+   */
+  private async newUids(folder: string, maxBefore: number): Promise<number[]> {
+    const api = this.requireApi();
+    const filter = `UID ${maxBefore + 1}:*`;
+    const first = await api.searchFirst(folder, filter);
+    const seen = first.rows.map((r) => r.uid).filter((u) => u > maxBefore);
+    const quirk = first.rows.some((r) => r.uid <= maxBefore) ? 1 : 0;
+    const total = first.total - quirk;
+    if (total <= 0) return [];
+    if (seen.length === total) return seen.sort((a, b) => a - b);
+    // A MOVE gives consecutive UIDs: try the range ending at the highest one seen, then the one starting at
+    // the lowest; a range holding exactly `total` messages above maxBefore is the whole set.
+    const hi = Math.max(...seen);
+    const lo = Math.min(...seen);
+    for (const start of [hi - total + 1, lo]) {
+      if (start <= maxBefore) continue;
+      const c = await api.countMatching(folder, `UID ${start}:${start + total - 1}`);
+      if (c.total === total) return Array.from({ length: total }, (_, i) => start + i);
+    }
+    const all = await api.searchAll(folder, filter);
+    return all.map((x) => x.row.uid).filter((u) => u > maxBefore).sort((a, b) => a - b);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Raw message, compose, anchors
+
+  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    const uid = parseUid(ref.id);
+    if (uid === null) throw new WebmailError('not-found', `not a message id: ${ref.id}`);
+    const res = await this.requireApi().rawMessage(ref.folderId, uid, opts.signal);
+    return messageStream(res);
+  }
+
+  composeEditors(): ComposeEditor[] {
+    if (this.disposed || !this.doc.getElementById('composebody')) return [];
+    if (!this.editor) this.editor = new RcComposeEditor(this.doc, this.env);
+    return [this.editor];
+  }
+
+  uiAnchor(kind: 'quota' | 'toolbar') {
+    return findAnchor(this.doc, kind);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopQuotaObserver?.();
+    this.stopQuotaObserver = null;
+    this.quotaListeners.clear();
+    this.editor?.dispose();
+    this.editor = null;
+  }
+}
+
+export const roundcubeFactory: WebmailAdapterFactory = {
+  kind: 'roundcube',
+  detect: (doc) => detectRoundcube(doc),
+  create: (doc, detection) => new RoundcubeWebmail(doc, detection),
+};
