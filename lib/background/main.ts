@@ -11,6 +11,8 @@ import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
 import { classificationHandlers } from './classifications';
+import { registryHandlers } from './registry';
+import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -43,6 +45,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       return { ok: true as const };
     },
     ...classificationHandlers(),
+    ...registryHandlers(),
   };
 }
 
@@ -53,6 +56,10 @@ export function startBackground(): void {
       await browser.tabs.create({ url: browser.runtime.getURL(path) });
       return { ok: true as const };
     };
+    // The context-menu entry's own handler, on the sender's tab (puppeteer cannot click browser menus).
+    handlers['test/menu-insert-signature'] = async ({ frameId }, sender) => ({
+      result: sender.tab?.id === undefined ? 'no-tab' : await insertSignatureInTab(sender.tab.id, frameId ?? 0, sender.tab.url),
+    });
   }
   browser.runtime.onMessage.addListener(
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
@@ -63,6 +70,7 @@ export function startBackground(): void {
     await syncContentScripts();
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.
   browser.permissions.onRemoved.addListener(() => void syncContentScripts());
 }

@@ -37,6 +37,8 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     }));
     registerTestCommand('ping', () => send('ping', {}));
     registerTestCommand('open-extension-page', (path) => send('test/open-page', { path: path as '/popup.html' }));
+    // The signature context-menu entry's handler (lib/background/signature-menu.ts) on this tab.
+    registerTestCommand('menu-insert-signature', (frameId) => send('test/menu-insert-signature', frameId === undefined ? {} : { frameId: Number(frameId) }));
     registerTestCommand('webmail', async (method, ...args) => {
       if (!state.webmail) throw new Error('no webmail detected');
       const fn = (state.webmail as unknown as Record<string, unknown>)[String(method)];

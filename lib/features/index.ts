@@ -4,6 +4,8 @@
  */
 import type { Detection, Webmail } from '../webmail/types';
 import type { Bus } from './bus';
+import { signatureFeature } from './signature/feature';
+import { composeChecksFeature } from './compose-checks/feature';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -21,4 +23,7 @@ export interface Feature {
   mount(ctx: FeatureContext): void | Promise<void>;
 }
 
-export const FEATURES: Feature[] = [];
+export const FEATURES: Feature[] = [
+  signatureFeature,
+  composeChecksFeature,
+];

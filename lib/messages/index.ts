@@ -13,6 +13,7 @@ import type { MessageDef, SenderKind } from './define';
 import { coreMessages } from './core';
 import { testMessages } from './test';
 import { classificationMessages } from './classify';
+import { registryMessages } from './registry';
 
 export type { SenderKind } from './define';
 
@@ -20,6 +21,7 @@ export const messageDefs = {
   ...coreMessages,
   ...testMessages,
   ...classificationMessages,
+  ...registryMessages,
 } as const;
 
 type Defs = typeof messageDefs;

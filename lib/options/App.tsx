@@ -1,6 +1,7 @@
 import { t } from '../i18n/t';
 import { Webmails } from './Webmails';
 import { Thresholds } from './Thresholds';
+import { MyBals } from './MyBals';
 
 /** The options page: one section per concern; features add theirs to this list. */
 export function OptionsApp() {
@@ -9,6 +10,7 @@ export function OptionsApp() {
       <h1>{t('optionsTitle')}</h1>
       <Webmails />
       <Thresholds />
+      <MyBals />
     </main>
   );
 }

@@ -141,7 +141,12 @@ export const Batch = z.object({
   seq: Count,
   folderId: z.string().check(z.maxLength(1024)),
   ids: z.array(z.string().check(z.maxLength(256))),
+  /** Size of each message, parallel to `ids` (progress in MB, undo). Not indexed: no schema version needed. */
+  sizes: z.optional(z.array(Bytes)),
+  /** Undo batches: the folder the messages go back to (`folderId` is the trash). */
+  target: z.optional(z.string().check(z.maxLength(1024))),
   bytes: Bytes,
+  /** pending = not in flight (may hold a partial outcome); sent = a request is (or was) in flight. */
   state: z.enum(['pending', 'sent', 'done', 'failed']),
   done: z.optional(z.array(z.string())),
   failed: z.optional(z.array(z.object({ id: z.string(), code: z.string() }))),

@@ -114,4 +114,8 @@ export interface Report {
   quotaAfter: Quota | null;
   startedAt: number;
   endedAt: number;
+  /** Why the job stopped early ('cancelled', a WebmailErrorCode such as 'auth-expired', 'lock-lost', 'store'). */
+  stopReason?: string;
+  /** Folders re-read from the server after the run (null: could not be read). */
+  foldersAfter?: { id: string; path: string; count: number; bytes: number | null }[] | null;
 }

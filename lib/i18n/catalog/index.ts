@@ -5,8 +5,10 @@
 import core from './core';
 import popup from './popup';
 import options from './options';
+import registry from './registry';
+import compose from './compose';
 
-export const catalogs = { core, popup, options } as const;
+export const catalogs = { core, popup, options, registry, compose } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -1,0 +1,40 @@
+/**
+ * "My BALs" in the options page (issue 7): registry, the person's details, signatures, settings file. One
+ * component so that lib/options/App.tsx lists it in one line; the sections share one load of the data.
+ */
+import { send } from '../messages/send';
+import { t } from '../i18n/t';
+import { useAsync } from '../ui/useAsync';
+import { Registry } from './Registry';
+import { ProfileForm } from './Profile';
+import { Signatures } from './Signatures';
+import { Transfer } from './Transfer';
+import './registry.css';
+
+async function load() {
+  const [registry, settings] = await Promise.all([send('registry/get', {}), send('settings/get', {})]);
+  return { ...registry, settings };
+}
+
+export function MyBals() {
+  const [state, reload] = useAsync(load);
+  if (state.status === 'loading') return <p aria-busy="true">…</p>;
+  if (state.status === 'error') {
+    return (
+      <p class="status error" role="alert">
+        {t('errorGeneric', state.error.message)}
+      </p>
+    );
+  }
+  const { bals, templates, profile, settings } = state.value;
+  // Keys on the profile / settings make the forms start again from stored values after an import.
+  const stamp = JSON.stringify(profile);
+  return (
+    <div data-area="my-bals">
+      <Registry bals={bals} profile={profile} reload={reload} />
+      <ProfileForm key={stamp} profile={profile} reload={reload} />
+      <Signatures bals={bals} templates={templates} profile={profile} settings={settings} reload={reload} />
+      <Transfer reload={reload} />
+    </div>
+  );
+}

@@ -1,0 +1,467 @@
+/**
+ * "Mes BAL": the registry of the user's MSSanté mailboxes. Add, edit, remove; kind, operator, webmail,
+ * practice situation (label, structure, FINESS, SIRET), status; one preferred BAL per situation (the
+ * background enforces it); the BALs Balise has seen, offered for adding; for a BAL no longer used, the
+ * depublish helper (Depublish.tsx). Everything goes through background messages.
+ */
+import { useState } from 'preact/hooks';
+import { send } from '../messages/send';
+import { t, type MessageKey } from '../i18n/t';
+import type { Bal } from '../store/schemas';
+import type { Profile } from '../registry/schemas';
+import { KNOWN_WEBMAILS, normalizeOrigin } from '../origins';
+import { isMssanteAddress, parseAddress } from '../mssante/addresses';
+import { validateFiness, validateSiret } from '../mssante/identifiers';
+import { idFeedback } from '../registry/messages';
+import { preferredFor, registryOf, situationKey, situationsOf } from '../registry/rules';
+import { TEST_BUILD } from '../env';
+import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './bits';
+import { Depublish } from './Depublish';
+
+const KINDS = ['PER', 'CAB', 'ORG', 'APP'] as const;
+const STATUSES = ['active', 'inactive', 'depublished'] as const;
+
+interface FormState {
+  address: string;
+  kind: '' | (typeof KINDS)[number];
+  operator: string;
+  webmail: string;
+  webmailKind?: Bal['webmailKind'];
+  label: string;
+  structure: string;
+  finess: string;
+  siret: string;
+  status: (typeof STATUSES)[number];
+  preferred: boolean;
+  attachmentMB: string;
+}
+
+function formFrom(bal: Partial<Bal> | null, bals: readonly Bal[]): FormState {
+  const situation = bal?.situation;
+  const key = situationKey(situation);
+  return {
+    address: bal?.address ?? '',
+    kind: bal?.kind ?? '',
+    operator: bal?.operator ?? (bal?.webmailOrigin ? (KNOWN_WEBMAILS.find((k) => k.origin === bal.webmailOrigin)?.operator ?? '') : ''),
+    webmail: bal?.webmailOrigin ?? '',
+    ...(bal?.webmailKind ? { webmailKind: bal.webmailKind } : {}),
+    label: situation?.label ?? '',
+    structure: situation?.structure ?? '',
+    finess: situation?.finess ?? '',
+    siret: situation?.siret ?? '',
+    status: bal?.status ?? 'active',
+    // A new BAL in a situation without a preferred one becomes the preferred one by default.
+    preferred: bal?.source === 'user' ? !!bal.preferred : (bal?.status ?? 'active') === 'active' && !preferredFor(bals, key),
+    attachmentMB: bal?.limits?.attachmentMB ? String(bal.limits.attachmentMB) : '',
+  };
+}
+
+function kindLabel(kind: Bal['kind']): string {
+  return kind ? t(`regKind_${kind}` as MessageKey) : t('regKindUnknown');
+}
+
+export function BalForm({
+  initial,
+  editing,
+  bals,
+  onDone,
+}: {
+  initial: Partial<Bal> | null;
+  /** The address of the registry BAL being edited (null: a new one, possibly from a seen BAL). */
+  editing: string | null;
+  bals: readonly Bal[];
+  onDone: (notice: Notice) => void;
+}) {
+  const [f, setF] = useState<FormState>(() => formFrom(initial, bals));
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((cur) => ({ ...cur, [k]: v }));
+
+  const addr = f.address.trim();
+  const addressFeedback = !addr
+    ? null
+    : !parseAddress(addr)
+      ? { level: 'error' as const, key: 'regAddressInvalid' as const }
+      : !isMssanteAddress(addr)
+        ? { level: 'warning' as const, key: 'regAddressNotMssante' as const }
+        : null;
+  const webmailOrigin = f.webmail.trim() ? normalizeOrigin(f.webmail, { allowLoopbackHttp: TEST_BUILD }) : null;
+  const webmailFeedback = f.webmail.trim() && !webmailOrigin ? { level: 'error' as const, key: 'regWebmailInvalid' as const } : null;
+  const finessFeedback = f.finess.trim() ? idFeedback(validateFiness(f.finess)) : null;
+  const siretFeedback = f.siret.trim() ? idFeedback(validateSiret(f.siret)) : null;
+  const mb = f.attachmentMB.trim() ? Number(f.attachmentMB.replace(',', '.')) : null;
+  const mbFeedback = mb !== null && !(mb > 0 && mb <= 1024) ? { level: 'error' as const, key: 'regAttachmentInvalid' as const } : null;
+  const blocking = !addr || addressFeedback?.level === 'error' || !!webmailFeedback || finessFeedback?.level === 'error' || siretFeedback?.level === 'error' || !!mbFeedback;
+
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    if (blocking) {
+      setNotice({ kind: 'error', text: addr ? t('regFixErrors') : t('regAddressInvalid') });
+      return;
+    }
+    const label = f.label.trim() || f.structure.trim();
+    const finess = f.finess.trim() ? (validateFiness(f.finess).normalized ?? f.finess.trim()) : '';
+    const siret = f.siret.trim() ? (validateSiret(f.siret).normalized ?? f.siret.trim()) : '';
+    const bal = {
+      address: addr.toLowerCase(),
+      kind: f.kind || null,
+      status: f.status,
+      preferred: f.status === 'active' && f.preferred,
+      ...(f.operator.trim() ? { operator: f.operator.trim() } : {}),
+      ...(webmailOrigin ? { webmailOrigin } : {}),
+      ...(f.webmailKind ? { webmailKind: f.webmailKind } : {}),
+      ...(label
+        ? {
+            situation: {
+              label,
+              ...(f.structure.trim() ? { structure: f.structure.trim() } : {}),
+              ...(finess ? { finess } : {}),
+              ...(siret ? { siret } : {}),
+            },
+          }
+        : {}),
+      ...(mb !== null ? { limits: { attachmentMB: mb } } : {}),
+    };
+    setBusy(true);
+    try {
+      await send('registry/save-bal', { bal, ...(editing && editing !== bal.address ? { previous: editing } : {}) });
+      onDone({ kind: 'ok', text: t('regSaved', bal.address) });
+    } catch (err) {
+      setNotice({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onWebmailBlur = () => {
+    const known = webmailOrigin ? KNOWN_WEBMAILS.find((k) => k.origin === webmailOrigin) : undefined;
+    if (known && !f.operator.trim()) set('operator', known.operator);
+  };
+
+  const situations = situationsOf(bals);
+  return (
+    <form class="card bal-form" data-form="bal" onSubmit={(e) => void onSubmit(e)} noValidate>
+      <h3>{editing ? t('regFormEdit', editing) : t('regFormAdd')}</h3>
+      <label for="bal-address">{t('regAddress')}</label>
+      <input
+        id="bal-address"
+        type="email"
+        autoComplete="off"
+        required
+        placeholder="prenom.nom@medecin.mssante.fr"
+        value={f.address}
+        onInput={(e) => set('address', inputValue(e))}
+      />
+      <FieldCheck name="address" feedback={addressFeedback} />
+
+      <label for="bal-kind">{t('regKind')}</label>
+      <select id="bal-kind" value={f.kind} onChange={(e) => set('kind', inputValue(e) as FormState['kind'])}>
+        <option value="">{t('regKindUnknown')}</option>
+        {KINDS.map((k) => (
+          <option key={k} value={k}>
+            {kindLabel(k)}
+          </option>
+        ))}
+      </select>
+      {f.kind ? (
+        <p class="muted" data-kind-help={f.kind}>
+          {t(`regKindHelp_${f.kind}` as MessageKey)}
+        </p>
+      ) : null}
+      <details>
+        <summary>{t('regKindsExplain')}</summary>
+        <dl>
+          {KINDS.map((k) => (
+            <div key={k}>
+              <dt>
+                <strong>{kindLabel(k)}</strong>
+              </dt>
+              <dd>{t(`regKindHelp_${k}` as MessageKey)}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+
+      <div class="grid2">
+        <div>
+          <label for="bal-webmail">{t('regWebmail')}</label>
+          <input
+            id="bal-webmail"
+            type="url"
+            list="bal-known-webmails"
+            placeholder="https://"
+            value={f.webmail}
+            onInput={(e) => set('webmail', inputValue(e))}
+            onBlur={onWebmailBlur}
+          />
+          <datalist id="bal-known-webmails">
+            {KNOWN_WEBMAILS.map((k) => (
+              <option key={k.id} value={k.origin}>
+                {k.label}
+              </option>
+            ))}
+          </datalist>
+          <FieldCheck name="webmail" feedback={webmailFeedback} />
+        </div>
+        <div>
+          <label for="bal-operator">{t('regOperator')}</label>
+          <input id="bal-operator" type="text" maxLength={200} value={f.operator} onInput={(e) => set('operator', inputValue(e))} />
+        </div>
+      </div>
+
+      <fieldset>
+        <legend>{t('regSituation')}</legend>
+        <p class="muted">{t('regSituationHelp')}</p>
+        <div class="grid2">
+          <div>
+            <label for="bal-situation">{t('regSituation')}</label>
+            <input id="bal-situation" type="text" maxLength={200} list="bal-situations" value={f.label} onInput={(e) => set('label', inputValue(e))} />
+            <datalist id="bal-situations">
+              {situations.map((s) => (
+                <option key={s.label} value={s.label} />
+              ))}
+            </datalist>
+          </div>
+          <div>
+            <label for="bal-structure">{t('regStructure')}</label>
+            <input id="bal-structure" type="text" maxLength={200} value={f.structure} onInput={(e) => set('structure', inputValue(e))} />
+          </div>
+          <div>
+            <label for="bal-finess">{t('regFiness')}</label>
+            <input id="bal-finess" type="text" inputMode="numeric" maxLength={20} value={f.finess} onInput={(e) => set('finess', inputValue(e))} />
+            <FieldCheck name="finess" feedback={finessFeedback} />
+          </div>
+          <div>
+            <label for="bal-siret">{t('regSiret')}</label>
+            <input id="bal-siret" type="text" inputMode="numeric" maxLength={20} value={f.siret} onInput={(e) => set('siret', inputValue(e))} />
+            <FieldCheck name="siret" feedback={siretFeedback} />
+          </div>
+        </div>
+      </fieldset>
+
+      <div class="grid2">
+        <div>
+          <label for="bal-status">{t('regStatus')}</label>
+          <select id="bal-status" value={f.status} onChange={(e) => set('status', inputValue(e) as FormState['status'])}>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`regStatus_${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="bal-attachment">{t('regAttachment')}</label>
+          <input
+            id="bal-attachment"
+            type="text"
+            inputMode="decimal"
+            value={f.attachmentMB}
+            onInput={(e) => set('attachmentMB', inputValue(e))}
+          />
+          <FieldCheck name="attachment" feedback={mbFeedback} />
+          <p class="muted">{t('regAttachmentHelp')}</p>
+        </div>
+      </div>
+
+      <label class="inline-label" for="bal-preferred">
+        <input
+          id="bal-preferred"
+          type="checkbox"
+          checked={f.status === 'active' && f.preferred}
+          disabled={f.status !== 'active'}
+          onChange={(e) => set('preferred', (e.target as HTMLInputElement).checked)}
+        />
+        <span>
+          {t('regPreferred')}
+          <br />
+          <span class="muted">{f.status === 'active' ? t('regPreferredHelp') : t('regPreferredNeedsActive')}</span>
+        </span>
+      </label>
+
+      <div class="row" style="margin-top:0.75rem">
+        <button type="submit" data-action="save-bal" disabled={busy}>
+          {t('regSave')}
+        </button>
+        <button type="button" class="secondary" data-action="cancel-bal" onClick={() => onDone(null)}>
+          {t('regCancel')}
+        </button>
+      </div>
+      <StatusLine notice={notice} />
+    </form>
+  );
+}
+
+function BalCard({
+  bal,
+  bals,
+  profile,
+  onEdit,
+  onChanged,
+}: {
+  bal: Bal;
+  bals: readonly Bal[];
+  profile: Profile;
+  onEdit: () => void;
+  onChanged: (n: Notice) => void;
+}) {
+  const [depublish, setDepublish] = useState(false);
+  const makePreferred = async () => {
+    try {
+      await send('registry/set-preferred', { address: bal.address });
+      onChanged({ kind: 'ok', text: t('regPreferredSet', bal.address) });
+    } catch (err) {
+      onChanged({ kind: 'error', text: errorText(err) });
+    }
+  };
+  const remove = async () => {
+    try {
+      await send('registry/remove-bal', { address: bal.address });
+      onChanged({ kind: 'ok', text: t('regRemoved', bal.address) });
+    } catch (err) {
+      onChanged({ kind: 'error', text: errorText(err) });
+    }
+  };
+  return (
+    <li class="card" data-bal={bal.address} data-status={bal.status} {...(bal.preferred ? { 'data-preferred': '' } : {})}>
+      <div class="row">
+        <strong style="flex:1">
+          {bal.address}
+          {bal.preferred ? <span class="badge">{t('regPreferredBadge')}</span> : null}
+          {bal.status !== 'active' ? <span class="badge off">{t(`regStatus_${bal.status}` as MessageKey)}</span> : null}
+        </strong>
+      </div>
+      <div class="muted">
+        {[kindLabel(bal.kind), bal.operator, bal.webmailOrigin, bal.situation?.structure].filter(Boolean).join(' · ')}
+      </div>
+      {bal.address && !isMssanteAddress(bal.address) ? (
+        <p class="check warning" data-check="address" data-level="warning">
+          {t('regAddressNotMssante')}
+        </p>
+      ) : null}
+      <div class="row" style="margin-top:0.4rem">
+        <button type="button" class="secondary" data-action="edit-bal" onClick={onEdit}>
+          {t('regEdit')}
+        </button>
+        {!bal.preferred && bal.status === 'active' ? (
+          <button type="button" class="secondary" data-action="set-preferred" onClick={() => void makePreferred()}>
+            {t('regMakePreferred')}
+          </button>
+        ) : null}
+        {bal.status !== 'active' ? (
+          <button type="button" class="secondary" data-action="depublish-help" aria-expanded={depublish} onClick={() => setDepublish(!depublish)}>
+            {t('depHelpButton')}
+          </button>
+        ) : null}
+        <button type="button" class="secondary" data-action="remove-bal" onClick={() => void remove()}>
+          {t('regRemove')}
+        </button>
+      </div>
+      {depublish ? <Depublish bal={bal} bals={bals} profile={profile} /> : null}
+    </li>
+  );
+}
+
+export function Registry({ bals, profile, reload }: { bals: Bal[]; profile: Profile; reload: () => void }) {
+  const [form, setForm] = useState<{ initial: Partial<Bal> | null; editing: string | null; key: number } | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
+  const registry = registryOf(bals);
+  const seen = bals.filter((b) => b.source === 'seen');
+
+  const groups = new Map<string, { label: string | null; bals: Bal[] }>();
+  for (const b of registry) {
+    const key = situationKey(b.situation);
+    const g = groups.get(key) ?? { label: b.situation?.label ?? null, bals: [] };
+    g.bals.push(b);
+    groups.set(key, g);
+  }
+  const after = (n: Notice) => {
+    setNotice(n);
+    reload();
+  };
+  const open = (initial: Partial<Bal> | null, editing: string | null) => setForm({ initial, editing, key: Date.now() });
+
+  const dismiss = async (address: string) => {
+    try {
+      await send('registry/remove-bal', { address });
+      reload();
+    } catch (err) {
+      setNotice({ kind: 'error', text: errorText(err) });
+    }
+  };
+
+  return (
+    <section aria-labelledby="registry-h" data-section="registry">
+      <h2 id="registry-h">{t('regHeading')}</h2>
+      <p class="muted">{t('regHelp')}</p>
+
+      {seen.length ? (
+        <div data-list="seen">
+          <h3>{t('regSeenHeading')}</h3>
+          <p class="muted">{t('regSeenHelp')}</p>
+          <ul class="plain">
+            {seen.map((b) => (
+              <li key={b.address} class="card row" data-seen={b.address}>
+                <span style="flex:1">
+                  {b.address}
+                  {b.webmailOrigin ? <span class="muted"> · {b.webmailOrigin}</span> : null}
+                </span>
+                <button type="button" data-action="adopt-seen" onClick={() => open(b, null)}>
+                  {t('regAdopt')}
+                </button>
+                <button type="button" class="secondary" data-action="dismiss-seen" onClick={() => void dismiss(b.address)}>
+                  {t('regDismiss')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {registry.length === 0 ? (
+        <p class="muted" data-registry-empty="">
+          {t('regEmpty')}
+        </p>
+      ) : (
+        <div data-list="bals">
+          {[...groups.entries()].map(([key, g]) => {
+            const hasPreferred = !!preferredFor(bals, key);
+            return (
+              <div class="group" key={key} data-situation={g.label ?? ''}>
+                <h3>{g.label ?? t('regSituationNone')}</h3>
+                {!hasPreferred && g.bals.some((b) => b.status === 'active') ? (
+                  <p class="status warn" data-warning="no-preferred">
+                    {t('regNoPreferred', g.label ?? t('regSituationNone'))}
+                  </p>
+                ) : null}
+                <ul class="plain">
+                  {g.bals.map((b) => (
+                    <BalCard key={b.address} bal={b} bals={bals} profile={profile} onEdit={() => open(b, b.address)} onChanged={after} />
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+        </div>
+      )}
+
+      <StatusLine notice={notice} />
+      {form ? (
+        <BalForm
+          key={form.key}
+          initial={form.initial}
+          editing={form.editing}
+          bals={bals}
+          onDone={(n) => {
+            setForm(null);
+            if (n) after(n);
+          }}
+        />
+      ) : (
+        <button type="button" data-action="add-bal" onClick={() => open(null, null)}>
+          {t('regFormAdd')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Settings file: export everything Balise keeps about the user's set-up (settings, registry, templates, the
+ * person's details, webmail origins) as one JSON file; import one back (all or nothing, checked first). Origins
+ * from a file still need the browser's permission: they are listed and asked for on a click.
+ */
+import { useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { send } from '../messages/send';
+import { t } from '../i18n/t';
+import { originToMatchPattern } from '../origins';
+import { importMessageKey, importPlace } from '../registry/messages';
+import { MAX_CHARS, type ImportProblem } from '../registry/transfer';
+import { errorText, StatusLine, type Notice } from './bits';
+
+export function importProblemText(problem: ImportProblem): string {
+  return t('trImportError', t(importMessageKey(problem.code), importPlace(problem, t)));
+}
+
+export function Transfer({ reload }: { reload: () => void }) {
+  const [notice, setNotice] = useState<Notice>(null);
+  const [origins, setOrigins] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  const onExport = async () => {
+    try {
+      const { json, filename } = await send('transfer/export', {});
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename;
+      a.setAttribute('data-export', filename);
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setNotice({ kind: 'ok', text: t('trExported', filename) });
+    } catch (err) {
+      setNotice({ kind: 'error', text: errorText(err) });
+    }
+  };
+
+  const onImport = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    setOrigins([]);
+    if (file.size > MAX_CHARS * 4) {
+      setNotice({ kind: 'error', text: importProblemText({ code: 'too-large', path: [] }) });
+      return;
+    }
+    setBusy(true);
+    try {
+      const text = await file.text();
+      if (text.length > MAX_CHARS) {
+        setNotice({ kind: 'error', text: importProblemText({ code: 'too-large', path: [] }) });
+        return;
+      }
+      const res = await send('transfer/import', { json: text });
+      if (!res.ok) {
+        setNotice({ kind: 'error', text: importProblemText(res.problem as ImportProblem) });
+        return;
+      }
+      setNotice({ kind: 'ok', text: t('trImported', res.counts.bals, res.counts.templates) });
+      setOrigins(res.origins);
+      reload();
+    } catch (err) {
+      setNotice({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onGrant = () => {
+    const patterns = [...new Set(origins.map(originToMatchPattern))];
+    // No await before this call: the browser only asks inside the user's click.
+    void browser.permissions
+      .request({ origins: patterns })
+      .then(async (ok) => {
+        if (!ok) {
+          setNotice({ kind: 'error', text: t('trDenied') });
+          return;
+        }
+        const left: string[] = [];
+        for (const origin of origins) {
+          const r = await send('origins/add', { origin });
+          if (!r.ok) left.push(origin);
+        }
+        setOrigins(left);
+        setNotice(left.length ? { kind: 'error', text: t('trDenied') } : { kind: 'ok', text: t('trGranted') });
+        reload();
+      })
+      .catch((err: unknown) => setNotice({ kind: 'error', text: errorText(err) }));
+  };
+
+  return (
+    <section aria-labelledby="transfer-h" data-section="transfer">
+      <h2 id="transfer-h">{t('trHeading')}</h2>
+      <p class="muted">{t('trHelp')}</p>
+      <button type="button" data-action="export" onClick={() => void onExport()}>
+        {t('trExport')}
+      </button>
+      <label for="import-file">{t('trImportLabel')}</label>
+      <p class="muted">{t('trImportHelp')}</p>
+      <input id="import-file" type="file" accept="application/json,.json" disabled={busy} onChange={(e) => void onImport(e)} />
+      <StatusLine notice={notice} />
+      {origins.length ? (
+        <div class="card" data-list="import-origins">
+          <p>{t('trOrigins')}</p>
+          <ul>
+            {origins.map((o) => (
+              <li key={o} data-origin={o}>
+                {o}
+              </li>
+            ))}
+          </ul>
+          <button type="button" data-action="grant-origins" onClick={onGrant}>
+            {t('trGrant')}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Shapes of the "My BALs" area: the person's own details (signature variables) and a BAL as the user edits it
+ * in the registry. The stored BAL row is lib/store/schemas.ts `Bal`; this is what a page may send to change one.
+ * zod/mini: the content script imports some of this.
+ */
+import * as z from 'zod/mini';
+import { Bal, BalKind, BalStatus, Email, OriginString, Situation, WebmailKind } from '../store/schemas';
+
+const Line = z.string().check(z.maxLength(200));
+
+/** The person's own details, used as signature variables. Kept in the kv table under {@link PROFILE_KEY}. */
+export const Profile = z.object({
+  prenom: z.optional(Line),
+  nom: z.optional(Line),
+  profession: z.optional(Line),
+  specialite: z.optional(Line),
+  rpps: z.optional(z.string().check(z.maxLength(20))),
+  adeli: z.optional(z.string().check(z.maxLength(20))),
+  telephone: z.optional(z.string().check(z.maxLength(40))),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const PROFILE_KEY = 'profile';
+
+export const Limits = z.object({
+  attachmentMB: z.optional(z.number().check(z.gt(0), z.lte(1024))),
+  retentionDays: z.optional(z.number().check(z.int(), z.gt(0))),
+  trashLifetimeDays: z.optional(z.number().check(z.int(), z.gt(0))),
+});
+
+/** The fields of a registry BAL the user edits (no sighting data: lastSeen, lastQuota stay the background's). */
+export const BalFields = {
+  address: Email,
+  kind: z.nullable(BalKind),
+  operator: z.optional(z.string().check(z.maxLength(200))),
+  webmailOrigin: z.optional(OriginString),
+  webmailKind: z.optional(WebmailKind),
+  situation: z.optional(Situation),
+  status: BalStatus,
+  preferred: z.boolean(),
+  limits: z.optional(Limits),
+};
+
+export const BalInput = z.object(BalFields);
+export type BalInput = z.infer<typeof BalInput>;
+
+/** A signature template as a page saves it: one per practice situation ('' = the default one). */
+export const TemplateInput = z.object({
+  situation: z.string().check(z.maxLength(200)),
+  text: z.string().check(z.maxLength(10_000)),
+  html: z.optional(z.string().check(z.maxLength(20_000))),
+});
+export type TemplateInput = z.infer<typeof TemplateInput>;
+
+export type { Bal };
