@@ -16,9 +16,25 @@ export function registerTestCommand(name: string, fn: Command): void {
 }
 
 async function collect(value: unknown): Promise<unknown> {
-  // Streams first: a ReadableStream is also async-iterable (its chunks), but the bridge returns its bytes.
-  if (value instanceof ReadableStream) {
-    const bytes = new Uint8Array(await new Response(value).arrayBuffer());
+  // Streams first: a ReadableStream is also async-iterable (its chunks), but the bridge returns its bytes. Read with
+  // getReader(): in Firefox a stream from the content script's fetch cannot be handed to `new Response()` (the
+  // content script's DOM constructors are the page's).
+  if (value && typeof (value as ReadableStream).getReader === 'function') {
+    const reader = (value as ReadableStream<Uint8Array>).getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value: chunk } = await reader.read();
+      if (done) break;
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return { base64: btoa(binary), length: bytes.length };
