@@ -351,6 +351,8 @@ export class ZimbraWebmail implements Webmail {
     // NativeFormatter: with no part, the full RFC 822 source, byte for byte (text/plain).
     const res = await this.soap.rest(`/service/home/~/?auth=co&id=${ref.id}`, { signal: opts.signal });
     if (!res.body) throw new WebmailError('invalid-response', 'Empty answer');
+    // Read it with getReader() (as Balise's exporter does): in Firefox this stream belongs to the content script's
+    // sandbox, so the page-realm `new Response(stream)` of the content script's globals cannot wrap it.
     return res.body;
   }
 
