@@ -10,6 +10,7 @@ import { recordSeen } from './bals';
 import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
+import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
@@ -45,6 +46,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       return { ok: true as const };
     },
     ...classificationHandlers(),
+    ...exportHandlers(),
     ...registryHandlers(),
   };
 }

@@ -12,6 +12,7 @@ import * as z from 'zod/mini';
 import type { MessageDef, SenderKind } from './define';
 import { coreMessages } from './core';
 import { testMessages } from './test';
+import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
 
@@ -20,6 +21,7 @@ export type { SenderKind } from './define';
 export const messageDefs = {
   ...coreMessages,
   ...testMessages,
+  ...exportMessageDefs,
   ...classificationMessages,
   ...registryMessages,
 } as const;
