@@ -397,9 +397,10 @@ async function runBatch(ctx: Ctx, live: Live, b: Batch, exported: Set<string> | 
     }
     if (!sent) throw new Stop('lock-lost');
     b.state = 'sent';
-    let unknown: string[] = [];
-    let code: string | null = null;
-    const retry: { id: string; code: string }[] = [];
+    /** Ids whose fate the answer does not prove, with the code to report if they turn out not done. */
+    const uncertain = new Map<string, string>();
+    /** The whole request failed with this code. */
+    let requestCode: string | null = null;
     try {
       const res = await act(ctx, live.job.action, b, remaining);
       const asked = new Set(remaining);
@@ -413,41 +414,39 @@ async function runBatch(ctx: Ctx, live: Live, b: Batch, exported: Set<string> | 
         }
       }
       for (const [id, c] of failed) {
-        if (TRANSIENT.has(c) && attempt < ctx.attempts) retry.push({ id, code: c });
+        // A transient failure (no answer, server error) may hide a request that was carried out: ask the server.
+        if (TRANSIENT.has(c)) uncertain.set(id, c);
         else b.failed = [...(b.failed ?? []), { id, code: c }];
       }
-      // An adapter must name every id; one it does not name is settled with the server.
-      unknown = remaining.filter((id) => !done.has(id) && !failed.has(id));
-      if (unknown.length) code = 'invalid-response';
+      // An adapter must name every id; one it does not name is settled with the server too.
+      for (const id of remaining) if (!done.has(id) && !failed.has(id)) uncertain.set(id, 'invalid-response');
     } catch (e) {
-      code = codeOf(e);
-      unknown = remaining;
+      requestCode = codeOf(e);
+      for (const id of remaining) uncertain.set(id, requestCode);
     }
-    if (unknown.length) {
+    remaining = [];
+    if (uncertain.size) {
       let still: string[];
       try {
-        still = await settle(ctx, b, unknown);
+        still = await settle(ctx, b, [...uncertain.keys()]);
       } catch (e) {
         // Cannot ask the server: the batch stays 'sent' with what is known, resume settles the rest.
-        if (b.done?.length || b.failed?.length) await record(ctx, live, b, 'sent').catch(() => undefined);
-        throw new Stop(code && STOPPING.has(code) ? code : e instanceof Stop ? e.reason : code ?? 'network');
+        await record(ctx, live, b, 'sent').catch(() => undefined);
+        throw new Stop(requestCode && STOPPING.has(requestCode) ? requestCode : e instanceof Stop ? e.reason : requestCode ?? 'network');
       }
-      if (code && STOPPING.has(code)) {
-        remaining = [...still, ...retry.map((r) => r.id)];
+      if (requestCode && STOPPING.has(requestCode)) {
+        // Session over or permission refused: what did not happen waits for a resume (after logging in again).
         await record(ctx, live, b, 'pending');
-        throw new Stop(code);
+        throw new Stop(requestCode);
       }
-      if (code === 'unsupported' || code === 'not-found' || attempt >= ctx.attempts || !TRANSIENT.has(code ?? '')) {
-        b.failed = [...(b.failed ?? []), ...still.map((id) => ({ id, code: code ?? 'server' }))];
-        still = [];
+      for (const id of still) {
+        const c = uncertain.get(id)!;
+        if (TRANSIENT.has(c) && attempt < ctx.attempts) remaining.push(id);
+        else b.failed = [...(b.failed ?? []), { id, code: c }];
       }
-      remaining = [...still, ...retry.map((r) => r.id)];
-    } else {
-      remaining = retry.map((r) => r.id);
     }
     if (remaining.length) {
       await record(ctx, live, b, 'pending');
-      if (code === 'unsupported') throw new Stop('unsupported');
       await ctx.sleep(delay);
       delay *= 3;
     }

@@ -92,6 +92,7 @@ export type Fault =
   | { kind: 'after'; code: WebmailErrorCode } // done, then the answer is lost
   | { kind: 'partial'; code: WebmailErrorCode; keep: number } // the first `keep` ids done, the others failed with code
   | { kind: 'omit' } // done, but the answer forgets to name the last id
+  | { kind: 'unsure' } // done, but the last id is reported failed 'network' (its answer was lost, as Zimbra says)
   | { kind: 'no-refs' } // done, newRefs missing
   | { kind: 'hang'; acted: boolean } // never answers (the tab is closed); `acted`: the server did it anyway
   | { kind: 'vanish' }; // another client deletes the first id just before the request
@@ -211,6 +212,11 @@ export class FaultyWebmail implements Webmail {
     if (fault.kind === 'omit' && res.done.length) {
       const last = res.done.pop()!;
       delete res.newRefs![last];
+    }
+    if (fault.kind === 'unsure' && res.done.length) {
+      const last = res.done.pop()!;
+      delete res.newRefs![last];
+      res.failed.push({ id: last, code: 'network' });
     }
     if (fault.kind === 'no-refs') delete res.newRefs;
     if (op === 'delete') delete res.newRefs;

@@ -46,6 +46,7 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
   { weight: 2, arbitrary: code.map((c): Fault => ({ kind: 'after', code: c })) },
   { weight: 1, arbitrary: fc.tuple(code, fc.nat(4)).map(([c, k]): Fault => ({ kind: 'partial', code: c, keep: k })) },
   { weight: 1, arbitrary: fc.constant<Fault>({ kind: 'omit' }) },
+  { weight: 1, arbitrary: fc.constant<Fault>({ kind: 'unsure' }) },
   { weight: 1, arbitrary: fc.constant<Fault>({ kind: 'no-refs' }) },
   { weight: 1, arbitrary: fc.boolean().map((a): Fault => ({ kind: 'hang', acted: a })) },
   { weight: 1, arbitrary: fc.constant<Fault>({ kind: 'vanish' }) },
