@@ -56,3 +56,16 @@ export function formatDate(ms: number, lang: Lang): string {
 export function formatDateTime(ms: number, lang: Lang): string {
   return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 }
+
+/**
+ * A size as precise as it is known: exact sizes as formatBytes(); sizes the host only gave rounded (Roundcube
+ * prints "79 Mo") with "≈ " in front, so nobody reads them as exact.
+ */
+export function formatSize(bytes: number, precision: number, lang: Lang): string {
+  const text = formatBytes(bytes, lang);
+  return precision > 0 && text !== '–' ? `≈\u00a0${text}` : text;
+}
+
+export function formatCount(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(locale(lang)).format(n);
+}

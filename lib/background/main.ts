@@ -10,6 +10,7 @@ import { recordSeen } from './bals';
 import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
+import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota';
 import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
@@ -28,7 +29,11 @@ export function backgroundHandlers(): BackgroundHandlers {
   return {
     ping: () => ({ version: browser.runtime.getManifest().version, testBuild: TEST_BUILD }),
     'settings/get': () => getSettings(),
-    'settings/update': ({ patch }) => updateSettings(patch),
+    'settings/update': async ({ patch }) => {
+      const settings = await updateSettings(patch);
+      void refreshBadge(browserEffects); // the thresholds colour the badge
+      return settings;
+    },
     'origins/list': () => listOrigins(),
     'origins/add': async ({ origin, knownId }) => {
       const normalized = normalizeOrigin(origin, { allowLoopbackHttp: TEST_BUILD });
@@ -41,6 +46,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       return { ok: true as const };
     },
     'bals/list': () => db().bals.toArray(),
+    ...quotaHandlers(),
     'webmail/seen': async ({ kind, address, quota }, sender) => {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
@@ -72,6 +78,7 @@ export function startBackground(): void {
     await syncContentScripts();
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  startQuota();
   startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.
   browser.permissions.onRemoved.addListener(() => void syncContentScripts());

@@ -6,6 +6,9 @@ import { detectWebmail } from '../webmail/detect';
 import { FEATURES, type FeatureContext } from '../features';
 import { Bus } from '../features/bus';
 import { send } from '../messages/send';
+import { browser } from 'wxt/browser';
+import { contentClassifier, createListener } from '../messages/router';
+import { TabRequestSchema, tabMessageDefs } from '../messages/tab';
 import { TEST_BUILD } from '../env';
 import type { Detection, Webmail } from '../webmail/types';
 import { installTestBridge, registerTestCommand } from '../test-bridge';
@@ -77,11 +80,34 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     signal.addEventListener('abort', uninstall, { once: true });
   }
 
+  // Messages from the background or a Balise page (lib/messages/tab.ts): answered once the features are mounted,
+  // so that 'tab/open-cleanup' reaches a listening cleanup panel; senders retry while the answer is 'not-ready'.
+  let featuresReady!: (ready: boolean) => void;
+  const ready = new Promise<boolean>((r) => (featuresReady = r));
+  signal.addEventListener('abort', () => featuresReady(false), { once: true });
+  const notReady = () => Object.assign(new Error('No webmail ready on this page'), { code: 'not-ready' });
+  const onTabMessage = createListener(
+    { defs: tabMessageDefs, union: TabRequestSchema },
+    {
+      'tab/open-cleanup': async ({ source }) => {
+        if (!(await ready)) throw notReady();
+        state.bus.emit('open-cleanup', { source });
+        return { ok: true as const };
+      },
+    },
+    contentClassifier(),
+  );
+  browser.runtime.onMessage.addListener(onTabMessage);
+  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onTabMessage), { once: true });
+
   await afterLoad(win);
   if (signal.aborted) return state;
 
   const found = detectWebmail(win.document, win.location);
-  if (!found) return state;
+  if (!found) {
+    featuresReady(false);
+    return state;
+  }
   state.detection = found.detection;
   const webmail = found.factory.create(win.document, found.detection);
   state.webmail = webmail;
@@ -99,12 +125,13 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       console.error('[Balise]', feature.id, e);
     }
   }
+  featuresReady(found.detection.supported && found.detection.page !== 'login');
 
   if (found.detection.supported && found.detection.page !== 'login') {
     try {
       const account = await webmail.account();
-      const quota = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
-      await send('webmail/seen', { kind: found.detection.kind, address: account.address, quota });
+      // The quota is read and reported by the quota meter ('quota/report'), within its one-request-a-minute budget.
+      await send('webmail/seen', { kind: found.detection.kind, address: account.address });
     } catch (e) {
       console.warn('[Balise] account', e);
     }

@@ -4,6 +4,7 @@
  */
 import type { Detection, Webmail } from '../webmail/types';
 import type { Bus } from './bus';
+import { quotaMeter } from './quota-meter';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
 
@@ -24,6 +25,7 @@ export interface Feature {
 }
 
 export const FEATURES: Feature[] = [
+  quotaMeter,
   signatureFeature,
   composeChecksFeature,
 ];

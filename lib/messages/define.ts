@@ -25,3 +25,9 @@ export function def<const Q extends z.core.$ZodLooseShape, R extends z.core.$Zod
 }
 
 export const Ok = z.object({ ok: z.literal(true) });
+
+/** Build the discriminated union of a set of definitions: strict objects, so unknown fields are refused too. */
+export function unionOf(defs: Record<string, MessageDef>) {
+  const variants = Object.entries(defs).map(([type, d]) => z.strictObject({ ...d.req, type: z.literal(type) }));
+  return z.discriminatedUnion('type', variants as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]);
+}

@@ -9,9 +9,10 @@
  * To add messages: a file next to core.ts, spread here.
  */
 import * as z from 'zod/mini';
-import type { MessageDef, SenderKind } from './define';
+import { unionOf, type MessageDef, type SenderKind } from './define';
 import { coreMessages } from './core';
 import { testMessages } from './test';
+import { quotaMessages } from './quota';
 import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
@@ -21,6 +22,7 @@ export type { SenderKind } from './define';
 export const messageDefs = {
   ...coreMessages,
   ...testMessages,
+  ...quotaMessages,
   ...exportMessageDefs,
   ...classificationMessages,
   ...registryMessages,
@@ -32,11 +34,8 @@ export type Request<K extends MessageType> = { type: K } & z.infer<z.ZodMiniObje
 export type Response<K extends MessageType> = z.infer<Defs[K]['res']>;
 export type AnyRequest = { [K in MessageType]: Request<K> }[MessageType];
 
-/** Build the discriminated union of a set of definitions: strict objects, so unknown fields are refused too. */
-export function unionOf(defs: Record<string, MessageDef>) {
-  const variants = Object.entries(defs).map(([type, d]) => z.strictObject({ ...d.req, type: z.literal(type) }));
-  return z.discriminatedUnion('type', variants as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]]);
-}
+// unionOf lives in define.ts so that the content script (tab messages) does not carry every message schema.
+export { unionOf } from './define';
 
 export const AnyRequestSchema = unionOf(messageDefs);
 

@@ -1,7 +1,6 @@
 /** Messages to Balise's content script in a webmail tab (from the background or a Balise page). */
 import * as z from 'zod/mini';
-import { def, Ok } from './define';
-import { unionOf } from './index';
+import { def, Ok, unionOf } from './define';
 
 export const tabMessageDefs = {
   /** Open the cleanup panel on this webmail page (popup's "clean up", a quota notification). */

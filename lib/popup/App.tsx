@@ -1,31 +1,13 @@
 import { browser } from 'wxt/browser';
 import { send } from '../messages/send';
 import { t, uiLang } from '../i18n/t';
-import { formatBytes, formatDateTime, formatPercent, percentUsed } from '../format';
 import { useAsync } from '../ui/useAsync';
 import type { Bal, Settings } from '../store/schemas';
+import { BalCard } from './BalCard';
 
 async function load(): Promise<{ settings: Settings; bals: Bal[]; origins: number }> {
   const [settings, bals, origins] = await Promise.all([send('settings/get', {}), send('bals/list', {}), send('origins/list', {})]);
   return { settings, bals, origins: origins.length };
-}
-
-function BalCard({ bal, lang }: { bal: Bal; lang: 'fr' | 'en' }) {
-  const q = bal.lastQuota;
-  const pct = q && q.limitBytes ? percentUsed(q.usedBytes, q.limitBytes) : NaN;
-  return (
-    <li class="card" data-bal={bal.address}>
-      <strong>{bal.address}</strong>
-      {bal.operator ? <div class="muted">{bal.operator}</div> : null}
-      {q ? (
-        <div data-used-bytes={q.usedBytes} data-limit-bytes={q.limitBytes ?? ''}>
-          {formatBytes(q.usedBytes, lang)}
-          {q.limitBytes ? ` / ${formatBytes(q.limitBytes, lang)} (${formatPercent(pct, lang)})` : ''}
-        </div>
-      ) : null}
-      {bal.lastSeen ? <div class="muted">{formatDateTime(bal.lastSeen, lang)}</div> : null}
-    </li>
-  );
 }
 
 export function PopupApp() {
@@ -47,7 +29,7 @@ export function PopupApp() {
           ) : (
             <ul class="plain" aria-label={t('popupHeading')}>
               {state.value.bals.map((b) => (
-                <BalCard key={b.address} bal={b} lang={lang} />
+                <BalCard key={b.address} bal={b} settings={state.value.settings} lang={lang} />
               ))}
             </ul>
           )}

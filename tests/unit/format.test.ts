@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatBytes, formatPercent, percentUsed } from '../../lib/format';
+import { formatBytes, formatCount, formatPercent, formatSize, percentUsed } from '../../lib/format';
 
 const nb = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
@@ -50,5 +50,19 @@ describe('percentUsed', () => {
   it('formats per language', () => {
     expect(formatPercent(80, 'fr')).toBe('80\u00a0%');
     expect(formatPercent(80, 'en')).toBe('80%');
+  });
+});
+
+describe('formatSize', () => {
+  it('says "≈" when the host only gave a rounded size (Roundcube), nothing when exact', () => {
+    expect(nb(formatSize(79 * 1024 * 1024, 512 * 1024, 'fr'))).toBe('≈ 79 Mo');
+    expect(nb(formatSize(79 * 1024 * 1024, 512 * 1024, 'en'))).toBe('≈ 79 MB');
+    expect(nb(formatSize(4.5 * 1024 * 1024, 0, 'fr'))).toBe('4,5 Mo');
+    expect(nb(formatSize(397 * 1024, 0, 'en'))).toBe('397 KB');
+    expect(formatSize(-1, 10, 'fr')).toBe('–');
+  });
+  it('counts with the language’s digit grouping', () => {
+    expect(nb(formatCount(1100, 'fr'))).toBe('1 100');
+    expect(formatCount(1100, 'en')).toBe('1,100');
   });
 });

@@ -1,0 +1,237 @@
+/**
+ * The quota meter on the webmail page (issue 5): a compact meter next to the host's quota display (floating when
+ * the page has no such place), refreshed when the host refreshes its own figure and after Balise's actions
+ * (QuotaRefresher: at most one quota request a minute), reported to the background (badge, history,
+ * notification), with a details panel (folders, trash, retention) one click away.
+ */
+import { h, render } from 'preact';
+import type { Feature, FeatureContext } from '../index';
+import { mountShadow, type MountedUi } from '../../ui/shadow';
+import { BASE_CSS } from '../../ui/kit';
+import { quotaLevel } from '../../ui/level';
+import type { Level } from '../../ui/components';
+import { uiLang } from '../../i18n/t';
+import { send } from '../../messages/send';
+import { TEST_BUILD } from '../../env';
+import { registerTestCommand } from '../../test-bridge';
+import { isWebmailError, type Quota } from '../../webmail/types';
+import { Meter, METER_CSS, type MeterView } from './Meter';
+import { QuotaPanel, PANEL_CSS } from './Panel';
+import { QuotaRefresher } from './refresher';
+import { resolveRetention, type RetentionPolicy } from './retention';
+import type { Settings } from '../../store/schemas';
+
+const FLOAT_STYLE: Record<string, string> = {
+  position: 'fixed',
+  right: '12px',
+  bottom: '12px',
+  'z-index': '2147482000',
+};
+
+export function levelOf(view: MeterView, settings: Pick<Settings, 'quota'> | null): Level {
+  if (view.kind !== 'quota') return 'unknown';
+  const warn = settings?.quota.warnPercent ?? 80;
+  const crit = settings?.quota.criticalPercent ?? 95;
+  return quotaLevel(view.quota.usedBytes, view.quota.limitBytes, warn, crit);
+}
+
+/** The host element's public attributes: the exact byte figures shown (empty when unknown). */
+export function hostAttributes(view: MeterView, level: Level): Record<string, string> {
+  const q = view.kind === 'quota' ? view.quota : null;
+  return {
+    'data-used-bytes': q ? String(q.usedBytes) : '',
+    'data-limit-bytes': q && q.limitBytes !== null ? String(q.limitBytes) : '',
+    'data-level': level,
+    'data-state': view.kind === 'quota' ? (view.quota.limitBytes === null ? 'unlimited' : view.staleCode ? 'stale' : 'ok') : view.kind,
+    'data-at': q ? String(q.at) : '',
+  };
+}
+
+export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number } = {}) {
+  const { webmail, doc, bus, signal } = ctx;
+  const now = opts.now ?? (() => Date.now());
+  const lang = uiLang();
+  let view: MeterView = { kind: 'loading' };
+  let settings: Settings | null = null;
+  let address: string | null = null;
+  let ui: MountedUi | null = null;
+  let floating = false;
+  let panel: MountedUi | null = null;
+  const cleanupEvents: { source: string; at: number }[] = [];
+
+  const level = () => levelOf(view, settings);
+
+  const renderMeter = () => {
+    if (!ui) return;
+    for (const [k, v] of Object.entries(hostAttributes(view, level()))) ui.host.setAttribute(k, v);
+    render(h(Meter, { view, level: level(), lang, onOpen: openPanel }), ui.container);
+  };
+
+  const place = () => {
+    const anchor = webmail.uiAnchor('quota');
+    const next = anchor
+      ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
+      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append' });
+    if (!anchor) for (const [k, v] of Object.entries(FLOAT_STYLE)) next.host.style.setProperty(k, v, 'important');
+    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
+    if (ui) {
+      render(null, ui.container);
+      ui.remove();
+    }
+    ui = next;
+    floating = !anchor;
+    renderMeter();
+  };
+
+  // The host may rebuild the part of the page we sit in, or build its quota area after we mounted: check now and then.
+  const watch = setInterval(() => {
+    if (!ui) return;
+    if (!ui.host.isConnected || (floating && webmail.uiAnchor('quota'))) place();
+  }, 2000);
+
+  const loadSettings = () =>
+    send('settings/get', {}).then(
+      (s) => {
+        settings = s;
+        renderMeter();
+      },
+      () => undefined,
+    );
+
+  const accountP = webmail.account().then(
+    (a) => (address = a.address.toLowerCase()),
+    () => null,
+  );
+
+  const report = async (q: Quota) => {
+    const addr = address ?? (await accountP);
+    if (!addr) return;
+    await send('quota/report', { address: addr, usedBytes: q.usedBytes, limitBytes: q.limitBytes, at: q.at }).catch((e) =>
+      console.warn('[Balise] quota report', e),
+    );
+  };
+
+  let emitting = false;
+  const refresher = new QuotaRefresher({
+    now,
+    read: () => webmail.quota(),
+    onResult: (r) => {
+      if ('error' in r) {
+        const code = isWebmailError(r.error) ? r.error.code : 'server';
+        view = view.kind === 'quota' ? { kind: 'quota', quota: view.quota, staleCode: code } : { kind: 'error', code };
+      } else if (r.quota === null) {
+        view = { kind: 'unknown' };
+      } else {
+        view = { kind: 'quota', quota: r.quota };
+        void report(r.quota);
+        if (r.source === 'read') {
+          emitting = true;
+          try {
+            bus.emit('quota', { usedBytes: r.quota.usedBytes, limitBytes: r.quota.limitBytes, at: r.quota.at });
+          } finally {
+            emitting = false;
+          }
+        }
+      }
+      void loadSettings();
+      renderPanel();
+      renderMeter();
+    },
+  });
+
+  const loadPolicy = async (): Promise<RetentionPolicy> => {
+    const server = webmail.retention ? await webmail.retention().catch(() => null) : null;
+    const addr = address ?? (await accountP);
+    const bals = await send('bals/list', {}).catch(() => []);
+    const bal = bals.find((b) => b.address === addr);
+    return resolveRetention(server, bal?.limits, doc.location?.origin ?? '');
+  };
+
+  function closePanel() {
+    if (!panel) return;
+    render(null, panel.container);
+    panel.remove();
+    panel = null;
+  }
+
+  function renderPanel() {
+    if (!panel) return;
+    render(
+      h(QuotaPanel, {
+        webmail,
+        address,
+        view,
+        level: level(),
+        lang,
+        loadPolicy,
+        now,
+        onClose: closePanel,
+        onCleanup: () => {
+          closePanel();
+          bus.emit('open-cleanup', { source: 'meter' });
+        },
+        // The export API (lib/features/cleanup/export.ts) is not there yet: the cleanup panel exports and cleans.
+        onExportExpiring: () => {
+          closePanel();
+          bus.emit('open-cleanup', { source: 'meter' });
+        },
+        onRetry: () => refresher.request('user'),
+      }),
+      panel.container,
+    );
+  }
+
+  function openPanel() {
+    if (panel) return;
+    void loadSettings();
+    panel = mountShadow({ feature: 'quota-panel', css: `${BASE_CSS}\n${PANEL_CSS}`, anchor: doc.body, placement: 'append', display: 'block', overlay: true });
+    renderPanel();
+  }
+
+  place();
+  void loadSettings();
+  refresher.request('initial');
+  const offHost = webmail.onHostQuotaChange(() => refresher.request('host'));
+  bus.on('mailbox-changed', () => refresher.request('action'), signal);
+  bus.on(
+    'quota',
+    (q) => {
+      if (!emitting) refresher.supply(q);
+    },
+    signal,
+  );
+  bus.on('open-cleanup', (e) => void cleanupEvents.push({ source: e.source, at: now() }), signal);
+
+  if (TEST_BUILD) {
+    registerTestCommand('quota-meter', () => ({
+      reads: refresher.reads,
+      nextAt: refresher.nextAt(),
+      view,
+      level: level(),
+      address,
+      cleanupEvents,
+    }));
+  }
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearInterval(watch);
+      offHost();
+      refresher.dispose();
+      closePanel();
+      if (ui) {
+        render(null, ui.container);
+        ui.remove();
+      }
+    },
+    { once: true },
+  );
+  return { refresher, openPanel, closePanel };
+}
+
+export const quotaMeter: Feature = {
+  id: 'quota-meter',
+  applies: ({ webmail, detection }) => detection.supported && detection.page !== 'login' && detection.page !== 'compose' && webmail.capabilities.quota,
+  mount: (ctx) => void mountQuotaMeter(ctx),
+};
