@@ -10,6 +10,7 @@ import { recordSeen } from './bals';
 import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
+import { CleanupJournal, cleanupHandlers, startCleanupBackground } from './cleanup';
 import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota';
 import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
@@ -24,6 +25,8 @@ function originOf(url: string | undefined): string {
 }
 
 export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
+
+const cleanupJournal = new CleanupJournal();
 
 export function backgroundHandlers(): BackgroundHandlers {
   return {
@@ -51,6 +54,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
     },
+    ...cleanupHandlers(cleanupJournal),
     ...classificationHandlers(),
     ...exportHandlers(),
     ...registryHandlers(),
@@ -78,6 +82,7 @@ export function startBackground(): void {
     await syncContentScripts();
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  startCleanupBackground(cleanupJournal);
   startQuota();
   startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.

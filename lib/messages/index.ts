@@ -12,6 +12,7 @@ import * as z from 'zod/mini';
 import { unionOf, type MessageDef, type SenderKind } from './define';
 import { coreMessages } from './core';
 import { testMessages } from './test';
+import { cleanupMessages } from './cleanup';
 import { quotaMessages } from './quota';
 import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
@@ -22,6 +23,7 @@ export type { SenderKind } from './define';
 export const messageDefs = {
   ...coreMessages,
   ...testMessages,
+  ...cleanupMessages,
   ...quotaMessages,
   ...exportMessageDefs,
   ...classificationMessages,
