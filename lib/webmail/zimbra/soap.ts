@@ -283,6 +283,11 @@ export class ZimbraSoap {
       // Not JSON: a login page after a redirect (session over behind a portal), a proxy error page…
       if (res.status === 401 || res.redirected) throw new WebmailError('auth-expired', 'The session is over', { httpStatus: res.status });
       if (res.status === 403) throw new WebmailError('forbidden', 'Refused by the webmail', { httpStatus: res.status });
+      // A proxy in front of the mail server (Zimbra's own nginx, a load balancer) saying the server did not answer:
+      // like a cut connection, the request may or may not have been carried out.
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        throw new WebmailError('network', `No answer from the mail server (${res.status})`, { httpStatus: res.status });
+      }
       if (res.status >= 500) throw new WebmailError('server', `The webmail answered ${res.status}`, { httpStatus: res.status });
       throw new WebmailError('invalid-response', 'The webmail did not answer in SOAP/JSON', { httpStatus: res.status });
     }

@@ -152,8 +152,11 @@ describe('faults', () => {
     // A login page instead of JSON (a portal took over after the session ended).
     const html = fakeFetch([() => Object.defineProperty(new Response('<html>login</html>', { status: 200 }), 'redirected', { value: true })]);
     expect((await rejection(new ZimbraSoap('https://h', () => 't', html.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('auth-expired');
+    // A proxy saying the mail server did not answer: outcome unknown, like a cut connection.
     const proxy = fakeFetch([() => new Response('<html>Bad gateway</html>', { status: 502 })]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
+    const broken = fakeFetch([() => new Response('<html>Internal error</html>', { status: 500 })]);
+    expect((await rejection(new ZimbraSoap('https://h', () => 't', broken.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
   });
 
   it('refuses a success whose shape is not the expected one', async () => {
