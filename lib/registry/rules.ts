@@ -100,6 +100,20 @@ export function enforcePreferred(bals: readonly Bal[], priority: readonly string
   }
 }
 
+/**
+ * A BAL's practice situation, with its structure name: the BAL's own, else the one given on the situation's
+ * preferred BAL, else on any BAL of that situation (a structure belongs to the situation, not to one BAL).
+ */
+function situationOf(registry: readonly Bal[], bal: Bal, pref: Bal | null): SituationLike | null {
+  if (!bal.situation) return null;
+  const key = situationKey(bal.situation);
+  const structure =
+    bal.situation.structure ||
+    pref?.situation?.structure ||
+    registry.find((b) => situationKey(b.situation) === key && b.situation?.structure)?.situation?.structure;
+  return { label: bal.situation.label, ...(structure ? { structure } : {}) };
+}
+
 /** What Balise knows about the BAL a message is written from. */
 export interface SendingContext {
   /** The address written from (lower-case), when known. */
@@ -136,8 +150,8 @@ export function resolveSending(bals: readonly Bal[], from: string | null, origin
     // Unknown BAL, or an empty registry: the BAL written from is the preferred one.
     return { from: addr, bal: null, situation: null, preferredAddress: addr, notPreferred: false };
   }
-  const situation = bal.situation ? { label: bal.situation.label, ...(bal.situation.structure ? { structure: bal.situation.structure } : {}) } : null;
   const pref = preferredFor(registry, situationKey(bal.situation));
+  const situation = situationOf(registry, bal, pref);
   if (pref) {
     return { from: addr ?? bal.address, bal, situation, preferredAddress: pref.address, notPreferred: addr !== null && pref.address !== addr };
   }

@@ -158,3 +158,11 @@ describe('resolveSending', () => {
     expect(replacementFor([REG[4]!], REG[4]!)).toBeNull();
   });
 });
+
+describe('situation details', () => {
+  it('the structure belongs to the situation: taken from its preferred BAL when the BAL written from has none', () => {
+    const bals = [bal('a@x.mssante.fr', { situation: { label: 'Cabinet', structure: 'Cabinet Durand' }, preferred: true }), bal('b@x.mssante.fr', { situation: { label: 'cabinet' } })];
+    expect(resolveSending(bals, 'b@x.mssante.fr').situation).toEqual({ label: 'cabinet', structure: 'Cabinet Durand' });
+    expect(resolveSending([bals[1]!, bal('c@x.mssante.fr', { situation: { label: 'CABINET', structure: 'Autre' } })], 'b@x.mssante.fr').situation).toEqual({ label: 'cabinet', structure: 'Autre' });
+  });
+});
