@@ -70,6 +70,18 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       const value = await (fn as (...a: unknown[]) => unknown).apply(editor, args);
       return value instanceof Element ? { tagName: value.tagName, id: value.id } : value;
     });
+    // How many times the adapter's onHostQuotaChange fired: 'start' subscribes (and resets), 'count' reads.
+    let quotaEvents = 0;
+    let stopQuotaEvents: (() => void) | null = null;
+    registerTestCommand('webmail-quota-events', (op) => {
+      if (!state.webmail) throw new Error('no webmail detected');
+      if (op === 'start') {
+        stopQuotaEvents?.();
+        quotaEvents = 0;
+        stopQuotaEvents = state.webmail.onHostQuotaChange(() => void quotaEvents++);
+      }
+      return quotaEvents;
+    });
     registerTestCommand('bus', (type, payload) => {
       state.bus.emit(type as 'open-cleanup', payload as { source: 'test' });
       return true;

@@ -89,26 +89,6 @@ function splitIds(ids: string[]): { uids: number[]; byUid: Map<number, string>; 
   return { uids: [...byUid.keys()], byUid, failed };
 }
 
-/** A stream that errors when fewer bytes than Content-Length arrive (a cut download must not look complete). */
-function checkedBody(res: Response): ReadableStream<Uint8Array> {
-  const body = res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-  const encoding = (res.headers.get('content-encoding') ?? 'identity').toLowerCase();
-  const length = Number(res.headers.get('content-length') ?? NaN);
-  if (encoding !== 'identity' || !Number.isSafeInteger(length)) return body;
-  let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-      flush(controller) {
-        if (seen !== length) controller.error(new WebmailError('network', `the message was cut (${seen} of ${length} bytes)`));
-      },
-    }),
-  );
-}
-
 /** An RFC 822 message starts with a header field ("Name:"); PHP warnings or an HTML page do not. */
 export function looksLikeMessageStart(bytes: Uint8Array): boolean {
   let end = 0;
@@ -118,27 +98,31 @@ export function looksLikeMessageStart(bytes: Uint8Array): boolean {
 }
 
 /**
- * The download's stream, after a look at its first bytes: Roundcube answers a UID that is not there with an
- * "attachment" too (empty, or PHP's warnings when they are displayed), which must not pass for a message.
+ * The download's own stream, after a look at its first bytes through a tee: Roundcube answers a UID that is
+ * not there with an "attachment" too (empty, or PHP's warnings when they are displayed), which must not pass for
+ * a message. A download cut short errors the stream by itself (the browser checks Content-Length and chunked
+ * framing). No stream of our own is built: in Firefox the content script's ReadableStream constructor is the
+ * page's, which may not call back into the content script.
  */
 export async function messageStream(res: Response): Promise<ReadableStream<Uint8Array>> {
-  const reader = checkedBody(res).getReader();
+  if (!res.body) throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
+  const [probe, out] = res.body.tee();
+  const reader = probe.getReader();
   const head: Uint8Array[] = [];
   let n = 0;
-  let ended = false;
   try {
     while (n < 256) {
-      const { value, done } = await reader.read();
-      if (done) {
-        ended = true;
-        break;
-      }
-      head.push(value);
-      n += value.byteLength;
+      const r = await reader.read();
+      if (r.done) break;
+      head.push(r.value);
+      n += r.value.byteLength;
     }
   } catch (e) {
-    throw isWebmailError(e) ? e : new WebmailError('network', 'the message download failed', e);
+    out.cancel().catch(() => undefined);
+    throw new WebmailError('network', 'the message download failed', e);
   }
+  // Not awaited: a tee branch's cancel settles only once the other branch is done too.
+  reader.cancel().catch(() => undefined);
   const first = new Uint8Array(Math.min(n, 1000));
   let off = 0;
   for (const h of head) {
@@ -148,27 +132,10 @@ export async function messageStream(res: Response): Promise<ReadableStream<Uint8
     off += part.length;
   }
   if (n === 0 || !looksLikeMessageStart(first)) {
-    await reader.cancel().catch(() => undefined);
+    out.cancel().catch(() => undefined);
     throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
   }
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const h of head) c.enqueue(h);
-      if (ended) c.close();
-    },
-    async pull(c) {
-      try {
-        const { value, done } = await reader.read();
-        if (done) c.close();
-        else c.enqueue(value);
-      } catch (e) {
-        c.error(isWebmailError(e) ? e : new WebmailError('network', 'the message download failed', e));
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
+  return out;
 }
 
 export class RoundcubeWebmail implements Webmail {
@@ -311,8 +278,10 @@ export class RoundcubeWebmail implements Webmail {
   // -------------------------------------------------------------------------------------------------------
   // Search
 
-  async *search(q: SearchQuery, opts: SearchOptions = {}): AsyncIterable<MessageSummary[]> {
+  async *search(q: SearchQuery, options?: SearchOptions | null): AsyncIterable<MessageSummary[]> {
     const api = this.requireApi();
+    // Callers across a message boundary may send null for "no options".
+    const opts = options ?? {};
     const { signal } = opts;
     throwIfAborted(signal);
     if (!q.folderId) throw new WebmailError('not-found', 'no folder');
@@ -336,28 +305,28 @@ export class RoundcubeWebmail implements Webmail {
   // -------------------------------------------------------------------------------------------------------
   // Actions
 
-  async moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+  async moveToTrash(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
     const trash = this.env.trash_mailbox;
     if (typeof trash !== 'string' || !trash) throw new WebmailError('unsupported', 'this Roundcube has no trash folder');
     return this.move(folderId, ids, trash, opts);
   }
 
-  async move(folderId: string, ids: string[], targetFolderId: string, opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+  async move(folderId: string, ids: string[], targetFolderId: string, opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
     const api = this.requireApi();
-    throwIfAborted(opts.signal);
+    throwIfAborted(opts?.signal);
     if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
     const { uids, byUid, failed } = splitIds(ids);
     if (!uids.length) return { done: [], failed };
     return this.keepingListState(async () => {
-      const existing = await this.existing(folderId, uids, opts.signal);
+      const existing = await this.existing(folderId, uids, opts?.signal);
       for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
       const present = uids.filter((u) => existing.has(u));
       if (!present.length) return { done: [], failed };
       if (folderId === targetFolderId) {
         return { done: present.map((u) => byUid.get(u)!), failed, newRefs: Object.fromEntries(present.map((u) => [byUid.get(u)!, { folderId, id: String(u) }])) };
       }
-      const maxBefore = await api.maxUid(targetFolderId, opts.signal);
-      throwIfAborted(opts.signal);
+      const maxBefore = await api.maxUid(targetFolderId, opts?.signal);
+      throwIfAborted(opts?.signal);
 
       // From here the request may have reached the server: no abort, and the outcome is always checked.
       let sendError: unknown = null;
@@ -389,18 +358,18 @@ export class RoundcubeWebmail implements Webmail {
     });
   }
 
-  async deleteForever(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+  async deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
     const api = this.requireApi();
-    throwIfAborted(opts.signal);
+    throwIfAborted(opts?.signal);
     if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
     const { uids, byUid, failed } = splitIds(ids);
     if (!uids.length) return { done: [], failed };
     return this.keepingListState(async () => {
-      const existing = await this.existing(folderId, uids, opts.signal);
+      const existing = await this.existing(folderId, uids, opts?.signal);
       for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
       const present = uids.filter((u) => existing.has(u));
       if (!present.length) return { done: [], failed };
-      throwIfAborted(opts.signal);
+      throwIfAborted(opts?.signal);
       let sendError: unknown = null;
       try {
         const r = await api.deleteUids(folderId, present);
@@ -419,9 +388,9 @@ export class RoundcubeWebmail implements Webmail {
     });
   }
 
-  async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  async emptyFolder(folderId: string, opts?: { signal?: AbortSignal } | null): Promise<void> {
     const api = this.requireApi();
-    throwIfAborted(opts.signal);
+    throwIfAborted(opts?.signal);
     await this.keepingListState(async () => {
       let sendError: unknown = null;
       try {
@@ -480,10 +449,10 @@ export class RoundcubeWebmail implements Webmail {
   // -------------------------------------------------------------------------------------------------------
   // Raw message, compose, anchors
 
-  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+  async rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal } | null): Promise<ReadableStream<Uint8Array>> {
     const uid = parseUid(ref.id);
     if (uid === null) throw new WebmailError('not-found', `not a message id: ${ref.id}`);
-    const res = await this.requireApi().rawMessage(ref.folderId, uid, opts.signal);
+    const res = await this.requireApi().rawMessage(ref.folderId, uid, opts?.signal);
     return messageStream(res);
   }
 

@@ -163,15 +163,12 @@ export function observeQuotaDisplay(doc: Document, cb: () => void): () => void {
   if (!targets.length) return () => undefined;
   const win = doc.defaultView;
   let timer: number | undefined;
-  const snapshot = () => targets.map((t) => `${t.getAttribute('title') ?? ''}|${t.getAttribute('data-original-title') ?? ''}|${t.textContent ?? ''}|${t.querySelector('.value')?.getAttribute('style') ?? ''}`).join('#');
-  let last = snapshot();
+  // Every rcmail.set_quota rewrites the text and the title, even with the same values (a changed quota may
+  // also look the same once formatted): any rewrite is a refresh. One call per burst of changes.
   const obs = new MutationObserver(() => {
     if (timer !== undefined) win?.clearTimeout(timer);
     timer = win?.setTimeout(() => {
       timer = undefined;
-      const now = snapshot();
-      if (now === last) return;
-      last = now;
       try {
         cb();
       } catch (e) {
@@ -343,6 +340,23 @@ export class RcComposeEditor implements ComposeEditor {
       total += s.bytes;
     }
     return total;
+  }
+
+  private subjectInput(): HTMLInputElement | null {
+    return this.doc.querySelector<HTMLInputElement>('input#compose-subject, input[name="_subject"]');
+  }
+
+  subject(): string | null {
+    const el = this.subjectInput();
+    return el ? el.value : null;
+  }
+
+  setSubject(subject: string): void {
+    const el = this.subjectInput();
+    if (!el || el.value === subject) return;
+    el.value = subject;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
   anchor(): Element | null {

@@ -171,12 +171,4 @@ describe('raw messages', () => {
     expect(looksLikeMessageStart(bytes('Return-Path: <a@b>\r\n'))).toBe(true);
     expect(looksLikeMessageStart(bytes('<br />\n<b>Warning</b>'))).toBe(false);
   });
-
-  it('errors when fewer bytes than announced arrive', async () => {
-    const res = new Response(bytes('Subject: x\r\n\r\nabc'), { headers: { 'content-length': '5000' } });
-    expect(await codeOf(messageStream(res).then((stream) => new Response(stream).arrayBuffer()))).toBe('network');
-    const long = 'Subject: x\r\n\r\n' + 'x'.repeat(10_000);
-    const cut = new Response(bytes(long), { headers: { 'content-length': '20000' } });
-    expect(await codeOf(messageStream(cut).then((stream) => new Response(stream).arrayBuffer()))).toBe('network');
-  });
 });

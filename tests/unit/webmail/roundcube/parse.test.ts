@@ -154,7 +154,7 @@ describe('rows to summaries', () => {
   it('gives plain text (entities decoded, no HTML), size ± precision and the host date label', () => {
     const calls = parseExec(exec('list-inbox-page1.json'));
     const rows = parseRows(calls).rows;
-    const row = rows.find((r) => r.cols.subject.includes('&#039;'))!;
+    const row = rows.find((r) => r.cols.subject?.includes('&#039;'))!;
     const s = rowToSummary(row, { folderId: 'INBOX', now: Date.now(), timeZone: 'Europe/Paris' });
     expect(s.subject).toContain("d'imagerie");
     expect(s.subject).not.toMatch(/[<>]|&#/);
