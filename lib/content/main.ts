@@ -86,6 +86,10 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       state.bus.emit(type as 'open-cleanup', payload as { source: 'test' });
       return true;
     });
+    // The cleanup runner with the page's adapter (lib/features/cleanup/run-test-commands.ts).
+    registerTestCommand('cleanup-run', async (op, arg) =>
+      (await import('../features/cleanup/run-test-commands')).cleanupRunCommand({ webmail: state.webmail, bus: state.bus, origin: win.location.origin }, op, arg),
+    );
     // Dynamic: preact/hooks has module side effects, so a static import would stay in store builds.
     registerTestCommand('mount-probe', async () => (await import('../ui/probe')).mountProbe(win.document, signal));
     const uninstall = installTestBridge(win);

@@ -1,0 +1,202 @@
+/**
+ * The two webmails the runner's e2e tests drive, behind one small interface: log in, read the server's truth (every
+ * message by Message-ID: folder, id, flags), and name the folders. Roundcube's truth comes from doveadm, the Zimbra
+ * simulator's from its own mailbox.
+ */
+import type { Page } from 'puppeteer-core';
+import type { Session } from '../harness/browsers';
+import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { listAllMessages, quota as doveQuota } from '../../servers/roundcube/truth';
+import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
+import { loginWithBalise, waitForAdapter } from '../roundcube/helpers';
+import { loginZimbra, waitForShell } from '../zimbra/helpers';
+import type { JobItem, Report } from '../../../lib/features/cleanup/types';
+import type { MessageSummary } from '../../../lib/webmail/types';
+
+export interface Where {
+  folder: string;
+  id: string;
+  flags: string;
+  size: number;
+}
+
+export type Truth = Map<string, Where>;
+
+export interface Target {
+  name: 'roundcube' | 'zimbra';
+  folders: { inbox: string; patients: string; archives: string; trash: string; junk: string };
+  /** The URL the browser opens (a fault proxy may stand in front of the server). */
+  url: string;
+  /** Log in (first time) and wait until Balise's adapter runs on the page. */
+  open(s: Session, page: Page): Promise<void>;
+  /** Open the webmail in one more tab of a logged-in browser. */
+  openMore(s: Session, page: Page): Promise<void>;
+  truth(): Promise<Truth>;
+  usedBytes(): Promise<number>;
+  /** Back to a freshly seeded mailbox. */
+  reseed(): Promise<void>;
+  /**
+   * The host marks messages read when it moves them to the trash (Roundcube's read_when_deleted, true by default:
+   * rcube_imap::move_message sets \Seen before moving to the trash). Undo then brings them back read.
+   */
+  seenOnTrash: boolean;
+  /** Another client deletes these messages for good (by Message-ID). */
+  vanish?(keys: string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { env: RoundcubeEnv }> {
+  const env = await startRoundcube({ profile: 'realistic', seed: opts.seed ?? 1 });
+  const url = opts.urlFor ? await opts.urlFor(env.url) : env.url;
+  const via = { ...env, url };
+  return {
+    name: 'roundcube',
+    env,
+    seenOnTrash: true,
+    url,
+    folders: { inbox: 'INBOX', patients: 'Patients', archives: 'Patients/Archives', trash: 'Trash', junk: 'Junk' },
+    open: async (s, page) => {
+      await loginWithBalise(s, page, via);
+    },
+    openMore: async (s, page) => {
+      await s.gotoWithBalise(page, url);
+      await page.waitForFunction(`window.rcmail && rcmail.message_list && !rcmail.busy`, { timeout: 30_000 });
+      await waitForAdapter(s, page);
+    },
+    truth: async () => new Map((await listAllMessages(env)).map((m) => [m.messageId, { folder: m.folder, id: String(m.uid), flags: [...m.flags.raw].sort().join(' '), size: m.vsize }])),
+    usedBytes: async () => (await doveQuota(env)).usedBytes,
+    reseed: async () => {
+      await seedMailbox(env, { profile: 'realistic', seed: opts.seed ?? 1 });
+    },
+    stop: () => env.stop(),
+  };
+}
+
+export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { sim: ZimbraSim }> {
+  let sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000 });
+  const url = opts.urlFor ? await opts.urlFor(sim.url) : sim.url;
+  const simVia = () => ({ ...sim, url }) as ZimbraSim;
+  const flagsOf = (f: object) => Object.entries(f).filter(([, v]) => v === true).map(([k]) => k).sort().join(' ');
+  const t: Target & { sim: ZimbraSim } = {
+    name: 'zimbra',
+    sim,
+    seenOnTrash: false,
+    url,
+    folders: { inbox: '2', patients: '257', archives: '258', trash: '3', junk: '4' },
+    open: async (s, page) => {
+      await loginZimbra(s, page, simVia());
+      await waitForShell(page);
+    },
+    openMore: async (s, page) => {
+      await s.gotoWithBalise(page, url);
+      await waitForShell(page);
+      await waitForAdapter(s, page);
+    },
+    truth: async () => {
+      const out: Truth = new Map();
+      for (const m of sim.mailbox.messages.values()) out.set(m.messageId ?? `id:${m.id}`, { folder: String(m.folderId), id: String(m.id), flags: flagsOf(m.flags), size: m.size });
+      return out;
+    },
+    usedBytes: async () => sim.mailbox.used,
+    reseed: async () => {
+      // A new simulator on the same port: same seed, same ids.
+      const port = Number(new URL(sim.url).port);
+      await sim.stop();
+      sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000, port });
+      t.sim = sim;
+    },
+    vanish: async (keys) => {
+      const ids = [...sim.mailbox.messages.values()].filter((m) => m.messageId && keys.includes(m.messageId)).map((m) => m.id);
+      sim.faults.vanish(ids);
+    },
+    stop: () => sim.stop(),
+  };
+  return t;
+}
+
+/** Message-ID of a ref, in a truth snapshot. */
+export function keyOf(truth: Truth, ref: { folderId: string; id: string }): string {
+  for (const [k, w] of truth) if (w.folder === ref.folderId && w.id === ref.id) return k;
+  throw new Error(`no message ${ref.folderId}/${ref.id} on the server`);
+}
+
+export function indexByRef(truth: Truth): Map<string, string> {
+  return new Map([...truth].map(([k, w]) => [`${w.folder}/${w.id}`, k]));
+}
+
+/** Every message of a folder, through the page's adapter (what a plan sees). */
+export async function listFolder(s: Session, page: Page, folderId: string): Promise<MessageSummary[]> {
+  return (await s.call<MessageSummary[][]>(page, 'webmail', 'search', { folderId, sort: 'dateAsc' })).flat();
+}
+
+export const itemOf = (m: MessageSummary): JobItem => ({ ref: m.ref, size: m.size });
+
+/**
+ * The server changed exactly as the report says, and nothing else did:
+ * - outside `planned`: every message is where it was, same id, same flags;
+ * - planned and reported moved/deleted/restored: at its new place (trash / gone / back home), `now` is exact;
+ * - planned and reported failed/skipped: where it was;
+ * Returns counts for the log.
+ */
+export function checkRun(
+  before: Truth,
+  after: Truth,
+  planned: Map<string, { restoreTo?: string }>,
+  report: Report,
+  trash: string,
+  opts: { seenOnTrash?: boolean } = {},
+): { moved: number; unchanged: number; seenAdded: number } {
+  const problems: string[] = [];
+  const byRef = indexByRef(before);
+  const lineOf = new Map(report.lines.map((l) => [byRef.get(`${l.ref.folderId}/${l.ref.id}`) ?? `?${l.ref.folderId}/${l.ref.id}`, l]));
+  for (const k of planned.keys()) if (!lineOf.has(k)) problems.push(`planned ${k} has no report line`);
+  let moved = 0;
+  let unchanged = 0;
+  let seenAdded = 0;
+  const withSeen = (f: string) => [...new Set([...f.split(' ').filter(Boolean), '\\Seen'])].sort().join(' ');
+  /** Flags may only change by the host's own \Seen on a move to the trash (and stay so when restored). */
+  const flagsOk = (k: string, b: Where, a: Where | undefined) => {
+    if (!a || a.flags === b.flags) return;
+    if (opts.seenOnTrash && a.flags === withSeen(b.flags)) {
+      seenAdded++;
+      return;
+    }
+    problems.push(`flags changed: ${k} ${b.flags} → ${a.flags}`);
+  };
+  for (const [k, b] of before) {
+    const a = after.get(k);
+    const line = lineOf.get(k);
+    if (!planned.has(k)) {
+      if (!a || a.folder !== b.folder || a.id !== b.id || a.flags !== b.flags) problems.push(`not planned, changed: ${k} ${JSON.stringify(b)} → ${JSON.stringify(a)}`);
+      else unchanged++;
+      continue;
+    }
+    if (!line) continue;
+    const where = (x: Where | undefined) => (x ? `${x.folder}/${x.id}` : 'gone');
+    switch (line.outcome) {
+      case 'moved':
+        if (a?.folder !== trash) problems.push(`reported moved, is ${where(a)}: ${k}`);
+        if (line.now && where(a) !== `${line.now.folderId}/${line.now.id}`) problems.push(`reported at ${line.now.folderId}/${line.now.id}, is ${where(a)}: ${k}`);
+        flagsOk(k, b, a);
+        moved++;
+        break;
+      case 'restored':
+        if (a?.folder !== planned.get(k)!.restoreTo) problems.push(`reported restored to ${planned.get(k)!.restoreTo}, is ${where(a)}: ${k}`);
+        if (line.now && where(a) !== `${line.now.folderId}/${line.now.id}`) problems.push(`reported at ${line.now.folderId}/${line.now.id}, is ${where(a)}: ${k}`);
+        flagsOk(k, b, a);
+        moved++;
+        break;
+      case 'deleted':
+        if (a) problems.push(`reported deleted, is ${where(a)}: ${k}`);
+        moved++;
+        break;
+      default:
+        if (line.reason === 'unconfirmed') break;
+        if (where(a) !== where(b)) problems.push(`reported ${line.outcome} (${line.reason}), is ${where(a)} (was ${where(b)}): ${k}`);
+        else if (a && a.flags !== b.flags) problems.push(`not done, but flags changed: ${k} ${b.flags} → ${a.flags}`);
+    }
+  }
+  for (const k of after.keys()) if (!before.has(k)) problems.push(`appeared: ${k}`);
+  if (problems.length) throw new Error(`the server does not match the report:\n${problems.slice(0, 30).join('\n')}`);
+  return { moved, unchanged, seenAdded };
+}
