@@ -357,11 +357,18 @@ async function record(ctx: Ctx, live: Live, b: Batch, state: Batch['state']): Pr
  */
 async function settle(ctx: Ctx, b: Batch, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
-  let there: Set<string>;
-  try {
-    there = await stillThere(ctx.webmail, b.folderId, ids);
-  } catch (e) {
-    throw new Stop(codeOf(e));
+  let there: Set<string> | null = null;
+  let delay = ctx.retryDelayMs;
+  // A listing is only a read: a transient failure (no answer, server error) is worth a few more tries.
+  for (let attempt = 1; !there; attempt++) {
+    try {
+      there = await stillThere(ctx.webmail, b.folderId, ids);
+    } catch (e) {
+      const code = codeOf(e);
+      if (!TRANSIENT.has(code) || attempt >= ctx.attempts) throw new Stop(code);
+      await ctx.sleep(delay);
+      delay *= 3;
+    }
   }
   const gone = ids.filter((id) => !there.has(id));
   b.done = [...(b.done ?? []), ...gone];
