@@ -53,6 +53,15 @@ export default defineConfig({
       permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
       optional_host_permissions: ['https://*/*'],
       host_permissions: test ? [TEST_ORIGIN_PATTERN] : [],
+      // The cleanup panel is loaded on demand by the content script with import() (lib/features/cleanup/lazy.ts),
+      // which needs the file to be web-accessible on webmail pages. It is code only, no data.
+      web_accessible_resources: [
+        {
+          resources: ['cleanup-panel.js'],
+          matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN] : ['https://*/*'],
+          ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+        },
+      ],
       action: { default_title: '__MSG_actionTitle__' },
       options_ui: { open_in_tab: true },
       commands: {

@@ -4,6 +4,7 @@
  */
 import type { Detection, Webmail } from '../webmail/types';
 import type { Bus } from './bus';
+import { cleanupFeature } from './cleanup';
 import { quotaMeter } from './quota-meter';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
@@ -25,6 +26,7 @@ export interface Feature {
 }
 
 export const FEATURES: Feature[] = [
+  cleanupFeature,
   quotaMeter,
   signatureFeature,
   composeChecksFeature,

@@ -154,7 +154,9 @@ export async function readAll(stream: ReadableStream<Uint8Array>, opts: { signal
   } finally {
     reader.releaseLock();
   }
-  if (chunks.length === 1) return chunks[0]!;
+  // Always copied into a buffer of this script's own realm: in Firefox the chunks of a content script's fetch are
+  // page-realm objects behind Xray wrappers, which postal-mime cannot use ("Permission denied to access property
+  // constructor").
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -195,7 +197,7 @@ export interface ClassifyResult {
   exactSizes: Map<string, number>;
   /** Why a message stayed unverified (a WebmailErrorCode or 'parse'), for the preview. */
   failures: Map<string, string>;
-  stats: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number };
+  stats: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] };
 }
 
 /** The cached size matches when it lies within the listed size's precision (Roundcube lists rounded sizes). */
@@ -240,11 +242,20 @@ export async function classifyMessages(
   const progress: ClassifyProgress = { done: cachedCount, total: messages.length, cached: cachedCount, downloadedBytes: 0 };
   opts.onProgress?.({ ...progress });
   let pending: CachedVerdict[] = [];
+  let cacheErrors = 0;
+  /** A few error messages, for diagnosis (benchmarks, tests); never shown to users. */
+  const errors: string[] = [];
+  const note = (e: unknown) => {
+    if (errors.length < 5) errors.push(String(e instanceof Error ? `${e.name}: ${e.message}` : e).slice(0, 200));
+  };
   const flush = async () => {
     if (!opts.cache || !pending.length) return;
     const rows = pending;
     pending = [];
-    await opts.cache.put(rows).catch(() => undefined);
+    await opts.cache.put(rows).catch((e: unknown) => {
+      cacheErrors++;
+      note(e);
+    });
   };
   let next = 0;
   let downloaded = 0;
@@ -260,7 +271,8 @@ export async function classifyMessages(
         let verdict: Clinical | null;
         try {
           verdict = await classifyRaw(bytes);
-        } catch {
+        } catch (e) {
+          note(e);
           verdicts.set(k, 'unverified');
           failures.set(k, 'parse');
           continue;
@@ -271,6 +283,7 @@ export async function classifyMessages(
         if (pending.length >= 25) await flush();
       } catch (e) {
         if (opts.signal?.aborted) return;
+        note(e);
         verdicts.set(k, 'unverified');
         failures.set(k, isWebmailError(e) ? e.code : 'network');
       } finally {
@@ -287,6 +300,6 @@ export async function classifyMessages(
     verdicts,
     exactSizes,
     failures,
-    stats: { total: messages.length, cached: cachedCount, downloaded, downloadedBytes: progress.downloadedBytes, ms: Date.now() - t0 },
+    stats: { total: messages.length, cached: cachedCount, downloaded, downloadedBytes: progress.downloadedBytes, ms: Date.now() - t0, cacheErrors, errors },
   };
 }

@@ -96,7 +96,7 @@ export interface Candidate {
 export interface SnapshotStats {
   searches: number;
   searchMs: number;
-  classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number };
+  classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] };
   totalMs: number;
 }
 
@@ -301,7 +301,7 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
     candidates,
     verdicts: new Map(),
     failures: new Map(),
-    stats: { searches, searchMs, classify: { total: 0, cached: 0, downloaded: 0, downloadedBytes: 0, ms: 0 }, totalMs: 0 },
+    stats: { searches, searchMs, classify: { total: 0, cached: 0, downloaded: 0, downloadedBytes: 0, ms: 0, cacheErrors: 0, errors: [] }, totalMs: 0 },
   };
   await classifySnapshot(env, snapshot, rules);
   snapshot.stats.totalMs = Date.now() - t0;
@@ -333,6 +333,8 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   st.downloaded += r.stats.downloaded;
   st.downloadedBytes += r.stats.downloadedBytes;
   st.ms += r.stats.ms;
+  st.cacheErrors += r.stats.cacheErrors;
+  st.errors = [...st.errors, ...r.stats.errors].slice(0, 10);
 }
 
 const CLINICAL_PROTECTION: Record<'xdm' | 'hprim' | 'pdf', Protection> = {

@@ -5,12 +5,13 @@
 import core from './core';
 import popup from './popup';
 import options from './options';
+import cleanup from './cleanup';
 import quota from './quota';
 import exportCatalog from './export';
 import registry from './registry';
 import compose from './compose';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

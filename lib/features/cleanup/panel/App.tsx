@@ -1,0 +1,342 @@
+/** The cleanup panel: a modal dialog drawing the controller's state (controller.ts). */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../../i18n/t';
+import { formatBytes, formatDateTime, formatPercent, percentUsed, type Lang } from '../../../format';
+import { Button, Notice, Panel, ProgressBar } from '../../../ui/components';
+import type { Plan } from '../types';
+import { plannedMessages, type PlanProgress } from '../plan';
+import { refKey } from '../classify';
+import type { CleanupController, PanelState } from './controller';
+import { Groups, Largest } from './Groups';
+import { Rules } from './Rules';
+import { ReportView } from './Report';
+import { errorText } from './texts';
+
+function useControllerState(c: CleanupController): PanelState {
+  const [, setTick] = useState(0);
+  useEffect(() => c.subscribe(() => setTick((n) => n + 1)), [c]);
+  return c.state;
+}
+
+/**
+ * When the step changes, the control that had focus may be gone: move focus to the new step's first element
+ * marked data-focus (its heading or its main control), so keyboard and screen-reader users follow along.
+ */
+function useStepFocus(root: { current: HTMLElement | null }, step: string): void {
+  useEffect(() => {
+    const el = root.current?.querySelector<HTMLElement>('[data-focus]');
+    el?.focus();
+  }, [step]);
+}
+
+function planningText(p: PlanProgress, lang: Lang): string[] {
+  if (p.phase === 'folders') return [t('cleanup_planning_folders')];
+  if (p.phase === 'search') return [t('cleanup_planning_search', Math.min(p.done + 1, Math.max(p.total, 1)), Math.max(p.total, 1))];
+  return [t('cleanup_planning_classify', p.done, p.total), t('cleanup_planning_bytes', formatBytes(p.downloadedBytes ?? 0, lang), p.cached ?? 0)];
+}
+
+function Summary({ plan, lang }: { plan: Plan; lang: Lang }) {
+  const planned = plannedMessages(plan);
+  const toMove = planned.filter((m) => m.group !== 'trash');
+  const inTrash = planned.filter((m) => m.group === 'trash');
+  const moveBytes = toMove.reduce((a, m) => a + m.summary.size, 0);
+  const trashBytes = inTrash.reduce((a, m) => a + m.summary.size, 0);
+  const q = plan.quotaBefore;
+  return (
+    <section class="c-summary" data-freed-by-move={plan.freedByMove} data-freed-by-empty-trash={plan.freedByEmptyTrash} data-freed-precision={plan.freedPrecision} data-projected-used={plan.projectedUsed ?? ''} aria-labelledby="c-summary-h">
+      <h3 id="c-summary-h" tabIndex={-1} data-focus>
+        {t('cleanup_summary_heading')}
+      </h3>
+      {planned.length === 0 ? <p>{t('cleanup_nothing')}</p> : null}
+      {toMove.length ? (
+        <>
+          <p data-figure="move">{t('cleanup_summary_move', toMove.length, formatBytes(moveBytes, lang))}</p>
+          <p class="b-notice info" data-figure="freed-by-move">
+            {t('cleanup_summary_trash_zero')}
+          </p>
+        </>
+      ) : null}
+      {inTrash.length ? <p data-figure="trash">{t('cleanup_summary_trash_only', inTrash.length, formatBytes(trashBytes, lang))}</p> : null}
+      {planned.length ? (
+        <p data-figure="freed">
+          <strong>{t('cleanup_summary_freed', formatBytes(plan.freedByEmptyTrash, lang))}</strong>
+          {plan.freedPrecision > 0 ? ` ${t('cleanup_summary_precision', formatBytes(plan.freedPrecision, lang))}` : ''}
+        </p>
+      ) : null}
+      {q && q.limitBytes && plan.projectedUsed !== null && planned.length ? (
+        <p data-figure="projected">
+          {t(
+            'cleanup_summary_projected',
+            formatBytes(plan.projectedUsed, lang),
+            formatBytes(q.limitBytes, lang),
+            formatPercent(percentUsed(plan.projectedUsed, q.limitBytes), lang),
+            formatPercent(percentUsed(q.usedBytes, q.limitBytes), lang),
+          )}
+        </p>
+      ) : null}
+      <p class="b-muted">{t('cleanup_snapshot_note', formatDateTime(plan.createdAt, lang))}</p>
+    </section>
+  );
+}
+
+function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boolean) => void }) {
+  const snapshot = state.snapshot!;
+  // Clinical messages that only their document keeps (the ones the confirmation would include).
+  const counts = { xdm: 0, hprim: 0, pdf: 0 };
+  let total = 0;
+  let unverified = 0;
+  for (const c of snapshot.candidates) {
+    const v = snapshot.verdicts.get(refKey(c.summary.ref));
+    if (v === 'xdm' || v === 'hprim' || v === 'pdf') {
+      counts[v]++;
+      total++;
+    } else if (v === 'unverified') unverified++;
+  }
+  if (!total && !unverified) return null;
+  const included = !!state.rules?.includeClinical;
+  return (
+    <section class="c-clinical" data-clinical-count={total} data-included={included ? 'true' : 'false'} aria-labelledby="c-clinical-h">
+      <h3 id="c-clinical-h">{t('cleanup_clinical_heading')}</h3>
+      {total ? (
+        <>
+          <p>{t('cleanup_clinical_text', total, counts.xdm, counts.hprim, counts.pdf)}</p>
+          <label class="c-confirm">
+            <input type="checkbox" data-action="include-clinical" checked={included} onChange={(e) => onInclude((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            {t('cleanup_clinical_confirm')}
+          </label>
+          {included ? <Notice kind="warn">{t('cleanup_clinical_included')}</Notice> : null}
+        </>
+      ) : null}
+      {unverified ? <p class="b-notice warn">{t('cleanup_unverified_note', unverified)}</p> : null}
+    </section>
+  );
+}
+
+function RunProgress({ state, lang, onCancel }: { state: PanelState; lang: Lang; onCancel: () => void }) {
+  const s = state.stage;
+  if (s.kind !== 'running') return null;
+  const p = s.progress;
+  const x = s.exporting;
+  const title = x ? t('cleanup_running_export') : s.action === 'trash' ? t('cleanup_running_trash') : s.action === 'delete' ? t('cleanup_running_delete') : t('cleanup_running_undo');
+  return (
+    <section class="c-progress" data-running={s.action} data-done-count={p?.doneCount ?? 0} data-total-count={p?.totalCount ?? 0} aria-busy="true">
+      <p tabIndex={-1} data-focus>
+        {title}
+      </p>
+      {x ? (
+        <>
+          <ProgressBar value={x.done} max={x.total} label={t('export_progressLabel')} />
+          <p>{t('export_progress', x.done, x.total, formatBytes(x.bytes, lang))}</p>
+        </>
+      ) : p ? (
+        <>
+          <ProgressBar value={p.doneCount + p.failedCount} max={p.totalCount} label={t('cleanup_progress_label')} />
+          <p>
+            {t('cleanup_progress', p.doneCount, p.totalCount, formatBytes(p.doneBytes, lang), formatBytes(p.totalBytes, lang))}
+            {p.failedCount ? ` – ${t('cleanup_progress_failed', p.failedCount)}` : ''}
+          </p>
+          {p.batches > 1 ? <p class="b-muted">{t('cleanup_progress_batch', Math.min(p.batch, p.batches), p.batches)}</p> : null}
+        </>
+      ) : (
+        <ProgressBar value={0} max={1} label={t('cleanup_progress_label')} />
+      )}
+      {s.stopping ? <p class="b-muted">{t('cleanup_stopping')}</p> : null}
+      <Button action="cancel" variant="secondary" onClick={onCancel} disabled={s.stopping}>
+        {t('cleanup_stop_run')}
+      </Button>
+    </section>
+  );
+}
+
+/** One sentence for screen readers, announced as things progress. */
+function liveText(state: PanelState, lang: Lang): string {
+  const s = state.stage;
+  if (s.kind === 'planning') return planningText(s.progress, lang)[0]!;
+  if (s.kind === 'running') {
+    if (s.exporting) return t('export_progress', s.exporting.done, s.exporting.total, formatBytes(s.exporting.bytes, lang));
+    if (s.progress) return t('cleanup_progress', s.progress.doneCount, s.progress.totalCount, formatBytes(s.progress.doneBytes, lang), formatBytes(s.progress.totalBytes, lang));
+  }
+  if (s.kind === 'report' && state.report) return `${t('cleanup_done')}.`;
+  return '';
+}
+
+export function CleanupApp({ controller, lang, onClose }: { controller: CleanupController; lang: Lang; onClose: () => void }) {
+  const state = useControllerState(controller);
+  const s = state.stage;
+  const root = useRef<HTMLDivElement>(null);
+  useStepFocus(root, s.kind);
+  const plan = state.plan;
+  const planned = plan ? plannedMessages(plan) : [];
+  const toMove = planned.filter((m) => m.group !== 'trash').length;
+  const sizeOf = (k: string) => controller.message(k)?.summary.size ?? 0;
+  const deleteBytes = state.deleteItems.reduce((a, i) => a + i.size, 0);
+
+  let body;
+  let footer = null;
+  switch (s.kind) {
+    case 'opening':
+      body = <p aria-busy="true">…</p>;
+      break;
+    case 'locked':
+      body = <Notice kind="warn">{t('cleanup_locked')}</Notice>;
+      break;
+    case 'planning': {
+      const lines = planningText(s.progress, lang);
+      body = (
+        <section class="c-planning" data-phase={s.progress.phase} data-done={s.progress.done} data-total={s.progress.total} aria-busy="true">
+          <h3 tabIndex={-1} data-focus>
+            {t('cleanup_planning_label')}
+          </h3>
+          <ProgressBar value={s.progress.done} max={s.progress.total} label={t('cleanup_planning_label')} />
+          {lines.map((l) => (
+            <p key={l}>{l}</p>
+          ))}
+          {s.progress.phase === 'classify' ? <p class="b-muted">{t('cleanup_planning_slow')}</p> : null}
+          <Button action="cancel" variant="secondary" onClick={() => controller.cancel()}>
+            {t('cleanup_stop')}
+          </Button>
+        </section>
+      );
+      break;
+    }
+    case 'failed':
+    case 'cancelled':
+      body = (
+        <>
+          {s.kind === 'failed' ? (
+            <Notice kind="error" data-error={s.reason}>
+              {t('cleanup_planning_failed', errorText(s.reason))}
+            </Notice>
+          ) : (
+            <Notice kind="info">{t('cleanup_planning_cancelled')}</Notice>
+          )}
+          <Button action="retry" onClick={() => void controller.refresh()}>
+            {t('cleanup_retry')}
+          </Button>
+        </>
+      );
+      break;
+    case 'preview':
+      body = plan ? (
+        <>
+          <p class="b-muted">{t('cleanup_intro')}</p>
+          {state.resumable ? (
+            <div class="b-notice warn" role="alert" data-resumable={state.resumable.jobId}>
+              {t('cleanup_resume_text', state.resumable.pendingCount)}{' '}
+              <Button action="resume" onClick={() => void controller.resume()}>
+                {t('cleanup_resume')}
+              </Button>{' '}
+              <Button action="abandon" variant="secondary" onClick={() => void controller.abandon()}>
+                {t('cleanup_abandon')}
+              </Button>
+            </div>
+          ) : null}
+          {state.rules ? (
+            <Rules rules={state.rules} folders={state.folders} stale={state.stale} onChange={(r) => void controller.setRules(r)} onRefresh={() => void controller.refresh()} />
+          ) : null}
+          <Summary plan={plan} lang={lang} />
+          <Clinical state={state} onInclude={(on) => controller.setIncludeClinical(on)} />
+          <h3>{t('cleanup_groups_heading')}</h3>
+          <Groups plan={plan} folders={state.folders} lang={lang} onKeep={(k, keep) => controller.setKept(k, keep)} />
+          <Largest plan={plan} lang={lang} onKeep={(k, keep) => controller.setKept(k, keep)} />
+        </>
+      ) : null;
+      footer = plan ? (
+        <Button action="apply" disabled={state.stale || planned.length === 0} onClick={() => void controller.apply()} data-count={toMove}>
+          {toMove === 0 ? t('cleanup_apply_nothing') : toMove === 1 ? t('cleanup_apply_one') : t('cleanup_apply', toMove)}
+        </Button>
+      ) : null;
+      break;
+    case 'running':
+      body = <RunProgress state={state} lang={lang} onCancel={() => controller.cancel()} />;
+      break;
+    case 'report':
+      body = state.report ? <ReportView report={state.report} lang={lang} sizeOf={sizeOf} message={(k) => controller.message(k)} /> : null;
+      footer = (
+        <>
+          {state.undoable && state.report?.action === 'trash' ? (
+            <Button action="undo" variant="secondary" onClick={() => void controller.undo()}>
+              {t('cleanup_undo')}
+            </Button>
+          ) : null}
+          {state.report?.action === 'trash' && (state.report.movedCount > 0 || (plan?.groups.find((g) => g.kind === 'trash')?.count ?? 0) > 0) ? (
+            <Button action="delete-forever" variant="danger" onClick={() => void controller.deleteForever()}>
+              {t('cleanup_delete_forever')}
+            </Button>
+          ) : null}
+          <Button action="new-preview" variant="secondary" onClick={() => void controller.refresh()}>
+            {t('cleanup_new_preview')}
+          </Button>
+        </>
+      );
+      if (state.exportResult) {
+        body = (
+          <>
+            {body}
+            <Notice kind="ok" data-export="done">
+              {t('cleanup_export_saved', state.exportResult.files.map((f) => f.savedAs || f.name).join(', '), state.exportResult.count)}
+            </Notice>
+            <Notice kind="warn">{t('export_reminder')}</Notice>
+          </>
+        );
+      }
+      break;
+    case 'confirm-delete':
+      body = (
+        <section class="c-confirm-delete" data-count={state.deleteItems.length} data-bytes={deleteBytes} aria-labelledby="c-del-h">
+          <h3 id="c-del-h" tabIndex={-1} data-focus>
+            {t('cleanup_delete_heading')}
+          </h3>
+          {state.deleteItems.length ? (
+            <p>{t('cleanup_delete_text', state.deleteItems.length, formatBytes(deleteBytes, lang))}</p>
+          ) : (
+            <p>{t('cleanup_delete_nothing')}</p>
+          )}
+          {state.deleteMissing ? <Notice kind="warn">{t('cleanup_delete_missing', state.deleteMissing)}</Notice> : null}
+          <label class="c-confirm">
+            <input type="checkbox" data-action="export-first" checked={state.exportFirst} onChange={(e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            {t('cleanup_delete_export')}
+          </label>
+          {state.exportFirst ? (
+            <>
+              <p class="b-muted">{t('cleanup_delete_export_how')}</p>
+              <Notice kind="info">{t('export_reminder')}</Notice>
+            </>
+          ) : (
+            <Notice kind="error" data-warning="no-export">
+              {t('cleanup_delete_no_export')}
+            </Notice>
+          )}
+        </section>
+      );
+      footer = (
+        <>
+          <Button action="back" variant="secondary" onClick={() => controller.back()}>
+            {t('cleanup_back')}
+          </Button>
+          <Button action="confirm-delete" variant="danger" disabled={!state.deleteItems.length} onClick={() => void controller.confirmDelete()}>
+            {state.deleteItems.length === 1 ? t('cleanup_confirm_delete_one') : t('cleanup_confirm_delete', state.deleteItems.length)}
+          </Button>
+        </>
+      );
+      break;
+  }
+
+  return (
+    <Panel title={t('cleanup_title')} onClose={onClose} closeLabel={t('cleanup_close')} footer={footer} data-stage={s.kind}>
+      <div ref={root} class="c-root">
+      {state.bal ? <p class="b-muted c-bal">{t('cleanup_bal', state.bal)}</p> : null}
+      {state.error ? (
+        <Notice kind="error" data-error={state.error}>
+          {errorText(state.error)}
+        </Notice>
+      ) : null}
+      {body}
+      <div class="b-sr" role="status" aria-live="polite" data-live>
+        {liveText(state, lang)}
+      </div>
+      </div>
+    </Panel>
+  );
+}
+

@@ -1,0 +1,98 @@
+/** A job's report: what moved, what did not and why (plain words), predicted vs actual space freed. */
+import { t } from '../../../i18n/t';
+import { formatBytes, type Lang } from '../../../format';
+import type { PlannedMessage, Report, ReportLine } from '../types';
+import { refKey } from '../classify';
+import { reasonText } from './texts';
+
+const DONE = new Set<ReportLine['outcome']>(['moved', 'deleted', 'restored']);
+const SHOWN_PER_REASON = 20;
+
+export function ReportView({
+  report,
+  lang,
+  sizeOf,
+  message,
+}: {
+  report: Report;
+  lang: Lang;
+  sizeOf: (key: string) => number;
+  message: (key: string) => PlannedMessage | undefined;
+}) {
+  const done = report.lines.filter((l) => DONE.has(l.outcome));
+  const notDone = report.lines.filter((l) => !DONE.has(l.outcome));
+  const doneBytes = done.reduce((a, l) => a + sizeOf(refKey(l.ref)), 0);
+  const byReason = new Map<string, ReportLine[]>();
+  for (const l of notDone) {
+    const r = l.reason ?? l.outcome;
+    byReason.set(r, [...(byReason.get(r) ?? []), l]);
+  }
+  const heading = report.action === 'trash' ? t('cleanup_report_trash') : report.action === 'delete' ? t('cleanup_report_delete') : t('cleanup_report_undo');
+  const doneText =
+    report.action === 'trash'
+      ? t('cleanup_report_moved', done.length, formatBytes(doneBytes, lang))
+      : report.action === 'delete'
+        ? t('cleanup_report_deleted', done.length, formatBytes(doneBytes, lang))
+        : t('cleanup_report_restored', done.length, formatBytes(doneBytes, lang));
+  return (
+    <section
+      class="c-report"
+      data-balise="cleanup-report"
+      data-job={report.jobId}
+      data-action-kind={report.action}
+      data-state={report.state}
+      data-moved-count={report.movedCount}
+      data-failed-count={report.failedCount}
+      data-predicted-freed={report.predictedFreed}
+      data-actual-freed={report.actualFreed ?? ''}
+      aria-labelledby="c-report-h"
+    >
+      <h3 id="c-report-h" tabIndex={-1} data-focus>
+        {heading}
+      </h3>
+      <p data-outcome="done">{doneText}</p>
+      {report.state === 'cancelled' ? <p class="b-notice info">{t('cleanup_report_cancelled')}</p> : null}
+      {report.state === 'interrupted' ? (
+        <p class="b-notice warn">
+          {t('cleanup_report_interrupted')} {report.stopReason ? reasonText(report.stopReason) : ''}
+        </p>
+      ) : null}
+      {notDone.length ? (
+        <div data-outcome="not-done">
+          <p>{t('cleanup_report_failed', notDone.length)}</p>
+          <ul class="c-reasons">
+            {[...byReason.entries()].map(([reason, lines]) => (
+              <li key={reason} data-reason={reason} data-count={lines.length}>
+                <strong>
+                  {lines.length} – {reasonText(reason)}
+                </strong>
+                <ul>
+                  {lines.slice(0, SHOWN_PER_REASON).map((l) => {
+                    const m = message(refKey(l.ref));
+                    return (
+                      <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
+                        {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from}` : `${l.ref.folderId} #${l.ref.id}`}
+                      </li>
+                    );
+                  })}
+                  {lines.length > SHOWN_PER_REASON ? <li>{t('cleanup_report_more', lines.length - SHOWN_PER_REASON)}</li> : null}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p class="b-muted">{t('cleanup_report_all_ok')}</p>
+      )}
+      <p data-figures="freed">
+        {t(
+          'cleanup_report_predicted',
+          formatBytes(report.predictedFreed, lang),
+          report.actualFreed === null ? t('cleanup_report_unknown') : formatBytes(Math.max(0, report.actualFreed), lang),
+        )}
+      </p>
+      {report.action === 'trash' && done.length ? <p class="b-notice info">{t('cleanup_report_trash_note')}</p> : null}
+      {report.action === 'delete' ? <p class="b-muted">{t('cleanup_undo_gone')}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,441 @@
+/**
+ * What the cleanup panel does, without any rendering: a small state machine the Preact view draws.
+ *
+ *   opening → planning → preview ─apply→ running(trash) → report ─delete-forever→ confirm-delete
+ *                 ↑          │                              │ └undo→ running(undo) → report
+ *                 └─refresh──┘                              └confirm-delete→ running(delete, export first) → report
+ *
+ * The plan is a snapshot (plan.ts): the trash job only gets the plan's ids; the permanent deletion only gets the
+ * trash group's ids plus what the trash job moved (at their new place in the trash), never anything else.
+ * Execution, journal, locks and undo are the runner's (run.ts); the export before deleting is export.ts's.
+ */
+import type { Folder, Webmail } from '../../../webmail/types';
+import { isWebmailError } from '../../../webmail/types';
+import type { Bus } from '../../bus';
+import type { CleanupRules, JobItem, Plan, PlannedMessage, Progress, Report } from '../types';
+import {
+  buildPlan,
+  classifySnapshot,
+  defaultRules,
+  plannedMessages,
+  searchKey,
+  takeSnapshot,
+  type CleanupSettings,
+  type PlanProgress,
+  type Snapshot,
+} from '../plan';
+import { refKey, type VerdictCache } from '../classify';
+import type { CleanupStatus, Exporter, JobSummary, RunOptions, StartRequest } from '../run';
+import type { ExportItem, ExportOptions, ExportProgress, ExportResult, SaveFile } from '../export';
+
+/** The runner and exporter functions the panel uses (run.ts, export.ts); tests give fakes. */
+export interface PanelDeps {
+  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean }>;
+  cache(bal: string): VerdictCache | undefined;
+  startJob(webmail: Webmail, req: StartRequest, opts?: RunOptions): Promise<Report>;
+  resumeJob(webmail: Webmail, jobId: string, opts?: RunOptions): Promise<Report>;
+  abandonJob(webmail: Webmail, jobId: string): Promise<Report>;
+  undoLastJob(webmail: Webmail, bal: string, opts?: RunOptions): Promise<Report>;
+  findUndoableJob(bal: string): Promise<JobSummary | null>;
+  trashedItems(jobId: string): Promise<JobItem[]>;
+  cleanupStatus(bal: string): Promise<CleanupStatus>;
+  exportMessages(webmail: Webmail, items: ExportItem[], opts: ExportOptions): Promise<ExportResult>;
+  /** Opens the save dialog (Chromium) — must be called synchronously from the click; null where there is none. */
+  pickFile(suggestedName: string): Promise<SaveFile> | null;
+  now(): number;
+}
+
+export type Stage =
+  | { kind: 'opening' }
+  | { kind: 'locked' }
+  | { kind: 'planning'; progress: PlanProgress }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'cancelled' }
+  | { kind: 'preview' }
+  | { kind: 'running'; action: 'trash' | 'delete' | 'undo'; progress: Progress | null; exporting: ExportProgress | null; stopping: boolean }
+  | { kind: 'report' }
+  | { kind: 'confirm-delete' };
+
+export interface PanelState {
+  stage: Stage;
+  bal: string;
+  folders: Folder[];
+  rules: CleanupRules | null;
+  /** The rules changed what must be searched: the preview is out of date until refreshed. */
+  stale: boolean;
+  snapshot: Snapshot | null;
+  plan: Plan | null;
+  /** Messages the user unticked (refKey). */
+  kept: ReadonlySet<string>;
+  /** The last job's report, and which job moved messages to the trash (for undo and deletion). */
+  report: Report | null;
+  trashJobId: string | null;
+  undoable: boolean;
+  /** What "empty the trash of these messages" will delete, and how many moved ones could not be located. */
+  deleteItems: JobItem[];
+  deleteMissing: number;
+  exportFirst: boolean;
+  exportResult: ExportResult | null;
+  resumable: JobSummary | null;
+  /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
+  error: string | null;
+}
+
+const codeOf = (e: unknown): string =>
+  typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : e instanceof Error ? e.message.slice(0, 60) : 'internal';
+
+export class CleanupController {
+  state: PanelState;
+  private listeners = new Set<() => void>();
+  private abort: AbortController | null = null;
+  private subjects = new Map<string, PlannedMessage>();
+
+  constructor(
+    readonly webmail: Webmail,
+    readonly deps: PanelDeps,
+    readonly env: { origin: string; bus?: Bus; signal?: AbortSignal },
+  ) {
+    this.state = {
+      stage: { kind: 'opening' },
+      bal: '',
+      folders: [],
+      rules: null,
+      stale: false,
+      snapshot: null,
+      plan: null,
+      kept: new Set(),
+      report: null,
+      trashJobId: null,
+      undoable: false,
+      deleteItems: [],
+      deleteMissing: 0,
+      exportFirst: true,
+      exportResult: null,
+      resumable: null,
+      error: null,
+    };
+    env.signal?.addEventListener('abort', () => this.abort?.abort(), { once: true });
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<PanelState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of [...this.listeners]) fn();
+  }
+
+  /** A planned or listed message by key (for the report's subjects). */
+  message(key: string): PlannedMessage | undefined {
+    return this.subjects.get(key);
+  }
+
+  /** First step: who is this, is a job already running or interrupted, the default rules; then a preview. */
+  async open(): Promise<void> {
+    try {
+      const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
+      const bal = account.address.toLowerCase();
+      const rules = defaultRules(settings, folders);
+      this.set({ bal, folders, rules, exportFirst: settings.exportBeforeDelete });
+      const status = await this.deps.cleanupStatus(bal).catch(() => null);
+      if (status?.running && !status.running.sameTab) {
+        this.set({ stage: { kind: 'locked' } });
+        return;
+      }
+      this.set({ resumable: status?.resumable ?? null, undoable: !!status?.undoable, trashJobId: status?.undoable?.jobId ?? null });
+    } catch (e) {
+      this.set({ stage: { kind: 'failed', reason: codeOf(e) } });
+      return;
+    }
+    await this.refresh();
+  }
+
+  /** Take a new snapshot with the current rules. */
+  async refresh(): Promise<void> {
+    const rules = this.state.rules;
+    if (!rules) return;
+    this.abort?.abort();
+    const ctl = (this.abort = new AbortController());
+    this.set({ stage: { kind: 'planning', progress: { phase: 'folders', done: 0, total: 1 } }, error: null, kept: new Set() });
+    try {
+      const snapshot = await takeSnapshot(
+        {
+          webmail: this.webmail,
+          bal: this.state.bal,
+          origin: this.env.origin,
+          now: this.deps.now,
+          cache: this.deps.cache(this.state.bal),
+          signal: ctl.signal,
+          onProgress: (progress) => this.state.stage.kind === 'planning' && this.set({ stage: { kind: 'planning', progress } }),
+        },
+        rules,
+      );
+      if (ctl.signal.aborted) return;
+      this.setSnapshot(snapshot);
+    } catch (e) {
+      if (this.abort !== ctl) return;
+      if (ctl.signal.aborted || (isWebmailError(e) && e.code === 'aborted')) this.set({ stage: { kind: 'cancelled' } });
+      else this.set({ stage: { kind: 'failed', reason: codeOf(e) } });
+    } finally {
+      if (this.abort === ctl) this.abort = null;
+    }
+  }
+
+  private setSnapshot(snapshot: Snapshot): void {
+    this.subjects.clear();
+    for (const c of snapshot.candidates) this.subjects.set(refKey(c.summary.ref), { summary: c.summary, group: c.group, folderPath: c.folderPath, protections: [] });
+    this.set({ snapshot, stale: false, stage: { kind: 'preview' } });
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const { snapshot, rules, kept } = this.state;
+    if (!snapshot || !rules) return;
+    const plan = buildPlan(snapshot, rules, kept);
+    for (const g of plan.groups) for (const m of g.messages) this.subjects.set(refKey(m.summary.ref), m);
+    this.set({ plan });
+  }
+
+  /**
+   * Change the rules. Changes to what is searched mark the preview stale (a new snapshot is needed); changes to
+   * protections apply at once (classifying first whatever now needs a verdict).
+   */
+  async setRules(next: CleanupRules): Promise<void> {
+    const snap = this.state.snapshot;
+    this.set({ rules: next });
+    if (!snap || searchKey(next) !== searchKey(snap.rules)) {
+      this.set({ stale: !!snap });
+      return;
+    }
+    this.set({ stale: false });
+    if (next.protect.clinical) {
+      const ctl = (this.abort = new AbortController());
+      try {
+        await classifySnapshot(
+          {
+            webmail: this.webmail,
+            cache: this.deps.cache(this.state.bal),
+            signal: ctl.signal,
+            onProgress: (progress) => this.set({ stage: { kind: 'planning', progress } }),
+          },
+          snap,
+          next,
+        );
+      } catch {
+        // Whatever could not be classified stays 'unverified' (kept).
+      } finally {
+        if (this.abort === ctl) this.abort = null;
+      }
+      this.set({ stage: { kind: 'preview' } });
+    }
+    this.rebuild();
+  }
+
+  setIncludeClinical(include: boolean): void {
+    if (!this.state.rules) return;
+    this.set({ rules: { ...this.state.rules, includeClinical: include } });
+    this.rebuild();
+  }
+
+  /** Per-message opt-out: keep (true) or plan again (false). */
+  setKept(key: string, keep: boolean): void {
+    const kept = new Set(this.state.kept);
+    if (keep) kept.add(key);
+    else kept.delete(key);
+    this.set({ kept });
+    this.rebuild();
+  }
+
+  setExportFirst(on: boolean): void {
+    this.set({ exportFirst: on });
+  }
+
+  /** Stop planning, or stop the running job after its current batch. */
+  cancel(): void {
+    const s = this.state.stage;
+    if (s.kind === 'running') this.set({ stage: { ...s, stopping: true } });
+    this.abort?.abort();
+  }
+
+  private runOptions(ctl: AbortController): RunOptions {
+    const opts: RunOptions = {
+      signal: ctl.signal,
+      onProgress: (progress) => {
+        const s = this.state.stage;
+        if (s.kind === 'running') this.set({ stage: { ...s, progress } });
+      },
+    };
+    if (this.env.bus) opts.bus = this.env.bus;
+    return opts;
+  }
+
+  private async runJob(action: 'trash' | 'delete' | 'undo', go: (opts: RunOptions) => Promise<Report>): Promise<Report | null> {
+    const ctl = (this.abort = new AbortController());
+    this.set({ stage: { kind: 'running', action, progress: null, exporting: null, stopping: false }, error: null });
+    try {
+      const report = await go(this.runOptions(ctl));
+      this.set({ report, stage: { kind: 'report' } });
+      return report;
+    } catch (e) {
+      this.set({ error: codeOf(e), stage: { kind: this.state.report && action !== 'trash' ? 'report' : 'preview' } });
+      return null;
+    } finally {
+      if (this.abort === ctl) this.abort = null;
+    }
+  }
+
+  /** The one "apply" button: move the plan's messages (not those already in the trash) to the trash. */
+  async apply(): Promise<void> {
+    const plan = this.state.plan;
+    if (!plan || this.state.stale) return;
+    const items: JobItem[] = plannedMessages(plan)
+      .filter((m) => m.group !== 'trash')
+      .map((m) => ({ ref: m.summary.ref, size: m.summary.size }));
+    if (!items.length) {
+      // Only the trash group: nothing to move, straight to the deletion step.
+      this.set({ report: null, trashJobId: null, undoable: false });
+      await this.deleteForever();
+      return;
+    }
+    const report = await this.runJob('trash', (opts) =>
+      this.deps.startJob(this.webmail, { bal: this.state.bal, origin: this.env.origin, plan, action: 'trash', items }, opts),
+    );
+    if (!report) return;
+    const undoable = await this.deps.findUndoableJob(this.state.bal).catch(() => null);
+    this.set({ trashJobId: report.jobId, undoable: undoable?.jobId === report.jobId, exportResult: null });
+  }
+
+  /** Put the last trash job's messages back. */
+  async undo(): Promise<void> {
+    const report = await this.runJob('undo', (opts) => this.deps.undoLastJob(this.webmail, this.state.bal, opts));
+    if (report) this.set({ undoable: false, trashJobId: null });
+  }
+
+  /**
+   * Second step, first click: list exactly what emptying the trash would delete — the preview's trash group and
+   * what the last trash job moved there (at its place in the trash) — and ask for confirmation.
+   */
+  async deleteForever(): Promise<void> {
+    const plan = this.state.plan;
+    if (!plan) return;
+    const trashGroup: JobItem[] = plan.groups.find((g) => g.kind === 'trash')?.messages.map((m) => ({ ref: m.summary.ref, size: m.summary.size })) ?? [];
+    let moved: JobItem[] = [];
+    let missing = 0;
+    const report = this.state.report;
+    if (this.state.trashJobId && report?.action === 'trash') {
+      try {
+        moved = await this.deps.trashedItems(this.state.trashJobId);
+      } catch (e) {
+        this.set({ error: codeOf(e) });
+      }
+      missing = Math.max(0, report.movedCount - moved.length);
+    }
+    const seen = new Set<string>();
+    const deleteItems = [...trashGroup, ...moved].filter((i) => {
+      const k = refKey(i.ref);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    // Subjects of moved messages, for the report and the export manifest, under their new keys.
+    for (const it of moved) {
+      const from = it.restoreTo ? this.findMoved(it) : undefined;
+      if (from) this.subjects.set(refKey(it.ref), { ...from, summary: { ...from.summary, ref: it.ref } });
+    }
+    this.set({ deleteItems, deleteMissing: missing, stage: { kind: 'confirm-delete' } });
+  }
+
+  private findMoved(it: JobItem): PlannedMessage | undefined {
+    const line = this.state.report?.lines.find((l) => l.now && refKey(l.now) === refKey(it.ref));
+    return line ? this.subjects.get(refKey(line.ref)) : undefined;
+  }
+
+  back(): void {
+    this.set({ stage: { kind: this.state.report ? 'report' : 'preview' } });
+  }
+
+  /**
+   * Second step, confirmation: export (unless the user turned it off) and delete exactly `deleteItems`.
+   * Call from the click handler: the save dialog needs the click (pickFile runs before any await).
+   */
+  async confirmDelete(): Promise<void> {
+    const items = this.state.deleteItems;
+    if (!items.length) return;
+    const trashPath = this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash';
+    const filenameBase = `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`;
+    const picking = this.state.exportFirst ? this.deps.pickFile(`${filenameBase}.zip`) : null;
+    let exporter: Exporter | undefined;
+    if (this.state.exportFirst) {
+      exporter = async (jobItems, { signal }) => {
+        const file = picking ? await picking : undefined;
+        const exportItems: ExportItem[] = jobItems.map((i) => {
+          const m = this.subjects.get(refKey(i.ref));
+          const item: ExportItem = { ref: i.ref, folderPath: trashPath, size: i.size };
+          if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
+          return item;
+        });
+        const opts: ExportOptions = {
+          filenameBase,
+          onProgress: (p) => {
+            const s = this.state.stage;
+            if (s.kind === 'running') this.set({ stage: { ...s, exporting: p } });
+          },
+        };
+        if (signal) opts.signal = signal;
+        if (file) opts.file = file;
+        const result = await this.deps.exportMessages(this.webmail, exportItems, opts);
+        this.set({ exportResult: result });
+        const s = this.state.stage;
+        if (s.kind === 'running') this.set({ stage: { ...s, exporting: null } });
+        return { exported: result.verified ? result.messages.map((m) => m.ref) : [] };
+      };
+    }
+    const plan = this.state.plan ?? undefined;
+    const report = await this.runJob('delete', (opts) =>
+      this.deps.startJob(
+        this.webmail,
+        { bal: this.state.bal, origin: this.env.origin, ...(plan ? { plan } : {}), action: 'delete', items, ...(exporter ? { exportFirst: exporter } : {}) },
+        opts,
+      ),
+    );
+    if (report) this.set({ undoable: false, trashJobId: null, deleteItems: [] });
+  }
+
+  /** An interrupted job of this mailbox: resume it (exporting first if it is a deletion that had not exported). */
+  async resume(): Promise<void> {
+    const job = this.state.resumable;
+    if (!job) return;
+    const report = await this.runJob(job.action, (opts) => {
+      if (job.action === 'delete') {
+        opts.exportFirst = async (items, { signal }) => {
+          const r = await this.deps.exportMessages(
+            this.webmail,
+            items.map((i) => ({ ref: i.ref, folderPath: this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash', size: i.size })),
+            { filenameBase: `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`, target: 'downloads', ...(signal ? { signal } : {}) },
+          );
+          this.set({ exportResult: r });
+          return { exported: r.verified ? r.messages.map((m) => m.ref) : [] };
+        };
+      }
+      return this.deps.resumeJob(this.webmail, job.jobId, opts);
+    });
+    if (report) {
+      this.set({ resumable: null, trashJobId: report.action === 'trash' ? report.jobId : null });
+      const undoable = await this.deps.findUndoableJob(this.state.bal).catch(() => null);
+      this.set({ undoable: !!undoable && undoable.jobId === report.jobId });
+    }
+  }
+
+  async abandon(): Promise<void> {
+    const job = this.state.resumable;
+    if (!job) return;
+    try {
+      const report = await this.deps.abandonJob(this.webmail, job.jobId);
+      this.set({ resumable: null, report, stage: { kind: 'report' } });
+    } catch (e) {
+      this.set({ error: codeOf(e) });
+    }
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * The panel's controller with an in-memory webmail and a recording stand-in for the runner and the exporter: what
+ * the buttons hand over (exact ids), in which order, and what the user is shown as a result.
+ */
+import { describe, expect, it } from 'vitest';
+import { CleanupController, type PanelDeps } from '../../../lib/features/cleanup/panel/controller';
+import { plannedMessages } from '../../../lib/features/cleanup/plan';
+import { refKey } from '../../../lib/features/cleanup/classify';
+import type { JobItem, Report, ReportLine } from '../../../lib/features/cleanup/types';
+import type { StartRequest } from '../../../lib/features/cleanup/run';
+import type { ExportItem } from '../../../lib/features/cleanup/export';
+import { defaultSettings } from '../../../lib/store/settings';
+import { FakeWebmail, rawMessage } from './fake-webmail';
+
+const NOW = Date.UTC(2026, 2, 15, 10, 0);
+const OLD = Date.UTC(2024, 5, 1);
+const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+
+function mailbox(): FakeWebmail {
+  const w = new FakeWebmail();
+  w.folderIds = ['INBOX', 'Sent', 'Trash', 'Junk'];
+  const add = (folderId: string, n: number, extra: Partial<Parameters<FakeWebmail['add']>[0]> = {}) => {
+    for (let i = 0; i < n; i++) {
+      w.add({ folderId, raw: rawMessage({ subject: `${folderId} ${i}` }), date: OLD + i * 60_000, unread: false, flagged: false, hasAttachment: false, subject: `${folderId} ${i}`, from: 'Dr X <x@y.fr>', ...extra });
+    }
+  };
+  add('INBOX', 6);
+  add('INBOX', 2, { raw: rawMessage({ attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }), hasAttachment: true, subject: 'CR' });
+  add('INBOX', 1, { unread: true });
+  add('INBOX', 2, { date: NOW - 86_400_000 }); // recent: not old, not planned
+  add('Sent', 3);
+  add('Trash', 4);
+  add('Junk', 2);
+  return w;
+}
+
+interface Calls {
+  start: StartRequest[];
+  exported: ExportItem[][];
+  picked: number;
+  order: string[];
+}
+
+/** A runner that does what it is asked on the fake, in one batch, and remembers what a trash job moved. */
+function fakeDeps(w: FakeWebmail, calls: Calls, over: Partial<PanelDeps> = {}): PanelDeps {
+  const moved = new Map<string, JobItem[]>();
+  let last: string | null = null;
+  let n = 0;
+  const report = (action: Report['action'], lines: ReportLine[], predicted: number): Report => ({
+    jobId: `job${++n}`,
+    action,
+    state: 'done',
+    movedCount: lines.filter((l) => l.outcome !== 'failed' && l.outcome !== 'skipped').length,
+    failedCount: lines.filter((l) => l.outcome === 'failed' || l.outcome === 'skipped').length,
+    lines,
+    predictedFreed: predicted,
+    actualFreed: predicted,
+    quotaAfter: null,
+    startedAt: NOW,
+    endedAt: NOW,
+  });
+  return {
+    settings: async () => defaultSettings().cleanup,
+    cache: () => undefined,
+    startJob: async (_w, req) => {
+      calls.start.push(req);
+      calls.order.push(`start:${req.action}`);
+      if (req.action === 'trash') {
+        const lines: ReportLine[] = [];
+        const items: JobItem[] = [];
+        for (const it of req.items) {
+          await w.moveToTrash(it.ref.folderId, [it.ref.id]);
+          const now = { folderId: 'Trash', id: it.ref.id };
+          lines.push({ ref: it.ref, outcome: 'moved', now });
+          items.push({ ref: now, size: it.size, restoreTo: it.ref.folderId });
+        }
+        const r = report('trash', lines, 0);
+        moved.set(r.jobId, items);
+        last = r.jobId;
+        return r;
+      }
+      let allowed = new Set(req.items.map((i) => refKey(i.ref)));
+      if (req.exportFirst) allowed = new Set((await req.exportFirst(req.items, {})).exported.map(refKey));
+      const lines: ReportLine[] = [];
+      for (const it of req.items) {
+        if (!allowed.has(refKey(it.ref))) lines.push({ ref: it.ref, outcome: 'skipped', reason: 'not-exported' });
+        else {
+          await w.deleteForever(it.ref.folderId, [it.ref.id]);
+          lines.push({ ref: it.ref, outcome: 'deleted' });
+        }
+      }
+      last = null;
+      return report('delete', lines, req.items.reduce((a, i) => a + i.size, 0));
+    },
+    resumeJob: async () => {
+      throw new Error('not used');
+    },
+    abandonJob: async () => {
+      throw new Error('not used');
+    },
+    undoLastJob: async () => {
+      const items = moved.get(last!)!;
+      for (const it of items) await w.move('Trash', [it.ref.id], it.restoreTo!);
+      last = null;
+      return report('undo', items.map((i) => ({ ref: i.ref, outcome: 'restored' })), 0);
+    },
+    findUndoableJob: async () => (last ? { jobId: last, bal: 'x', action: 'trash', state: 'done', createdAt: NOW, updatedAt: NOW, totalCount: 0, totalBytes: 0, pendingCount: 1 } : null),
+    trashedItems: async (id) => moved.get(id) ?? [],
+    cleanupStatus: async () => ({ running: null, resumable: null, undoable: null }),
+    exportMessages: async (_w, items) => {
+      calls.order.push('export');
+      calls.exported.push(items);
+      return {
+        verified: true,
+        target: 'file',
+        verification: { method: 'reread-saved-file', messagesExpected: items.length, messagesMatched: items.length, entriesChecked: items.length, entriesMatched: items.length, limits: [] },
+        files: [{ name: 'x.zip', savedAs: 'x.zip', part: null, bytes: 1, messages: items.length, check: { entries: items.length, matched: items.length } }],
+        messages: items.map((i, k) => ({ ref: i.ref, fileIndex: 0, path: `m${k}.eml`, bytes: 1, sha256: 'x' })),
+        count: items.length,
+        bytes: 1,
+        zipBytes: 1,
+        startedAt: NOW,
+        endedAt: NOW,
+      };
+    },
+    pickFile: () => {
+      calls.picked++;
+      calls.order.push('pick');
+      return Promise.resolve({ name: 'x.zip', createWritable: async () => ({ write: async () => {}, close: async () => {}, abort: async () => {} }), getFile: async () => new Blob() });
+    },
+    now: () => NOW,
+    ...over,
+  };
+}
+
+async function opened(over: Partial<PanelDeps> = {}) {
+  const w = mailbox();
+  const calls: Calls = { start: [], exported: [], picked: 0, order: [] };
+  const c = new CleanupController(w, fakeDeps(w, calls, over), { origin: 'https://webmail.example.fr' });
+  await c.open();
+  return { w, c, calls };
+}
+
+describe('the cleanup panel controller', () => {
+  it('opens on a preview of the default rules, for the logged-in BAL', async () => {
+    const { c } = await opened();
+    expect(c.state.stage.kind).toBe('preview');
+    expect(c.state.bal).toBe('martin.durand@medecin.mssante.fr');
+    const counts = Object.fromEntries(c.state.plan!.groups.map((g) => [g.kind, g.count]));
+    // 6 old INBOX + 3 old Sent planned; 2 PDF + 1 unread kept; the 2 recent ones are not selected at all.
+    expect(counts).toEqual({ trash: 4, junk: 2, old: 9, large: 0, protected: 3 });
+  });
+
+  it('moves exactly the planned messages that are not in the trash, with the plan as snapshot', async () => {
+    const { c, calls, w } = await opened();
+    const planned = plannedMessages(c.state.plan!).filter((m) => m.group !== 'trash');
+    await c.apply();
+    expect(calls.start).toHaveLength(1);
+    const req = calls.start[0]!;
+    expect(req.action).toBe('trash');
+    expect(req.plan).toBe(c.state.plan);
+    expect(req.items.map((i) => refKey(i.ref)).sort()).toEqual(planned.map((m) => refKey(m.summary.ref)).sort());
+    expect(c.state.stage.kind).toBe('report');
+    expect(c.state.report?.movedCount).toBe(11);
+    expect(c.state.undoable).toBe(true);
+    expect(w.messages.filter((m) => m.folderId === 'Trash')).toHaveLength(15);
+  });
+
+  it('deletes for good only the preview’s trash messages and those the job moved, after exporting them', async () => {
+    const { c, calls, w } = await opened();
+    await c.apply();
+    // Something else lands in the trash meanwhile: it must not be deleted.
+    const stranger = w.add({ folderId: 'Trash', raw: rawMessage({ subject: 'other' }), date: OLD, unread: false, flagged: false, hasAttachment: false, subject: 'other', from: 'z' });
+    await c.deleteForever();
+    expect(c.state.stage.kind).toBe('confirm-delete');
+    const trashGroup = c.state.plan!.groups.find((g) => g.kind === 'trash')!.messages.map((m) => refKey(m.summary.ref));
+    const movedNow = c.state.report!.lines.map((l) => refKey(l.now!));
+    expect(c.state.deleteItems.map((i) => refKey(i.ref)).sort()).toEqual([...trashGroup, ...movedNow].sort());
+    expect(c.state.deleteMissing).toBe(0);
+    expect(c.state.exportFirst).toBe(true);
+
+    const p = c.confirmDelete();
+    // The save dialog is asked for synchronously, inside the click (user activation).
+    expect(calls.picked).toBe(1);
+    await p;
+    expect(calls.order).toEqual(['start:trash', 'pick', 'start:delete', 'export']);
+    expect(calls.exported[0]!.map((i) => refKey(i.ref)).sort()).toEqual(c.state.report!.lines.map((l) => refKey(l.ref)).sort());
+    expect(calls.exported[0]!.every((i) => i.folderPath === 'Trash' && i.summary?.subject)).toBe(true);
+    expect(c.state.report?.action).toBe('delete');
+    expect(c.state.report?.movedCount).toBe(15);
+    expect(w.messages.map((m) => m.id)).toContain(stranger.id);
+    expect(w.messages.filter((m) => m.folderId === 'Trash').map((m) => m.id)).toEqual([stranger.id]);
+    expect(c.state.undoable).toBe(false);
+  });
+
+  it('deletes without export only when the user turned it off, and never asks for a file then', async () => {
+    const { c, calls } = await opened();
+    await c.apply();
+    await c.deleteForever();
+    c.setExportFirst(false);
+    await c.confirmDelete();
+    expect(calls.picked).toBe(0);
+    expect(calls.exported).toHaveLength(0);
+    expect(calls.start[1]!.exportFirst).toBeUndefined();
+  });
+
+  it('with only the trash to empty, goes straight to the deletion step', async () => {
+    const { c, calls } = await opened();
+    await c.setRules({ ...c.state.rules!, emptyJunk: false, old: { ...c.state.rules!.old, enabled: false }, large: { ...c.state.rules!.large, enabled: false } });
+    expect(c.state.stale).toBe(true);
+    await c.apply();
+    expect(calls.start).toHaveLength(0); // stale preview: nothing happens
+    await c.refresh();
+    await c.apply();
+    expect(calls.start).toHaveLength(0);
+    expect(c.state.stage.kind).toBe('confirm-delete');
+    expect(c.state.deleteItems).toHaveLength(4);
+  });
+
+  it('undoes the last move', async () => {
+    const { c, w } = await opened();
+    const before = w.messages.map((m) => `${m.id}:${m.folderId}`).sort();
+    await c.apply();
+    await c.undo();
+    expect(c.state.report?.action).toBe('undo');
+    expect(w.messages.map((m) => `${m.id}:${m.folderId}`).sort()).toEqual(before);
+    expect(c.state.undoable).toBe(false);
+  });
+
+  it('includes clinical messages only on confirmation, and honours per-message opt-outs', async () => {
+    const { c } = await opened();
+    const old = () => c.state.plan!.groups.find((g) => g.kind === 'old')!;
+    expect(old().count).toBe(9);
+    c.setIncludeClinical(true);
+    expect(old().count).toBe(11);
+    const victim = old().messages[0]!;
+    c.setKept(refKey(victim.summary.ref), true);
+    expect(old().count).toBe(10);
+    expect(c.state.plan!.groups.find((g) => g.kind === 'protected')!.messages.some((m) => m.protections.includes('kept'))).toBe(true);
+    c.setKept(refKey(victim.summary.ref), false);
+    expect(old().count).toBe(11);
+  });
+
+  it('applies protection changes at once, classifying what now needs it', async () => {
+    const { c, w } = await opened();
+    const calls = w.rawCalls;
+    await c.setRules({ ...c.state.rules!, protect: { ...c.state.rules!.protect, unread: false } });
+    expect(c.state.stale).toBe(false);
+    expect(c.state.stage.kind).toBe('preview');
+    expect(w.rawCalls).toBe(calls); // the unread one has no attachment: nothing to download
+    expect(c.state.plan!.groups.find((g) => g.kind === 'old')!.count).toBe(10);
+  });
+
+  it('can be stopped while preparing the preview', async () => {
+    const w = mailbox();
+    const calls: Calls = { start: [], exported: [], picked: 0, order: [] };
+    const c = new CleanupController(w, fakeDeps(w, calls), { origin: 'https://x.fr' });
+    const p = c.open();
+    await new Promise((r) => setTimeout(r, 0));
+    c.cancel();
+    await p;
+    expect(['cancelled', 'preview']).toContain(c.state.stage.kind);
+    if (c.state.stage.kind === 'cancelled') expect(c.state.plan).toBeNull();
+  });
+
+  it('shows the lock when another tab is cleaning this mailbox, and a refusal in plain words', async () => {
+    const { c } = await opened({ cleanupStatus: async () => ({ running: { jobId: 'j', sameTab: false, heartbeatAt: NOW }, resumable: null, undoable: null }) });
+    expect(c.state.stage.kind).toBe('locked');
+    const { c: c2 } = await opened({
+      startJob: async () => {
+        throw Object.assign(new Error('locked'), { code: 'locked' });
+      },
+    });
+    await c2.apply();
+    expect(c2.state.error).toBe('locked');
+    expect(c2.state.stage.kind).toBe('preview');
+  });
+});
