@@ -238,7 +238,6 @@ export default {
   cleanup_confirm_delete_one: { fr: 'Supprimer définitivement 1 message', en: 'Delete 1 message for good' },
   cleanup_back: { fr: 'Retour', en: 'Back' },
   cleanup_delete_nothing: { fr: 'Aucun message à supprimer de la corbeille.', en: 'No message to delete from the trash.' },
-  cleanup_export_saved: { fr: 'Export enregistré et vérifié : $1 ($2 messages).', en: 'Export saved and checked: $1 ($2 messages).' },
 
   // Interrupted jobs, other tabs, errors
   cleanup_resume_text: {

@@ -191,6 +191,23 @@ describe('the cleanup panel controller', () => {
     expect(w.messages.map((m) => m.id)).toContain(stranger.id);
     expect(w.messages.filter((m) => m.folderId === 'Trash').map((m) => m.id)).toEqual([stranger.id]);
     expect(c.state.undoable).toBe(false);
+    expect(c.state.exportView).toMatchObject({ state: 'verified', error: null });
+    expect(c.state.exportView?.result?.count).toBe(15);
+  });
+
+  it('deletes nothing when the export fails, and shows why', async () => {
+    const failing = Object.assign(new Error('differs'), { name: 'ExportError', code: 'verify-failed', detail: {} });
+    const { c, w } = await opened({
+      exportMessages: async () => {
+        throw failing;
+      },
+    });
+    await c.apply();
+    const inTrash = w.messages.filter((m) => m.folderId === 'Trash').length;
+    await c.deleteForever();
+    await c.confirmDelete();
+    expect(c.state.exportView).toMatchObject({ state: 'failed', error: { code: 'verify-failed' } });
+    expect(w.messages.filter((m) => m.folderId === 'Trash')).toHaveLength(inTrash);
   });
 
   it('deletes without export only when the user turned it off, and never asks for a file then', async () => {

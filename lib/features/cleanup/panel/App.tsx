@@ -11,6 +11,7 @@ import { Groups, Largest } from './Groups';
 import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
+import { ExportStatus } from '../ExportView';
 
 function useControllerState(c: CleanupController): PanelState {
   const [, setTick] = useState(0);
@@ -112,11 +113,13 @@ function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boo
   );
 }
 
+const EXPORT_RUNNING = new Set(['picking', 'exporting', 'verifying', 'saving']);
+
 function RunProgress({ state, lang, onCancel }: { state: PanelState; lang: Lang; onCancel: () => void }) {
   const s = state.stage;
   if (s.kind !== 'running') return null;
   const p = s.progress;
-  const x = s.exporting;
+  const x = state.exportView && EXPORT_RUNNING.has(state.exportView.state) ? state.exportView : null;
   const title = x ? t('cleanup_running_export') : s.action === 'trash' ? t('cleanup_running_trash') : s.action === 'delete' ? t('cleanup_running_delete') : t('cleanup_running_undo');
   return (
     <section class="c-progress" data-running={s.action} data-done-count={p?.doneCount ?? 0} data-total-count={p?.totalCount ?? 0} aria-busy="true">
@@ -124,10 +127,8 @@ function RunProgress({ state, lang, onCancel }: { state: PanelState; lang: Lang;
         {title}
       </p>
       {x ? (
-        <>
-          <ProgressBar value={x.done} max={x.total} label={t('export_progressLabel')} />
-          <p>{t('export_progress', x.done, x.total, formatBytes(x.bytes, lang))}</p>
-        </>
+        // The export's own view (ExportView.tsx): progress, stop button, then each file saved and checked.
+        <ExportStatus state={x.state} progress={x.progress} result={x.result} error={x.error} lang={lang} onCancel={onCancel} />
       ) : p ? (
         <>
           <ProgressBar value={p.doneCount + p.failedCount} max={p.totalCount} label={t('cleanup_progress_label')} />
@@ -141,9 +142,11 @@ function RunProgress({ state, lang, onCancel }: { state: PanelState; lang: Lang;
         <ProgressBar value={0} max={1} label={t('cleanup_progress_label')} />
       )}
       {s.stopping ? <p class="b-muted">{t('cleanup_stopping')}</p> : null}
-      <Button action="cancel" variant="secondary" onClick={onCancel} disabled={s.stopping}>
-        {t('cleanup_stop_run')}
-      </Button>
+      {x ? null : (
+        <Button action="cancel" variant="secondary" onClick={onCancel} disabled={s.stopping}>
+          {t('cleanup_stop_run')}
+        </Button>
+      )}
     </section>
   );
 }
@@ -153,7 +156,8 @@ function liveText(state: PanelState, lang: Lang): string {
   const s = state.stage;
   if (s.kind === 'planning') return planningText(s.progress, lang)[0]!;
   if (s.kind === 'running') {
-    if (s.exporting) return t('export_progress', s.exporting.done, s.exporting.total, formatBytes(s.exporting.bytes, lang));
+    const x = state.exportView;
+    if (x?.progress && EXPORT_RUNNING.has(x.state)) return t('export_progress', x.progress.done, x.progress.total, formatBytes(x.progress.bytes, lang));
     if (s.progress) return t('cleanup_progress', s.progress.doneCount, s.progress.totalCount, formatBytes(s.progress.doneBytes, lang), formatBytes(s.progress.totalBytes, lang));
   }
   if (s.kind === 'report' && state.report) return `${t('cleanup_done')}.`;
@@ -269,14 +273,12 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           </Button>
         </>
       );
-      if (state.exportResult) {
+      if (state.exportView) {
+        const x = state.exportView;
         body = (
           <>
             {body}
-            <Notice kind="ok" data-export="done">
-              {t('cleanup_export_saved', state.exportResult.files.map((f) => f.savedAs || f.name).join(', '), state.exportResult.count)}
-            </Notice>
-            <Notice kind="warn">{t('export_reminder')}</Notice>
+            <ExportStatus state={x.state} progress={x.progress} result={x.result} error={x.error} lang={lang} />
           </>
         );
       }

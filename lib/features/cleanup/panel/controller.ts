@@ -26,7 +26,7 @@ import {
 } from '../plan';
 import { refKey, type VerdictCache } from '../classify';
 import type { CleanupStatus, Exporter, JobSummary, RunOptions, StartRequest } from '../run';
-import type { ExportItem, ExportOptions, ExportProgress, ExportResult, SaveFile } from '../export';
+import { isExportError, type ExportError, type ExportItem, type ExportOptions, type ExportProgress, type ExportResult, type ExportTarget, type SaveFile } from '../export';
 
 /** The runner and exporter functions the panel uses (run.ts, export.ts); tests give fakes. */
 export interface PanelDeps {
@@ -52,7 +52,7 @@ export type Stage =
   | { kind: 'failed'; reason: string }
   | { kind: 'cancelled' }
   | { kind: 'preview' }
-  | { kind: 'running'; action: 'trash' | 'delete' | 'undo'; progress: Progress | null; exporting: ExportProgress | null; stopping: boolean }
+  | { kind: 'running'; action: 'trash' | 'delete' | 'undo'; progress: Progress | null; stopping: boolean }
   | { kind: 'report' }
   | { kind: 'confirm-delete' };
 
@@ -75,10 +75,19 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
-  exportResult: ExportResult | null;
+  /** The export before the last deletion (ExportView's ExportStatus draws it). */
+  exportView: ExportState | null;
   resumable: JobSummary | null;
   /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
   error: string | null;
+}
+
+/** The export's state as ExportView's ExportStatus shows it (its public contract: data-export-state). */
+export interface ExportState {
+  state: 'picking' | 'exporting' | 'verifying' | 'saving' | 'verified' | 'failed' | 'cancelled';
+  progress: ExportProgress | null;
+  result: ExportResult | null;
+  error: ExportError | null;
 }
 
 const codeOf = (e: unknown): string =>
@@ -110,7 +119,7 @@ export class CleanupController {
       deleteItems: [],
       deleteMissing: 0,
       exportFirst: true,
-      exportResult: null,
+      exportView: null,
       resumable: null,
       error: null,
     };
@@ -273,7 +282,7 @@ export class CleanupController {
 
   private async runJob(action: 'trash' | 'delete' | 'undo', go: (opts: RunOptions) => Promise<Report>): Promise<Report | null> {
     const ctl = (this.abort = new AbortController());
-    this.set({ stage: { kind: 'running', action, progress: null, exporting: null, stopping: false }, error: null });
+    this.set({ stage: { kind: 'running', action, progress: null, stopping: false }, error: null });
     try {
       const report = await go(this.runOptions(ctl));
       this.set({ report, stage: { kind: 'report' } });
@@ -304,7 +313,7 @@ export class CleanupController {
     );
     if (!report) return;
     const undoable = await this.deps.findUndoableJob(this.state.bal).catch(() => null);
-    this.set({ trashJobId: report.jobId, undoable: undoable?.jobId === report.jobId, exportResult: null });
+    this.set({ trashJobId: report.jobId, undoable: undoable?.jobId === report.jobId, exportView: null });
   }
 
   /** Put the last trash job's messages back. */
@@ -357,41 +366,58 @@ export class CleanupController {
   }
 
   /**
+   * The exporter handed to the runner for a deletion: exports exactly the items the runner gives (the messages
+   * about to be deleted, at their place in the trash), keeps the panel's export view up to date, and answers
+   * with the messages the export verified (only those get deleted).
+   */
+  private exporter(opts: { file: Promise<SaveFile> | null; target?: ExportTarget }): Exporter {
+    const trashPath = this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash';
+    const filenameBase = `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`;
+    return async (jobItems, { signal }) => {
+      this.set({ exportView: { state: 'picking', progress: null, result: null, error: null } });
+      try {
+        const file = opts.file ? await opts.file : undefined;
+        const items: ExportItem[] = jobItems.map((i) => {
+          const m = this.subjects.get(refKey(i.ref));
+          const item: ExportItem = { ref: i.ref, folderPath: trashPath, size: i.size };
+          if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
+          return item;
+        });
+        const eo: ExportOptions = {
+          filenameBase,
+          onProgress: (p) => {
+            const state = p.phase === 'verify' ? 'verifying' : p.phase === 'save' ? 'saving' : 'exporting';
+            this.set({ exportView: { state, progress: p, result: null, error: null } });
+          },
+        };
+        if (signal) eo.signal = signal;
+        if (file) eo.file = file;
+        if (opts.target) eo.target = opts.target;
+        const result = await this.deps.exportMessages(this.webmail, items, eo);
+        this.set({ exportView: { state: result.verified ? 'verified' : 'failed', progress: null, result, error: null } });
+        return { exported: result.verified ? result.messages.map((m) => m.ref) : [] };
+      } catch (e) {
+        const error = isExportError(e) ? e : null;
+        const cancelled = error?.code === 'cancelled' || error?.code === 'picker-cancelled' || (e as { name?: string })?.name === 'AbortError';
+        this.set({ exportView: { state: cancelled ? 'cancelled' : 'failed', progress: null, result: null, error } });
+        throw e;
+      }
+    };
+  }
+
+  /**
    * Second step, confirmation: export (unless the user turned it off) and delete exactly `deleteItems`.
    * Call from the click handler: the save dialog needs the click (pickFile runs before any await).
    */
   async confirmDelete(): Promise<void> {
     const items = this.state.deleteItems;
     if (!items.length) return;
-    const trashPath = this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash';
     const filenameBase = `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`;
     const picking = this.state.exportFirst ? this.deps.pickFile(`${filenameBase}.zip`) : null;
-    let exporter: Exporter | undefined;
-    if (this.state.exportFirst) {
-      exporter = async (jobItems, { signal }) => {
-        const file = picking ? await picking : undefined;
-        const exportItems: ExportItem[] = jobItems.map((i) => {
-          const m = this.subjects.get(refKey(i.ref));
-          const item: ExportItem = { ref: i.ref, folderPath: trashPath, size: i.size };
-          if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
-          return item;
-        });
-        const opts: ExportOptions = {
-          filenameBase,
-          onProgress: (p) => {
-            const s = this.state.stage;
-            if (s.kind === 'running') this.set({ stage: { ...s, exporting: p } });
-          },
-        };
-        if (signal) opts.signal = signal;
-        if (file) opts.file = file;
-        const result = await this.deps.exportMessages(this.webmail, exportItems, opts);
-        this.set({ exportResult: result });
-        const s = this.state.stage;
-        if (s.kind === 'running') this.set({ stage: { ...s, exporting: null } });
-        return { exported: result.verified ? result.messages.map((m) => m.ref) : [] };
-      };
-    }
+    // An unhandled rejection if the user closes the dialog before the runner asks for the file: handled there.
+    picking?.catch(() => undefined);
+    const exporter = this.state.exportFirst ? this.exporter({ file: picking }) : undefined;
+    this.set({ exportView: null });
     const plan = this.state.plan ?? undefined;
     const report = await this.runJob('delete', (opts) =>
       this.deps.startJob(
@@ -403,22 +429,15 @@ export class CleanupController {
     if (report) this.set({ undoable: false, trashJobId: null, deleteItems: [] });
   }
 
-  /** An interrupted job of this mailbox: resume it (exporting first if it is a deletion that had not exported). */
+  /**
+   * An interrupted job of this mailbox: resume it. A deletion that had not finished exporting exports again first
+   * (into Downloads: the save dialog would need a click of its own).
+   */
   async resume(): Promise<void> {
     const job = this.state.resumable;
     if (!job) return;
     const report = await this.runJob(job.action, (opts) => {
-      if (job.action === 'delete') {
-        opts.exportFirst = async (items, { signal }) => {
-          const r = await this.deps.exportMessages(
-            this.webmail,
-            items.map((i) => ({ ref: i.ref, folderPath: this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash', size: i.size })),
-            { filenameBase: `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`, target: 'downloads', ...(signal ? { signal } : {}) },
-          );
-          this.set({ exportResult: r });
-          return { exported: r.verified ? r.messages.map((m) => m.ref) : [] };
-        };
-      }
+      if (job.action === 'delete') opts.exportFirst = this.exporter({ file: null, target: 'downloads' });
       return this.deps.resumeJob(this.webmail, job.jobId, opts);
     });
     if (report) {

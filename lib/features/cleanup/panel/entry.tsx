@@ -18,6 +18,7 @@ import { CleanupApp } from './App';
 import { PANEL_GLOBAL, type CleanupPanelApi } from '../lazy';
 import type { GroupKind } from '../types';
 import PANEL_CSS from './panel.css?inline';
+import { EXPORT_CSS } from '../ExportView';
 
 export interface PlanGroupSummary {
   kind: GroupKind;
@@ -69,7 +70,7 @@ export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps
     current.ui.host.shadowRoot?.querySelector<HTMLElement>('[data-action="close"]')?.focus();
     return current.controller;
   }
-  const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
+  const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}\n${EXPORT_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
   const reuse = running && running.state.stage.kind === 'running' ? running : null;
   running = null;
   const controller = reuse ?? new CleanupController(ctx.webmail, deps, { origin: ctx.doc.location.origin, bus: ctx.bus, signal: ctx.signal });
