@@ -7,7 +7,7 @@
  *   s.call(page, 'cleanup-run', 'poll', handle)     → { progress, report?, error? }
  *   s.call(page, 'cleanup-run', 'wait', handle)     → Report (throws the CleanupError's code)
  *   s.call(page, 'cleanup-run', 'cancel', handle)
- *   'resumable' | 'status' | 'undoable'  → summaries;  'resume' { jobId, maxBatch? } | 'undo' { maxBatch? } → { handle }
+ *   'resumable' | 'status' | 'undoable' | 'last'  → summaries;  'resume' { jobId, maxBatch? } | 'undo' { maxBatch? } → { handle }
  *   'abandon' jobId → Report;  'trashed' jobId → JobItem[]
  */
 import type { Bus } from '../bus';
@@ -16,6 +16,7 @@ import type { JobItem, Progress, Report } from './types';
 import {
   abandonJob,
   cleanupStatus,
+  findLastJob,
   findResumableJob,
   findUndoableJob,
   resumeJob,
@@ -105,6 +106,8 @@ export async function cleanupRunCommand(ctx: { webmail: Webmail | null; bus: Bus
       return findResumableJob(await bal());
     case 'undoable':
       return findUndoableJob(await bal());
+    case 'last':
+      return findLastJob(await bal());
     case 'status':
       return cleanupStatus(await bal());
     case 'trashed':

@@ -12,6 +12,7 @@
  *   const report = await undoLastJob(webmail, bal, { signal, onProgress, bus });
  *   const items = await trashedItems(jobId);                 // what a trash job moved, at its place in the trash
  *   const status = await cleanupStatus(bal);                 // running elsewhere? resumable? undoable?
+ *   const last = await findLastJob(bal);                     // the most recent job and its report (after a reload)
  *
  * Contract:
  * - startJob / resumeJob / undoLastJob / abandonJob RESOLVE with a Report whatever happened to the messages
@@ -791,6 +792,19 @@ export async function abandonJob(webmail: Webmail, jobId: string, opts: { deps?:
   ctx.store.active.delete(jobId);
   await ctx.store.unlock(live.job.bal, jobId).catch(() => undefined);
   return report;
+}
+
+/** The mailbox's most recent job (any action, any state), with its report when it ended; null if none. */
+export async function findLastJob(bal: string, opts: { deps?: RunDeps } = {}): Promise<JobSummary | null> {
+  const store = opts.deps?.store ?? messageStore();
+  try {
+    const [last] = await store.listJobs(bal.toLowerCase(), 1);
+    if (!last) return null;
+    const full = await store.getJob(last.id);
+    return full ? summaryOf(full.job, pendingOf(full.batches)) : null;
+  } catch (e) {
+    throw storeError(e);
+  }
 }
 
 /** The mailbox's last job if it is a finished 'trash' job that was not undone yet. */

@@ -10,6 +10,7 @@ import { CleanupJournal, type Caller } from '../../../lib/background/cleanup';
 import { Bus } from '../../../lib/features/bus';
 import {
   abandonJob,
+  findLastJob,
   findResumableJob,
   findUndoableJob,
   resumeJob,
@@ -120,6 +121,9 @@ describe('batches', () => {
     expect(row!.job.state).toBe('done');
     expect(row!.batches.every((b) => b.state === 'done')).toBe(true);
     expect(await findResumableJob(BAL, { deps: deps(store) })).toBeNull();
+    const last = await findLastJob(BAL, { deps: deps(newTab()) });
+    expect(last).toMatchObject({ jobId: report.jobId, state: 'done', pendingCount: 0 });
+    expect(last!.report).toEqual(report);
     expectReportMatchesTruth(truth, report);
   });
 
