@@ -170,6 +170,18 @@ for (const kind of BROWSERS) {
       expect((await textarea()).trim()).toBe('');
     });
 
+    it('the shortcut and the context menu use the same block on Roundcube (the content script’s editor, not the caret)', async () => {
+      await openCompose();
+      await page.focus('#composebody');
+      const r = await s.call<{ result: string }>(page, 'menu-insert-signature', 0);
+      expect(r.result).toBe('editor');
+      await page.waitForFunction((bal) => (document.getElementById('composebody') as HTMLTextAreaElement).value.includes(bal), { polling: 100 }, CAB_BAL);
+      const v = await textarea();
+      expect(count(v, '-- \n')).toBe(1);
+      expect(v).not.toContain('\u2063');
+      expect(v).not.toContain('– MSSanté');
+    });
+
     it('made no request to any host but 127.0.0.1', () => {
       s.assertNoForeignRequests();
     });
