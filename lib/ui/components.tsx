@@ -62,7 +62,9 @@ export function Panel({
   useEffect(() => {
     const root = ref.current;
     if (!root) return;
-    const previous = (root.getRootNode() as ShadowRoot).host?.ownerDocument.activeElement as HTMLElement | null;
+    // The element that had focus, looking inside shadow roots (e.g. the quota meter's button in its own root).
+    let previous = (root.getRootNode() as ShadowRoot).host?.ownerDocument.activeElement as HTMLElement | null;
+    while (previous?.shadowRoot?.activeElement) previous = previous.shadowRoot.activeElement as HTMLElement;
     const focusables = () =>
       Array.from(root.querySelectorAll<HTMLElement>('button,[href],input,select,textarea,summary,[tabindex]:not([tabindex="-1"])')).filter(
         (e) => !e.hasAttribute('disabled'),

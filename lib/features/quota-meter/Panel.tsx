@@ -124,6 +124,8 @@ export interface QuotaPanelProps {
   level: Level;
   lang: Lang;
   loadPolicy: () => Promise<RetentionPolicy>;
+  /** The folders with their sizes (the feature caches them: each costs the host a request). */
+  loadFolders: () => Promise<Folder[]>;
   now: () => number;
   onClose: () => void;
   onCleanup: () => void;
@@ -132,10 +134,7 @@ export interface QuotaPanelProps {
 }
 
 export function QuotaPanel(p: QuotaPanelProps) {
-  const folders = useLoad((signal) => {
-    void signal;
-    return p.webmail.capabilities.folders ? p.webmail.folders() : Promise.resolve([] as Folder[]);
-  }, []);
+  const folders = useLoad(() => p.loadFolders(), []);
   const [expiring, setExpiring] = useState<Load<ExpiringGroup[]>>({ status: 'loading' });
   useEffect(() => {
     if (folders.status !== 'ready') return;
@@ -223,7 +222,12 @@ export function QuotaPanel(p: QuotaPanelProps) {
 
       <section data-section="folders" aria-labelledby="q-folders-h">
         <h3 id="q-folders-h">{t('quotaFoldersHeading')}</h3>
-        {folders.status === 'loading' ? <p aria-busy="true">{t('quotaLoadingFolders')}</p> : null}
+        {folders.status === 'loading' ? (
+          <p aria-busy="true">
+            {t('quotaLoadingFolders')}
+            {p.webmail.capabilities.exactSizes ? null : <span class="b-muted"> {t('quotaLoadingFoldersSlow')}</span>}
+          </p>
+        ) : null}
         {folders.status === 'error' ? <Notice kind="error">{errorText(folders.error)}</Notice> : null}
         {folders.status === 'ready' ? (
           folders.value.length ? (

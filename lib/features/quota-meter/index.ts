@@ -14,12 +14,14 @@ import { uiLang } from '../../i18n/t';
 import { send } from '../../messages/send';
 import { TEST_BUILD } from '../../env';
 import { registerTestCommand } from '../../test-bridge';
-import { isWebmailError, type Quota } from '../../webmail/types';
+import { isWebmailError, type Folder, type Quota } from '../../webmail/types';
 import { Meter, METER_CSS, type MeterView } from './Meter';
 import { QuotaPanel, PANEL_CSS } from './Panel';
 import { QuotaRefresher } from './refresher';
 import { resolveRetention, type RetentionPolicy } from './retention';
 import type { Settings } from '../../store/schemas';
+
+const FOLDERS_TTL_MS = 5 * 60_000;
 
 const FLOAT_STYLE: Record<string, string> = {
   position: 'fixed',
@@ -67,8 +69,14 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
     render(h(Meter, { view, level: level(), lang, onOpen: openPanel }), ui.container);
   };
 
-  const place = () => {
+  /** The host's quota area, when it is on screen (responsive layouts hide Roundcube's sidebar on narrow windows). */
+  const visibleAnchor = () => {
     const anchor = webmail.uiAnchor('quota');
+    return anchor && anchor.element.getClientRects().length > 0 ? anchor : null;
+  };
+
+  const place = () => {
+    const anchor = visibleAnchor();
     const next = anchor
       ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
       : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append' });
@@ -83,10 +91,12 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
     renderMeter();
   };
 
-  // The host may rebuild the part of the page we sit in, or build its quota area after we mounted: check now and then.
+  // The host may rebuild the part of the page we sit in, build its quota area after we mounted, or hide it when the
+  // window gets narrow: check now and then, and float whenever the quota area is not on screen.
   const watch = setInterval(() => {
     if (!ui) return;
-    if (!ui.host.isConnected || (floating && webmail.uiAnchor('quota'))) place();
+    const anchored = visibleAnchor();
+    if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);
 
   const loadSettings = () =>
@@ -122,6 +132,8 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
       } else if (r.quota === null) {
         view = { kind: 'unknown' };
       } else {
+        if (lastUsed !== null && lastUsed !== r.quota.usedBytes) foldersCache = null;
+        lastUsed = r.quota.usedBytes;
         view = { kind: 'quota', quota: r.quota };
         void report(r.quota);
         if (r.source === 'read') {
@@ -139,6 +151,23 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
     },
   });
 
+  // Folder sizes cost the host one request per folder (Roundcube: two): keep them a few minutes, until Balise
+  // changes the mailbox or the used space moves.
+  let foldersCache: { at: number; promise: Promise<Folder[]> } | null = null;
+  const loadFolders = (): Promise<Folder[]> => {
+    if (!webmail.capabilities.folders) return Promise.resolve([]);
+    if (!foldersCache || now() - foldersCache.at > FOLDERS_TTL_MS) {
+      const promise = webmail.folders();
+      const entry = { at: now(), promise };
+      foldersCache = entry;
+      promise.catch(() => {
+        if (foldersCache === entry) foldersCache = null;
+      });
+    }
+    return foldersCache.promise;
+  };
+  let lastUsed: number | null = null;
+
   const loadPolicy = async (): Promise<RetentionPolicy> => {
     const server = webmail.retention ? await webmail.retention().catch(() => null) : null;
     const addr = address ?? (await accountP);
@@ -147,11 +176,14 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
     return resolveRetention(server, bal?.limits, doc.location?.origin ?? '');
   };
 
-  function closePanel() {
+  function closePanel(opts: { restoreFocus?: boolean } = {}) {
     if (!panel) return;
     render(null, panel.container);
     panel.remove();
     panel = null;
+    // Back to the meter's button (the Panel returns focus where it was, but the host may have rebuilt its
+    // quota area meanwhile, and the meter with it).
+    if (opts.restoreFocus && ui) ui.root.querySelector<HTMLElement>('[data-action="open-quota"]')?.focus();
   }
 
   function renderPanel() {
@@ -164,8 +196,9 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
         level: level(),
         lang,
         loadPolicy,
+        loadFolders,
         now,
-        onClose: closePanel,
+        onClose: () => closePanel({ restoreFocus: true }),
         onCleanup: () => {
           closePanel();
           bus.emit('open-cleanup', { source: 'meter' });
@@ -192,7 +225,14 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
   void loadSettings();
   refresher.request('initial');
   const offHost = webmail.onHostQuotaChange(() => refresher.request('host'));
-  bus.on('mailbox-changed', () => refresher.request('action'), signal);
+  bus.on(
+    'mailbox-changed',
+    () => {
+      foldersCache = null;
+      refresher.request('action');
+    },
+    signal,
+  );
   bus.on(
     'quota',
     (q) => {
@@ -211,6 +251,7 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
       address,
       cleanupEvents,
     }));
+    registerTestCommand('quota-notifications', () => send('test/quota-notifications', {}));
   }
 
   signal.addEventListener(

@@ -70,7 +70,9 @@ class FakeWebmail implements Webmail {
     this.hostCb = cb;
     return () => (this.hostCb = null);
   }
+  folderCalls = 0;
   async folders() {
+    this.folderCalls++;
     return FOLDERS;
   }
   async *search(q: SearchQuery) {
@@ -92,9 +94,16 @@ class FakeWebmail implements Webmail {
 let sent: { type: string; [k: string]: unknown }[];
 let settings = { quota: { warnPercent: 80, criticalPercent: 95 } };
 
+/** linkedom has no layout: say which elements are on screen (getClientRects() is what the meter asks). */
+function onScreen(el: Element | null, shown = true) {
+  if (el) (el as unknown as { getClientRects: () => unknown[] }).getClientRects = () => (shown ? [{}] : []);
+}
+
 function setup(opts: { anchor?: boolean; quota?: Quota | null } = {}) {
   const { document } = parseHTML('<!doctype html><html><body><div id="quotadisplay">80%</div><main id="x"></main></body></html>');
   (globalThis as { document?: unknown }).document = document;
+  onScreen(document.getElementById('quotadisplay'));
+  onScreen(document.getElementById('x'));
   const webmail = new FakeWebmail();
   if (opts.quota !== undefined) webmail.quotaValue = opts.quota;
   if (opts.anchor !== false) webmail.anchor = document.getElementById('quotadisplay');
@@ -190,6 +199,21 @@ describe('the quota meter on the page', () => {
     expect(s.host().getAttribute('data-placement')).toBe('anchored');
     expect(s.host().previousElementSibling?.id).toBe('x');
     expect(s.document.querySelectorAll('[data-balise="quota"]')).toHaveLength(1);
+  });
+
+  it('floats while the host’s quota area is off screen (a narrow window hides the sidebar), and goes back after', async () => {
+    const s = setup();
+    await flush();
+    expect(s.host().getAttribute('data-placement')).toBe('anchored');
+    onScreen(s.document.getElementById('quotadisplay'), false);
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(s.host().getAttribute('data-placement')).toBe('floating');
+    expect(s.host().getAttribute('data-used-bytes')).toBe(String(100 * MiB));
+    onScreen(s.document.getElementById('quotadisplay'), true);
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(s.host().getAttribute('data-placement')).toBe('anchored');
+    expect(s.document.querySelectorAll('[data-balise="quota"]')).toHaveLength(1);
+    expect(s.webmail.quotaCalls).toHaveLength(1); // moving asks nothing
   });
 
   it('shows an unlimited quota as such, with no limit and no percentage', async () => {
@@ -303,6 +327,34 @@ describe('the details panel', () => {
     for (const q of s.webmail.searches) expect(q.before! - (T0 - 23 * DAY)).toBeLessThan(1000);
     press(root.querySelector('[data-action="export-expiring"]'));
     expect(s.events).toEqual([{ source: 'meter' }]);
+  });
+});
+
+describe('folder sizes', () => {
+  it('are read once for several openings, and again after Balise changed the mailbox or the used space moved', async () => {
+    const s = setup();
+    await flush();
+    for (let i = 0; i < 3; i++) {
+      s.api.openPanel();
+      for (let j = 0; j < 3; j++) await flush();
+      s.api.closePanel();
+    }
+    expect(s.webmail.folderCalls).toBe(1);
+    s.bus.emit('mailbox-changed', { reason: 'test' });
+    s.api.openPanel();
+    await flush();
+    s.api.closePanel();
+    expect(s.webmail.folderCalls).toBe(2);
+    s.webmail.quotaValue = { usedBytes: 101 * MiB, limitBytes: 200 * MiB, at: 0 };
+    await vi.advanceTimersByTimeAsync(2000); // the action's refresh reads a new figure
+    s.api.openPanel();
+    await flush();
+    s.api.closePanel();
+    expect(s.webmail.folderCalls).toBe(3);
+    await vi.advanceTimersByTimeAsync(6 * 60_000); // and they expire after five minutes
+    s.api.openPanel();
+    await flush();
+    expect(s.webmail.folderCalls).toBe(4);
   });
 });
 
