@@ -49,6 +49,9 @@ export interface AjaxResult {
 
 type Params = Record<string, string | number | undefined>;
 
+/** Pages of one stored search fetched at once (small hosts run a handful of PHP workers). */
+const PAGE_CONCURRENCY = 3;
+
 function codeForStatus(status: number): WebmailErrorCode {
   if (status === 401) return 'auth-expired';
   if (status === 403) return 'forbidden';
@@ -297,16 +300,23 @@ export class RcApi {
       const out = new Map<number, { row: RcRow; now: number }>();
       for (const row of first.rows) out.set(row.uid, { row, now: first.now });
       if (!first.request || first.total === 0) return [...out.values()];
+      // Pages of a stored search are independent: a few at a time (the page size is the user's, often 50).
       let lost = false;
-      for (let p = 2; p <= first.pages; p++) {
-        if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
-        const page = await this.searchPage(folder, first.request, p, signal);
-        if (!page) {
-          lost = true;
-          break;
+      let nextPage = 2;
+      const request = first.request;
+      const worker = async () => {
+        while (!lost && nextPage <= first.pages) {
+          if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+          const p = nextPage++;
+          const page = await this.searchPage(folder, request, p, signal);
+          if (!page) {
+            lost = true;
+            return;
+          }
+          for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
         }
-        for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, Math.max(0, first.pages - 1)) }, worker));
       if (!lost) return [...out.values()];
     }
     throw new WebmailError('busy', 'another search kept replacing ours');

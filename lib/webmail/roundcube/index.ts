@@ -45,10 +45,12 @@ import {
 } from './page';
 
 /**
- * Ids per move/delete request. Measured on Roundcube 1.6.5 + Dovecot 2.3 (bench/roundcube-batch.ts): the move
- * itself costs ~30–70 ms whatever the size up to 1,000, the checks around it ~5 requests; 500 keeps the UID
- * lists of the checks (GET `_filter=UID …`) well under the 8 KB request-line limit of common front servers even
- * with sparse 7-digit UIDs, and a failed batch small enough to report precisely.
+ * Ids per move/delete request, measured (bench/roundcube-batch.ts, BENCHMARKS.md; Roundcube 1.6.5 + Dovecot 2.3,
+ * 12,000-message inbox): a moveToTrash call costs ~300 ms of checks around the move whatever its size (which ids
+ * are there, the trash's highest UID, what left, the new UIDs), so 50 ids cost 7 ms each and 500 cost 0.8 ms;
+ * Roundcube's bare move is ~100 ms for 500 and ~130 ms for 1,000. Above 500 the checks' `_filter=UID …` GET
+ * request line outgrows the 8 KB limit of common front servers with sparse 7-digit UIDs (5.1 KB for 500,
+ * 10.1 KB for 1,000), and a failed batch reports fewer messages at once.
  */
 export const ROUNDCUBE_MAX_BATCH = 500;
 /** Summaries per yielded batch of a search. */
