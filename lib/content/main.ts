@@ -90,6 +90,10 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     registerTestCommand('cleanup-run', async (op, arg) =>
       (await import('../features/cleanup/run-test-commands')).cleanupRunCommand({ webmail: state.webmail, bus: state.bus, origin: win.location.origin }, op, arg),
     );
+    // The export before delete with the page's adapter (lib/features/cleanup/export-test-commands.tsx).
+    registerTestCommand('export', async (op, arg) =>
+      (await import('../features/cleanup/export-test-commands')).exportCommand({ webmail: state.webmail, doc: win.document, signal }, op, arg),
+    );
     // Dynamic: preact/hooks has module side effects, so a static import would stay in store builds.
     registerTestCommand('mount-probe', async () => (await import('../ui/probe')).mountProbe(win.document, signal));
     const uninstall = installTestBridge(win);

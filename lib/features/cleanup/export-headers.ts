@@ -61,7 +61,10 @@ export function parseMailDate(value: string): number | null {
 export function readHeaders(raw: Uint8Array): MessageHeaders {
   const text = decodeBlock(raw.subarray(0, headerEnd(raw, MAX_HEADER_BYTES)));
   // Unfold continuation lines.
-  const lines = text.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const lines = text
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\r$/, ''));
   const found: Record<string, string> = {};
   for (const line of lines) {
     const m = /^([!-9;-~]+):[ \t]*(.*)$/.exec(line);

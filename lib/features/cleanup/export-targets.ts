@@ -15,6 +15,7 @@
  *   Chromium 156: the downloads API fetches it and names the file as asked); the content script revokes it after.
  */
 import { send } from '../../messages/send';
+import { ExportError } from './export-error';
 
 /** The parts of FileSystemWritableFileStream the export uses. */
 export interface WritableFile {
@@ -45,19 +46,38 @@ export function canPickFile(win: Window = globalThis.window): boolean {
   return typeof (win as unknown as SaveFilePickerWindow | undefined)?.showSaveFilePicker === 'function';
 }
 
+/** The dialog's failures as ExportErrors: closed by the user → 'picker-cancelled'; anything else → 'write-failed'. */
+export function pickerError(e: unknown): ExportError {
+  if (e instanceof ExportError) return e;
+  const name = (e as Error)?.name;
+  if (name === 'AbortError') return new ExportError('picker-cancelled', 'The save dialog was closed', { cause: e });
+  return new ExportError(name === 'SecurityError' || name === 'NotAllowedError' ? 'unsupported' : 'write-failed', `Could not open the save dialog: ${(e as Error)?.message ?? String(e)}`, {
+    cause: e,
+  });
+}
+
 /**
  * Open the browser's save dialog. Call it straight from the click handler (before any await): the dialog needs
- * the click's user activation. Rejects with an AbortError if the user closes the dialog.
+ * the click's user activation (without it Chromium throws a SecurityError). Rejects with an ExportError:
+ * 'picker-cancelled' when the user closes the dialog.
  */
 export function pickSaveFile(suggestedName: string, win: Window = globalThis.window): Promise<SaveFile> {
   const picker = (win as unknown as SaveFilePickerWindow).showSaveFilePicker;
-  if (typeof picker !== 'function') return Promise.reject(new Error('showSaveFilePicker is not available'));
-  return picker.call(win, {
-    suggestedName,
-    id: 'balise-export',
-    startIn: 'documents',
-    types: [{ description: 'Zip', accept: { 'application/zip': ['.zip'] } }],
-  });
+  if (typeof picker !== 'function') return Promise.reject(new ExportError('unsupported', 'showSaveFilePicker is not available'));
+  try {
+    return picker
+      .call(win, {
+        suggestedName,
+        id: 'balise-export',
+        startIn: 'documents',
+        types: [{ description: 'Zip', accept: { 'application/zip': ['.zip'] } }],
+      })
+      .catch((e: unknown) => {
+        throw pickerError(e);
+      });
+  } catch (e) {
+    return Promise.reject(pickerError(e));
+  }
 }
 
 export interface SavedPart {

@@ -34,9 +34,11 @@ import { ManifestBuilder, isoLocal, type ManifestEntry, type ManifestMeta, type 
 import { ZIP_MAX_BYTES, ZIP_MAX_ENTRIES, ZipWriter, blobSource, checkZip, entryCost, sha256Hex, type WrittenEntry } from './export-zip';
 import { send } from '../../messages/send';
 import { t } from '../../i18n/t';
-import { backgroundDownloads, canPickFile, pickSaveFile, type DownloadTransport, type SaveFile, type SavedPart, type WritableFile } from './export-targets';
+import { ExportError, isExportError } from './export-error';
+import { backgroundDownloads, canPickFile, pickSaveFile, pickerError, type DownloadTransport, type SaveFile, type SavedPart, type WritableFile } from './export-targets';
 
 export type { SaveFile, DownloadTransport, SavedPart } from './export-targets';
+export { ExportError, isExportError, type ExportErrorCode } from './export-error';
 
 export const MiB = 1024 * 1024;
 export const DEFAULT_PART_BYTES = 64 * MiB;
@@ -149,40 +151,6 @@ export interface ExportResult {
   zipBytes: number;
   startedAt: number;
   endedAt: number;
-}
-
-export type ExportErrorCode =
-  | 'cancelled' // the signal was aborted
-  | 'picker-cancelled' // the user closed the save dialog
-  | 'unsupported' // the webmail cannot give raw messages, or no way to save here
-  | 'too-large' // more than one zip can hold, and the target was forced to 'file'
-  | 'message-failed' // a message could not be read from the server (see ref, webmailCode)
-  | 'write-failed' // the file could not be written
-  | 'verify-failed' // what was read back differs from what was copied
-  | 'download-failed'; // the browser did not save a part, or not with the right size
-
-export class ExportError extends Error {
-  override readonly name = 'ExportError';
-  constructor(
-    readonly code: ExportErrorCode,
-    message: string,
-    readonly detail: {
-      ref?: MessageRef;
-      /** Subject of the message that failed, for the UI. */
-      subject?: string;
-      webmailCode?: string;
-      problems?: string[];
-      /** Files that could not be removed after the failure (they are incomplete or unchecked). */
-      leftFiles?: string[];
-      cause?: unknown;
-    } = {},
-  ) {
-    super(message);
-  }
-}
-
-export function isExportError(e: unknown): e is ExportError {
-  return e instanceof Error && e.name === 'ExportError' && typeof (e as ExportError).code === 'string';
 }
 
 /** Every text the export writes into files. */
@@ -506,8 +474,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     try {
       file = await filePromise;
     } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw new ExportError('picker-cancelled', 'The save dialog was closed', { cause: e });
-      throw new ExportError('write-failed', `Could not open the save dialog: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      throw pickerError(e);
     }
   }
 

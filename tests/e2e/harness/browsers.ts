@@ -108,6 +108,11 @@ function assertBuilt(kind: BrowserKind): string {
 export interface LaunchOptions {
   /** false: the same browser, flags and network guard, without Balise (benchmarks' baseline). */
   extension?: boolean;
+  /**
+   * Save downloads (the downloads API included) into this folder without asking: Chromium through its profile's
+   * download.default_directory, Firefox through browser.download.dir + folderList=2 + useDownloadDir.
+   */
+  downloadDir?: string;
 }
 
 export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = {}): Promise<Session> {
@@ -129,6 +134,11 @@ export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = 
           spellcheck: { dictionaries: [], dictionary: '', use_spelling_service: false },
           credentials_enable_service: false,
           profile: { password_manager_enabled: false, password_manager_leak_detection: false },
+          // Downloads: into the test's folder, and without Safe Browsing's download check (it asks Google about
+          // every zip the browser saves: Chromium's own traffic, which the guard would flag).
+          ...(opts.downloadDir
+            ? { download: { default_directory: opts.downloadDir, prompt_for_download: false, directory_upgrade: true }, safebrowsing: { enabled: false } }
+            : {}),
         }),
       );
       browser = await puppeteer.launch({
@@ -181,6 +191,15 @@ export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = 
           'browser.region.network.url': '',
           'network.dns.disablePrefetch': true,
           'network.prefetch-next': false,
+          ...(opts.downloadDir
+            ? {
+                'browser.download.dir': opts.downloadDir,
+                'browser.download.folderList': 2,
+                'browser.download.useDownloadDir': true,
+                'browser.download.always_ask_before_handling_new_types': false,
+                'browser.download.alwaysOpenPanel': false,
+              }
+            : {}),
         },
       });
       if (withExtension) {
