@@ -393,6 +393,21 @@ export class RoundcubeWebmail implements Webmail {
   async emptyFolder(folderId: string, opts?: { signal?: AbortSignal } | null): Promise<void> {
     const api = this.requireApi();
     throwIfAborted(opts?.signal);
+    const trash = typeof this.env.trash_mailbox === 'string' ? this.env.trash_mailbox : '';
+    const delimiter = typeof this.env.delimiter === 'string' && this.env.delimiter ? this.env.delimiter : '/';
+    if (trash && folderId.startsWith(trash + delimiter)) {
+      // Roundcube's purge deletes a trash subfolder for good; Balise's contract is "to the trash" for any
+      // folder but the trash itself: move every message there, in batches.
+      const uids = (await this.keepingListState(() => api.searchAll(folderId, 'UID 1:*', opts?.signal ?? undefined))).map((x) => x.row.uid);
+      for (let i = 0; i < uids.length; i += this.capabilities.maxBatch) {
+        const r = await this.move(folderId, uids.slice(i, i + this.capabilities.maxBatch).map(String), trash, opts);
+        const bad = r.failed.find((f) => f.code !== 'not-found');
+        if (bad) throw new WebmailError(bad.code, 'emptying the folder stopped', { moved: i + r.done.length });
+      }
+      const left = await this.keepingListState(() => api.countMatching(folderId, 'UID 1:*'));
+      if (left.total > 0) throw new WebmailError('server', `${left.total} messages are still in the folder`, { left: left.total });
+      return;
+    }
     await this.keepingListState(async () => {
       let sendError: unknown = null;
       try {

@@ -7,7 +7,7 @@
  * elastic skin of Roundcube 1.6.5 (tests/fixtures/roundcube/*.html); larry's ids are the same for the parts used.
  */
 import type { ComposeEditor, Detection, PageKind } from '../types';
-import { countSeparators, insertTextSignature, parseSetEnv, parseSizeLabel, stripTextSignatures, textSignatureBlock } from './parse';
+import { countSeparators, insertTextSignature, parseSetEnv, parseSizeLabel, separatorOf, stripTextSignatures, textSignatureBlock } from './parse';
 
 // ---------------------------------------------------------------------------------------------------------
 // Inline environment
@@ -232,10 +232,10 @@ export function sanitizedNodes(html: string, target: Document): Node[] {
   return Array.from(parsed.body.childNodes).flatMap(convert);
 }
 
-/** The HTML signature with Roundcube's "-- <br>" separator in front unless it already starts with one. */
-export function htmlSignatureWithSeparator(html: string): string {
+/** The HTML signature with Roundcube's separator ("-- <br>") in front, unless it starts with one already. */
+export function htmlSignatureWithSeparator(html: string, separator: string | null = '-- '): string {
   const text = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html').body.textContent ?? '';
-  return /^\s*--/.test(text) ? html : `-- <br>${html}`;
+  return !separator || /^\s*--/.test(text) ? html : `${separator}<br>${html}`;
 }
 
 function envSignatures(env: Record<string, unknown> | null): { id: string; text: string; html: string }[] {
@@ -296,9 +296,14 @@ export class RcComposeEditor implements ComposeEditor {
     return body;
   }
 
+  /** The separator Roundcube uses on this page ("-- ", "---" when top posting, or none). */
+  private separator(): string | null {
+    return separatorOf(envSignatures(this.env).map((s) => s.text));
+  }
+
   private knownTextSignatures(): string[] {
     const known = envSignatures(this.env).map((s) => s.text.replace(/\r\n?/g, '\n'));
-    if (this.active) known.push(textSignatureBlock(this.active.text));
+    if (this.active) known.push(textSignatureBlock(this.active.text, this.separator()));
     return known.filter((k) => k.length > 1);
   }
 
@@ -427,7 +432,7 @@ export class RcComposeEditor implements ComposeEditor {
           body.insertBefore(p, el);
         } else body.appendChild(el);
       }
-      el.replaceChildren(...sanitizedNodes(htmlSignatureWithSeparator(sig.html), idoc));
+      el.replaceChildren(...sanitizedNodes(htmlSignatureWithSeparator(sig.html, this.separator()), idoc));
       if (verify) this.verifyLater(el.textContent ?? '');
       return;
     }
@@ -438,7 +443,7 @@ export class RcComposeEditor implements ComposeEditor {
     const lastSep = lines.lastIndexOf('-- ');
     const quotedAfter = lastSep >= 0 && lines.slice(lastSep + 1).some((l) => l.startsWith('>'));
     const stripped = stripTextSignatures(value, this.knownTextSignatures(), !quotedAfter);
-    const block = textSignatureBlock(sig.text);
+    const block = textSignatureBlock(sig.text, this.separator());
     const topPosting = this.env?.top_posting === true && this.env?.sig_below !== true;
     const at = stripped.at >= 0 ? stripped.at : topPosting && stripped.body.trim() ? 0 : -1;
     this.writeText(ta, insertTextSignature(stripped.body, block, at));
@@ -509,7 +514,7 @@ export class RcComposeEditor implements ComposeEditor {
       const identity = doc.querySelector<HTMLSelectElement>('select#_from')?.value ?? '';
       const host = envSignatures(this.env).find((s) => s.id === identity)?.text ?? '';
       const value = ta.value.replace(/\r\n?/g, '\n');
-      const stripped = stripTextSignatures(value, [textSignatureBlock(this.active.text)], false);
+      const stripped = stripTextSignatures(value, [textSignatureBlock(this.active.text, this.separator())], false);
       ta.value = host ? insertTextSignature(stripped.body, host.replace(/\r\n?/g, '\n'), stripped.at) : stripped.body;
       this.watchModeSettle();
     };

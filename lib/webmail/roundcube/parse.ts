@@ -711,10 +711,29 @@ export function folderSizeFromExec(calls: ExecCall[]): string | null {
 /** The separator line Roundcube (sig_separator) and mail clients put before a signature. */
 export const SIG_SEPARATOR = '-- \n';
 
-/** A text signature as it goes in the body: with the "-- " separator line unless it starts with one. */
-export function textSignatureBlock(text: string): string {
-  const t = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
-  return /^--\s*\n|^---/.test(t) || t.startsWith(SIG_SEPARATOR) ? t : SIG_SEPARATOR + t;
+/**
+ * The separator Roundcube puts before signatures on this compose page, read from its own (env.signatures):
+ * "-- " (sig_separator, the default), "---" (top posting replies, so that the quote below is not taken for the
+ * signature), or none (sig_separator off). Without any host signature: "-- ".
+ */
+export function separatorOf(hostSignatures: string[]): string | null {
+  const texts = hostSignatures.filter((t) => t.trim());
+  if (!texts.length) return '-- ';
+  for (const t of texts) {
+    const first = t.replace(/^[\r\n]+/, '').split(/\r?\n/, 1)[0]!;
+    if (first === '-- ' || first === '---') return first;
+  }
+  return null;
+}
+
+/**
+ * A text signature as it goes in the body: with the separator line in front, unless it has one already (a line
+ * "-- " or "---", as Roundcube checks).
+ */
+export function textSignatureBlock(text: string, separator: string | null = '-- '): string {
+  const t = text.replace(/\r\n?/g, '\n').replace(/^\n+|\n+$/g, '');
+  if (!separator || /^--[ -]$/m.test(t)) return t;
+  return `${separator}\n${t}`;
 }
 
 /** Number of signature separator lines ("-- " alone on a line) in a plain-text body. */

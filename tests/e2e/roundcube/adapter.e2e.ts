@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
-import { seedMailbox, startRoundcube, startDuration, type RoundcubeEnv, type SeedResult } from '../../servers/roundcube/index';
+import { deliver, seedMailbox, startRoundcube, startDuration, type RoundcubeEnv, type SeedResult } from '../../servers/roundcube/index';
 import { folderStatus, listMessages, quota as quotaTruth, rawMessage, readManifest, roundcubePrefs, search as truthSearch } from '../../servers/roundcube/truth';
 import type { Account, BatchResult, Folder, MessageSummary, Quota } from '../../../lib/webmail/types';
 import { byMessageId, loginWithBalise, sec, type StateView } from './helpers';
@@ -237,6 +237,16 @@ describe('Roundcube adapter', () => {
         const trashNow = await byMessageId(env, 'Trash');
         expect((await listMessages(env, 'Junk')).length).toBe(0);
         for (const m of junk) expect(trashNow.has(m.messageId)).toBe(true);
+
+        // A subfolder of the trash goes to the trash (Roundcube's purge would delete it for good).
+        await env.doveadm(['mailbox', 'create', '-u', env.user, 'Trash/Ancien']);
+        const raws = [0, 1, 2].map((i) => Buffer.from(`Message-ID: <ancien-${i}-${kind}@balise.test>\r\nSubject: ancien ${i}\r\nFrom: a@b.fr\r\n\r\ncorps\r\n`));
+        for (const r of raws) await deliver(env, 'Trash/Ancien', r);
+        await call('emptyFolder', 'Trash/Ancien');
+        expect((await listMessages(env, 'Trash/Ancien')).length).toBe(0);
+        const withOld = await byMessageId(env, 'Trash');
+        for (let i = 0; i < 3; i++) expect(withOld.has(`ancien-${i}-${kind}@balise.test`)).toBe(true);
+        await env.doveadm(['mailbox', 'delete', '-u', env.user, 'Trash/Ancien']);
 
         const before = await quotaTruth(env);
         const trashBytes = (await folderStatus(env)).find((f) => f.name === 'Trash')!.vsize;

@@ -34,6 +34,7 @@ import {
   sortSummaries,
   stripTextSignatures,
   textSignatureBlock,
+  separatorOf,
   uidSet,
   zonedToEpoch,
 } from '../../../../lib/webmail/roundcube/parse';
@@ -264,9 +265,16 @@ describe('plain-text signatures', () => {
   const host = '-- \nDr Martin Durand\nMédecin généraliste – MSSanté';
   const ours = textSignatureBlock('Dr M. Durand\nBAL: martin.durand@medecin.mssante.fr');
 
-  it('adds the separator once', () => {
+  it('adds the separator Roundcube uses on the page, once', () => {
     expect(ours.startsWith('-- \n')).toBe(true);
     expect(textSignatureBlock(ours)).toBe(ours);
+    expect(separatorOf([host])).toBe('-- ');
+    expect(separatorOf(['---\nDr Durand'])).toBe('---');
+    expect(separatorOf(['Dr Durand'])).toBeNull();
+    expect(separatorOf([])).toBe('-- ');
+    expect(textSignatureBlock('Dr Durand', '---')).toBe('---\nDr Durand');
+    expect(textSignatureBlock('Dr Durand', null)).toBe('Dr Durand');
+    expect(textSignatureBlock('Dr Durand\n---\nTél.', '-- ')).toBe('Dr Durand\n---\nTél.');
   });
 
   it('replaces the host signature in place and never leaves two', () => {
