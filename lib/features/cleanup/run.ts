@@ -407,8 +407,10 @@ async function runBatch(ctx: Ctx, live: Live, b: Batch, exported: Set<string> | 
     b.state = 'sent';
     /** Ids whose fate the answer does not prove, with the code to report if they turn out not done. */
     const uncertain = new Map<string, string>();
-    /** The whole request failed with this code. */
+    /** The whole request failed with this code (or the adapter said so for ids: session over, permission refused). */
     let requestCode: string | null = null;
+    /** Ids refused because the session is over or permission was refused: not done, they wait for a resume. */
+    const refused: string[] = [];
     try {
       const res = await act(ctx, live.job.action, b, remaining);
       const asked = new Set(remaining);
@@ -424,7 +426,10 @@ async function runBatch(ctx: Ctx, live: Live, b: Batch, exported: Set<string> | 
       for (const [id, c] of failed) {
         // A transient failure (no answer, server error) may hide a request that was carried out: ask the server.
         if (TRANSIENT.has(c)) uncertain.set(id, c);
-        else b.failed = [...(b.failed ?? []), { id, code: c }];
+        else if (STOPPING.has(c)) {
+          refused.push(id);
+          requestCode ??= c;
+        } else b.failed = [...(b.failed ?? []), { id, code: c }];
       }
       // An adapter must name every id; one it does not name is settled with the server too.
       for (const id of remaining) if (!done.has(id) && !failed.has(id)) uncertain.set(id, 'invalid-response');
@@ -452,6 +457,10 @@ async function runBatch(ctx: Ctx, live: Live, b: Batch, exported: Set<string> | 
         if (TRANSIENT.has(c) && attempt < ctx.attempts) remaining.push(id);
         else b.failed = [...(b.failed ?? []), { id, code: c }];
       }
+    }
+    if (refused.length) {
+      await record(ctx, live, b, 'pending');
+      throw new Stop(requestCode!);
     }
     if (remaining.length) {
       await record(ctx, live, b, 'pending');

@@ -223,6 +223,20 @@ describe('interruptions', () => {
     expect(truth.inFolder(TRASH)).toHaveLength(11);
   });
 
+  it('stops (resumable) when the adapter refuses ids for an expired session instead of throwing (Zimbra)', async () => {
+    const truth = mailbox('stable');
+    const items = itemsOf(truth, ['INBOX', 'Patients']);
+    const store = newTab();
+    const w1 = new FaultyWebmail(truth, ({ n }) => (n === 2 ? { kind: 'partial', code: 'auth-expired', keep: 1 } : { kind: 'none' }), 3);
+    const r1 = await startJob(w1, { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(store) });
+    expect(r1).toMatchObject({ state: 'interrupted', stopReason: 'auth-expired', movedCount: 4, failedCount: 0 });
+    expect(w1.calls).toBe(2);
+    const job = await findResumableJob(BAL, { deps: deps(store) });
+    expect(job).toMatchObject({ state: 'paused', pendingCount: 5 });
+    const r2 = await resumeJob(new FaultyWebmail(truth, undefined, 3), job!.jobId, { deps: deps(store) });
+    expect(r2).toMatchObject({ state: 'done', movedCount: 9, failedCount: 0 });
+  });
+
   it('reports a message another client removed meanwhile, and moves the rest', async () => {
     const truth = mailbox('stable');
     const items = itemsOf(truth, ['INBOX']);
