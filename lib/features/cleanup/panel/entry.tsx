@@ -98,7 +98,7 @@ function debugState(): ReturnType<CleanupPanelApi['debugState']> {
         }))
       : null,
     stats: snapshot ? { ...snapshot.stats, candidates: snapshot.candidates.length, failures: Object.fromEntries([...snapshot.failures.values()].reduce((m, c) => m.set(c, (m.get(c) ?? 0) + 1), new Map<string, number>())) } : null,
-    report: report ? { jobId: report.jobId, action: report.action, state: report.state, movedCount: report.movedCount, failedCount: report.failedCount } : null,
+    report,
   };
 }
 

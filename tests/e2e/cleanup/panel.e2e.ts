@@ -1,0 +1,205 @@
+/**
+ * The cleanup panel's buttons end to end, in both real browsers, on real Roundcube + Dovecot and on the Zimbra
+ * simulator: the one "apply" button moves exactly the previewed messages to the trash (checked by Message-ID
+ * against the server), the report shows it (data-moved-count / data-failed-count), undo puts them back, and the
+ * two-step permanent deletion (delete-forever, then confirm-delete) removes exactly the preview's trash messages
+ * plus those just moved — a message that reached the trash after the preview stays. Keyboard: Escape closes.
+ * (The runner's own e2e, with faults and resume, is run.e2e.ts / run-faults.e2e.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { deliver } from '../../servers/roundcube/index';
+import type { Report } from '../../../lib/features/cleanup/types';
+import { checkRun, indexByRef, roundcubeTarget, zimbraTarget, type Target, type Truth } from './targets';
+
+interface PanelState {
+  stage: string;
+  groups: { kind: string; count: number; bytes: number; ids: { folderId: string; id: string }[] }[] | null;
+  report: Report | null;
+}
+
+const TARGETS: [string, () => Promise<Target>][] = [
+  ['Roundcube', () => roundcubeTarget()],
+  ['Zimbra simulator', () => zimbraTarget()],
+];
+
+const HOST = '[data-balise="cleanup"]';
+
+async function state(s: Session, page: Page): Promise<PanelState | null> {
+  return s.call<PanelState | null>(page, 'cleanup-state').catch(() => null);
+}
+
+async function waitStage(s: Session, page: Page, stage: string, timeoutMs = 600_000): Promise<PanelState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await state(s, page);
+    if (st?.stage === stage && (stage !== 'preview' || st.groups)) return st;
+    if (st?.stage === 'failed') throw new Error('panel failed');
+    if (Date.now() > deadline) throw new Error(`stage ${st?.stage}, waited for ${stage}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function click(page: Page, action: string): Promise<void> {
+  const el = await page.waitForSelector(`${HOST} >>> [data-action="${action}"]:not([disabled])`, { timeout: 30_000 });
+  await el!.click();
+}
+
+/** The report element the user sees, once it shows this job's kind. */
+async function reportOf(page: Page, kind: string): Promise<{ moved: number; failed: number; predicted: number; actual: number | null }> {
+  const el = await page.waitForSelector(`${HOST} >>> [data-balise="cleanup-report"][data-action-kind="${kind}"]`, { timeout: 600_000 });
+  return el!.evaluate((e) => ({
+    moved: Number(e.getAttribute('data-moved-count')),
+    failed: Number(e.getAttribute('data-failed-count')),
+    predicted: Number(e.getAttribute('data-predicted-freed')),
+    actual: e.getAttribute('data-actual-freed') ? Number(e.getAttribute('data-actual-freed')) : null,
+  }));
+}
+
+async function openFromMeter(page: Page): Promise<void> {
+  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
+  await meter!.evaluate((b) => (b as HTMLElement).click());
+  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
+  await open!.evaluate((b) => (b as HTMLElement).click());
+  await page.waitForSelector(`${HOST} >>> [role="dialog"]`, { timeout: 30_000 });
+}
+
+function lateMessage(tag: string): Buffer {
+  const id = `late-${tag}-${Date.now()}@balise.test`;
+  return Buffer.from(
+    [
+      `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+      'From: Secretariat <secretariat@cabinet.mssante.fr>',
+      'To: martin.durand@medecin.mssante.fr',
+      'Subject: Arrived after the preview',
+      `Message-ID: <${id}>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'Deleted by hand into the trash after the preview was taken.',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+const keysOf = (truth: Truth, ids: { folderId: string; id: string }[]) => {
+  const byRef = indexByRef(truth);
+  return ids.map((r) => {
+    const k = byRef.get(`${r.folderId}/${r.id}`);
+    if (!k) throw new Error(`no message ${r.folderId}/${r.id} on the server`);
+    return k;
+  });
+};
+
+for (const [name, make] of TARGETS) {
+  describe(`cleanup panel on ${name}`, () => {
+    let target: Target;
+    beforeAll(async () => {
+      target = await make();
+    }, 120_000);
+    afterAll(async () => {
+      await target?.stop();
+    });
+
+    for (const kind of BROWSERS) {
+      describe(`in ${kind}`, () => {
+        let s: Session;
+        let page: Page;
+        beforeAll(async () => {
+          await target.reseed();
+          s = await launchWithBalise(kind);
+          page = await s.newPage();
+          await target.open(s, page);
+        }, 180_000);
+        afterAll(async () => {
+          s?.assertNoForeignRequests();
+          await s?.close();
+        });
+
+        it('applies with one button, reports, undoes, then deletes for good only what was previewed and moved', { timeout: 1_200_000 }, async () => {
+          const trash = target.folders.trash;
+          await openFromMeter(page);
+          const st = await waitStage(s, page, 'preview');
+          const before = await target.truth();
+          const moveIds = st.groups!.filter((g) => g.kind !== 'protected' && g.kind !== 'trash').flatMap((g) => g.ids);
+          const planned = new Map(keysOf(before, moveIds).map((k, i) => [k, { restoreTo: moveIds[i]!.folderId }]));
+          expect(planned.size).toBeGreaterThan(20);
+
+          // Apply: the trash job, then its report.
+          await click(page, 'apply');
+          const moved = await reportOf(page, 'trash');
+          expect(moved).toMatchObject({ moved: planned.size, failed: 0, predicted: 0 });
+          const afterMove = await target.truth();
+          const r1 = (await state(s, page))!.report!;
+          const c1 = checkRun(before, afterMove, planned, r1, trash, { seenOnTrash: target.seenOnTrash });
+          expect(c1.moved).toBe(planned.size);
+
+          // Undo: every message back in its own folder.
+          await click(page, 'undo');
+          const undone = await reportOf(page, 'undo');
+          expect(undone).toMatchObject({ moved: planned.size, failed: 0 });
+          const afterUndo = await target.truth();
+          for (const [k, p] of planned) expect(afterUndo.get(k)?.folder, k).toBe(p.restoreTo);
+          // Nothing else moved.
+          for (const [k, w] of before) if (!planned.has(k)) expect(afterUndo.get(k)?.folder, k).toBe(w.folder);
+
+          // A new preview (ids may have changed on Roundcube): the same messages.
+          await click(page, 'new-preview');
+          const st2 = await waitStage(s, page, 'preview');
+          const now = await target.truth();
+          const move2 = st2.groups!.filter((g) => g.kind !== 'protected' && g.kind !== 'trash').flatMap((g) => g.ids);
+          const trashIds = st2.groups!.find((g) => g.kind === 'trash')?.ids ?? [];
+          expect(new Set(keysOf(now, move2))).toEqual(new Set(planned.keys()));
+
+          // A message lands in the trash after this preview: it must survive the deletion.
+          const late = lateMessage(kind);
+          const lateId = late.toString('latin1').match(/Message-ID: <([^>]+)>/)![1]!;
+          // The truth keys by Message-ID, with or without its angle brackets depending on the server.
+          const lateKeyIn = (t: Truth) => [...t.keys()].find((k) => k.replace(/^<|>$/g, '') === lateId) ?? lateId;
+          if ('env' in target) await deliver((target as Target & { env: Parameters<typeof deliver>[0] }).env, trash, late);
+          else (target as Target & { sim: { mailbox: { addMessage(f: number, raw: Buffer, o: object): unknown } } }).sim.mailbox.addMessage(Number(trash), late, { date: Date.now(), flags: {} });
+
+          await click(page, 'apply');
+          await reportOf(page, 'trash');
+          const afterMove2 = await target.truth();
+          const lateKey = lateKeyIn(afterMove2);
+          expect(afterMove2.get(lateKey)?.folder).toBe(trash);
+          const moved2 = (await state(s, page))!.report!;
+          const movedNow = moved2.lines.filter((l) => l.outcome === 'moved').map((l) => l.now!);
+          const toDelete = new Set([...keysOf(now, trashIds), ...keysOf(afterMove2, movedNow)]);
+
+          // Permanent deletion: two steps; the export is on by default, switched off here (it has its own e2e).
+          await click(page, 'delete-forever');
+          const confirm = await page.waitForSelector(`${HOST} >>> .c-confirm-delete`, { timeout: 30_000 });
+          expect(await confirm!.evaluate((e) => Number(e.getAttribute('data-count')))).toBe(toDelete.size);
+          expect(await page.$eval(`${HOST} >>> [data-action="export-first"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
+          await click(page, 'export-first');
+          await page.waitForSelector(`${HOST} >>> [data-warning="no-export"]`);
+          const usedBefore = await target.usedBytes();
+          await click(page, 'confirm-delete');
+          const deleted = await reportOf(page, 'delete');
+          expect(deleted).toMatchObject({ moved: toDelete.size, failed: 0 });
+          const afterDelete = await target.truth();
+          for (const k of toDelete) expect(afterDelete.has(k), k).toBe(false);
+          expect(afterDelete.get(lateKey)?.folder).toBe(trash);
+          // Everything else is where it was after the move.
+          for (const [k, w] of afterMove2) if (!toDelete.has(k)) expect(afterDelete.get(k), k).toEqual(w);
+          // Predicted vs actual: the sizes of what was deleted (exact on Zimbra; on Roundcube exact for every message
+          // the planner downloaded, ±512 B for the others, whose listed size is rounded); the quota as the server counts it.
+          const sizes = [...toDelete].reduce((a, k) => a + afterMove2.get(k)!.size, 0);
+          if (target.name === 'zimbra') expect(deleted.predicted).toBe(sizes);
+          else expect(Math.abs(deleted.predicted - sizes)).toBeLessThanOrEqual(512 * toDelete.size);
+          expect(usedBefore - (await target.usedBytes())).toBe(sizes);
+          if (deleted.actual !== null) expect(Math.abs(deleted.actual - sizes)).toBeLessThanOrEqual(64 * 1024);
+          // No undo after a permanent deletion.
+          expect(await page.$(`${HOST} >>> [data-action="undo"]`)).toBeNull();
+
+          // Escape closes the dialog.
+          await page.keyboard.press('Escape');
+          await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
+        });
+      });
+    }
+  });
+}
