@@ -9,7 +9,7 @@ import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { deliver, seedMailbox, startRoundcube, startDuration, type RoundcubeEnv, type SeedResult } from '../../servers/roundcube/index';
 import { folderStatus, listMessages, quota as quotaTruth, rawMessage, readManifest, roundcubePrefs, search as truthSearch } from '../../servers/roundcube/truth';
 import type { Account, BatchResult, Folder, MessageSummary, Quota } from '../../../lib/webmail/types';
-import { byMessageId, loginWithBalise, sec, type StateView } from './helpers';
+import { byMessageId, loginWithBalise, sec, waitForAdapter, type StateView } from './helpers';
 
 const DAY = 86_400_000;
 const timings: string[] = [];
@@ -258,6 +258,17 @@ describe('Roundcube adapter', () => {
         expect(q.usedBytes).toBe(after.usedKiB * 1024);
       });
 
+      it('tells the settings and mail pages apart and finds its mount points in the page', async () => {
+        await s.gotoWithBalise(page, `${env.url}?_task=settings`);
+        expect((await waitForAdapter(s, page)).detection).toEqual({ kind: 'roundcube', variant: 'elastic', version: '1.6.5', page: 'settings', supported: true });
+        const place = await page.evaluate(() => !!document.querySelector('#quotadisplay, #rcmquotadisplay, .header-title.username, .username'));
+        expect((await call('uiAnchor', 'quota')) !== null).toBe(place);
+        await s.gotoWithBalise(page, env.url);
+        expect((await waitForAdapter(s, page)).detection).toMatchObject({ page: 'mail' });
+        expect(await call('uiAnchor', 'quota')).toMatchObject({ placement: 'after' });
+        expect(await call('uiAnchor', 'toolbar')).toMatchObject({ placement: 'append' });
+      });
+
       it('says what went wrong: a missing folder, a lost session', async () => {
         await expect(search({ folderId: 'NoSuchFolder', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'not-found' });
         const other = await s.newPage();
@@ -266,6 +277,11 @@ describe('Roundcube adapter', () => {
         await expect(call('quota')).rejects.toMatchObject({ code: 'auth-expired' });
         await expect(search({ folderId: 'INBOX', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'auth-expired' });
         await expect(call('moveToTrash', 'INBOX', ['1'])).rejects.toMatchObject({ code: 'auth-expired' });
+        // The login page is Roundcube too, with nothing to do.
+        await s.gotoWithBalise(page, env.url);
+        expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'login', supported: true });
+        await expect(call('quota')).resolves.toBeNull();
+        await expect(call('folders')).rejects.toMatchObject({ code: 'unsupported' });
       });
 
       it('made no request to any host but 127.0.0.1', () => {
