@@ -49,11 +49,13 @@ function withBatch(webmail: Webmail, maxBatch: number | undefined): Webmail {
   });
 }
 
-function launch(fn: (opts: RunOptions) => Promise<Report>, bus: Bus): { handle: string } {
+function launch(fn: (opts: RunOptions) => Promise<Report>, bus: Bus, retryDelayMs?: number): { handle: string } {
   const handle = `h${++next}`;
   const ac = new AbortController();
   const r: Running = { ac, progress: null, done: Promise.resolve() };
-  r.done = fn({ signal: ac.signal, bus, onProgress: (p) => (r.progress = p) }).then(
+  // Tests may shorten the pause between retries (1 s, then 3 s in the extension); nothing else changes.
+  const deps = retryDelayMs !== undefined ? { deps: { retryDelayMs } } : {};
+  r.done = fn({ signal: ac.signal, bus, onProgress: (p) => (r.progress = p), ...deps }).then(
     (rep) => void (r.report = rep),
     (e: unknown) => void (r.error = { code: String((e as { code?: unknown })?.code ?? 'error'), message: e instanceof Error ? e.message : String(e) }),
   );
@@ -70,22 +72,22 @@ function get(handle: unknown): Running {
 export async function cleanupRunCommand(ctx: { webmail: Webmail | null; bus: Bus; origin: string }, op: unknown, arg?: unknown): Promise<unknown> {
   const webmail = ctx.webmail;
   if (!webmail) throw new Error('no webmail detected');
-  const a = (arg ?? {}) as { action?: 'trash' | 'delete'; items?: JobItem[]; maxBatch?: number; jobId?: string };
+  const a = (arg ?? {}) as { action?: 'trash' | 'delete'; items?: JobItem[]; maxBatch?: number; jobId?: string; retryDelayMs?: number };
   const bal = async () => (await webmail.account()).address;
   switch (op) {
     case 'start': {
       const address = await bal();
       const w = withBatch(webmail, a.maxBatch);
-      return launch((opts) => startJob(w, { bal: address, origin: ctx.origin, action: a.action ?? 'trash', items: a.items ?? [] }, opts), ctx.bus);
+      return launch((opts) => startJob(w, { bal: address, origin: ctx.origin, action: a.action ?? 'trash', items: a.items ?? [] }, opts), ctx.bus, a.retryDelayMs);
     }
     case 'resume': {
       const w = withBatch(webmail, a.maxBatch);
-      return launch((opts) => resumeJob(w, String(a.jobId), opts), ctx.bus);
+      return launch((opts) => resumeJob(w, String(a.jobId), opts), ctx.bus, a.retryDelayMs);
     }
     case 'undo': {
       const address = await bal();
       const w = withBatch(webmail, a.maxBatch);
-      return launch((opts) => undoLastJob(w, address, opts), ctx.bus);
+      return launch((opts) => undoLastJob(w, address, opts), ctx.bus, a.retryDelayMs);
     }
     case 'poll': {
       const r = get(arg);

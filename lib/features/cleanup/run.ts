@@ -312,9 +312,12 @@ async function stillThere(webmail: Webmail, folderId: string, ids: string[]): Pr
   return found;
 }
 
+const sizeIndex = new WeakMap<Batch, Map<string, number>>();
+
 function sizeOf(b: Batch, id: string): number {
-  const i = b.ids.indexOf(id);
-  return b.sizes?.[i] ?? (b.ids.length ? b.bytes / b.ids.length : 0);
+  let m = sizeIndex.get(b);
+  if (!m) sizeIndex.set(b, (m = new Map(b.ids.map((x, i) => [x, b.sizes?.[i] ?? (b.ids.length ? b.bytes / b.ids.length : 0)]))));
+  return m.get(id) ?? 0;
 }
 
 function progressOf(live: Live, current: number): Progress {

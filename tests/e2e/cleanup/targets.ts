@@ -31,6 +31,8 @@ export interface Target {
   open(s: Session, page: Page): Promise<void>;
   /** Open the webmail in one more tab of a logged-in browser. */
   openMore(s: Session, page: Page): Promise<void>;
+  /** The session is over: log in again in this tab, like the user would. */
+  relogin(s: Session, page: Page): Promise<void>;
   truth(): Promise<Truth>;
   usedBytes(): Promise<number>;
   /** Back to a freshly seeded mailbox. */
@@ -63,7 +65,13 @@ export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: stri
       await page.waitForFunction(`window.rcmail && rcmail.message_list && !rcmail.busy`, { timeout: 30_000 });
       await waitForAdapter(s, page);
     },
-    truth: async () => new Map((await listAllMessages(env)).map((m) => [m.messageId, { folder: m.folder, id: String(m.uid), flags: [...m.flags.raw].sort().join(' '), size: m.vsize }])),
+    relogin: async (s, page) => {
+      await loginWithBalise(s, page, via);
+    },
+    // \Recent is IMAP's per-session "new here" mark (a message moved while no session has the folder open gets it), not
+    // a stored flag: it is left out.
+    truth: async () =>
+      new Map((await listAllMessages(env)).map((m) => [m.messageId, { folder: m.folder, id: String(m.uid), flags: m.flags.raw.filter((f) => f !== '\\Recent').sort().join(' '), size: m.vsize }])),
     usedBytes: async () => (await doveQuota(env)).usedBytes,
     reseed: async () => {
       await seedMailbox(env, { profile: 'realistic', seed: opts.seed ?? 1 });
@@ -91,6 +99,10 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
       await s.gotoWithBalise(page, url);
       await waitForShell(page);
       await waitForAdapter(s, page);
+    },
+    relogin: async (s, page) => {
+      await loginZimbra(s, page, simVia());
+      await waitForShell(page);
     },
     truth: async () => {
       const out: Truth = new Map();
