@@ -147,6 +147,7 @@ export class RoundcubeWebmail implements Webmail {
   private readonly quotaListeners = new Set<() => void>();
   private stopQuotaObserver: (() => void) | null = null;
   private editor: RcComposeEditor | null = null;
+  private accountCache: Account | null = null;
   private disposed = false;
 
   constructor(
@@ -208,15 +209,13 @@ export class RoundcubeWebmail implements Webmail {
   // Account and quota
 
   async account(): Promise<Account> {
+    if (this.accountCache) return this.accountCache;
+    // The header's user name is the login (the mailbox); identities may be other addresses (a secretary's).
     let address = accountFromDom(this.doc);
-    if (!address) {
-      const ids = this.env.identities as Record<string, { email?: unknown }> | undefined;
-      const first = ids && Object.values(ids)[0]?.email;
-      if (typeof first === 'string' && /@/.test(first)) address = first.toLowerCase();
-    }
     if (!address) address = accountFromHtml((await this.requireApi().mailPage()).html);
     if (!address) throw new WebmailError('invalid-response', 'the page does not show the mailbox address');
-    return { address };
+    this.accountCache = { address };
+    return this.accountCache;
   }
 
   async quota(): Promise<Quota | null> {

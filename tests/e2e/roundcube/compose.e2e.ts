@@ -119,6 +119,8 @@ describe('Roundcube compose editors', () => {
 
       it('plain text: one signature block, replaced in place, never two (twice, identity switches)', async () => {
         await openCompose();
+        // The mailbox is the login, not one of the identities (the compose page has no user name in its header).
+        expect(await s.call(page, 'webmail', 'account')).toEqual({ address: env.address });
         let ed = await editor();
         expect(ed).toMatchObject({ mode: 'text', fromAddress: env.address, hasSignature: true });
         expect((await content(page)).separators).toBe(1);
