@@ -43,21 +43,23 @@ export function readLaunchInfo(doc: Document): LaunchInfo | null {
 }
 
 /**
- * Where the real client keeps the CSRF token: localStorage "csrfToken" (written by launchZCS.jsp since 8.8.15.p4,
- * removed at logout), else the value the page was started with (window.csrfToken in the inline script, read as
- * text: no main-world script needed).
+ * The CSRF tokens the page has, best first: localStorage "csrfToken" (written by launchZCS.jsp since 8.8.15.p4 on
+ * every login, removed at logout: the freshest), then the value this page was started with (window.csrfToken in
+ * the inline script, read as text: no main-world script needed). The classic client itself sends window.csrfToken.
  */
-export function csrfTokenSource(doc: Document): () => string | null {
+export function csrfTokenSource(doc: Document): () => string[] {
   let fromScript: string | null | undefined;
   return () => {
+    const out: string[] = [];
     try {
       const v = doc.defaultView?.localStorage?.getItem('csrfToken');
-      if (v && TOKEN_RE.test(v)) return v;
+      if (v && TOKEN_RE.test(v)) out.push(v);
     } catch {
-      // storage may be blocked: fall back to the page's own value
+      // storage may be blocked: the page's own value remains
     }
     if (fromScript === undefined) fromScript = readLaunchInfo(doc)?.csrfToken ?? null;
-    return fromScript;
+    if (fromScript && !out.includes(fromScript)) out.push(fromScript);
+    return out;
   };
 }
 

@@ -217,11 +217,12 @@ function transportError(e: unknown, outer: AbortSignal | undefined, timedOut: bo
 export class ZimbraSoap {
   /**
    * @param origin the webmail's origin ("https://host"); every request goes there and nowhere else.
-   * @param csrfToken read on every request (the page may refresh it after a new login in another tab).
+   * @param csrfTokens the page's CSRF token(s), best first, read on every request (a new login in another tab
+   *   writes a new one to localStorage).
    */
   constructor(
     private readonly origin: string,
-    private readonly csrfToken: () => string | null,
+    private readonly csrfTokens: () => readonly string[],
     private readonly fetchImpl: FetchLike = (input, init) => fetch(input, init),
   ) {}
 
@@ -234,13 +235,23 @@ export class ZimbraSoap {
     opts: CallOptions = {},
   ): Promise<z.infer<S>> {
     if (!/^[A-Z][A-Za-z]{1,60}Request$/.test(name)) throw new WebmailError('unsupported', `bad request name ${name}`);
-    const sent = this.csrfToken();
+    const sent = this.csrfTokens()[0] ?? null;
     try {
       return await this.once(name, ns, body, schema, sent, opts);
     } catch (e) {
-      // A new login in another tab gives a new token (localStorage): retry once with it.
-      const now = this.csrfToken();
-      if (zimbraCodeOf(e) === 'service.AUTH_REQUIRED' && now && now !== sent) return this.once(name, ns, body, schema, now, opts);
+      // The token was refused (service.AUTH_REQUIRED: checked before anything is done, so a retry is safe). A new
+      // login in another tab wrote a new one, or localStorage and the page disagree: try each other token once.
+      if (zimbraCodeOf(e) !== 'service.AUTH_REQUIRED') throw e;
+      const tried = new Set([sent]);
+      for (const token of this.csrfTokens()) {
+        if (tried.has(token)) continue;
+        tried.add(token);
+        try {
+          return await this.once(name, ns, body, schema, token, opts);
+        } catch (again) {
+          if (zimbraCodeOf(again) !== 'service.AUTH_REQUIRED') throw again;
+        }
+      }
       throw e;
     }
   }

@@ -60,7 +60,7 @@ async function rejection(p: Promise<unknown>): Promise<WebmailError> {
 describe('request envelope', () => {
   it('posts to /service/soap/<Name> on the page origin, with the CSRF token in the header and the context, and no session', async () => {
     const { fetch, sent } = fakeFetch([replay('getinfo')]);
-    const soap = new ZimbraSoap('https://mail.example.fr', () => 'tok_1', fetch);
+    const soap = new ZimbraSoap('https://mail.example.fr', () => ['tok_1'], fetch);
     const info = await soap.call('GetInfoRequest', 'urn:zimbraAccount', { sections: 'mbox,attrs' }, GetInfoResponse);
     expect(info.name).toBe('martin.durand@medecin.mssante.fr');
     expect(sent[0]!.url).toBe('https://mail.example.fr/service/soap/GetInfoRequest');
@@ -75,21 +75,30 @@ describe('request envelope', () => {
     expect(sent[0]!.body.Body.GetInfoRequest._jsns).toBe(fixture('getinfo').request.body.Body.GetInfoRequest._jsns);
   });
 
-  it('retries once with a new token when the page got one meanwhile (AUTH_REQUIRED), never more', async () => {
+  it('retries with each other token the page has when the token is refused (AUTH_REQUIRED), each once', async () => {
     let token = 'old';
     const { fetch, sent } = fakeFetch([
-      (s) => {
+      () => {
         token = 'new';
         return json(500, fixture('fault-csrf-missing').response.body)();
       },
       replay('getinfo'),
     ]);
-    const soap = new ZimbraSoap('https://h', () => token, fetch);
+    const soap = new ZimbraSoap('https://h', () => [token], fetch);
     await soap.call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse);
     expect(sent.map((s) => s.body.Header.context.csrfToken)).toEqual(['old', 'new']);
 
+    // localStorage stale, the page's own token right: each is tried once, the good one wins.
+    const both = fakeFetch([replay('fault-csrf-missing'), replay('getinfo')]);
+    await new ZimbraSoap('https://h', () => ['stale', 'page'], both.fetch).call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse);
+    expect(both.sent.map((s) => s.body.Header.context.csrfToken)).toEqual(['stale', 'page']);
+    // Other faults are never retried (an action might have been done).
+    const other = fakeFetch([replay('fault-auth-expired'), replay('getinfo')]);
+    await rejection(new ZimbraSoap('https://h', () => ['a', 'b'], other.fetch).call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse));
+    expect(other.sent).toHaveLength(1);
+
     const again = fakeFetch([replay('fault-csrf-missing'), replay('getinfo')]);
-    const e = await rejection(new ZimbraSoap('https://h', () => 'same', again.fetch).call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse));
+    const e = await rejection(new ZimbraSoap('https://h', () => ['same'], again.fetch).call('GetInfoRequest', 'urn:zimbraAccount', {}, GetInfoResponse));
     expect(e.code).toBe('auth-expired');
     expect(again.sent).toHaveLength(1);
   });
@@ -117,7 +126,7 @@ describe('faults', () => {
     ['search-parse-error', 'server', 'mail.QUERY_PARSE_ERROR', undefined],
   ])('%s → %s', async (name, code, zimbraCode, itemId) => {
     const { fetch } = fakeFetch([replay(name)]);
-    const e = await rejection(new ZimbraSoap('https://h', () => 't', fetch).call('MsgActionRequest', 'urn:zimbraMail', {}, ActionResponse));
+    const e = await rejection(new ZimbraSoap('https://h', () => ['t'], fetch).call('MsgActionRequest', 'urn:zimbraMail', {}, ActionResponse));
     expect(e.code).toBe(code);
     expect(e.detail).toMatchObject({ zimbraCode, httpStatus: 500 });
     expect((e.detail as { itemId?: string }).itemId).toBe(itemId);
@@ -136,32 +145,32 @@ describe('faults', () => {
 
   it('turns transport failures into network / aborted / auth-expired', async () => {
     const drop = fakeFetch([() => Promise.reject(new TypeError('Failed to fetch'))]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', drop.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], drop.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
 
     const ctl = new AbortController();
     const hang = fakeFetch([(s) => new Promise((_r, reject) => s.init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))]);
-    const p = new ZimbraSoap('https://h', () => 't', hang.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { signal: ctl.signal });
+    const p = new ZimbraSoap('https://h', () => ['t'], hang.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { signal: ctl.signal });
     ctl.abort();
     expect((await rejection(p)).code).toBe('aborted');
 
     const slow = fakeFetch([(s) => new Promise((_r, reject) => s.init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))]);
-    const t = await rejection(new ZimbraSoap('https://h', () => 't', slow.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { timeoutMs: 20 }));
+    const t = await rejection(new ZimbraSoap('https://h', () => ['t'], slow.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse, { timeoutMs: 20 }));
     expect(t.code).toBe('network');
     expect(t.detail).toMatchObject({ timeout: true });
 
     // A login page instead of JSON (a portal took over after the session ended).
     const html = fakeFetch([() => Object.defineProperty(new Response('<html>login</html>', { status: 200 }), 'redirected', { value: true })]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', html.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('auth-expired');
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], html.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('auth-expired');
     // A proxy saying the mail server did not answer: outcome unknown, like a cut connection.
     const proxy = fakeFetch([() => new Response('<html>Bad gateway</html>', { status: 502 })]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
     const broken = fakeFetch([() => new Response('<html>Internal error</html>', { status: 500 })]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', broken.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], broken.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
   });
 
   it('refuses a success whose shape is not the expected one', async () => {
     const { fetch } = fakeFetch([json(200, { Body: { SearchResponse: { m: [{ id: '1; DROP', s: 1, d: 1 }] } } })]);
-    expect((await rejection(new ZimbraSoap('https://h', () => 't', fetch).call('SearchRequest', 'urn:zimbraMail', {}, SearchResponse))).code).toBe('invalid-response');
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], fetch).call('SearchRequest', 'urn:zimbraMail', {}, SearchResponse))).code).toBe('invalid-response');
   });
 });
 
