@@ -110,6 +110,17 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/**
+ * Firefox: in a content script, the ArrayBuffer a Blob gives (arrayBuffer(), FileReader, Response) belongs to the
+ * page, and a Uint8Array over it cannot be sliced, subarray'd or decoded ("Permission denied to access property
+ * constructor"), though it can be indexed and hashed. Bytes that need more than that are copied into our own buffer.
+ */
+function own(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 export function blobSource(blob: Blob): ByteSource {
   return {
     size: blob.size,
@@ -145,7 +156,7 @@ export async function readCentralDirectory(src: ByteSource): Promise<CentralEntr
   if (src.size < EOCD_BYTES) throw new ZipFormatError('too short to be a zip');
   // We write no comment, but accept one (up to 64 KiB) so that this also reads zips from elsewhere.
   const tailLen = Math.min(src.size, EOCD_BYTES + 0xffff);
-  const tail = await src.read(src.size - tailLen, tailLen);
+  const tail = own(await src.read(src.size - tailLen, tailLen));
   let at = -1;
   for (let i = tail.length - EOCD_BYTES; i >= 0; i--) {
     if (u32(tail, i) === 0x06054b50 && i + EOCD_BYTES + u16(tail, i + 20) === tail.length) {
@@ -159,7 +170,7 @@ export async function readCentralDirectory(src: ByteSource): Promise<CentralEntr
   const cdOffset = u32(tail, at + 16);
   const eocdOffset = src.size - tailLen + at;
   if (cdOffset + cdSize !== eocdOffset) throw new ZipFormatError('central directory is not where the end record says');
-  const cd = await src.read(cdOffset, cdSize);
+  const cd = own(await src.read(cdOffset, cdSize));
   const out: CentralEntry[] = [];
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let p = 0;
@@ -221,12 +232,13 @@ export async function checkZip(src: ByteSource, expected: WrittenEntry[], opts: 
       continue;
     }
     if (e.localOffset !== end) problems.push(`${want.name}: starts at ${e.localOffset}, ${end} expected`);
-    const local = await src.read(e.localOffset, 30);
+    const local = own(await src.read(e.localOffset, 30));
     if (local.length < 30 || u32(local, 0) !== 0x04034b50) {
       problems.push(`${want.name}: no local header`);
       continue;
     }
     const dataAt = e.localOffset + 30 + u16(local, 26) + u16(local, 28);
+    // Hashed as read, not copied: indexing and digest work on it in every browser, and memory stays at one entry.
     const data = await src.read(dataAt, e.size);
     if (data.length !== want.size) {
       problems.push(`${want.name}: ${data.length} bytes read back, ${want.size} expected`);

@@ -245,7 +245,7 @@ export async function readRaw(webmail: Webmail, item: ExportItem, signal?: Abort
     throw e;
   }
   if (buf) return buf.subarray(0, n);
-  if (chunks.length === 1) return chunks[0]!;
+  // Always our own buffer (in Firefox a chunk may belong to the page's realm, where subarray() is refused).
   const out = new Uint8Array(n);
   let at = 0;
   for (const c of chunks) {
