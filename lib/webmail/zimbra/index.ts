@@ -100,7 +100,12 @@ export function toSummary(hit: MessageHit, folderId: string): MessageSummary {
   };
 }
 
-/** Flattens GetFolderResponse (parsed level by level) into Balise folders, in tree order. */
+/**
+ * Flattens GetFolderResponse (parsed level by level) into Balise folders, in tree order.
+ * With `view: "message"` the server keeps a non-mail folder that has mail subfolders as a bare placeholder
+ * (`GetFolder.filterByView`: id and name only, no view, no n/s); Trash has no view of its own but is real.
+ * Placeholders and non-mail folders are not listed; their mail subfolders are, under their path.
+ */
 export function flattenFolders(root: unknown, label: (id: string, serverName: string) => string): Folder[] {
   const out: Folder[] = [];
   const walk = (raw: unknown, depth: number, parentPath: string | null) => {
@@ -108,14 +113,14 @@ export function flattenFolders(root: unknown, label: (id: string, serverName: st
     const parsed = FolderNode.safeParse(raw);
     if (!parsed.success) throw new WebmailError('invalid-response', 'Unexpected folder in GetFolderResponse');
     const f = parsed.data;
-    const isRoot = f.id === '1' || parentPath === null;
-    let path = parentPath ?? '';
-    let childDepth = depth;
-    if (!isRoot) {
-      const view = f.view ?? '';
-      if (!MAIL_VIEWS.has(view)) return; // contacts, calendars, briefcase…: not mail, and not their children
-      const name = label(f.id, f.name ?? f.id);
-      path = parentPath ? `${parentPath}/${name}` : name;
+    if (parentPath === null) {
+      for (const child of f.folder ?? []) walk(child, 0, '');
+      return;
+    }
+    const name = label(f.id, f.name ?? f.id);
+    const path = parentPath ? `${parentPath}/${name}` : name;
+    const placeholder = f.id !== TRASH_ID && f.view === undefined && f.n === undefined && f.s === undefined;
+    if (!placeholder && MAIL_VIEWS.has(f.view ?? '')) {
       out.push({
         id: f.id,
         name,
@@ -127,9 +132,8 @@ export function flattenFolders(root: unknown, label: (id: string, serverName: st
         unread: f.u ?? 0,
         depth,
       });
-      childDepth = depth + 1;
     }
-    for (const child of f.folder ?? []) walk(child, isRoot ? 0 : childDepth, isRoot ? '' : path);
+    for (const child of f.folder ?? []) walk(child, depth + 1, path);
   };
   walk(root, 0, null);
   return out;

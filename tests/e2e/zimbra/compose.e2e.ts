@@ -60,9 +60,10 @@ for (const kind of BROWSERS) {
     let s: Session;
     let page: Page;
     const sims: ZimbraSim[] = [];
-    const t0 = Date.now();
+    let t0 = 0;
 
     beforeAll(async () => {
+      t0 = Date.now();
       s = await launchWithBalise(kind);
       page = await s.newPage();
     });

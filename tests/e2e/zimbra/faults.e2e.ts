@@ -20,9 +20,10 @@ for (const kind of BROWSERS) {
     let s: Session;
     let sim: ZimbraSim;
     let page: Page;
-    const t0 = Date.now();
+    let t0 = 0;
 
     beforeAll(async () => {
+      t0 = Date.now();
       sim = await startZimbraSim({ profile: 'realistic', seed: 12, now: NOW, pollMs: 60_000 });
       s = await launchWithBalise(kind);
       page = await s.newPage();

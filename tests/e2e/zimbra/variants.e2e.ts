@@ -17,7 +17,7 @@ for (const kind of BROWSERS) {
     let s: Session;
     let page: Page;
     const sims: ZimbraSim[] = [];
-    const t0 = Date.now();
+    let t0 = 0;
     const sim = async (o: Parameters<typeof startZimbraSim>[0]) => {
       const x = await startZimbraSim({ profile: 'empty', pollMs: 60_000, ...o });
       sims.push(x);
@@ -25,6 +25,7 @@ for (const kind of BROWSERS) {
     };
 
     beforeAll(async () => {
+      t0 = Date.now();
       s = await launchWithBalise(kind);
       page = await s.newPage();
     });

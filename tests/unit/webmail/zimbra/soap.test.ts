@@ -196,9 +196,25 @@ describe('response schemas on recorded answers', () => {
     expect(folders.every((f) => f.bytesPrecision === 0)).toBe(true);
   });
 
-  it('GetFolder: contact, calendar and briefcase folders are not mail', () => {
-    const root = { id: '1', name: 'USER_ROOT', folder: [{ id: '2', name: 'Inbox', view: 'message', n: 1, s: 10 }, { id: '7', name: 'Contacts', view: 'contact', n: 5, s: 900, folder: [{ id: '300', name: 'Sub', view: 'message', n: 1, s: 1 }] }, { id: '10', name: 'Calendar', view: 'appointment' }] };
-    expect(flattenFolders(root, (_i, n) => n).map((f) => f.id)).toEqual(['2']);
+  it('GetFolder: contact, calendar and briefcase folders and bare placeholders are not mail; their mail subfolders are', () => {
+    const root = {
+      id: '1',
+      name: 'USER_ROOT',
+      folder: [
+        { id: '2', name: 'Inbox', view: 'message', n: 1, s: 10 },
+        { id: '7', name: 'Contacts', view: 'contact', n: 5, s: 900, folder: [{ id: '300', name: 'Sub', view: 'message', n: 1, s: 1 }] },
+        { id: '10', name: 'Calendar', view: 'appointment', n: 2, s: 50 },
+        // GetFolder.filterByView keeps a non-matching parent as id + name only
+        { id: '16', name: 'Briefcase', folder: [{ id: '301', name: 'Mails', view: 'message', n: 3, s: 30 }] },
+        { id: '3', name: 'Trash', n: 4, s: 40 },
+      ],
+    };
+    expect(flattenFolders(root, (_i, n) => n).map((f) => [f.id, f.path, f.depth])).toEqual([
+      ['2', 'Inbox', 0],
+      ['300', 'Contacts/Sub', 1],
+      ['301', 'Briefcase/Mails', 1],
+      ['3', 'Trash', 0],
+    ]);
   });
 
   it('Search: exact sizes and dates, flags, sender as text', () => {
