@@ -241,7 +241,8 @@ export class ZimbraWebmail implements Webmail {
     try {
       built = buildQuery(q);
     } catch (e) {
-      throw new WebmailError('not-found', e instanceof Error ? e.message : 'bad query');
+      // A folder id that is not Zimbra's cannot exist; anything else in the query is a caller's mistake.
+      throw new WebmailError(isFolderId(q.folderId) ? 'unsupported' : 'not-found', e instanceof Error ? e.message : 'bad query');
     }
     if (built.query === null) return;
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;

@@ -66,6 +66,8 @@ export function csrfTokenSource(doc: Document): () => string[] {
 const MODERN_PATH = /^\/modern(\/|$)/;
 
 export function detectZimbra(doc: Document, loc: Location): Detection | null {
+  // The administration console (also a Dwt application, admin cookie): not a mailbox.
+  if (/^\/zimbraAdmin(\/|$)/i.test(loc.pathname)) return null;
   if (MODERN_PATH.test(loc.pathname)) {
     const looksZimbra =
       !!doc.getElementById('zm-x-web') ||
