@@ -60,10 +60,9 @@ export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: stri
     open: async (s, page) => {
       await loginWithBalise(s, page, via);
     },
+    // A new tab shows the login form when the session is gone (a lost cookie ends it): log in then, as the user would.
     openMore: async (s, page) => {
-      await s.gotoWithBalise(page, url);
-      await page.waitForFunction(`window.rcmail && rcmail.message_list && !rcmail.busy`, { timeout: 30_000 });
-      await waitForAdapter(s, page);
+      await loginWithBalise(s, page, via);
     },
     relogin: async (s, page) => {
       await loginWithBalise(s, page, via);
@@ -97,6 +96,9 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
     },
     openMore: async (s, page) => {
       await s.gotoWithBalise(page, url);
+      // The session may be over (expired): the login form then, as for the user.
+      await page.waitForSelector('#zLoginForm, body[data-sim-ready="1"] #z_shell', { timeout: 20_000 });
+      if (await page.$('#zLoginForm')) await loginZimbra(s, page, simVia());
       await waitForShell(page);
       await waitForAdapter(s, page);
     },
