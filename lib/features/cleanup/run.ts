@@ -32,10 +32,12 @@
  * - Progress (opts.onProgress) after every batch; the bus gets 'mailbox-changed' after every batch that changed
  *   something, so the quota meter refreshes.
  * - Report.lines reasons: a WebmailErrorCode, or 'cancelled', 'not-in-snapshot', 'not-in-trash', 'already-in-trash',
- *   'not-exported', 'unconfirmed' (sent, but the server could not be asked where the message is: resume settles
- *   it), 'unknown-location' (undo: its place in the trash is not known, put it back by hand), or, for items
- *   the job never got to, the job's stopReason ('auth-expired', 'network', 'lock-lost', 'store', …).
- *   Report.stopReason says why a job stopped early.
+ *   'not-exported', 'export-failed' (nothing deleted), 'unconfirmed' (sent, but the server could not be asked where
+ *   the message is: resume settles it), 'unknown-location' (undo: its place in the trash is not known, put it back
+ *   by hand), or, for items the job never got to, the job's stopReason ('auth-expired', 'network', 'server',
+ *   'lock-lost' (another tab took the lock after this one looked dead), 'store', 'internal' (a bug of ours), …).
+ *   Report.stopReason says why a job stopped early. States: 'interrupted' = resumable (findResumableJob);
+ *   'failed' = the export failed (nothing deleted); 'cancelled' = the user stopped it, or abandonJob.
  * - 'trash': moves items to the trash (predictedFreed 0: the quota counts the trash). 'delete': deletes exact ids
  *   that are in the trash (only them, never the whole trash; predictedFreed = their sizes); with `exportFirst`,
  *   only messages the exporter confirms are deleted. 'undo': see undoLastJob.
