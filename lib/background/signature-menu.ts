@@ -72,8 +72,10 @@ async function createMenu(): Promise<void> {
 
 /** Wire the context-menu entry and the keyboard shortcut (called once from startBackground). */
 export function startSignatureMenu(): void {
+  // Chromium keeps menu entries across service-worker restarts, Firefox's event pages may not: (re)create the
+  // entry whenever the background starts (removeAll first, so there is never a duplicate id).
+  void createMenu();
   browser.runtime.onInstalled.addListener(() => void createMenu());
-  browser.runtime.onStartup.addListener(() => void createMenu());
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId !== MENU_ID || tab?.id === undefined) return;
     void insertSignatureInTab(tab.id, info.frameId ?? 0, tab.url);

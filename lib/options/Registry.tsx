@@ -50,7 +50,6 @@ function formFrom(bal: Partial<Bal> | null, bals: readonly Bal[]): FormState {
     finess: situation?.finess ?? '',
     siret: situation?.siret ?? '',
     status: bal?.status ?? 'active',
-    // A new BAL in a situation without a preferred one becomes the preferred one by default.
     preferred: bal?.source === 'user' ? !!bal.preferred : (bal?.status ?? 'active') === 'active' && !preferredFor(bals, key),
     attachmentMB: bal?.limits?.attachmentMB ? String(bal.limits.attachmentMB) : '',
   };
@@ -73,10 +72,15 @@ export function BalForm({
   onDone: (notice: Notice) => void;
 }) {
   const [f, setF] = useState<FormState>(() => formFrom(initial, bals));
+  // Until the user ticks or unticks it, "preferred" follows the situation typed: on for the first BAL of a
+  // situation that has no preferred one yet.
+  const [prefTouched, setPrefTouched] = useState(initial?.source === 'user');
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((cur) => ({ ...cur, [k]: v }));
 
+  const others = bals.filter((b) => b.address !== editing);
+  const preferred = f.status === 'active' && (prefTouched ? f.preferred : !preferredFor(others, situationKey(f.label.trim() || f.structure.trim())));
   const addr = f.address.trim();
   const addressFeedback = !addr
     ? null
@@ -106,7 +110,7 @@ export function BalForm({
       address: addr.toLowerCase(),
       kind: f.kind || null,
       status: f.status,
-      preferred: f.status === 'active' && f.preferred,
+      preferred,
       ...(f.operator.trim() ? { operator: f.operator.trim() } : {}),
       ...(webmailOrigin ? { webmailOrigin } : {}),
       ...(f.webmailKind ? { webmailKind: f.webmailKind } : {}),
@@ -268,9 +272,12 @@ export function BalForm({
         <input
           id="bal-preferred"
           type="checkbox"
-          checked={f.status === 'active' && f.preferred}
+          checked={preferred}
           disabled={f.status !== 'active'}
-          onChange={(e) => set('preferred', (e.target as HTMLInputElement).checked)}
+          onChange={(e) => {
+            setPrefTouched(true);
+            set('preferred', (e.target as HTMLInputElement).checked);
+          }}
         />
         <span>
           {t('regPreferred')}

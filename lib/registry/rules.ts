@@ -41,15 +41,24 @@ export function preferredFor(bals: readonly Bal[], key: string): Bal | null {
   return registryOf(bals).find((b) => b.preferred && b.status === 'active' && situationKey(b.situation) === key) ?? null;
 }
 
-/** Every practice situation of the registry, once each (the first spelling of each label wins). */
+/**
+ * Every practice situation of the registry, once each: the label as spelled on its preferred BAL (else the first
+ * BAL), and the structure name given on any of its BALs (the preferred one first).
+ */
 export function situationsOf(bals: readonly Bal[]): SituationLike[] {
   const seen = new Map<string, SituationLike>();
-  for (const b of registryOf(bals)) {
+  const ordered = [...registryOf(bals)].sort((a, b) => Number(b.preferred && b.status === 'active') - Number(a.preferred && a.status === 'active'));
+  for (const b of ordered) {
     if (!b.situation) continue;
     const key = situationKey(b.situation);
-    if (key && !seen.has(key)) seen.set(key, { label: b.situation.label.trim(), ...(b.situation.structure ? { structure: b.situation.structure } : {}) });
+    if (!key) continue;
+    const cur = seen.get(key);
+    if (!cur) seen.set(key, { label: b.situation.label.trim(), ...(b.situation.structure ? { structure: b.situation.structure } : {}) });
+    else if (!cur.structure && b.situation.structure) cur.structure = b.situation.structure;
   }
-  return [...seen.values()];
+  // Back in registry order, for stable lists.
+  const order = registryOf(bals).map((b) => situationKey(b.situation));
+  return [...seen.entries()].sort((x, y) => order.indexOf(x[0]) - order.indexOf(y[0])).map(([, v]) => v);
 }
 
 export type PreferredProblem = 'inactive' | 'not-in-registry';

@@ -166,3 +166,18 @@ describe('situation details', () => {
     expect(resolveSending([bals[1]!, bal('c@x.mssante.fr', { situation: { label: 'CABINET', structure: 'Autre' } })], 'b@x.mssante.fr').situation).toEqual({ label: 'cabinet', structure: 'Autre' });
   });
 });
+
+describe('situationsOf', () => {
+  it('spells a situation as on its preferred BAL and takes its structure from any of its BALs', () => {
+    const bals = [
+      bal('a@x.mssante.fr', { situation: { label: 'cabinet de nantes' } }),
+      bal('b@x.mssante.fr', { situation: { label: 'Cabinet de Nantes', structure: 'Cabinet Durand' }, preferred: true }),
+      bal('c@x.mssante.fr', { situation: { label: 'CHU' } }),
+      bal('d@x.mssante.fr', { situation: { label: 'chu', structure: 'CHU de Nantes' } }),
+    ];
+    expect(situationsOf(bals)).toEqual([
+      { label: 'Cabinet de Nantes', structure: 'Cabinet Durand' },
+      { label: 'CHU', structure: 'CHU de Nantes' },
+    ]);
+  });
+});

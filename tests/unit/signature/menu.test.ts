@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { resetDbForTests } from '../../../lib/store/db';
+import { insertSignatureInTab } from '../../../lib/background/signature-menu';
+import { saveBal, saveProfile } from '../../../lib/background/registry';
+import { insertSignatureAtCaret, type CaretPayload } from '../../../lib/features/signature/caret';
+
+type Call = { target: { tabId: number; frameIds: number[] }; func: unknown; args: [CaretPayload] };
+let calls: Call[];
+let failFrames: Set<number>;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  resetDbForTests();
+  Dexie.dependencies.indexedDB = new IDBFactory();
+  Dexie.dependencies.IDBKeyRange = IDBKeyRange;
+  calls = [];
+  failFrames = new Set();
+  const b = fakeBrowser as unknown as Record<string, Record<string, unknown>>;
+  b.i18n!.getUILanguage = () => 'fr-FR';
+  b.i18n!.getMessage = (key: string) => key;
+  b.scripting!.executeScript = async (opts: Call) => {
+    calls.push(opts);
+    if (failFrames.has(opts.target.frameIds[0]!)) throw new Error('Cannot access contents of the frame');
+    return [{ frameId: opts.target.frameIds[0], result: 'inserted' }];
+  };
+});
+
+describe('the context-menu / shortcut handler', () => {
+  it('injects the caret function with the signature for the webmail’s BAL, as text and as nodes', async () => {
+    await saveProfile({ prenom: '<b>Sophie</b>', nom: 'Martin' });
+    await saveBal({ address: 'sophie@medecin.mssante.fr', kind: 'PER', status: 'active', preferred: true, webmailOrigin: 'https://medimail.mipih.fr' });
+    expect(await insertSignatureInTab(7, 3, 'https://medimail.mipih.fr/webmail/compose')).toBe('inserted');
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
+    expect(call.target).toEqual({ tabId: 7, frameIds: [3] });
+    expect(call.func).toBe(insertSignatureAtCaret);
+    const payload = call.args[0];
+    expect(payload.text).toBe('<b>Sophie</b> Martin\nMSSanté : sophie@medecin.mssante.fr');
+    expect(payload.nodes[0]).toEqual({ t: 'text', s: '<b>Sophie</b> Martin' });
+    expect(payload.nodes).toContainEqual({ t: 'el', tag: 'a', href: 'mailto:sophie@medecin.mssante.fr', children: [{ t: 'text', s: 'sophie@medecin.mssante.fr' }] });
+    expect(payload.noFieldMessage).toBe('sigNoField');
+    // Plain JSON: it crosses to the page as structured data.
+    expect(JSON.parse(JSON.stringify(payload))).toEqual(payload);
+  });
+
+  it('falls back to the top frame when the clicked frame cannot be reached', async () => {
+    failFrames.add(5);
+    expect(await insertSignatureInTab(7, 5, 'https://mailiz.mssante.fr/')).toBe('inserted');
+    expect(calls.map((c) => c.target.frameIds[0])).toEqual([5, 0]);
+  });
+
+  it('reports a failure instead of throwing', async () => {
+    failFrames.add(0);
+    expect(await insertSignatureInTab(7, 0, 'https://mailiz.mssante.fr/')).toBe('failed');
+  });
+});
