@@ -53,8 +53,8 @@ export default {
   quotaFoldersHeading: { fr: 'Taille des dossiers (les plus gros d’abord)', en: 'Folder sizes (largest first)' },
   quotaLoadingFolders: { fr: 'Lecture des dossiers…', en: 'Reading the folders…' },
   quotaLoadingFoldersSlow: {
-    fr: 'Ce webmail calcule la taille de chaque dossier à la demande : cela peut prendre une minute.',
-    en: 'This webmail works out each folder’s size on demand: it can take a minute.',
+    fr: 'Ce webmail calcule la taille de chaque dossier à la demande : cela peut prendre quelques secondes.',
+    en: 'This webmail works out each folder’s size on demand: it can take a few seconds.',
   },
   quotaNoFolders: { fr: 'Aucun dossier trouvé.', en: 'No folder found.' },
   quotaSizeUnknown: { fr: 'taille inconnue', en: 'size unknown' },
