@@ -90,8 +90,10 @@ export async function exportCommand(ctx: { webmail: Webmail | null; doc: Documen
   }
   if (op === 'clear-opfs') {
     const dir = await navigator.storage.getDirectory();
-    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) await dir.removeEntry(name);
-    return true;
+    const names: string[] = [];
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    for (const name of names) await dir.removeEntry(name);
+    return names.length;
   }
   if (!ctx.webmail) throw new Error('no webmail detected');
   const webmail = ctx.webmail;

@@ -16,6 +16,7 @@
  * central record (46 + name); end of central directory (22, no comment). UTF-8 names get flag bit 11.
  */
 import { Zip, ZipPassThrough } from 'fflate';
+import type { Scratch } from './export-buffer';
 
 /** The largest zip this writer can produce safely (no ZIP64): 4 GiB minus a margin for the central directory. */
 export const ZIP_MAX_BYTES = 0xffffffff - 64 * 1024 * 1024;
@@ -121,10 +122,49 @@ function own(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
-export function blobSource(blob: Blob): ByteSource {
+/** Read a Blob exactly, with a BYOB reader, into the scratch buffer (no fresh ArrayBuffer per read). */
+async function readBlobInto(blob: Blob, scratch: Scratch): Promise<Uint8Array> {
+  const reader = blob.stream().getReader({ mode: 'byob' });
+  let buf = scratch.take(Math.max(blob.size, 1));
+  let n = 0;
+  try {
+    while (n < blob.size) {
+      const r = await reader.read(new Uint8Array(buf, n, buf.byteLength - n));
+      if (r.value) buf = r.value.buffer as ArrayBuffer;
+      if (r.done) break;
+      n += r.value!.byteLength;
+    }
+  } finally {
+    scratch.put(buf);
+    reader.releaseLock();
+  }
+  if (n !== blob.size) throw new ZipFormatError(`read ${n} bytes of ${blob.size}`);
+  return new Uint8Array(buf, 0, n);
+}
+
+/**
+ * Random access to a Blob (or a File read back from a handle). With a scratch buffer, large reads go into it (a
+ * view valid until the next read) where the browser allows a BYOB reader on the Blob's stream; otherwise (and in
+ * Firefox content scripts, whose Blob streams belong to the page) each read is a fresh ArrayBuffer.
+ */
+export function blobSource(blob: Blob, scratch?: Scratch): ByteSource {
+  let byob: boolean | undefined = scratch ? undefined : false;
   return {
     size: blob.size,
-    read: async (offset, length) => new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()),
+    read: async (offset, length) => {
+      const part = blob.slice(offset, offset + length);
+      if (scratch && byob !== false && length >= 64 * 1024) {
+        try {
+          const view = await readBlobInto(part, scratch);
+          byob = true;
+          return view;
+        } catch (e) {
+          if (byob) throw e;
+          byob = false;
+        }
+      }
+      return new Uint8Array(await part.arrayBuffer());
+    },
   };
 }
 

@@ -30,6 +30,7 @@ import type { MessageRef, MessageSummary, Webmail } from '../../webmail/types';
 import { isWebmailError } from '../../webmail/types';
 import { NameRegistry, safeBaseName, type NameTexts } from './export-names';
 import { readHeaders } from './export-headers';
+import { Scratch, readStreamInto } from './export-buffer';
 import { ManifestBuilder, isoLocal, type ManifestEntry, type ManifestMeta, type ManifestTexts } from './export-manifest';
 import { ZIP_MAX_BYTES, ZIP_MAX_ENTRIES, ZipWriter, blobSource, checkZip, entryCost, sha256Hex, type WrittenEntry } from './export-zip';
 import { send } from '../../messages/send';
@@ -216,43 +217,14 @@ function fitsOneZip(items: ExportItem[]): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading one message
 
-/** The whole raw message as one buffer (needed to hash it), sized from the expected size when known. */
-export async function readRaw(webmail: Webmail, item: ExportItem, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * The whole raw message as one buffer (needed to hash it), read into `scratch` (see export-buffer.ts): the view is
+ * valid until the next read into the same scratch. Sized from the expected size when known.
+ */
+export async function readRaw(webmail: Webmail, item: ExportItem, signal?: AbortSignal, scratch: Scratch = new Scratch()): Promise<Uint8Array> {
   const stream = await webmail.rawMessage(item.ref, { signal });
-  const reader = stream.getReader();
   const hint = item.size && item.size > 0 ? Math.ceil(item.size * 1.02) + 64 * 1024 : 0;
-  let buf = hint ? new Uint8Array(hint) : null;
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!value?.length) continue;
-      if (buf) {
-        if (n + value.length > buf.length) {
-          const bigger = new Uint8Array(Math.max(n + value.length, Math.ceil(buf.length * 1.5)));
-          bigger.set(buf.subarray(0, n));
-          buf = bigger;
-        }
-        buf.set(value, n);
-      } else chunks.push(value);
-      n += value.length;
-    }
-  } catch (e) {
-    reader.cancel().catch(() => undefined);
-    throw e;
-  }
-  if (buf) return buf.subarray(0, n);
-  // Always our own buffer (in Firefox a chunk may belong to the page's realm, where subarray() is refused).
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return readStreamInto(stream, scratch, hint, signal);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -262,7 +234,7 @@ interface Output {
   /** Write chunks of the current zip, in order. */
   write(chunks: Uint8Array[]): Promise<void>;
   /** The current zip is complete: save and check it. */
-  finish(zip: ZipWriter, name: string, part: number | null, messages: number, onCheck: (i: number, of: number) => void): Promise<ExportedFile>;
+  finish(zip: ZipWriter, name: string, part: number | null, messages: number, scratch: Scratch, onCheck: (i: number, of: number) => void): Promise<ExportedFile>;
   /** Remove everything written; returns what could not be removed. */
   discard(): Promise<string[]>;
 }
@@ -319,14 +291,14 @@ class FileOutput implements Output {
     }
   }
 
-  async finish(zip: ZipWriter, name: string, part: number | null, messages: number, onCheck: (i: number, of: number) => void): Promise<ExportedFile> {
+  async finish(zip: ZipWriter, name: string, part: number | null, messages: number, scratch: Scratch, onCheck: (i: number, of: number) => void): Promise<ExportedFile> {
     await this.flushStaging();
     const w = await this.out();
     await w.close();
     this.closed = true;
     // Read the saved file back through its handle.
     const saved = await this.file.getFile();
-    const check = await checkZip(blobSource(saved), zip.entries, { signal: this.signal, onEntry: (i) => onCheck(i + 1, zip.entries.length) });
+    const check = await checkZip(blobSource(saved, scratch), zip.entries, { signal: this.signal, onEntry: (i) => onCheck(i + 1, zip.entries.length) });
     if (!check.ok) {
       throw new ExportError('verify-failed', `The saved file differs from what was written: ${check.problems.slice(0, 5).join('; ')}`, {
         problems: check.problems,
@@ -367,13 +339,12 @@ class FileOutput implements Output {
   }
 }
 
-/** Fold written chunks into a Blob every few MiB, so the part lives in the browser's blob storage, not in JS. */
-const FOLD_BYTES = 4 * MiB;
+/** Each write becomes a Blob (the browser's blob storage, not JS memory); they are folded into one every so often. */
+const FOLD_BLOBS = 64;
 
 class DownloadsOutput implements Output {
   private blob: Blob = new Blob([]);
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
+  private pending: Blob[] = [];
   private saved: SavedPart[] = [];
 
   constructor(
@@ -385,26 +356,22 @@ class DownloadsOutput implements Output {
 
   private fold(): void {
     if (!this.pending.length) return;
-    this.blob = new Blob([this.blob, ...(this.pending as Uint8Array<ArrayBuffer>[])], { type: 'application/zip' });
+    this.blob = new Blob([this.blob, ...this.pending], { type: 'application/zip' });
     this.pending = [];
-    this.pendingBytes = 0;
   }
 
   async write(chunks: Uint8Array[]): Promise<void> {
-    for (const c of chunks) {
-      this.pending.push(c);
-      // Count the whole buffer a view keeps alive, not only the view.
-      this.pendingBytes += c.buffer.byteLength;
-    }
-    if (this.pendingBytes >= FOLD_BYTES) this.fold();
+    // new Blob() copies the bytes now: the chunks may be views of the reused scratch buffer.
+    this.pending.push(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
+    if (this.pending.length >= FOLD_BLOBS) this.fold();
   }
 
-  async finish(zip: ZipWriter, name: string, part: number | null, messages: number, onCheck: (i: number, of: number) => void): Promise<ExportedFile> {
+  async finish(zip: ZipWriter, name: string, part: number | null, messages: number, scratch: Scratch, onCheck: (i: number, of: number) => void): Promise<ExportedFile> {
     this.fold();
     const blob = this.blob;
     this.blob = new Blob([]);
     // Check the part's bytes before handing it over: nothing else can read the file once saved.
-    const check = await checkZip(blobSource(blob), zip.entries, { signal: this.signal, onEntry: (i) => onCheck(i + 1, zip.entries.length) });
+    const check = await checkZip(blobSource(blob, scratch), zip.entries, { signal: this.signal, onEntry: (i) => onCheck(i + 1, zip.entries.length) });
     if (!check.ok) {
       throw new ExportError('verify-failed', `Part ${part} differs from what was written: ${check.problems.slice(0, 5).join('; ')}`, {
         problems: check.problems,
@@ -512,6 +479,10 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
 
   const files: ExportedFile[] = [];
   const exported: ExportedMessage[] = [];
+  // One buffer for every message (see export-buffer.ts), and one for reading back. In parts mode a part is checked
+  // while the message that did not fit in it is held, so the two must differ; a single file is checked at the end.
+  const scratch = new Scratch();
+  const checkScratch = partsMode ? new Scratch() : scratch;
 
   // The part (or single file) being written.
   let zip!: ZipWriter;
@@ -578,7 +549,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     await output.write(zip.end());
     const name = partsMode ? partName(partNo) : `${base}.zip`;
     const fileIndex = files.length;
-    const f = await output.finish(zip, name, partsMode ? partNo : null, partMessages, (checked, toCheck) =>
+    const f = await output.finish(zip, name, partsMode ? partNo : null, partMessages, checkScratch, (checked, toCheck) =>
       progress({ done, bytes, phase: 'verify', checked, toCheck, ...(partsMode ? { part: partNo } : {}) }),
     );
     files.push(f);
@@ -593,7 +564,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       progress({ done, bytes, phase: 'download', ...(partsMode ? { part: partNo } : {}) });
       let raw: Uint8Array;
       try {
-        raw = await readRaw(webmail, item, signal);
+        raw = await readRaw(webmail, item, signal, scratch);
       } catch (e) {
         if (signal?.aborted) throw e;
         throw new ExportError('message-failed', `Message ${item.ref.folderId}/${item.ref.id} could not be read: ${(e as Error)?.message ?? String(e)}`, {

@@ -49,6 +49,8 @@ export interface FakeRawOptions {
   /** Called before each message is served (to abort from a test at a given point). */
   onRequest?: (ref: MessageRef, n: number) => void;
   rawDownload?: boolean;
+  /** Serve byte streams (type 'bytes', as fetch bodies are), so the exporter reads them with a BYOB reader. */
+  byteStream?: boolean;
 }
 
 export function rawWebmail(store: RawStore, opts: FakeRawOptions = {}): Webmail & { requests: MessageRef[] } {
@@ -92,6 +94,31 @@ export function rawWebmail(store: RawStore, opts: FakeRawOptions = {}): Webmail 
       if (!raw) throw new WebmailError('not-found', 'no such message');
       const chunk = opts.chunk ?? 16 * 1024;
       let at = 0;
+      if (opts.byteStream) {
+        return new ReadableStream({
+          type: 'bytes',
+          pull(controller) {
+            if (o?.signal?.aborted) return controller.error(o.signal.reason);
+            if (failure?.midway && at >= raw.length / 2) return controller.error(new WebmailError(failure.code, `fake ${failure.code} midway`));
+            if (at >= raw.length) {
+              controller.close();
+              controller.byobRequest?.respond(0);
+              return;
+            }
+            const req = controller.byobRequest;
+            if (req?.view) {
+              const view = new Uint8Array(req.view.buffer, req.view.byteOffset, req.view.byteLength);
+              const n = Math.min(chunk, view.length, raw.length - at);
+              view.set(raw.subarray(at, at + n));
+              at += n;
+              req.respond(n);
+            } else {
+              controller.enqueue(raw.slice(at, at + chunk));
+              at += chunk;
+            }
+          },
+        }) as ReadableStream<Uint8Array>;
+      }
       return new ReadableStream<Uint8Array>({
         pull(controller) {
           if (o?.signal?.aborted) {

@@ -45,10 +45,10 @@ function build(msgs: { folder: string; subject: string | null; size: number; day
 describe('export properties', () => {
   it('parts: complete, exact, standalone, bounded', async () => {
     await fc.assert(
-      fc.asyncProperty(mailbox, fc.integer({ min: 8_000, max: 120_000 }), async (msgs, bound) => {
+      fc.asyncProperty(mailbox, fc.integer({ min: 8_000, max: 120_000 }), fc.boolean(), async (msgs, bound, byteStream) => {
         const { list, items, store } = build(msgs);
         const dl = new MemoryDownloads();
-        const r = await exportMessages(rawWebmail(store, { chunk: 4096 }), items, { filenameBase: 'Export', partBytes: bound }, {
+        const r = await exportMessages(rawWebmail(store, { chunk: 4096, byteStream }), items, { filenameBase: 'Export', partBytes: bound }, {
           texts,
           canPickFile: () => false,
           downloads: dl,
@@ -99,10 +99,10 @@ describe('export properties', () => {
 
   it('one file: complete and exact', async () => {
     await fc.assert(
-      fc.asyncProperty(mailbox, async (msgs) => {
+      fc.asyncProperty(mailbox, fc.boolean(), async (msgs, byteStream) => {
         const { list, items, store } = build(msgs);
         const file = new MemoryFile();
-        const r = await exportMessages(rawWebmail(store, { chunk: 1000 }), items, { filenameBase: 'E' }, {
+        const r = await exportMessages(rawWebmail(store, { chunk: 1000, byteStream }), items, { filenameBase: 'E' }, {
           texts,
           canPickFile: () => true,
           pickFile: async () => file,

@@ -319,3 +319,31 @@ describe('export in parts (downloads)', () => {
     expect(cd.every((e) => e.method === 0)).toBe(true);
   });
 });
+
+describe('reading messages into one reused buffer', () => {
+  it('reads byte streams with a BYOB reader into the same buffer, grown to the largest message only', async () => {
+    const { readStreamInto, Scratch } = await import('../../../lib/features/cleanup/export-buffer');
+    const sizes = [10_000, 300_000, 5_000, 299_000, 0, 70_000];
+    const msgs = sizes.map((n, i) => ({ ref: { folderId: 'INBOX', id: String(i) }, raw: new Uint8Array(n).map((_, j) => (j * 13 + i) % 256) }));
+    for (const byteStream of [true, false]) {
+      const wm = rawWebmail(mapStore(msgs), { chunk: 7000, byteStream });
+      const scratch = new Scratch();
+      for (const [i, m] of msgs.entries()) {
+        const view = await readStreamInto(await wm.rawMessage(m.ref), scratch, i % 2 ? m.raw.length : 0);
+        expect(same(view, m.raw), `${byteStream} ${i}`).toBe(true);
+        expect(view.buffer.byteLength).toBe(scratch.capacity);
+      }
+      // Grown once for the 300 kB message (plus the 64 KiB minimum and 1.5× growth steps), never per message.
+      expect(scratch.capacity).toBeGreaterThanOrEqual(300_000);
+      expect(scratch.capacity).toBeLessThan(2 * 300_000 + 64 * 1024);
+    }
+  });
+
+  it('exports byte streams and plain streams alike', async () => {
+    const { msgs, store, items } = sample();
+    const file = new MemoryFile();
+    const r = await exportMessages(rawWebmail(store, { byteStream: true, chunk: 5000 }), items, { filenameBase: 'x' }, fileDeps(file));
+    const zip = unzip(file.content!);
+    for (const [i, m] of msgs.entries()) expect(same(zip[r.messages[i]!.path], m.raw)).toBe(true);
+  });
+});
