@@ -1,0 +1,197 @@
+/**
+ * Benchmark: export before delete of 1,000 messages from real Roundcube 1.6 + Dovecot 2.3 (seeded "realistic"
+ * mailbox, INBOX oldest first, so the largest messages of that range are included), with the built test extension,
+ * in Chromium ('file': the zip streamed into a file handle, here one of the origin private file system, then read
+ * back and checked; and 'downloads': 64 MB parts through the downloads API) and in Firefox ('downloads').
+ *
+ * Memory, two measures:
+ * - process peak RSS: before each export every renderer / content process (and the browser process) gets its peak
+ *   resident set reset (echo 5 > /proc/<pid>/clear_refs); after, VmHWM (the kernel's exact high-water mark) minus
+ *   the RSS just before = what the export added at its peak. The process holding the webmail page is the one that
+ *   grows; the table gives the largest growth per kind of process. This includes ArrayBuffers (message buffers,
+ *   which live outside the JS heap) and blob storage.
+ * - Chromium only: JSHeapUsedSize from CDP Performance.getMetrics on the page (the content script runs in the
+ *   page's V8 isolate), sampled every 50 ms. performance.measureUserAgentSpecificMemory is not available to
+ *   content scripts. ArrayBuffer contents are not in this figure (V8 keeps them outside its heap).
+ * Compared with the largest message exported (doveadm's size).
+ *
+ *   npm run build:test && npx tsx bench/export.ts [--count 1000] [--browser chromium,firefox]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchWithBalise, type BrowserKind, type Session } from '../tests/e2e/harness/browsers';
+import { seedMailbox, startRoundcube } from '../tests/servers/roundcube';
+import { listMessages } from '../tests/servers/roundcube/truth';
+import { loginWithBalise } from '../tests/e2e/roundcube/helpers';
+import type { ExportResult } from '../lib/features/cleanup/export';
+import { recordBenchmark } from './record';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : def;
+};
+const count = Number(arg('count', '1000'));
+const kinds = arg('browser', 'chromium,firefox').split(',') as BrowserKind[];
+const MiB = 1024 * 1024;
+const mb = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
+
+function children(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function tree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]!));
+  return all;
+}
+
+function procInfo(pid: number): { kind: string; rss: number; hwm: number } | null {
+  try {
+    // Chromium rewrites its child processes' titles into one space-separated string.
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]+/);
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    const type = cmd.find((c) => c.startsWith('--type='))?.slice(7);
+    const kind = type ? (type === 'renderer' ? (cmd.some((c) => c.includes('extension')) ? 'renderer(ext)' : 'renderer') : type) : cmd.includes('-contentproc') ? `content(${cmd.at(-1)})` : 'browser';
+    return { kind, rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+function resetPeaks(pids: number[]): Map<number, number> {
+  const before = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    } catch {
+      /* not ours */
+    }
+    const p = procInfo(pid);
+    if (p) before.set(pid, p.rss);
+  }
+  return before;
+}
+
+function peaks(pids: number[], before: Map<number, number>): { pid: number; kind: string; growth: number; hwm: number }[] {
+  return pids
+    .map((pid) => {
+      const p = procInfo(pid);
+      return p && before.has(pid) ? { pid, kind: p.kind, growth: p.hwm - before.get(pid)!, hwm: p.hwm } : null;
+    })
+    .filter((x): x is { pid: number; kind: string; growth: number; hwm: number } => x !== null)
+    .sort((a, b) => b.growth - a.growth);
+}
+
+interface Outcome {
+  state: string;
+  result?: ExportResult;
+  error?: { code: string; message: string };
+}
+
+const env = await startRoundcube({ profile: 'empty' });
+const lines: string[] = [];
+try {
+  const seeded = await seedMailbox(env, { profile: 'realistic', seed: 1 });
+  const inbox = (await listMessages(env, 'INBOX')).sort((a, b) => a.uid - b.uid).slice(0, count);
+  const totalBytes = inbox.reduce((s, m) => s + m.vsize, 0);
+  const largest = Math.max(...inbox.map((m) => m.vsize));
+  const refs = inbox.map((m) => ({ folderId: 'INBOX', id: String(m.uid), size: m.vsize }));
+  console.log(`seeded ${seeded.count} messages; exporting ${refs.length} (${mb(totalBytes)}), largest ${mb(largest)}`);
+  lines.push(
+    `Mailbox: Roundcube 1.6.5 + Dovecot 2.3, seeded "realistic" (seed 1); export of the ${refs.length} oldest INBOX messages, ${mb(totalBytes)}, largest message ${mb(largest)} (${largest} bytes).`,
+  );
+
+  const runs: { kind: BrowserKind; target: 'file' | 'downloads' }[] = [];
+  for (const k of kinds) {
+    if (k === 'chromium') runs.push({ kind: k, target: 'file' }, { kind: k, target: 'downloads' });
+    else runs.push({ kind: k, target: 'downloads' });
+  }
+  for (const run of runs) {
+    const downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-bench-export-`));
+    const s: Session = await launchWithBalise(run.kind, { downloadDir });
+    try {
+      const page = await s.newPage();
+      await loginWithBalise(s, page, env);
+      // Warm up (adapter, first requests) with a few messages, then clean.
+      await s.call(page, 'export', 'run', { refs: refs.slice(0, 5), filenameBase: 'warmup', ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }) });
+      if (run.target === 'file') await s.call(page, 'export', 'clear-opfs');
+      for (const f of fs.readdirSync(downloadDir)) fs.rmSync(path.join(downloadDir, f), { recursive: true, force: true });
+
+      const rootPid = s.browser.process()?.pid;
+      if (!rootPid) throw new Error('no browser process');
+      const pids = tree(rootPid);
+      const before = resetPeaks(pids);
+      let heapPeak = 0;
+      let heapBefore = 0;
+      let sampling = false;
+      let sampler: Promise<void> = Promise.resolve();
+      if (run.kind === 'chromium') {
+        const cdp = await page.createCDPSession();
+        await cdp.send('Performance.enable');
+        const heap = async () => {
+          const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+          return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+        };
+        heapBefore = await heap();
+        sampling = true;
+        sampler = (async () => {
+          while (sampling) {
+            heapPeak = Math.max(heapPeak, await heap().catch(() => 0));
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          await cdp.detach().catch(() => undefined);
+        })();
+      }
+      const t0 = performance.now();
+      const out = await s.call<Outcome>(page, 'export', 'run', {
+        refs,
+        filenameBase: `Bench ${run.target}`,
+        ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }),
+      });
+      const wall = performance.now() - t0;
+      sampling = false;
+      await sampler;
+      if (!out.result?.verified) throw new Error(`export failed: ${JSON.stringify(out.error)}`);
+      const r = out.result;
+      const p = peaks(pids, before);
+      const top = p[0]!;
+      const browserProc = p.find((x) => x.kind === 'browser');
+      const secs = (r.endedAt - r.startedAt) / 1000;
+      const line =
+        `${run.kind} '${run.target}' (${r.verification.method}, ${r.files.length} zip${r.files.length > 1 ? 's' : ''}, ${mb(r.zipBytes)}): ` +
+        `${r.count} messages in ${secs.toFixed(1)} s (${(r.count / secs).toFixed(0)} msg/s, ${(r.bytes / MiB / secs).toFixed(1)} MiB/s, wall ${(wall / 1000).toFixed(1)} s incl. the bridge); ` +
+        `peak RSS growth of the page's process (${top.kind}) ${mb(top.growth)} = ${(top.growth / largest).toFixed(2)}× the largest message` +
+        (browserProc ? `; browser process ${mb(browserProc.growth)}` : '') +
+        (run.kind === 'chromium' ? `; JSHeapUsedSize peak − before ${mb(heapPeak - heapBefore)}` : '') +
+        '.';
+      console.log(line);
+      console.log('  processes:', p.slice(0, 5).map((x) => `${x.kind} pid ${x.pid} +${mb(x.growth)}`).join(', '));
+      lines.push(line);
+      s.assertNoForeignRequests();
+    } finally {
+      await s.close();
+      fs.rmSync(downloadDir, { recursive: true, force: true });
+    }
+  }
+  lines.push(
+    "Method: peak RSS = VmHWM after the export minus VmRSS just before, each process's peak reset first (/proc/<pid>/clear_refs 5); " +
+      'JSHeapUsedSize from CDP Performance.getMetrics every 50 ms (ArrayBuffer contents are outside it). ' +
+      "'file' writes into an origin-private-file-system handle (a headless browser shows no save dialog); the code path is the chosen file's.",
+  );
+} finally {
+  await env.stop();
+}
+recordBenchmark('Export (bench/export.ts)', lines);
