@@ -53,11 +53,12 @@ export default defineConfig({
       permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
       optional_host_permissions: ['https://*/*'],
       host_permissions: test ? [TEST_ORIGIN_PATTERN] : [],
-      // The cleanup panel is loaded on demand by the content script with import() (lib/features/cleanup/lazy.ts),
-      // which needs the file to be web-accessible on webmail pages. It is code only, no data.
+      // The cleanup panel and the quota meter's export are loaded on demand by the content script with import()
+      // (lib/features/cleanup/lazy.ts, lib/features/quota-meter/export-lazy.ts), which needs the files to be
+      // web-accessible on webmail pages. They are code only, no data.
       web_accessible_resources: [
         {
-          resources: ['cleanup-panel.js'],
+          resources: ['cleanup-panel.js', 'quota-export.js'],
           matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN] : ['https://*/*'],
           ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
         },

@@ -3,13 +3,14 @@
  * precise as the host tells it), what emptying the trash would give back, a one-click way into the cleanup, and
  * what the server will delete by itself in the next days (retention), with an offer to keep a copy first.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Button, Notice, Panel, UsageBar, type Level } from '../../ui/components';
 import { formatBytes, formatCount, formatPercent, formatSize, percentUsed, type Lang } from '../../format';
 import { t, type MessageKey } from '../../i18n/t';
 import { isWebmailError, type Folder, type Webmail } from '../../webmail/types';
 import { describe, levelIcon, type MeterView } from './Meter';
 import { expiringSoon, trashReclaim, type ExpiringGroup, type RetentionPolicy } from './retention';
+import type { QuotaExportApi } from './export-lazy';
 
 export function errorText(e: unknown): string {
   if (isWebmailError(e)) {
@@ -83,7 +84,57 @@ function FolderChart({ folders, lang }: { folders: Folder[]; lang: Lang }) {
   );
 }
 
-function ExpiringList({ groups, lang, onExport }: { groups: ExpiringGroup[]; lang: Lang; onExport: () => void }) {
+/**
+ * The export's own start button and status (lib/features/cleanup/ExportView.tsx), loaded on demand and rendered
+ * here. If it cannot be loaded, the cleanup (which exports before anything is deleted) is offered instead.
+ */
+function ExportHost({ mount, onFallback }: { mount: (el: HTMLElement) => Promise<() => void>; onFallback: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let unmount: (() => void) | null = null;
+    let live = true;
+    if (ref.current) {
+      mount(ref.current).then(
+        (u) => (live ? (unmount = u) : u()),
+        (e: unknown) => {
+          console.error('[Balise] export', e);
+          if (live) setFailed(true);
+        },
+      );
+    }
+    return () => {
+      live = false;
+      unmount?.();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return (
+    <div data-export-host="">
+      <div ref={ref} />
+      {failed ? (
+        <div class="b-row">
+          <Button action="export-expiring" variant="secondary" onClick={onFallback}>
+            {t('quotaExportExpiring')}
+          </Button>
+          <span class="b-muted">{t('quotaExportExpiringHint')}</span>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function ExpiringList({
+  groups,
+  lang,
+  onExport,
+  mountExport,
+}: {
+  groups: ExpiringGroup[];
+  lang: Lang;
+  onExport: () => void;
+  mountExport?: (el: HTMLElement, groups: ExpiringGroup[]) => Promise<() => void>;
+}) {
   const nonEmpty = groups.filter((g) => g.count > 0);
   return (
     <>
@@ -106,12 +157,19 @@ function ExpiringList({ groups, lang, onExport }: { groups: ExpiringGroup[]; lan
         })}
       </ul>
       {nonEmpty.length ? (
-        <div class="b-row">
-          <Button action="export-expiring" variant="secondary" onClick={onExport}>
-            {t('quotaExportExpiring')}
-          </Button>
-          <span class="b-muted">{t('quotaExportExpiringHint')}</span>
-        </div>
+        mountExport ? (
+          <>
+            <p>{t('quotaExportIntro')}</p>
+            <ExportHost mount={(el) => mountExport(el, nonEmpty)} onFallback={onExport} />
+          </>
+        ) : (
+          <div class="b-row">
+            <Button action="export-expiring" variant="secondary" onClick={onExport}>
+              {t('quotaExportExpiring')}
+            </Button>
+            <span class="b-muted">{t('quotaExportExpiringHint')}</span>
+          </div>
+        )
       ) : null}
     </>
   );
@@ -130,6 +188,8 @@ export interface QuotaPanelProps {
   onClose: () => void;
   onCleanup: () => void;
   onExportExpiring: (groups: ExpiringGroup[]) => void;
+  /** Renders the export (loaded on demand) for these messages; absent: "keep a copy" opens the cleanup. */
+  mountExport?: (el: HTMLElement, groups: ExpiringGroup[]) => Promise<() => void>;
   onRetry: () => void;
 }
 
@@ -247,7 +307,12 @@ export function QuotaPanel(p: QuotaPanelProps) {
         {expiring.status === 'error' ? <Notice kind="error">{errorText(expiring.error)}</Notice> : null}
         {expiring.status === 'ready' ? (
           expiring.value.length ? (
-            <ExpiringList groups={expiring.value} lang={p.lang} onExport={() => p.onExportExpiring(expiring.value)} />
+            <ExpiringList
+              groups={expiring.value}
+              lang={p.lang}
+              onExport={() => p.onExportExpiring(expiring.value)}
+              {...(p.mountExport ? { mountExport: p.mountExport } : {})}
+            />
           ) : (
             <p data-retention="none">{t('quotaRetentionNone')}</p>
           )

@@ -18,10 +18,41 @@ import { isWebmailError, type Folder, type Quota } from '../../webmail/types';
 import { Meter, METER_CSS, type MeterView } from './Meter';
 import { QuotaPanel, PANEL_CSS } from './Panel';
 import { QuotaRefresher } from './refresher';
-import { resolveRetention, type RetentionPolicy } from './retention';
+import { resolveRetention, type ExpiringGroup, type RetentionPolicy } from './retention';
+import { QUOTA_EXPORT_FILE, QUOTA_EXPORT_GLOBAL, type QuotaExportApi } from './export-lazy';
+import type { ExportTarget } from '../cleanup/export';
+import { browser } from 'wxt/browser';
+import { t } from '../../i18n/t';
 import type { Settings } from '../../store/schemas';
 
 const FOLDERS_TTL_MS = 5 * 60_000;
+
+let exportLoading: Promise<QuotaExportApi> | null = null;
+
+/** The export part's API, loading its module once with import() (see export-lazy.ts). */
+export function loadQuotaExport(): Promise<QuotaExportApi> {
+  const g = globalThis as unknown as Record<string, QuotaExportApi | undefined>;
+  const ready = g[QUOTA_EXPORT_GLOBAL];
+  if (ready) return Promise.resolve(ready);
+  exportLoading ??= import(/* @vite-ignore */ browser.runtime.getURL(QUOTA_EXPORT_FILE as '/quota-export.js')).then(
+    () => {
+      const api = g[QUOTA_EXPORT_GLOBAL];
+      if (!api) throw new Error('The export did not load');
+      return api;
+    },
+    (e: unknown) => {
+      exportLoading = null;
+      throw e;
+    },
+  );
+  return exportLoading;
+}
+
+/** Local date as YYYY-MM-DD, for file names. */
+function isoDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
 
 const FLOAT_STYLE: Record<string, string> = {
   position: 'fixed',
@@ -49,7 +80,10 @@ export function hostAttributes(view: MeterView, level: Level): Record<string, st
   };
 }
 
-export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number } = {}) {
+export function mountQuotaMeter(
+  ctx: FeatureContext,
+  opts: { now?: () => number; loadExport?: () => Promise<QuotaExportApi> } = {},
+) {
   const { webmail, doc, bus, signal } = ctx;
   const now = opts.now ?? (() => Date.now());
   const lang = uiLang();
@@ -60,6 +94,19 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
   let floating = false;
   let panel: MountedUi | null = null;
   const cleanupEvents: { source: string; at: number }[] = [];
+  /** Tests only (registerTestCommand below): Chromium's save dialog cannot be driven by the e2e harness. */
+  let exportTarget: ExportTarget | undefined;
+
+  const mountExport = async (el: HTMLElement, groups: ExpiringGroup[]) => {
+    const api = await (opts.loadExport ?? loadQuotaExport)();
+    return api.mount(el, {
+      webmail,
+      items: groups.flatMap((g) => g.items),
+      filenameBase: t('quotaExportFilename', isoDay(now())),
+      lang,
+      ...(exportTarget ? { target: exportTarget } : {}),
+    });
+  };
 
   const level = () => levelOf(view, settings);
 
@@ -203,7 +250,8 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
           closePanel();
           bus.emit('open-cleanup', { source: 'meter' });
         },
-        // The export API (lib/features/cleanup/export.ts) is not there yet: the cleanup panel exports and cleans.
+        mountExport,
+        // Only when the export could not be loaded: the cleanup panel exports before it deletes anything.
         onExportExpiring: () => {
           closePanel();
           bus.emit('open-cleanup', { source: 'meter' });
@@ -252,6 +300,10 @@ export function mountQuotaMeter(ctx: FeatureContext, opts: { now?: () => number 
       cleanupEvents,
     }));
     registerTestCommand('quota-notifications', () => send('test/quota-notifications', {}));
+    registerTestCommand('quota-export-target', (target) => {
+      exportTarget = target === 'downloads' || target === 'file' ? target : undefined;
+      return exportTarget ?? null;
+    });
   }
 
   signal.addEventListener(

@@ -9,7 +9,7 @@
  * ("up to N messages"), never less than what will go.
  */
 import { KNOWN_WEBMAILS } from '../../origins';
-import type { Folder, MessageRef, Webmail } from '../../webmail/types';
+import type { Folder, MessageRef, MessageSummary, Webmail } from '../../webmail/types';
 import { DAY } from '../../quota/projection';
 
 export type LifetimeSource = 'server' | 'bal' | 'operator';
@@ -52,6 +52,14 @@ export function resolveRetention(
   };
 }
 
+/** One message to keep a copy of (the shape exportMessages() takes: lib/features/cleanup/export.ts ExportItem). */
+export interface ExpiringItem {
+  ref: MessageRef;
+  folderPath: string;
+  size: number;
+  summary: Pick<MessageSummary, 'date' | 'from' | 'subject'>;
+}
+
 export interface ExpiringGroup {
   scope: 'trash' | 'junk' | 'all';
   lifetime: Lifetime;
@@ -61,6 +69,7 @@ export interface ExpiringGroup {
   /** True when the count may be higher than what the server will really delete (see the module comment). */
   upperBound: boolean;
   refs: MessageRef[];
+  items: ExpiringItem[];
 }
 
 /** Descendants of the folders with this role, by path (a trash subfolder goes with the trash). */
@@ -74,6 +83,7 @@ async function countBefore(webmail: Webmail, folders: readonly Folder[], before:
   let bytes = 0;
   let precision = 0;
   const refs: MessageRef[] = [];
+  const items: ExpiringItem[] = [];
   for (const f of folders) {
     if (f.count === 0) continue;
     for await (const batch of webmail.search({ folderId: f.id, before, sort: 'dateAsc' }, signal ? { signal } : {})) {
@@ -82,10 +92,11 @@ async function countBefore(webmail: Webmail, folders: readonly Folder[], before:
         bytes += m.size;
         precision += m.sizePrecision;
         refs.push(m.ref);
+        items.push({ ref: m.ref, folderPath: f.path, size: m.size, summary: { date: m.date, from: m.from, subject: m.subject } });
       }
     }
   }
-  return { count, bytes, bytesPrecision: precision, refs };
+  return { count, bytes, bytesPrecision: precision, refs, items };
 }
 
 /**

@@ -85,6 +85,11 @@ export default {
   },
   quotaSourceBal: { fr: '(durée indiquée dans vos réglages)', en: '(lifetime from your settings)' },
   quotaSourceOperator: { fr: '(durée annoncée par l’opérateur)', en: '(lifetime published by the operator)' },
+  quotaExportIntro: {
+    fr: 'Gardez une copie de ces messages avant qu’ils ne soient effacés : un fichier zip, vérifié après enregistrement. Rien n’est supprimé.',
+    en: 'Keep a copy of these messages before they are deleted: a zip file, checked once saved. Nothing is deleted.',
+  },
+  quotaExportFilename: { fr: 'Copie avant suppression automatique $1', en: 'Copy before automatic deletion $1' },
   quotaExportExpiring: { fr: 'Garder une copie…', en: 'Keep a copy…' },
   quotaExportExpiringHint: {
     fr: 'Ouvre le nettoyage, qui exporte les messages dans un fichier avant toute suppression.',

@@ -11,6 +11,7 @@ import { sortFolders } from '../../../lib/features/quota-meter/Panel';
 import type { FeatureContext } from '../../../lib/features';
 import type { Folder, MessageSummary, Quota, SearchQuery, Webmail } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
+import type { QuotaExportApi } from '../../../lib/features/quota-meter/export-lazy';
 
 const MiB = 1024 * 1024;
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
@@ -99,7 +100,7 @@ function onScreen(el: Element | null, shown = true) {
   if (el) (el as unknown as { getClientRects: () => unknown[] }).getClientRects = () => (shown ? [{}] : []);
 }
 
-function setup(opts: { anchor?: boolean; quota?: Quota | null } = {}) {
+function setup(opts: { anchor?: boolean; quota?: Quota | null; loadExport?: () => Promise<QuotaExportApi> } = {}) {
   const { document } = parseHTML('<!doctype html><html><body><div id="quotadisplay">80%</div><main id="x"></main></body></html>');
   (globalThis as { document?: unknown }).document = document;
   onScreen(document.getElementById('quotadisplay'));
@@ -114,7 +115,7 @@ function setup(opts: { anchor?: boolean; quota?: Quota | null } = {}) {
   bus.on('open-cleanup', (e) => void events.push(e));
   const quotas: unknown[] = [];
   bus.on('quota', (q) => void quotas.push(q));
-  const api = mountQuotaMeter(ctx);
+  const api = mountQuotaMeter(ctx, opts.loadExport ? { loadExport: opts.loadExport } : {});
   const host = () => document.querySelector('[data-balise="quota"]') as unknown as HTMLElement;
   const shadow = () => host().shadowRoot!;
   const panelRoot = () => (document.querySelector('[data-balise="quota-panel"]') as unknown as HTMLElement | null)?.shadowRoot ?? null;
@@ -313,7 +314,7 @@ describe('the details panel', () => {
   });
 
   it('counts what the server will purge in the next 7 days (trash lifetime from the server) and offers to keep a copy', async () => {
-    const s = setup();
+    const s = setup({ loadExport: () => Promise.reject(new Error('not loadable')) });
     await flush();
     s.api.openPanel();
     for (let i = 0; i < 5; i++) await flush();
@@ -325,8 +326,38 @@ describe('the details panel', () => {
     expect(item.textContent).toContain('quotaExpiringUpTo|2|3,9\u00a0Ko');
     expect(s.webmail.searches.map((q) => q.folderId)).toEqual(['Trash', 'Trash/Old']);
     for (const q of s.webmail.searches) expect(q.before! - (T0 - 23 * DAY)).toBeLessThan(1000);
+    // The export part could not be loaded: the panel falls back to the cleanup, which exports first.
+    for (let i = 0; i < 3; i++) await flush();
     press(root.querySelector('[data-action="export-expiring"]'));
     expect(s.events).toEqual([{ source: 'meter' }]);
+  });
+
+  it('hands the expiring messages to the export part when it loads, and removes it when the panel closes', async () => {
+    const mounted: { items: number; filenameBase: string }[] = [];
+    let removed = 0;
+    const loadExport = async (): Promise<QuotaExportApi> => ({
+      mount(el, props) {
+        mounted.push({ items: props.items.length, filenameBase: props.filenameBase });
+        const b = el.ownerDocument.createElement('button');
+        b.setAttribute('data-action', 'export-start');
+        el.append(b);
+        return () => {
+          removed++;
+          b.remove();
+        };
+      },
+    });
+    const s = setup({ loadExport });
+    await flush();
+    s.api.openPanel();
+    for (let i = 0; i < 8; i++) await flush();
+    const root = s.panelRoot()!;
+    expect(mounted).toEqual([{ items: 2, filenameBase: expect.stringContaining('quotaExportFilename') }]);
+    expect(root.querySelector('[data-export-host] [data-action="export-start"]')).not.toBeNull();
+    expect(root.querySelector('[data-action="export-expiring"]')).toBeNull();
+    s.api.closePanel();
+    await flush();
+    expect(removed).toBe(1);
   });
 });
 

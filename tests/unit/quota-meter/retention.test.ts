@@ -81,7 +81,14 @@ describe('expiringSoon', () => {
   it('counts trash messages older than (lifetime − 7 days), subfolders included, as an upper bound', async () => {
     const { webmail, queries } = fakeSearch(msgs);
     const groups = await expiringSoon(webmail, { trash: { days: 30, source: 'server' }, junk: null, all: null }, folders, NOW);
-    expect(groups).toEqual([
+    // What the export needs for each message: where it is, its size, and what the manifest shows.
+    expect(groups[0]!.items[2]).toEqual({
+      ref: { folderId: 'Trash/x', id: 'tx' },
+      folderPath: 'Trash/x',
+      size: 800,
+      summary: { date: NOW - 300 * DAY, from: '', subject: '' },
+    });
+    expect(groups.map(({ items: _items, ...g }) => g)).toEqual([
       {
         scope: 'trash',
         lifetime: { days: 30, source: 'server' },
