@@ -19,5 +19,5 @@ export interface CleanupPanelApi {
   open(ctx: FeatureContext, source: string): void;
   close(): void;
   /** For tests and benchmarks: the panel's current step and plan figures (ids per group). */
-  debugState(): { stage: string; createdAt: number | null; groups: PlanGroupSummary[] | null; stats: unknown; report: unknown } | null;
+  debugState(): { stage: string; error: string | null; createdAt: number | null; groups: PlanGroupSummary[] | null; stats: unknown; report: unknown } | null;
 }

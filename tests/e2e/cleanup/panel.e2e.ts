@@ -106,10 +106,15 @@ for (const [name, make] of TARGETS) {
       describe(`in ${kind}`, () => {
         let s: Session;
         let page: Page;
+        const pageErrors: string[] = [];
         beforeAll(async () => {
           await target.reseed();
           s = await launchWithBalise(kind);
           page = await s.newPage();
+          page.on('pageerror', (e) => pageErrors.push(String(e).slice(0, 300)));
+          page.on('console', (m) => {
+            if (m.type() === 'error') pageErrors.push(m.text().slice(0, 300));
+          });
           await target.open(s, page);
         }, 180_000);
         afterAll(async () => {
@@ -171,7 +176,14 @@ for (const [name, make] of TARGETS) {
 
           // Permanent deletion: two steps; the export is on by default, switched off here (it has its own e2e).
           await click(page, 'delete-forever');
-          const confirm = await page.waitForSelector(`${HOST} >>> .c-confirm-delete`, { timeout: 30_000 });
+          const confirm = await page.waitForSelector(`${HOST} >>> .c-confirm-delete`, { timeout: 60_000 }).catch(async (e: unknown) => {
+            const st = await state(s, page);
+            const dom = await page.evaluate(() => {
+              const root = document.querySelector('[data-balise="cleanup"]')?.shadowRoot;
+              return { hosts: document.querySelectorAll('[data-balise="cleanup"]').length, stage: root?.querySelector('[role="dialog"]')?.getAttribute('data-stage'), text: root?.textContent?.slice(0, 300) };
+            });
+            throw new Error(`no confirmation step: stage ${st?.stage}, error ${JSON.stringify((st as { error?: unknown } | null)?.error ?? null)}, dom ${JSON.stringify(dom)}, page errors ${JSON.stringify(pageErrors)} (${String(e)})`);
+          });
           expect(await confirm!.evaluate((e) => Number(e.getAttribute('data-count')))).toBe(toDelete.size);
           expect(await page.$eval(`${HOST} >>> [data-action="export-first"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
           await click(page, 'export-first');

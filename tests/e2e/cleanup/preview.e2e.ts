@@ -43,12 +43,12 @@ interface Truth {
 }
 
 /** Expected ids per group under the default rules, from the truth's own searches (selected) and flags. */
-function expected(selected: Map<string, Kind>, truth: Map<string, Truth>): Record<Kind, Set<string>> {
+function expected(selected: Map<string, Kind>, truth: Map<string, Truth>, includeClinical = false): Record<Kind, Set<string>> {
   const out = Object.fromEntries(KINDS.map((k) => [k, new Set<string>()])) as Record<Kind, Set<string>>;
   for (const [key, group] of selected) {
     const m = truth.get(key)!;
     const special = m.role === 'trash' || m.role === 'junk';
-    const kept = m.flagged || m.clinical || (!special && (m.unread || m.recent));
+    const kept = m.flagged || (m.clinical && !includeClinical) || (!special && (m.unread || m.recent));
     out[kept ? 'protected' : group].add(key);
   }
   return out;
@@ -254,6 +254,16 @@ for (const kind of BROWSERS) {
         });
         expect(a11y).toMatchObject({ modal: 'true', focusInside: true, live: true });
         expect(a11y.label).toBeTruthy();
+
+        // The user confirms the clinical documents are filed in the patient record: they join the plan, nothing
+        // else changes (unread, flagged, recent ones stay kept), and unticking brings the first plan back.
+        const box = await page.waitForSelector('[data-balise="cleanup"] >>> [data-action="include-clinical"]');
+        await box!.click();
+        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="true"]');
+        compare((await s.call<PanelState>(page, 'cleanup-state'))!, expected(selected, truth, true));
+        await box!.click();
+        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="false"]');
+        compare((await s.call<PanelState>(page, 'cleanup-state'))!, want);
       });
 
       it('opens again from the popup, with verdicts from the cache (nothing downloaded again)', { timeout: 600_000 }, async () => {

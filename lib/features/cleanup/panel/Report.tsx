@@ -7,6 +7,7 @@ import { reasonText } from './texts';
 
 const DONE = new Set<ReportLine['outcome']>(['moved', 'deleted', 'restored']);
 const SHOWN_PER_REASON = 20;
+const SHOWN_DONE = 300;
 
 export function ReportView({
   report,
@@ -51,6 +52,22 @@ export function ReportView({
         {heading}
       </h3>
       <p data-outcome="done">{doneText}</p>
+      {done.length ? (
+        <details class="c-done-list">
+          <summary>{t('cleanup_show')}</summary>
+          <ul data-list="done">
+            {done.slice(0, SHOWN_DONE).map((l) => {
+              const m = message(refKey(l.ref));
+              return (
+                <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
+                  {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from} (${m.folderPath})` : `${l.ref.folderId} #${l.ref.id}`}
+                </li>
+              );
+            })}
+            {done.length > SHOWN_DONE ? <li>{t('cleanup_report_more', done.length - SHOWN_DONE)}</li> : null}
+          </ul>
+        </details>
+      ) : null}
       {report.state === 'cancelled' ? <p class="b-notice info">{t('cleanup_report_cancelled')}</p> : null}
       {report.state === 'interrupted' ? (
         <p class="b-notice warn">

@@ -312,6 +312,11 @@ export class CleanupController {
       this.deps.startJob(this.webmail, { bal: this.state.bal, origin: this.env.origin, plan, action: 'trash', items }, opts),
     );
     if (!report) return;
+    // Moved messages are known under their place in the trash from now on (undo and deletion reports use it).
+    for (const l of report.lines) {
+      const m = l.now ? this.subjects.get(refKey(l.ref)) : undefined;
+      if (m && l.now) this.subjects.set(refKey(l.now), { ...m, summary: { ...m.summary, ref: l.now } });
+    }
     const undoable = await this.deps.findUndoableJob(this.state.bal).catch(() => null);
     this.set({ trashJobId: report.jobId, undoable: undoable?.jobId === report.jobId, exportView: null });
   }

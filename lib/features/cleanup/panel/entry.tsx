@@ -87,6 +87,7 @@ function debugState(): ReturnType<CleanupPanelApi['debugState']> {
   const { plan, snapshot, report, stage } = c.state;
   return {
     stage: stage.kind,
+    error: c.state.error,
     createdAt: plan?.createdAt ?? null,
     groups: plan
       ? plan.groups.map((g) => ({
