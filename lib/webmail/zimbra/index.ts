@@ -31,6 +31,7 @@ import {
   toolbarAnchor,
 } from './page';
 import { buildQuery, isFolderId } from './query';
+import { retentionFromInfo } from './retention';
 import {
   ActionResponse,
   FolderNode,
@@ -204,6 +205,13 @@ export class ZimbraWebmail implements Webmail {
     const account: Account = { address };
     if (typeof display === 'string' && display.trim()) account.displayName = display.trim().slice(0, 200);
     return account;
+  }
+
+  /** Trash and Junk lifetimes the server's purge applies (admin limit and the user's preference, see retention.ts). */
+  async retention(): Promise<{ trashDays: number | null; junkDays: number | null }> {
+    this.ensureWorking();
+    const info = await this.accountInfo();
+    return retentionFromInfo(info.attrs?._attrs, info.prefs?._attrs);
   }
 
   async quota(): Promise<Quota | null> {

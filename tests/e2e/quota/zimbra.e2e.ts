@@ -96,6 +96,22 @@ for (const kind of BROWSERS) {
       const underTrash = (id: number): boolean => id === 3 || (id > 1 && underTrash(truth.find((f) => f.id === id)?.parentId ?? 1));
       const trashTruth = truth.filter((f) => underTrash(f.id)).reduce((a, f) => a + f.s, 0);
       expect(Number(trash)).toBe(trashTruth);
+      // Retention: the server's own trash lifetime (GetInfo: zimbraMailTrashLifetime 30d, zimbraPrefTrashLifetime 0),
+      // and as many messages as the simulator holds in the trash dated more than 23 days ago ("up to": Zimbra
+      // counts from the move to the trash).
+      const now = Date.now();
+      await page.waitForFunction(
+        () => !!document.querySelector('[data-balise="quota-panel"]')?.shadowRoot?.querySelector('[data-section="retention"] [data-scope="trash"]'),
+        { timeout: 60_000, polling: 100 },
+      );
+      const retention = await page.evaluate(() => {
+        const e = document.querySelector('[data-balise="quota-panel"]')!.shadowRoot!.querySelector('[data-section="retention"] [data-scope="trash"]')!;
+        return { count: Number(e.getAttribute('data-count')), days: e.getAttribute('data-days'), source: e.getAttribute('data-source') };
+      });
+      expect(retention).toMatchObject({ days: '30', source: 'server' });
+      const expiring = sim.mailbox.snapshot().messages.filter((m) => underTrash(m.folderId) && m.date < now - 23 * 86_400_000).length;
+      expect(expiring).toBeGreaterThan(0);
+      expect(Math.abs(retention.count - expiring)).toBeLessThanOrEqual(1);
       await closePanelWithEscape(page);
       // Focus is back on the meter's button.
       const focused = await page.evaluate(() => {
