@@ -6,10 +6,14 @@
  * notifies exactly once; expunging re-arms, a second crossing notifies again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { deliver, seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
-import { folderStatus, quota as quotaTruth, search as truthSearch } from '../../servers/roundcube/truth';
+import { folderStatus, quota as quotaTruth, rawMessage, search as truthSearch } from '../../servers/roundcube/truth';
 import { loginWithBalise, sec } from '../roundcube/helpers';
 import { percentUsed } from '../../../lib/format';
 import { BADGE_COLORS } from '../../../lib/quota/badge';
@@ -50,10 +54,11 @@ describe('quota meter on Roundcube', () => {
       const t0 = Date.now();
       let deliveredUid = 0;
       let startPct = 0;
+      const downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-quota-dl-${kind}-`));
 
       beforeAll(async () => {
         await seedMailbox(env, { profile: 'realistic', seed: 1 });
-        s = await launchWithBalise(kind);
+        s = await launchWithBalise(kind, { downloadDir });
         page = await s.newPage();
         // A desktop window: Roundcube's Elastic skin hides the sidebar (and its quota display) on narrow ones.
         await page.setViewport({ width: 1280, height: 900 });
@@ -61,6 +66,7 @@ describe('quota meter on Roundcube', () => {
       });
       afterAll(async () => {
         await s?.close();
+        fs.rmSync(downloadDir, { recursive: true, force: true });
         timings.push(`${kind} ${sec(Date.now() - t0)}`);
       });
 
@@ -154,6 +160,8 @@ describe('quota meter on Roundcube', () => {
         expect(r).toMatchObject({ ok: true, data: { ok: true } });
         await popup.close();
         await page.bringToFront();
+        // Keep a copy through the downloads API (Chromium's save dialog cannot be driven from here).
+        expect(await s.call(page, 'quota-export-target', 'downloads')).toBe('downloads');
         const now = Date.now();
         await openPanelWithKeyboard(page);
         const item = await waitInShadow(page, '[data-balise="quota-panel"]', '[data-section="retention"] [data-scope="trash"]', 60_000);
@@ -164,9 +172,39 @@ describe('quota meter on Roundcube', () => {
         // The search runs a moment after `now`: a message received in between would be the only difference.
         expect(Math.abs(shown.count - truth.length)).toBeLessThanOrEqual(1);
         expect(shown.count).toBeGreaterThan(0);
-        await waitInShadow(page, '[data-balise="quota-panel"]', '[data-action="export-expiring"]');
+
+        // "Keep a copy": the exporter's own view, in the panel; the saved zip holds exactly those messages, byte for
+        // byte as Dovecot stores them, and nothing was deleted.
+        const start = await waitInShadow(page, '[data-balise="quota-panel"]', '[data-export-host] [data-action="export"]', 60_000);
+        await start.click();
+        await page.waitForFunction(
+          () => document.querySelector('[data-balise="quota-panel"]')?.shadowRoot?.querySelector('[data-export-state]')?.getAttribute('data-export-state') === 'verified',
+          { timeout: 150_000, polling: 200 },
+        );
+        const exported = await page.evaluate(() =>
+          Number(document.querySelector('[data-balise="quota-panel"]')!.shadowRoot!.querySelector('[data-export-state]')!.getAttribute('data-exported-count')),
+        );
+        expect(exported).toBe(shown.count);
+        const zips = (fs.readdirSync(downloadDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.zip')).sort();
+        expect(zips.length).toBeGreaterThan(0);
+        const entries: Record<string, Uint8Array> = {};
+        for (const z of zips) Object.assign(entries, unzipSync(new Uint8Array(fs.readFileSync(path.join(downloadDir, z)))));
+        const manifest = JSON.parse(new TextDecoder().decode(entries['manifeste.json'] ?? entries['manifest.json'])) as {
+          messages: { id: string; file: string; size: number; folder?: string }[];
+        };
+        expect(manifest.messages).toHaveLength(shown.count);
+        const truthIds = new Set(truth.map(String));
+        const missing = manifest.messages.filter((m) => !truthIds.has(m.id));
+        expect(missing.length).toBeLessThanOrEqual(1);
+        for (const m of manifest.messages) {
+          if (!truthIds.has(m.id)) continue;
+          const stored = await rawMessage(env, 'Trash', Number(m.id));
+          expect(Buffer.from(entries[m.file]!).equals(stored), `Trash/${m.id} → ${m.file}`).toBe(true);
+          expect(m.size).toBe(stored.length);
+        }
+        expect((await truthSearch(env, 'Trash', { before: cutoff })).length).toBe(truth.length);
         await closePanelWithEscape(page);
-      }, 200_000);
+      }, 300_000);
 
       it('asks Roundcube at most once a minute when the host keeps refreshing its own quota', async () => {
         const before = await meterDebug(s, page);
