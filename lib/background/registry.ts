@@ -9,6 +9,7 @@ import { getSettings } from './settings';
 import { readSettings } from '../store/settings';
 import { Profile, PROFILE_KEY, type BalInput, type TemplateInput } from '../registry/schemas';
 import { choosePreferred, enforcePreferred, normalizeAddress, situationKey } from '../registry/rules';
+import { mergeLimits } from '../registry/limits';
 import { resolveSignature } from '../features/signature/resolve';
 import { buildSettingsFile, checkSettingsFile, exportFilename, type ImportProblem } from '../registry/transfer';
 import { parseAddress } from '../mssante/addresses';
@@ -63,6 +64,7 @@ export async function saveBal(input: BalInput, previous?: string): Promise<void>
     }
     const sameAddr = all.find((b) => b.address === address);
     const base = old ?? sameAddr;
+    const limits = mergeLimits(base?.limits, input.limits);
     const next: Bal = {
       address,
       kind: input.kind,
@@ -73,7 +75,8 @@ export async function saveBal(input: BalInput, previous?: string): Promise<void>
       ...(input.webmailOrigin ? { webmailOrigin: input.webmailOrigin } : base?.webmailOrigin ? { webmailOrigin: base.webmailOrigin } : {}),
       ...(input.webmailKind ? { webmailKind: input.webmailKind } : base?.webmailKind ? { webmailKind: base.webmailKind } : {}),
       ...(cleanSituation(input.situation) ? { situation: cleanSituation(input.situation) } : {}),
-      ...(input.limits && Object.keys(input.limits).length ? { limits: input.limits } : {}),
+      // Merged into what is stored: an edit that does not mention a limit keeps it (lib/registry/limits.ts).
+      ...(limits ? { limits } : {}),
       ...(base?.lastSeen !== undefined ? { lastSeen: base.lastSeen } : {}),
       ...(base?.lastQuota !== undefined ? { lastQuota: base.lastQuota } : {}),
     };

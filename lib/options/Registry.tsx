@@ -6,13 +6,15 @@
  */
 import { useState } from 'preact/hooks';
 import { send } from '../messages/send';
-import { t, type MessageKey } from '../i18n/t';
+import { t, uiLang, type MessageKey } from '../i18n/t';
+import { formatCount } from '../format';
 import type { Bal } from '../store/schemas';
 import type { Profile } from '../registry/schemas';
 import { KNOWN_WEBMAILS, normalizeOrigin } from '../origins';
 import { isMssanteAddress, parseAddress } from '../mssante/addresses';
 import { validateFiness, validateSiret } from '../mssante/identifiers';
 import { idFeedback } from '../registry/messages';
+import { limitText, readLimitFields, type LimitKey } from '../registry/limits';
 import { preferredFor, registryOf, situationKey, situationsOf } from '../registry/rules';
 import { TEST_BUILD } from '../env';
 import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './bits';
@@ -34,6 +36,8 @@ interface FormState {
   status: (typeof STATUSES)[number];
   preferred: boolean;
   attachmentMB: string;
+  trashLifetimeDays: string;
+  retentionDays: string;
 }
 
 function formFrom(bal: Partial<Bal> | null, bals: readonly Bal[]): FormState {
@@ -51,8 +55,36 @@ function formFrom(bal: Partial<Bal> | null, bals: readonly Bal[]): FormState {
     siret: situation?.siret ?? '',
     status: bal?.status ?? 'active',
     preferred: bal?.source === 'user' ? !!bal.preferred : (bal?.status ?? 'active') === 'active' && !preferredFor(bals, key),
-    attachmentMB: bal?.limits?.attachmentMB ? String(bal.limits.attachmentMB) : '',
+    attachmentMB: limitText(bal?.limits, 'attachmentMB'),
+    trashLifetimeDays: limitText(bal?.limits, 'trashLifetimeDays'),
+    retentionDays: limitText(bal?.limits, 'retentionDays'),
   };
+}
+
+/** "1 jour", "90 jours". */
+function daysText(n: number): string {
+  return n === 1 ? t('regDay') : t('regDays', formatCount(n, uiLang()));
+}
+
+/** The BAL's own limits in words, for its card (nothing when it has none). */
+function LimitsSummary({ limits }: { limits: Bal['limits'] }) {
+  const items: { key: LimitKey; value: number; text: string }[] = [];
+  if (limits?.attachmentMB) items.push({ key: 'attachmentMB', value: limits.attachmentMB, text: t('regSumAttachment', formatCount(limits.attachmentMB, uiLang())) });
+  if (limits?.trashLifetimeDays) items.push({ key: 'trashLifetimeDays', value: limits.trashLifetimeDays, text: t('regSumTrash', daysText(limits.trashLifetimeDays)) });
+  if (limits?.retentionDays) items.push({ key: 'retentionDays', value: limits.retentionDays, text: t('regSumRetention', daysText(limits.retentionDays)) });
+  if (!items.length) return null;
+  return (
+    <div class="muted" data-limits="">
+      {items.map((it, i) => (
+        <span key={it.key}>
+          {i ? ' · ' : ''}
+          <span data-limit={it.key} data-value={it.value}>
+            {it.text}
+          </span>
+        </span>
+      ))}
+    </div>
+  );
 }
 
 function kindLabel(kind: Bal['kind']): string {
@@ -93,13 +125,18 @@ export function BalForm({
   const webmailFeedback = f.webmail.trim() && !webmailOrigin ? { level: 'error' as const, key: 'regWebmailInvalid' as const } : null;
   const finessFeedback = f.finess.trim() ? idFeedback(validateFiness(f.finess)) : null;
   const siretFeedback = f.siret.trim() ? idFeedback(validateSiret(f.siret)) : null;
-  const mb = f.attachmentMB.trim() ? Number(f.attachmentMB.replace(',', '.')) : null;
-  const mbFeedback = mb !== null && !(mb > 0 && mb <= 1024) ? { level: 'error' as const, key: 'regAttachmentInvalid' as const } : null;
-  const blocking = !addr || addressFeedback?.level === 'error' || !!webmailFeedback || finessFeedback?.level === 'error' || siretFeedback?.level === 'error' || !!mbFeedback;
+  const limitsRead = readLimitFields({ attachmentMB: f.attachmentMB, trashLifetimeDays: f.trashLifetimeDays, retentionDays: f.retentionDays });
+  const invalidLimit = (k: LimitKey) => !limitsRead.ok && limitsRead.invalid.includes(k);
+  const mbFeedback = invalidLimit('attachmentMB') ? { level: 'error' as const, key: 'regAttachmentInvalid' as const } : null;
+  const trashFeedback = invalidLimit('trashLifetimeDays') ? { level: 'error' as const, key: 'regDaysInvalid' as const } : null;
+  const retentionFeedback = invalidLimit('retentionDays') ? { level: 'error' as const, key: 'regDaysInvalid' as const } : null;
+  // The operator's published value for this webmail (lib/origins.ts), used when the field is left empty.
+  const knownWebmail = webmailOrigin ? KNOWN_WEBMAILS.find((k) => k.origin === webmailOrigin) : undefined;
+  const blocking = !addr || addressFeedback?.level === 'error' || !!webmailFeedback || finessFeedback?.level === 'error' || siretFeedback?.level === 'error' || !limitsRead.ok;
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
-    if (blocking) {
+    if (blocking || !limitsRead.ok) {
       setNotice({ kind: 'error', text: addr ? t('regFixErrors') : t('regAddressInvalid') });
       return;
     }
@@ -124,7 +161,8 @@ export function BalForm({
             },
           }
         : {}),
-      ...(mb !== null ? { limits: { attachmentMB: mb } } : {}),
+      // Every limit the form shows, a cleared field as null: the background merges them into what is stored.
+      limits: limitsRead.limits,
     };
     setBusy(true);
     try {
@@ -268,6 +306,51 @@ export function BalForm({
         </div>
       </div>
 
+      <fieldset data-fieldset="retention">
+        <legend>{t('regRetentionHeading')}</legend>
+        <p class="muted">{t('regRetentionIntro')}</p>
+        <div class="grid2">
+          <div>
+            <label for="bal-trash-days">{t('regTrashDays')}</label>
+            <input
+              id="bal-trash-days"
+              type="text"
+              inputMode="numeric"
+              maxLength={8}
+              placeholder={knownWebmail?.trashLifetimeDays ? String(knownWebmail.trashLifetimeDays) : ''}
+              value={f.trashLifetimeDays}
+              onInput={(e) => set('trashLifetimeDays', inputValue(e))}
+            />
+            <FieldCheck name="trash-days" feedback={trashFeedback} />
+            {knownWebmail?.trashLifetimeDays ? (
+              <p class="muted" data-default="trashLifetimeDays">
+                {t('regKnownDefault', knownWebmail.operator, daysText(knownWebmail.trashLifetimeDays))}
+              </p>
+            ) : null}
+            <p class="muted">{t('regTrashDaysHelp')}</p>
+          </div>
+          <div>
+            <label for="bal-retention-days">{t('regRetentionDays')}</label>
+            <input
+              id="bal-retention-days"
+              type="text"
+              inputMode="numeric"
+              maxLength={8}
+              placeholder={knownWebmail?.retentionDays ? String(knownWebmail.retentionDays) : ''}
+              value={f.retentionDays}
+              onInput={(e) => set('retentionDays', inputValue(e))}
+            />
+            <FieldCheck name="retention-days" feedback={retentionFeedback} />
+            {knownWebmail?.retentionDays ? (
+              <p class="muted" data-default="retentionDays">
+                {t('regKnownDefault', knownWebmail.operator, daysText(knownWebmail.retentionDays))}
+              </p>
+            ) : null}
+            <p class="muted">{t('regRetentionDaysHelp')}</p>
+          </div>
+        </div>
+      </fieldset>
+
       <label class="inline-label" for="bal-preferred">
         <input
           id="bal-preferred"
@@ -341,6 +424,7 @@ function BalCard({
       <div class="muted">
         {[kindLabel(bal.kind), bal.operator, bal.webmailOrigin, bal.situation?.structure].filter(Boolean).join(' · ')}
       </div>
+      <LimitsSummary limits={bal.limits} />
       {bal.address && !isMssanteAddress(bal.address) ? (
         <p class="check warning" data-check="address" data-level="warning">
           {t('regAddressNotMssante')}

@@ -46,6 +46,8 @@ export const IMPORT_FIELDS = [
   'preferred',
   'limits',
   'attachmentMB',
+  'trashLifetimeDays',
+  'retentionDays',
   'text',
   'html',
   'prenom',

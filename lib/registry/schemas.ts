@@ -28,6 +28,24 @@ export const Limits = z.object({
   trashLifetimeDays: z.optional(z.number().check(z.int(), z.gt(0))),
 });
 
+/** The largest number of days the options form takes for a lifetime (ten years). */
+export const MAX_LIFETIME_DAYS = 3650;
+/** Attachment limit as the user types it, in MB. */
+export const AttachmentMB = z.number().check(z.gt(0), z.lte(1024));
+/** A lifetime as the user types it: whole days, 1 to {@link MAX_LIFETIME_DAYS}. */
+export const LifetimeDays = z.number().check(z.int(), z.gt(0), z.lte(MAX_LIFETIME_DAYS));
+
+/**
+ * The limits of an edit, key by key: a number sets that limit, null removes it, an absent key keeps what is
+ * stored (so a page that does not show a limit never erases it). See mergeLimits (lib/registry/limits.ts).
+ */
+export const LimitsInput = z.object({
+  attachmentMB: z.optional(z.nullable(AttachmentMB)),
+  retentionDays: z.optional(z.nullable(LifetimeDays)),
+  trashLifetimeDays: z.optional(z.nullable(LifetimeDays)),
+});
+export type LimitsInput = z.infer<typeof LimitsInput>;
+
 /** The fields of a registry BAL the user edits (no sighting data: lastSeen, lastQuota stay the background's). */
 export const BalFields = {
   address: Email,
@@ -38,7 +56,7 @@ export const BalFields = {
   situation: z.optional(Situation),
   status: BalStatus,
   preferred: z.boolean(),
-  limits: z.optional(Limits),
+  limits: z.optional(LimitsInput),
 };
 
 export const BalInput = z.object(BalFields);

@@ -69,6 +69,29 @@ describe('registry in the background', () => {
     await expect(saveBal(input('not an address'))).rejects.toMatchObject({ code: 'invalid-address' });
   });
 
+  it('editing a BAL keeps the limits the edit does not mention (trash lifetime, operator retention)', async () => {
+    const A = 'a@medecin.mssante.fr';
+    await saveBal(input(A, { limits: { attachmentMB: 15, trashLifetimeDays: 30, retentionDays: 90 } }));
+    // What the options form sent before it knew the retention fields: only the attachment limit.
+    await saveBal(input(A, { operator: 'Mipih', limits: { attachmentMB: 20 } }));
+    expect((await db().bals.get(A))?.limits).toEqual({ attachmentMB: 20, trashLifetimeDays: 30, retentionDays: 90 });
+    // A save that says nothing about limits (other pages, the signature e2e helpers) keeps them all.
+    await saveBal(input(A, { status: 'inactive' }));
+    expect((await db().bals.get(A))?.limits).toEqual({ attachmentMB: 20, trashLifetimeDays: 30, retentionDays: 90 });
+    // Renaming carries them along.
+    await saveBal(input('b@medecin.mssante.fr', { kind: 'CAB' }), A);
+    expect((await db().bals.get('b@medecin.mssante.fr'))?.limits).toEqual({ attachmentMB: 20, trashLifetimeDays: 30, retentionDays: 90 });
+  });
+
+  it('a limit set to null is removed, the others stay; no limit left: no limits object', async () => {
+    const A = 'a@medecin.mssante.fr';
+    await saveBal(input(A, { limits: { attachmentMB: 15, trashLifetimeDays: 30, retentionDays: 90 } }));
+    await saveBal(input(A, { limits: { attachmentMB: null, retentionDays: 60 } }));
+    expect((await db().bals.get(A))?.limits).toEqual({ trashLifetimeDays: 30, retentionDays: 60 });
+    await saveBal(input(A, { limits: { attachmentMB: null, trashLifetimeDays: null, retentionDays: null } }));
+    expect(await db().bals.get(A)).not.toHaveProperty('limits');
+  });
+
   it('keeps one template per situation', async () => {
     await saveTemplate({ situation: 'Cabinet de Nantes', text: 'one' });
     await saveTemplate({ situation: ' CABINET DE NANTES ', text: 'two' });
