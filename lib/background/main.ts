@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { backgroundClassifier, createListener, type HandlersFor } from '../messages/router';
 import { AnyRequestSchema, messageDefs } from '../messages';
 import { addOrigin, isRegisteredOrigin, listOrigins, removeOrigin, syncContentScripts } from './origins';
-import { getSettings, updateSettings } from './settings';
+import { getSettings, saveCleanupRuleDefaults, updateSettings } from './settings';
 import { recordSeen } from './bals';
 import { db } from '../store/db';
 import { TEST_BUILD } from '../env';
@@ -36,6 +36,10 @@ export function backgroundHandlers(): BackgroundHandlers {
       const settings = await updateSettings(patch);
       void refreshBadge(browserEffects); // the thresholds colour the badge
       return settings;
+    },
+    'cleanup/save-rule-defaults': async ({ bal, rules }) => {
+      await saveCleanupRuleDefaults(bal, rules);
+      return { ok: true as const };
     },
     'origins/list': () => listOrigins(),
     'origins/add': async ({ origin, knownId }) => {

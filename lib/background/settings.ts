@@ -1,5 +1,6 @@
 import { db } from '../store/db';
 import { applySettingsPatch, readSettings, type Settings } from '../store/settings';
+import type { RuleDefaults } from '../features/cleanup/plan';
 
 export async function getSettings(): Promise<Settings> {
   const row = await db().kv.get('settings');
@@ -19,4 +20,10 @@ export async function updateSettings(patch: Record<string, unknown>): Promise<Se
     await db().kv.put({ key: 'settings', value: next.data });
     return next.data;
   });
+}
+
+/** The cleanup panel's "keep these settings as my defaults": the rule defaults, and this BAL's folder choice. */
+export async function saveCleanupRuleDefaults(bal: string, rules: RuleDefaults): Promise<Settings> {
+  const { folders, ...rest } = rules;
+  return updateSettings({ cleanup: { ...rest, ruleFolders: { [bal.toLowerCase()]: { old: folders.old, large: folders.large } } } });
 }

@@ -17,6 +17,7 @@ import { quotaMessages } from './quota';
 import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
+import { cleanupRuleMessages } from './cleanup-rules';
 
 export type { SenderKind } from './define';
 
@@ -28,6 +29,7 @@ export const messageDefs = {
   ...exportMessageDefs,
   ...classificationMessages,
   ...registryMessages,
+  ...cleanupRuleMessages,
 } as const;
 
 type Defs = typeof messageDefs;

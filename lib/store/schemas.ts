@@ -11,6 +11,11 @@ const Percent = z.number().check(z.int(), z.gte(1), z.lte(100));
 const Count = z.number().check(z.int(), z.gte(0));
 const Bytes = z.number().check(z.gte(0));
 
+const RuleFolderIds = z.array(z.string().check(z.maxLength(1024))).check(z.maxLength(2000));
+/** The folders the cleanup's "old" and "large" rules look in, as the user chose them for one BAL. */
+export const CleanupRuleFolders = z.object({ old: RuleFolderIds, large: RuleFolderIds });
+export const MAX_RULE_FOLDER_BALS = 200;
+
 /** The user's settings. Every field has a default: an empty or old record parses to a complete one. */
 export const Settings = z
   .object({
@@ -36,6 +41,16 @@ export const Settings = z
         protectClinical: z._default(z.boolean(), true),
         exportBeforeDelete: z._default(z.boolean(), true),
         exportPartMB: z._default(z.number().check(z.int(), z.gte(8), z.lte(1024)), 64),
+        /** Which rules the cleanup panel starts with ("Keep these settings as my defaults"). */
+        emptyTrash: z._default(z.boolean(), true),
+        emptyJunk: z._default(z.boolean(), true),
+        oldEnabled: z._default(z.boolean(), true),
+        largeEnabled: z._default(z.boolean(), true),
+        /** Per BAL (address, lower-case): the folders the "old" and "large" rules look in; absent = the default ones. */
+        ruleFolders: z._default(
+          z.record(Email, CleanupRuleFolders).check(z.refine((r) => Object.keys(r).length <= MAX_RULE_FOLDER_BALS, { message: 'too many mailboxes' })),
+          {},
+        ),
       }),
       {},
     ),

@@ -61,6 +61,15 @@ export default {
     en: 'In the trash and junk mail, only flagged messages and those carrying a medical document are kept.',
   },
   cleanup_refresh: { fr: 'Mettre à jour l’aperçu', en: 'Update the preview' },
+  cleanup_rules_save: { fr: 'Garder ces réglages par défaut', en: 'Keep these settings as my defaults' },
+  cleanup_rules_saved: {
+    fr: 'C’est noté : le nettoyage partira de ces réglages la prochaine fois.',
+    en: 'Saved: the cleanup will start from these settings next time.',
+  },
+  cleanup_rules_save_failed: {
+    fr: 'Ces réglages n’ont pas pu être gardés. Rechargez la page et réessayez.',
+    en: 'These settings could not be saved. Reload the page and try again.',
+  },
   cleanup_rules_changed: {
     fr: 'Vous avez changé ce qu’il faut nettoyer : mettez à jour l’aperçu avant de continuer.',
     en: 'You changed what to clean up: update the preview before going on.',
@@ -167,6 +176,10 @@ export default {
   cleanup_report_deleted: { fr: '$1 messages supprimés définitivement ($2).', en: '$1 messages deleted for good ($2).' },
   cleanup_report_restored: { fr: '$1 messages remis à leur place ($2).', en: '$1 messages put back where they were ($2).' },
   cleanup_report_failed: { fr: '$1 messages n’ont pas été traités :', en: '$1 messages were not handled:' },
+  cleanup_report_split: {
+    fr: 'Dont $1 en erreur, et $2 laissés tels quels sans être tentés.',
+    en: 'Of these, $1 failed, and $2 were left as they were without being tried.',
+  },
   cleanup_report_all_ok: { fr: 'Tous les messages prévus ont été traités.', en: 'Every planned message was handled.' },
   cleanup_report_cancelled: {
     fr: 'Nettoyage arrêté à votre demande : les messages restants n’ont pas été touchés.',

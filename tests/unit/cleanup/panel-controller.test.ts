@@ -129,6 +129,9 @@ function fakeDeps(w: FakeWebmail, calls: Calls, over: Partial<PanelDeps> = {}): 
       return Promise.resolve({ name: 'x.zip', createWritable: async () => ({ write: async () => {}, close: async () => {}, abort: async () => {} }), getFile: async () => new Blob() });
     },
     now: () => NOW,
+    saveRuleDefaults: async () => {
+      throw new Error('not used');
+    },
     ...over,
   };
 }
@@ -185,7 +188,17 @@ describe('the cleanup panel controller', () => {
     await p;
     expect(calls.order).toEqual(['start:trash', 'pick', 'start:delete', 'export']);
     expect(calls.exported[0]!.map((i) => refKey(i.ref)).sort()).toEqual(c.state.report!.lines.map((l) => refKey(l.ref)).sort());
-    expect(calls.exported[0]!.every((i) => i.folderPath === 'Trash' && i.summary?.subject)).toBe(true);
+    expect(calls.exported[0]!.every((i) => i.summary?.subject)).toBe(true);
+    // The manifest and the zip's folders say where each message came from, not "Trash" for all of them.
+    const trashKeys = new Set(trashGroup);
+    const folderOf = new Map(calls.exported[0]!.map((i) => [refKey(i.ref), i.folderPath]));
+    for (const k of trashKeys) expect(folderOf.get(k)).toBe('Trash');
+    for (const l of c.state.report!.lines) {
+      if (!trashKeys.has(refKey(l.ref))) expect(folderOf.get(refKey(l.ref))).not.toBe('Trash');
+    }
+    const origins = new Map<string, number>();
+    for (const [k, f] of folderOf) if (!trashKeys.has(k)) origins.set(f, (origins.get(f) ?? 0) + 1);
+    expect(Object.fromEntries(origins)).toEqual({ INBOX: 6, Sent: 3, Junk: 2 });
     expect(c.state.report?.action).toBe('delete');
     expect(c.state.report?.movedCount).toBe(15);
     expect(w.messages.map((m) => m.id)).toContain(stranger.id);

@@ -236,7 +236,15 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
             </div>
           ) : null}
           {state.rules ? (
-            <Rules rules={state.rules} folders={state.folders} stale={state.stale} onChange={(r) => void controller.setRules(r)} onRefresh={() => void controller.refresh()} />
+            <Rules
+              rules={state.rules}
+              folders={state.folders}
+              stale={state.stale}
+              saved={state.rulesSaved}
+              onChange={(r) => void controller.setRules(r)}
+              onRefresh={() => void controller.refresh()}
+              onSave={() => void controller.saveRules()}
+            />
           ) : null}
           <Summary plan={plan} lang={lang} />
           <Clinical state={state} onInclude={(on) => controller.setIncludeClinical(on)} />

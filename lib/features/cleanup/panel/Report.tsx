@@ -22,6 +22,9 @@ export function ReportView({
 }) {
   const done = report.lines.filter((l) => DONE.has(l.outcome));
   const notDone = report.lines.filter((l) => !DONE.has(l.outcome));
+  // Every item the job was given has exactly one line: moved (or deleted, restored) + failed + skipped = planned.
+  const skipped = report.lines.filter((l) => l.outcome === 'skipped').length;
+  const failed = notDone.length - skipped;
   const doneBytes = done.reduce((a, l) => a + sizeOf(refKey(l.ref)), 0);
   const byReason = new Map<string, ReportLine[]>();
   for (const l of notDone) {
@@ -44,6 +47,8 @@ export function ReportView({
       data-state={report.state}
       data-moved-count={report.movedCount}
       data-failed-count={report.failedCount}
+      data-skipped-count={skipped}
+      data-planned-count={report.lines.length}
       data-predicted-freed={report.predictedFreed}
       data-actual-freed={report.actualFreed ?? ''}
       aria-labelledby="c-report-h"
@@ -77,6 +82,7 @@ export function ReportView({
       {notDone.length ? (
         <div data-outcome="not-done">
           <p>{t('cleanup_report_failed', notDone.length)}</p>
+          {failed && skipped ? <p class="b-muted">{t('cleanup_report_split', failed, skipped)}</p> : null}
           <ul class="c-reasons">
             {[...byReason.entries()].map(([reason, lines]) => (
               <li key={reason} data-reason={reason} data-count={lines.length}>

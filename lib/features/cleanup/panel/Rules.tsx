@@ -36,14 +36,18 @@ export function Rules({
   rules,
   folders,
   stale,
+  saved,
   onChange,
   onRefresh,
+  onSave,
 }: {
   rules: CleanupRules;
   folders: Folder[];
   stale: boolean;
+  saved: 'saving' | 'saved' | 'failed' | null;
   onChange: (r: CleanupRules) => void;
   onRefresh: () => void;
+  onSave: () => void;
 }) {
   const set = (patch: Partial<CleanupRules>) => onChange({ ...rules, ...patch });
   const hasTrash = folders.some((f) => f.role === 'trash');
@@ -165,6 +169,14 @@ export function Rules({
         <p class="b-muted">{t('cleanup_protect_clinical_always')}</p>
         <p class="b-muted">{t('cleanup_protect_special')}</p>
       </fieldset>
+      <div class="c-save-rules">
+        <button type="button" class="b-btn secondary" data-action="save-rules" disabled={saved === 'saving'} onClick={onSave}>
+          {t('cleanup_rules_save')}
+        </button>{' '}
+        <span role="status" data-rules-saved={saved ?? ''}>
+          {saved === 'saved' ? t('cleanup_rules_saved') : saved === 'failed' ? t('cleanup_rules_save_failed') : ''}
+        </span>
+      </div>
       {stale ? (
         <div class="b-notice warn" role="alert">
           {t('cleanup_rules_changed')}{' '}

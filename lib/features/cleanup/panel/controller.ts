@@ -18,10 +18,12 @@ import {
   classifySnapshot,
   defaultRules,
   plannedMessages,
+  ruleDefaultsOf,
   searchKey,
   takeSnapshot,
   type CleanupSettings,
   type PlanProgress,
+  type RuleDefaults,
   type Snapshot,
 } from '../plan';
 import { refKey, type VerdictCache } from '../classify';
@@ -42,6 +44,8 @@ export interface PanelDeps {
   exportMessages(webmail: Webmail, items: ExportItem[], opts: ExportOptions): Promise<ExportResult>;
   /** Opens the save dialog (Chromium) — must be called synchronously from the click; null where there is none. */
   pickFile(suggestedName: string): Promise<SaveFile> | null;
+  /** "Keep these settings as my defaults": into settings.cleanup (the folder choice for this BAL only). */
+  saveRuleDefaults(bal: string, rules: RuleDefaults): Promise<void>;
   now(): number;
 }
 
@@ -63,6 +67,8 @@ export interface PanelState {
   rules: CleanupRules | null;
   /** The rules changed what must be searched: the preview is out of date until refreshed. */
   stale: boolean;
+  /** "Keep these settings as my defaults": saving, saved (these very rules), or could not be saved. */
+  rulesSaved: 'saving' | 'saved' | 'failed' | null;
   snapshot: Snapshot | null;
   plan: Plan | null;
   /** Messages the user unticked (refKey). */
@@ -110,6 +116,7 @@ export class CleanupController {
       folders: [],
       rules: null,
       stale: false,
+      rulesSaved: null,
       snapshot: null,
       plan: null,
       kept: new Set(),
@@ -146,7 +153,7 @@ export class CleanupController {
     try {
       const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
       const bal = account.address.toLowerCase();
-      const rules = defaultRules(settings, folders);
+      const rules = defaultRules(settings, folders, bal);
       this.set({ bal, folders, rules, exportFirst: settings.exportBeforeDelete });
       const status = await this.deps.cleanupStatus(bal).catch(() => null);
       if (status?.running && !status.running.sameTab) {
@@ -213,7 +220,7 @@ export class CleanupController {
    */
   async setRules(next: CleanupRules): Promise<void> {
     const snap = this.state.snapshot;
-    this.set({ rules: next });
+    this.set({ rules: next, rulesSaved: null });
     if (!snap || searchKey(next) !== searchKey(snap.rules)) {
       this.set({ stale: !!snap });
       return;
@@ -240,6 +247,23 @@ export class CleanupController {
       this.set({ stage: { kind: 'preview' } });
     }
     this.rebuild();
+  }
+
+  /**
+   * "Keep these settings as my defaults": the current rules (not the one-off whole-folder choice, nor the clinical
+   * confirmation) become what the panel starts with next time. Nothing else changes.
+   */
+  async saveRules(): Promise<void> {
+    const rules = this.state.rules;
+    if (!rules || !this.state.bal || this.state.rulesSaved === 'saving') return;
+    this.set({ rulesSaved: 'saving' });
+    try {
+      await this.deps.saveRuleDefaults(this.state.bal, ruleDefaultsOf(rules));
+      // Only if the rules did not change meanwhile: "saved" must describe what is on screen.
+      if (this.state.rules === rules) this.set({ rulesSaved: 'saved' });
+    } catch {
+      if (this.state.rules === rules) this.set({ rulesSaved: 'failed' });
+    }
   }
 
   setIncludeClinical(include: boolean): void {
@@ -361,6 +385,21 @@ export class CleanupController {
     this.set({ deleteItems, deleteMissing: missing, stage: { kind: 'confirm-delete' } });
   }
 
+  /**
+   * The folder a message about to be deleted came from, for the export's manifest and zip folders: where the
+   * trash job took it from (the journal's restoreTo, or the planned message's folder), else the trash for what was
+   * already there. Its ids in the manifest (folderId, id) stay those it has in the trash.
+   */
+  private originPaths(): (ref: JobItem['ref'], m: PlannedMessage | undefined) => string | undefined {
+    const paths = new Map(this.state.folders.map((f) => [f.id, f.path]));
+    const from = new Map<string, string>();
+    for (const d of this.state.deleteItems) if (d.restoreTo) from.set(refKey(d.ref), d.restoreTo);
+    return (ref, m) => {
+      const id = from.get(refKey(ref));
+      return (id !== undefined ? paths.get(id) : undefined) ?? m?.folderPath;
+    };
+  }
+
   private findMoved(it: JobItem): PlannedMessage | undefined {
     const line = this.state.report?.lines.find((l) => l.now && refKey(l.now) === refKey(it.ref));
     return line ? this.subjects.get(refKey(line.ref)) : undefined;
@@ -382,9 +421,10 @@ export class CleanupController {
       this.set({ exportView: { state: 'picking', progress: null, result: null, error: null } });
       try {
         const file = opts.file ? await opts.file : undefined;
+        const originPath = this.originPaths();
         const items: ExportItem[] = jobItems.map((i) => {
           const m = this.subjects.get(refKey(i.ref));
-          const item: ExportItem = { ref: i.ref, folderPath: trashPath, size: i.size };
+          const item: ExportItem = { ref: i.ref, folderPath: originPath(i.ref, m) ?? trashPath, size: i.size };
           if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
           return item;
         });

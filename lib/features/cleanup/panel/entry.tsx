@@ -41,6 +41,9 @@ export function realDeps(win: Window): PanelDeps {
     cleanupStatus: (bal) => cleanupStatus(bal),
     exportMessages: (w, items, opts) => exportMessages(w, items, opts),
     pickFile: (name) => (canPickFile(win) ? pickSaveFile(name, win) : null),
+    saveRuleDefaults: async (bal, rules) => {
+      await send('cleanup/save-rule-defaults', { bal, rules });
+    },
     now: () => Date.now(),
   };
 }
