@@ -220,6 +220,13 @@ export interface Webmail {
   /** Delete these exact messages for good (used on the trash, after the explicit confirmation). */
   deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
   /**
+   * Optional: mark these messages (all in `folderId`) unread again. Undo uses it to give back the unread mark that
+   * the host took away on the way to the trash (Roundcube marks messages read when it moves them there). One
+   * request per call: callers batch. `done` = unread now (checked with the server where the host allows it).
+   * Adapters that cannot leave the method out; undo then says, per message, that it came back read.
+   */
+  markUnread?(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  /**
    * Empty a whole folder on the server (every message, not only the page on screen). The trash: deleted for
    * good. Any other folder, junk included: every message goes to the trash (Balise always deletes in two
    * steps). Prefer exact ids (moveToTrash / deleteForever) when a snapshot must be honoured.

@@ -360,6 +360,17 @@ export class RcApi {
     return err ? { ok: false, message: err.text } : { ok: true };
   }
 
+  /**
+   * POST mail/mark with `_flag=unread` (program/actions/mail/mark.php: 'unread' → IMAP -FLAGS \Seen on exactly
+   * these UIDs of `_mbox`), as the page's "mark as unread" does. `_quiet=1`: no confirmation message queued for the
+   * page; `_from=show`: no list refill when the server refuses.
+   */
+  async markUnreadUids(folder: string, uids: number[], signal?: AbortSignal): Promise<{ ok: boolean; message?: string }> {
+    const r = await this.ajax('mark', { _uid: uids.join(','), _mbox: folder, _flag: 'unread', _quiet: 1, _from: 'show' }, { method: 'POST', signal });
+    const err = displayedMessages(r.calls).find((m) => m.type === 'error');
+    return err ? { ok: false, message: err.text } : { ok: true };
+  }
+
   /** POST mail/purge: the trash (and its subfolders) is deleted for good, any other folder goes to the trash. */
   async purge(folder: string, signal?: AbortSignal): Promise<{ ok: boolean; message?: string; quota: ReturnType<typeof quotaFromExec> }> {
     const r = await this.ajax('purge', { _mbox: folder }, { method: 'POST', signal });

@@ -389,6 +389,40 @@ export class RoundcubeWebmail implements Webmail {
     });
   }
 
+  /**
+   * mail/mark `_flag=unread` on exactly these UIDs, then the server is asked which of them are unread now (mark.php
+   * answers success for a UID that does not exist): those are done, the ones gone 'not-found', the rest fail.
+   */
+  async markUnread(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
+    const api = this.requireApi();
+    throwIfAborted(opts?.signal);
+    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
+    const { uids, byUid, failed } = splitIds(ids);
+    if (!uids.length) return { done: [], failed };
+    return this.keepingListState(async () => {
+      const existing = await this.existing(folderId, uids, opts?.signal);
+      for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
+      const present = uids.filter((u) => existing.has(u));
+      if (!present.length) return { done: [], failed };
+      throwIfAborted(opts?.signal);
+      let sendError: unknown = null;
+      try {
+        const r = await api.markUnreadUids(folderId, present);
+        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'mark refused');
+      } catch (e) {
+        sendError = e;
+      }
+      let unread: Set<number>;
+      try {
+        unread = await this.existing(folderId, present, undefined, 'UNSEEN ');
+      } catch (e) {
+        throw sendError ?? e;
+      }
+      for (const u of present) if (!unread.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
+      return { done: present.filter((u) => unread.has(u)).map((u) => byUid.get(u)!), failed };
+    });
+  }
+
   async emptyFolder(folderId: string, opts?: { signal?: AbortSignal } | null): Promise<void> {
     const api = this.requireApi();
     throwIfAborted(opts?.signal);
@@ -424,9 +458,12 @@ export class RoundcubeWebmail implements Webmail {
     });
   }
 
-  /** Which of `uids` are in `folder`: one search (its count) unless some are missing. */
-  private async existing(folder: string, uids: number[], signal?: AbortSignal): Promise<Set<number>> {
-    const filter = `UID ${uidSet(uids)}`;
+  /**
+   * Which of `uids` are in `folder` (and match `criteria`, IMAP search keys ending with a space, e.g. "UNSEEN "):
+   * one search (its count) unless some are missing.
+   */
+  private async existing(folder: string, uids: number[], signal?: AbortSignal, criteria = ''): Promise<Set<number>> {
+    const filter = `${criteria}UID ${uidSet(uids)}`;
     const first = await this.requireApi().countMatching(folder, filter, signal);
     if (first.total === 0) return new Set();
     // The search is limited to these UIDs: as many matches as UIDs means all of them are there.

@@ -13,6 +13,10 @@
  * - trash / move: on NO_SUCH_ITEM / NO_SUCH_MSG naming an id of the request, that id is reported 'not-found' and
  *   the rest is sent again; when the fault names no id of the request, the request is split in halves (a
  *   one-id request that fails is that id's answer). At most 2n requests for n ids, usually n_missing + 1.
+ * - mark unread (`!read`, `ItemActionHelper.READ` → `Mailbox.alterTag(…, UNREAD, true)`): every id is looked up first
+ *   (`getItemById(int[], MESSAGE)`): mail.NO_SUCH_MSG for the first missing one, that batch unchanged; handled like
+ *   trash / move. Zimbra keeps a message's unread state when it moves (to the trash too): undo only needs this where
+ *   the message was read meanwhile; for one already unread it changes nothing.
  * - delete: the ids actually in the folder are asked first (`inid:F item:{…}`); only those are deleted (with a
  *   target constraint on system folders as a guard against a move in between), the others are 'not-found'.
  * - a request that got no answer (network) may still have been carried out: the adapter asks the server where the
@@ -27,7 +31,7 @@ import { missingItemOf, zimbraCodeOf } from './soap';
 export const CHUNK_SIZE = 100;
 export const TRASH_ID = '3';
 
-export type ActionKind = { op: 'trash' } | { op: 'move'; target: string } | { op: 'delete' };
+export type ActionKind = { op: 'trash' } | { op: 'move'; target: string } | { op: 'delete' } | { op: '!read' };
 
 export interface ActionApi {
   /** One MsgActionRequest; rejects with a WebmailError. */
@@ -172,8 +176,11 @@ export async function runAction(
           if (still.has(id)) fail([id], code);
           else done.push(id);
         }
+      } else if (!destination) {
+        // Whether a mark happened cannot be read from where the message is: not done, as far as we know.
+        fail(part, code);
       } else {
-        const there = await api.findIn(destination!, part);
+        const there = await api.findIn(destination, part);
         for (const id of part) {
           if (there.has(id)) done.push(id);
           else fail([id], code);

@@ -319,6 +319,11 @@ export class ZimbraWebmail implements Webmail {
     return this.act(folderId, ids, { op: 'delete' }, opts.signal);
   }
 
+  /** MsgActionRequest op="!read" (see actions.ts). */
+  markUnread(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
+    return this.act(folderId, ids, { op: '!read' }, opts.signal);
+  }
+
   async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
     this.ensureWorking();
     if (!isFolderId(folderId)) throw new WebmailError('not-found', 'Not a Zimbra folder id');
