@@ -36,9 +36,13 @@
  *   the message is: resume settles it), 'unknown-location' (undo: its place in the trash is not known, put it back
  *   by hand), or, for items the job never got to, the job's stopReason ('auth-expired', 'network', 'server',
  *   'lock-lost' (another tab took the lock after this one looked dead), 'store', 'internal' (a bug of ours), …).
+ *   A 'restored' line (undo) may carry reason 'unread-not-restored': back home, but it was unread before the trash
+ *   job and is read now (Roundcube marks messages read on their way to the trash; the adapter has no markUnread or
+ *   it failed). The undo itself does not fail for it.
  *   Report.stopReason says why a job stopped early. States: 'interrupted' = resumable (findResumableJob);
  *   'failed' = the export failed (nothing deleted); 'cancelled' = the user stopped it, or abandonJob.
- * - 'trash': moves items to the trash (predictedFreed 0: the quota counts the trash). 'delete': deletes exact ids
+ * - 'trash': moves items to the trash (predictedFreed 0: the quota counts the trash), noting which were unread
+ *   (JobItem.unread, else the plan's summary) so that undo can make them unread again. 'delete': deletes exact ids
  *   that are in the trash (only them, never the whole trash; predictedFreed = their sizes); with `exportFirst`,
  *   only messages the exporter confirms are deleted. 'undo': see undoLastJob.
  * - Retries: a batch whose request fails with 'network' / 'server' / 'busy' / 'invalid-response' is settled by
@@ -169,6 +173,12 @@ interface Extras {
   exported?: string[];
   /** Items refused before the job started (never journaled as something to act on). */
   skipped?: SkippedItem[];
+  /** trash job: keys (folderId \0 id) of the items that were unread when the job was made. */
+  unread?: string[];
+  /** undo job: keys of its items (at their place in the trash) to mark unread again once back home. */
+  markUnread?: string[];
+  /** undo job: those of `markUnread` that are unread again (checked by the adapter). */
+  unreadDone?: string[];
   quotaBefore?: Quota | null;
   startedAt?: number;
   stopReason?: string;
@@ -486,6 +496,8 @@ function linesOf(live: Live, stopReason: string | undefined): ReportLine[] {
   const lines: ReportLine[] = [];
   const action = live.job.action;
   const outcome = action === 'trash' ? 'moved' : action === 'delete' ? 'deleted' : 'restored';
+  const markUnread = new Set(live.extras.markUnread ?? []);
+  const unreadDone = new Set(live.extras.unreadDone ?? []);
   for (const s of live.extras.skipped ?? []) lines.push({ ref: s.ref, outcome: 'skipped', reason: s.reason });
   for (const b of live.batches) {
     const done = new Set(b.done ?? []);
@@ -494,7 +506,9 @@ function linesOf(live: Live, stopReason: string | undefined): ReportLine[] {
       const ref = { folderId: b.folderId, id };
       if (done.has(id)) {
         const now = b.newRefs?.[id];
-        lines.push(now ? { ref, outcome, now } : { ref, outcome });
+        const line: ReportLine = now ? { ref, outcome, now } : { ref, outcome };
+        if (markUnread.has(key(ref)) && !unreadDone.has(key(ref))) line.reason = 'unread-not-restored';
+        lines.push(line);
       } else if (failed.has(id)) {
         const code = failed.get(id)!;
         lines.push({ ref, outcome: SKIP_CODES.has(code) ? 'skipped' : 'failed', reason: code });
@@ -517,6 +531,48 @@ async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folde
         .catch(() => null)
     : null;
   return { quota, folders };
+}
+
+/**
+ * Undo: the messages that were unread before the trash job and are back home now are marked unread again, through
+ * the adapter's optional markUnread, in batches per folder. Never fails the undo: what could not be marked stays in
+ * the report ('unread-not-restored' on its line); what was marked is journaled (a resume does not mark it twice).
+ */
+async function restoreUnread(ctx: Ctx, live: Live): Promise<void> {
+  const want = new Set(live.extras.markUnread ?? []);
+  if (!want.size) return;
+  const done = new Set(live.extras.unreadDone ?? []);
+  const byFolder = new Map<string, { id: string; k: string }[]>();
+  for (const b of live.batches) {
+    for (const id of b.done ?? []) {
+      const k = key({ folderId: b.folderId, id });
+      const now = b.newRefs?.[id];
+      // Back, but where exactly is not known: it cannot be marked (its line says so).
+      if (!want.has(k) || done.has(k) || !now) continue;
+      let list = byFolder.get(now.folderId);
+      if (!list) byFolder.set(now.folderId, (list = []));
+      list.push({ id: now.id, k });
+    }
+  }
+  const mark = ctx.webmail.markUnread?.bind(ctx.webmail);
+  if (!mark || !byFolder.size) return;
+  const before = done.size;
+  try {
+    for (const [folderId, list] of byFolder) {
+      for (const part of chunk(list, batchSize(ctx.webmail))) {
+        const res = await mark(folderId, part.map((p) => p.id));
+        const ok = new Set(res.done);
+        for (const p of part) if (ok.has(p.id)) done.add(p.k);
+        // Session over or permission refused: the next requests would be refused too.
+        if (res.failed.some((f) => STOPPING.has(f.code))) throw new Stop(res.failed.find((f) => STOPPING.has(f.code))!.code);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Stop) && !isWebmailError(e)) console.error('[Balise] cleanup: marking unread', e);
+  }
+  if (done.size === before) return;
+  live.extras.unreadDone = [...done];
+  await ctx.store.updateJob(live.job.id, { report: { unreadDone: live.extras.unreadDone } }).catch(() => undefined);
 }
 
 async function finish(ctx: Ctx, live: Live, state: Report['state'], stopReason: string | undefined): Promise<Report> {
@@ -621,6 +677,7 @@ async function execute(ctx: Ctx, live: Live): Promise<Report> {
   } finally {
     if (timer) clearInterval(timer);
   }
+  if (job.action === 'undo' && stopReason !== 'lock-lost') await restoreUnread(ctx, live);
   const report = await finish(ctx, live, state, stopReason);
   store.active.delete(job.id);
   await store.unlock(job.bal, job.id).catch(() => undefined);
@@ -673,6 +730,8 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
       }
     }
   }
+  const unreadInPlan = new Set(req.plan ? req.plan.groups.flatMap((g) => g.messages.filter((m) => m.summary.unread).map((m) => key(m.summary.ref))) : []);
+  const unread: string[] = [];
   const seen = new Set<string>();
   const skipped: SkippedItem[] = [];
   const items: JobItem[] = [];
@@ -684,7 +743,10 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
     if (req.action === 'delete' && it.ref.folderId !== trash) skipped.push({ ref: it.ref, size, reason: 'not-in-trash' });
     else if (allowed && !allowed.has(k)) skipped.push({ ref: it.ref, size, reason: 'not-in-snapshot' });
     else if (req.action === 'trash' && it.ref.folderId === trash) skipped.push({ ref: it.ref, size, reason: 'already-in-trash' });
-    else items.push({ ref: { folderId: it.ref.folderId, id: it.ref.id }, size });
+    else {
+      items.push({ ref: { folderId: it.ref.folderId, id: it.ref.id }, size });
+      if (req.action === 'trash' && (it.unread ?? unreadInPlan.has(k))) unread.push(k);
+    }
   }
 
   const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => req.plan?.quotaBefore ?? null) : null;
@@ -693,6 +755,7 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
   const batches = makeBatches(jobId, items, batchSize(webmail), t);
   const extras: Extras = { startedAt: t, quotaBefore, skipped };
   if (req.plan) extras.planId = req.plan.id;
+  if (unread.length) extras.unread = unread;
   if (req.action === 'delete' && exporter) extras.needsExport = true;
   const job: Job = {
     id: jobId,
@@ -838,7 +901,8 @@ export async function findUndoableJob(bal: string, opts: { deps?: RunDeps } = {}
 
 /**
  * Put the last trash job's messages back from the trash into their original folders (those still in the trash;
- * their place there comes from the journal's newRefs). A job of its own ('undo'), journaled and resumable.
+ * their place there comes from the journal's newRefs). A job of its own ('undo'), journaled and resumable. Then
+ * those that were unread before the trash job are marked unread again (Webmail.markUnread), see restoreUnread.
  */
 export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOptions = {}): Promise<Report> {
   const ctx = ctxOf(webmail, opts);
@@ -856,6 +920,16 @@ export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOption
   const batches = makeBatches(jobId, items.map((i) => ({ ref: i.ref, size: i.size, target: i.restoreTo! })), batchSize(webmail), t);
   const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
   const extras: Extras = { startedAt: t, quotaBefore, skipped, sourceJobId: source.job.id };
+  // Those that were unread before the trash job are made unread again once back (the host may have marked them read).
+  const wasUnread = new Set(source.extras.unread ?? []);
+  const markUnread: string[] = [];
+  for (const b of source.batches) {
+    for (const id of b.done ?? []) {
+      const r = b.newRefs?.[id];
+      if (r && wasUnread.has(key({ folderId: b.folderId, id }))) markUnread.push(key(r));
+    }
+  }
+  if (markUnread.length) extras.markUnread = markUnread;
   const job: Job = {
     id: jobId,
     bal: source.job.bal,

@@ -79,6 +79,11 @@ export interface JobItem {
   size: number;
   /** For undo: where the message came from. */
   restoreTo?: string;
+  /**
+   * The message was unread when it was planned (MessageSummary.unread). A trash job keeps it, so that undo makes
+   * it unread again (Roundcube marks messages read on their way to the trash). Without it: the plan's summary says.
+   */
+  unread?: boolean;
 }
 
 export interface Progress {
@@ -95,7 +100,10 @@ export interface Progress {
 export interface ReportLine {
   ref: MessageRef;
   outcome: 'moved' | 'deleted' | 'restored' | 'failed' | 'skipped';
-  /** A WebmailErrorCode or 'cancelled' / 'not-in-snapshot'. */
+  /**
+   * A WebmailErrorCode or 'cancelled' / 'not-in-snapshot'. On a 'restored' line: 'unread-not-restored' (back in
+   * its folder, but marked read: it was unread, and the webmail could not be asked to mark it unread again).
+   */
   reason?: string;
   /** Where it is now, when known (new id in the trash, etc.). */
   now?: MessageRef;

@@ -219,6 +219,10 @@ export default {
     fr: 'sa place dans la corbeille est inconnue : remettez-le à la main',
     en: 'its place in the trash is unknown: put it back by hand',
   },
+  cleanup_reason_unread_not_restored: {
+    fr: 'remis à sa place, mais il n’était pas lu avant : Balise n’a pas pu le marquer de nouveau « non lu », il peut apparaître comme lu',
+    en: 'put back, but it was unread before: Balise could not mark it unread again, it may show as read',
+  },
   cleanup_reason_lock_lost: { fr: 'un autre onglet a pris la main sur le nettoyage', en: 'another tab took over the cleanup' },
   cleanup_reason_interrupted: { fr: 'pas encore traité (interruption)', en: 'not handled yet (interrupted)' },
   cleanup_reason_store: {

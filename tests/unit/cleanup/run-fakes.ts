@@ -34,10 +34,12 @@ export interface TruthMessage {
   /** Deleted for good by a request of Balise's (deleteForever). */
   deletedByBalise?: boolean;
   exported?: boolean;
+  /** Not read yet (IMAP: no \Seen; Zimbra: the unread flag). */
+  unread?: boolean;
 }
 
 export interface ActionLog {
-  op: 'trash' | 'delete' | 'move';
+  op: 'trash' | 'delete' | 'move' | 'mark';
   folderId: string;
   ids: string[];
   target?: string;
@@ -46,6 +48,8 @@ export interface ActionLog {
 export class TruthMailbox {
   readonly messages: TruthMessage[] = [];
   readonly log: ActionLog[] = [];
+  /** The host marks messages read when it moves them to the trash (Roundcube's read_when_deleted). */
+  readOnTrash = false;
   private next = new Map<string, number>();
 
   constructor(readonly idMode: 'stable' | 'renumber') {
@@ -76,6 +80,7 @@ export class TruthMailbox {
   moveOne(m: TruthMessage, target: string): MessageRef {
     const id = this.idMode === 'stable' ? m.at!.id : this.newId(target);
     m.at = { folderId: target, id };
+    if (this.readOnTrash && target === TRASH) m.unread = false;
     return m.at;
   }
 
@@ -126,6 +131,7 @@ export class FaultyWebmail implements Webmail {
       exactSizes: truth.idMode === 'stable',
     };
     this.hung = new Promise((r) => (this.onHang = r));
+    this.markUnread = (folderId, ids) => this.mark(folderId, ids);
   }
 
   async account() {
@@ -160,12 +166,36 @@ export class FaultyWebmail implements Webmail {
         sizePrecision: 0,
         from: 'x@y.fr',
         subject: m.key,
-        unread: false,
+        unread: m.unread === true,
         flagged: false,
         hasAttachment: false,
       }),
     );
     for (let i = 0; i < list.length; i += 4) yield list.slice(i, i + 4);
+  }
+
+  /** Mark unread ('mark' in the schedule; 'before' / 'partial' faults apply). Tests delete it to act as an adapter without. */
+  markUnread?(folderId: string, ids: string[]): Promise<BatchResult>;
+
+  private async mark(folderId: string, ids: string[]): Promise<BatchResult> {
+    const n = ++this.calls;
+    const fault = this.schedule({ op: 'mark', n });
+    if (fault.kind === 'before') throw new WebmailError(fault.code, 'fault before mark');
+    const keep = fault.kind === 'partial' ? fault.keep : ids.length;
+    const res: BatchResult = { done: [], failed: [] };
+    const acted: string[] = [];
+    ids.forEach((id, i) => {
+      const m = this.truth.find({ folderId, id });
+      if (i >= keep) res.failed.push({ id, code: (fault as { code: WebmailErrorCode }).code });
+      else if (!m) res.failed.push({ id, code: 'not-found' });
+      else {
+        m.unread = true;
+        acted.push(id);
+        res.done.push(id);
+      }
+    });
+    this.truth.log.push({ op: 'mark', folderId, ids: acted });
+    return res;
   }
 
   private async run(op: 'trash' | 'delete' | 'move', folderId: string, ids: string[], target?: string): Promise<BatchResult> {

@@ -63,6 +63,9 @@ const scenario = fc.record({
   takeover: fc.array(fc.constantFrom('closed', 'stale', 'reload'), { minLength: 8, maxLength: 8 }),
   cancelAtCall: fc.option(fc.integer({ min: 1, max: 12 }), { nil: null, freq: 4 }),
   undo: fc.boolean(),
+  /** Which messages are unread, and whether the host marks messages read on their way to the trash (Roundcube). */
+  unread: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+  readOnTrash: fc.boolean(),
   del: fc.constantFrom<'none' | 'trashed' | 'trash-group'>('none', 'trashed', 'trash-group'),
   exportMask: fc.option(fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), { nil: null }),
   exportThrows: fc.boolean(),
@@ -266,6 +269,9 @@ async function scenarioRun(sc: Scenario, totals: Record<string, number>) {
   };
   let day = 0;
   for (const [folder, n] of Object.entries(sc.counts)) for (let i = 0; i < n; i++) w.truth.add(folder, 500 + 37 * ++day, day);
+  w.truth.messages.forEach((m, i) => (m.unread = sc.unread[i % 40]!));
+  w.truth.readOnTrash = sc.readOnTrash;
+  const wasUnread = new Map(w.truth.messages.map((m) => [m, m.unread === true]));
 
   // 1. Move a picked set to the trash.
   const candidates = w.truth.messages.filter((m) => m.at!.folderId !== TRASH);
@@ -274,7 +280,7 @@ async function scenarioRun(sc: Scenario, totals: Record<string, number>) {
   const deletable = new Set<TruthMessage>();
   let mustExport = false;
   if (picked.length) {
-    const items = picked.map((m) => ({ ref: { ...m.at! }, size: m.size }));
+    const items = picked.map((m) => ({ ref: { ...m.at! }, size: m.size, unread: m.unread === true }));
     const snap = snapshotOf(w.truth);
     const report = await drive(w, (wm, store, signal) => startJob(wm, { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(w, store), signal }), (r) => checkReport(w.truth, snap, items, r));
     checkWorld(w, touched, deletable, false);
@@ -294,8 +300,37 @@ async function scenarioRun(sc: Scenario, totals: Record<string, number>) {
         const undo = await drive(w, (wm, st, signal) => undoLastJob(wm, BAL, { deps: deps(w, st), signal }), (r) => checkReport(w.truth, snapU, source, r, restoreTo));
         if (undo) totals.undoJobs = (totals.undoJobs ?? 0) + 1;
         for (const e of w.truth.log.slice(logFrom)) {
+          if (e.op === 'mark') {
+            // Marked unread: only messages that were unread before the trash job, once they are back home.
+            for (const id of e.ids) {
+              const m = w.truth.find({ folderId: e.folderId, id })!;
+              expect(m.origin.folderId).toBe(e.folderId);
+              expect(wasUnread.get(m)).toBe(true);
+            }
+            continue;
+          }
           expect(e.op).toBe('move');
           for (const id of e.ids) expect(restoreTo.get(`${e.folderId}/${id}`)).toBe(e.target);
+        }
+        if (undo) {
+          // Restored: unread again exactly when it was, unless its line says it could not be; read ones stay read.
+          for (const l of undo.lines) {
+            if (l.outcome !== 'restored') {
+              expect(l.reason).not.toBe('unread-not-restored');
+              continue;
+            }
+            const m = byRef(snapU, l.ref);
+            if (!wasUnread.get(m)) {
+              expect(m.unread, `${m.key} was read`).toBe(false);
+              expect(l.reason).toBeUndefined();
+            } else if (l.reason === 'unread-not-restored') {
+              if (sc.readOnTrash) expect(m.unread, `${m.key} reported read`).toBe(false);
+              totals.unreadLeft = (totals.unreadLeft ?? 0) + 1;
+            } else {
+              expect(m.unread, `${m.key} was unread`).toBe(true);
+              totals.unreadRestored = (totals.unreadRestored ?? 0) + 1;
+            }
+          }
         }
         checkWorld(w, touched, deletable, false);
       }

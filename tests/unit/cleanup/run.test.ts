@@ -326,6 +326,131 @@ describe('undo', () => {
   });
 });
 
+describe('undo gives back the unread mark', () => {
+  /** Roundcube-like: new ids on every move, and the host marks messages read on their way to the trash. */
+  function readOnTrash() {
+    const truth = mailbox('renumber', { INBOX: 6, Patients: 5, Trash: 2 });
+    truth.readOnTrash = true;
+    truth.messages.forEach((m, i) => (m.unread = i % 2 === 0));
+    return truth;
+  }
+  const unreadKeys = (truth: TruthMailbox) => truth.messages.filter((m) => m.unread).map((m) => m.key).sort();
+
+  it('marks unread again exactly those that were unread before the trash job, at their new place', async () => {
+    const truth = readOnTrash();
+    const before = unreadKeys(truth);
+    const store = newTab();
+    // INBOX items say it themselves (JobItem.unread); Patients ones are known from the plan's summaries only.
+    const inbox = truth.inFolder('INBOX').map((m) => ({ ref: { ...m.at! }, size: m.size, unread: m.unread === true }));
+    const patients = truth.inFolder('Patients').map((m) => ({ ref: { ...m.at! }, size: m.size }));
+    const plan = {
+      id: 'p',
+      groups: [{ kind: 'old', messages: [...inbox, ...patients].map((i) => ({ summary: { ref: i.ref, size: i.size, unread: truth.find(i.ref)!.unread === true } })) }],
+    } as unknown as Plan;
+    const w = new FaultyWebmail(truth, undefined, 4);
+    const moved = await startJob(w, { bal: BAL, origin: ORIGIN, plan, action: 'trash', items: [...inbox, ...patients] }, { deps: deps(store) });
+    expect(moved.movedCount).toBe(11);
+    // The host made them all read in the trash (the seeded trash's own unread one stays so).
+    expect(truth.inFolder(TRASH).filter((m) => m.unread).map((m) => m.origin.folderId)).toEqual([TRASH]);
+    const undo = await undoLastJob(new FaultyWebmail(truth, undefined, 4), BAL, { deps: deps(store) });
+    expect(undo).toMatchObject({ state: 'done', movedCount: 11, failedCount: 0 });
+    expect(undo.lines.every((l) => l.outcome === 'restored' && l.reason === undefined)).toBe(true);
+    expect(unreadKeys(truth)).toEqual(before);
+    for (const m of truth.messages) expect(m.at).toMatchObject({ folderId: m.origin.folderId });
+    // Marked where they are now (their new ids at home), only the restored unread ones, per folder in batches.
+    const marks = truth.log.filter((l) => l.op === 'mark');
+    expect(marks.map((l) => l.folderId).sort()).toEqual(['INBOX', 'Patients']);
+    expect(marks.flatMap((l) => l.ids.map((id) => truth.find({ folderId: l.folderId, id })!.key)).sort()).toEqual(before.filter((k) => truth.messages.find((m) => m.key === k)!.origin.folderId !== TRASH));
+  });
+
+  it('says so per message when the webmail cannot mark unread, and the undo still completes', async () => {
+    const truth = readOnTrash();
+    const store = newTab();
+    const items = itemsOf(truth, ['INBOX']).map((i) => ({ ...i, unread: truth.find(i.ref)!.unread === true }));
+    await startJob(new FaultyWebmail(truth), { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(store) });
+    const w = new FaultyWebmail(truth);
+    delete w.markUnread;
+    const undo = await undoLastJob(w, BAL, { deps: deps(store) });
+    expect(undo).toMatchObject({ state: 'done', movedCount: 6, failedCount: 0 });
+    const wasUnread = new Set(items.filter((i) => i.unread).map((i) => `${i.ref.folderId}/${i.ref.id}`));
+    const flagged = undo.lines.filter((l) => l.reason === 'unread-not-restored');
+    expect(flagged).toHaveLength(wasUnread.size);
+    expect(flagged.every((l) => l.outcome === 'restored')).toBe(true);
+    for (const l of flagged) expect(truth.find(l.now!)!.unread).toBe(false);
+    expect(truth.messages.filter((m) => m.origin.folderId === 'INBOX' && m.unread)).toHaveLength(0);
+  });
+
+  it('reports the ones a failed or partial mark left read; the others are unread again; nothing fails the undo', async () => {
+    const truth = readOnTrash();
+    const store = newTab();
+    const items = itemsOf(truth, ['INBOX', 'Patients']).map((i) => ({ ...i, unread: true }));
+    for (const i of items) truth.find(i.ref)!.unread = true;
+    await startJob(new FaultyWebmail(truth, undefined, 4), { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(store) });
+    // Undo: 3 moves (4+2 INBOX, 4+1 Patients → batches of 4: INBOX 4,2; Patients 4,1 = 4 calls), then the marks.
+    let marks = 0;
+    const w = new FaultyWebmail(
+      truth,
+      ({ op }) => {
+        if (op !== 'mark') return { kind: 'none' };
+        marks++;
+        return marks === 1 ? { kind: 'before', code: 'network' } : marks === 2 ? { kind: 'partial', code: 'server', keep: 1 } : { kind: 'none' };
+      },
+      4,
+    );
+    const undo = await undoLastJob(w, BAL, { deps: deps(store) });
+    expect(undo).toMatchObject({ state: 'done', movedCount: 11, failedCount: 0 });
+    const left = undo.lines.filter((l) => l.reason === 'unread-not-restored');
+    const readAtHome = truth.messages.filter((m) => m.origin.folderId !== TRASH && !m.unread);
+    expect(left.length).toBe(readAtHome.length);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.map((l) => truth.find(l.now!)!.key).sort()).toEqual(readAtHome.map((m) => m.key).sort());
+    // Every other restored message is unread again, as it was.
+    expect(truth.messages.filter((m) => m.origin.folderId !== TRASH && m.unread).length).toBe(11 - left.length);
+  });
+
+  it('marks nothing on a host that keeps flags when nothing was unread, and nothing for messages it could not put back', async () => {
+    const truth = mailbox('stable');
+    const store = newTab();
+    const items = itemsOf(truth, ['INBOX']);
+    await startJob(new FaultyWebmail(truth), { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(store) });
+    const w = new FaultyWebmail(truth);
+    const undo = await undoLastJob(w, BAL, { deps: deps(store) });
+    expect(undo.movedCount).toBe(5);
+    expect(truth.log.filter((l) => l.op === 'mark')).toHaveLength(0);
+    // Unread, but vanished from the trash before the undo: not restored, not marked.
+    const t2 = readOnTrash();
+    const s2 = newTab();
+    const it2 = itemsOf(t2, ['INBOX']).map((i) => ({ ...i, unread: true }));
+    await startJob(new FaultyWebmail(t2), { bal: 'other@x.fr', origin: ORIGIN, action: 'trash', items: it2 }, { deps: deps(s2) });
+    t2.vanish(t2.messages.find((m) => m.origin.folderId === 'INBOX')!);
+    const u2 = await undoLastJob(new FaultyWebmail(t2), 'other@x.fr', { deps: deps(s2) });
+    expect(u2.lines.filter((l) => l.outcome === 'failed').map((l) => l.reason)).toEqual(['not-found']);
+    expect(u2.lines.filter((l) => l.reason === 'unread-not-restored')).toHaveLength(0);
+    expect(t2.log.filter((l) => l.op === 'mark').flatMap((l) => l.ids)).toHaveLength(5);
+  });
+
+  it('an undo interrupted before marking marks them when it is resumed, once', async () => {
+    const truth = readOnTrash();
+    const store = newTab();
+    const items = itemsOf(truth, ['INBOX']).map((i) => ({ ...i, unread: true }));
+    for (const i of items) truth.find(i.ref)!.unread = true;
+    await startJob(new FaultyWebmail(truth), { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(store) });
+    // The second move of the undo finds the session over: interrupted, the first batch is back home.
+    const w = new FaultyWebmail(truth, ({ op, n }) => (op === 'move' && n === 2 ? { kind: 'before', code: 'auth-expired' } : op === 'mark' ? { kind: 'before', code: 'auth-expired' } : { kind: 'none' }), 3);
+    const first = await undoLastJob(w, BAL, { deps: deps(store) });
+    expect(first.state).toBe('interrupted');
+    expect(first.lines.filter((l) => l.outcome === 'restored').every((l) => l.reason === 'unread-not-restored')).toBe(true);
+    const resumable = (await findResumableJob(BAL, { deps: deps(store) }))!;
+    const again = await resumeJob(new FaultyWebmail(truth, undefined, 3), resumable.jobId, { deps: deps(store) });
+    expect(again).toMatchObject({ state: 'done', movedCount: 6 });
+    expect(again.lines.filter((l) => l.reason)).toEqual([]);
+    expect(truth.messages.filter((m) => m.origin.folderId === 'INBOX').every((m) => m.unread && m.at!.folderId === 'INBOX')).toBe(true);
+    const marked = truth.log.filter((l) => l.op === 'mark').flatMap((l) => l.ids.map((id) => `${l.folderId}/${id}`));
+    expect(new Set(marked).size).toBe(marked.length);
+    expect(marked).toHaveLength(6);
+  });
+});
+
 describe('delete for good', () => {
   it('deletes only exact ids in the trash (a trash job\'s messages + the trash group), never the rest of the trash', async () => {
     const truth = mailbox('renumber');

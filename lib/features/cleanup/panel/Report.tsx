@@ -31,6 +31,9 @@ export function ReportView({
     const r = l.reason ?? l.outcome;
     byReason.set(r, [...(byReason.get(r) ?? []), l]);
   }
+  // Done, with something to say (undo: back home but still read, 'unread-not-restored').
+  const notes = new Map<string, ReportLine[]>();
+  for (const l of done) if (l.reason) notes.set(l.reason, [...(notes.get(l.reason) ?? []), l]);
   const heading = report.action === 'trash' ? t('cleanup_report_trash') : report.action === 'delete' ? t('cleanup_report_delete') : t('cleanup_report_undo');
   const doneText =
     report.action === 'trash'
@@ -72,6 +75,28 @@ export function ReportView({
             {done.length > SHOWN_DONE ? <li>{t('cleanup_report_more', done.length - SHOWN_DONE)}</li> : null}
           </ul>
         </details>
+      ) : null}
+      {notes.size ? (
+        <ul class="c-reasons" data-outcome="done-notes">
+          {[...notes.entries()].map(([reason, lines]) => (
+            <li key={reason} data-reason={reason} data-count={lines.length}>
+              <strong>
+                {lines.length} – {reasonText(reason)}
+              </strong>
+              <ul>
+                {lines.slice(0, SHOWN_PER_REASON).map((l) => {
+                  const m = message(refKey(l.ref));
+                  return (
+                    <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
+                      {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from}` : `${l.ref.folderId} #${l.ref.id}`}
+                    </li>
+                  );
+                })}
+                {lines.length > SHOWN_PER_REASON ? <li>{t('cleanup_report_more', lines.length - SHOWN_PER_REASON)}</li> : null}
+              </ul>
+            </li>
+          ))}
+        </ul>
       ) : null}
       {report.state === 'cancelled' ? <p class="b-notice info">{t('cleanup_report_cancelled')}</p> : null}
       {report.state === 'interrupted' ? (
