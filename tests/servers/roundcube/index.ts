@@ -120,6 +120,10 @@ function writeRoundcubeConfig(o: { workdir: string; imapPort: number; smtpPort: 
     enable_spellcheck: false,
     enable_installer: false,
     create_default_folders: false,
+    // Dovecot's Maildir++ folders hold both mail and subfolders. Said here, Roundcube does not probe it by creating
+    // and deleting a 'foldertest<time>' folder (rcube_imap::detect_dual_use_folders), which races with doveadm's
+    // `mailbox status *` in the tests ("Mailbox doesn't exist").
+    imap_dual_use_folders: true,
     ip_check: false,
     log_dir: path.join(rc, 'logs') + '/',
     temp_dir: path.join(rc, 'temp') + '/',
