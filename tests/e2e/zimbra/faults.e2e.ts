@@ -141,8 +141,23 @@ for (const kind of BROWSERS) {
       sim.faults.failNext('FolderActionRequest', 'service.ALREADY_IN_PROGRESS');
       await expect(call('emptyFolder', '3')).rejects.toMatchObject({ code: 'busy' });
       expect([...sim.mailbox.messages.values()].some((m) => m.folderId === 3)).toBe(true);
-      sim.faults.failNext('GetFolderRequest', 'service.PERM_DENIED');
-      await expect(call('folders')).rejects.toMatchObject({ code: 'forbidden' });
+      // The page's own features (the quota meter after the moves above) may send a GetFolderRequest at the same
+      // moment and take the fault: then try again, and only then (at most twice).
+      const getFolders = () => sim.requestLog.filter((e) => e.request === 'GetFolderRequest').length;
+      for (let attempt = 0; ; attempt++) {
+        const before = getFolders();
+        sim.faults.failNext('GetFolderRequest', 'service.PERM_DENIED');
+        const r = await call('folders').then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (r !== null) {
+          expect(r).toMatchObject({ code: 'forbidden' });
+          break;
+        }
+        expect(getFolders() - before, 'the fault went to another GetFolderRequest').toBeGreaterThan(1);
+        expect(attempt).toBeLessThan(2);
+      }
       sim.mailbox.quotaBytes = 0;
       expect(await call('quota')).toMatchObject({ usedBytes: sim.mailbox.used, limitBytes: null });
     });
