@@ -2,6 +2,7 @@
  * "My BALs" in the options page (issue 7): registry, the person's details, signatures, settings file. One
  * component so that lib/options/App.tsx lists it in one line; the sections share one load of the data.
  */
+import { useRef } from 'preact/hooks';
 import { send } from '../messages/send';
 import { t } from '../i18n/t';
 import { useAsync } from '../ui/useAsync';
@@ -17,7 +18,14 @@ async function load() {
 }
 
 export function MyBals() {
-  const [state, reload] = useAsync(load);
+  // Bumped by an import only: the person's details form then starts again from what the file brought. Its own
+  // save must not remount it (that took its "saved" notice away at once).
+  const imports = useRef(0);
+  const [state, reload] = useAsync(async () => ({ ...(await load()), imports: imports.current }));
+  const reloadAfterImport = () => {
+    imports.current++;
+    reload();
+  };
   if (state.status === 'loading') return <p aria-busy="true">…</p>;
   if (state.status === 'error') {
     return (
@@ -27,14 +35,12 @@ export function MyBals() {
     );
   }
   const { bals, templates, profile, settings } = state.value;
-  // Keys on the profile / settings make the forms start again from stored values after an import.
-  const stamp = JSON.stringify(profile);
   return (
     <div data-area="my-bals">
       <Registry bals={bals} profile={profile} reload={reload} />
-      <ProfileForm key={stamp} profile={profile} reload={reload} />
+      <ProfileForm key={state.value.imports} profile={profile} reload={reload} />
       <Signatures bals={bals} templates={templates} profile={profile} settings={settings} reload={reload} />
-      <Transfer reload={reload} />
+      <Transfer reload={reloadAfterImport} />
     </div>
   );
 }

@@ -75,6 +75,57 @@ for (const kind of BROWSERS) {
       expect(reg.bals.find((b) => b.address === sim.address)).toMatchObject({ source: 'user', situation: { finess: '440000289', siret: '73282932000074' } });
     });
 
+    it('sets the trash lifetime and the operator’s retention through the form; editing another field keeps them', async () => {
+      type Limits = { attachmentMB?: number; trashLifetimeDays?: number; retentionDays?: number };
+      const stored = async () => (await bg<{ bals: { address: string; operator?: string; limits?: Limits }[] }>(o, 'registry/get')).bals.find((b) => b.address === sim.address);
+      const summary = () =>
+        o.$$eval(`${card(sim.address)} [data-limits] [data-limit]`, (l) => Object.fromEntries(l.map((e) => [e.getAttribute('data-limit'), Number(e.getAttribute('data-value'))])));
+      await o.click(`${card(sim.address)} [data-action="edit-bal"]`);
+      await o.waitForSelector('[data-form="bal"]');
+      expect(await o.$eval('#bal-trash-days', (e) => (e as HTMLInputElement).value)).toBe('');
+      // A known operator's value is offered when the field is left empty (Medimail deletes after 90 days).
+      const webmail = await o.$eval('#bal-webmail', (e) => (e as HTMLInputElement).value);
+      await fill(o, '#bal-webmail', 'https://medimail.mipih.fr');
+      expect(await o.$eval('#bal-retention-days', (e) => (e as HTMLInputElement).placeholder)).toBe('90');
+      expect(await o.$eval('[data-form="bal"] [data-default="retentionDays"]', (e) => e.textContent)).toMatch(/90/);
+      await fill(o, '#bal-webmail', webmail);
+      expect(await o.$('[data-form="bal"] [data-default="retentionDays"]')).toBeNull();
+      // Not a whole number of days: refused, with a message, nothing saved.
+      await o.type('#bal-trash-days', '30,5');
+      expect(await checkOf('trash-days')).toBe('error');
+      await o.click('[data-action="save-bal"]');
+      await o.waitForSelector('[data-form="bal"] [data-notice="error"]');
+      expect((await stored())?.limits).toBeUndefined();
+      await fill(o, '#bal-trash-days', '30');
+      expect(await checkOf('trash-days')).toBeNull();
+      await o.type('#bal-retention-days', '90');
+      await o.type('#bal-attachment', '15');
+      await o.click('[data-action="save-bal"]');
+      await o.waitForSelector(`${card(sim.address)} [data-limits]`);
+      expect(await summary()).toEqual({ attachmentMB: 15, trashLifetimeDays: 30, retentionDays: 90 });
+      expect((await stored())?.limits).toEqual({ attachmentMB: 15, trashLifetimeDays: 30, retentionDays: 90 });
+
+      // Edit another field only: the limits stay as they were.
+      await o.click(`${card(sim.address)} [data-action="edit-bal"]`);
+      await o.waitForSelector('[data-form="bal"]');
+      expect(await o.$eval('#bal-trash-days', (e) => (e as HTMLInputElement).value)).toBe('30');
+      expect(await o.$eval('#bal-retention-days', (e) => (e as HTMLInputElement).value)).toBe('90');
+      await o.type('#bal-operator', 'GCS e-santé');
+      await o.click('[data-action="save-bal"]');
+      await o.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('GCS e-santé'), { polling: 100, timeout: 10_000 }, card(sim.address));
+      const afterEdit = await stored();
+      expect(afterEdit).toMatchObject({ operator: 'GCS e-santé', limits: { attachmentMB: 15, trashLifetimeDays: 30, retentionDays: 90 } });
+
+      // Clearing one field removes that limit only.
+      await o.click(`${card(sim.address)} [data-action="edit-bal"]`);
+      await o.waitForSelector('[data-form="bal"]');
+      await fill(o, '#bal-attachment', '');
+      await o.click('[data-action="save-bal"]');
+      await o.waitForFunction((sel) => !document.querySelector(`${sel} [data-limit="attachmentMB"]`), { polling: 100, timeout: 10_000 }, card(sim.address));
+      expect((await stored())?.limits).toEqual({ trashLifetimeDays: 30, retentionDays: 90 });
+      expect(await summary()).toEqual({ trashLifetimeDays: 30, retentionDays: 90 });
+    });
+
     it('warns about a non-MSSanté address without blocking, and keeps one preferred BAL per situation', async () => {
       await o.click('[data-action="add-bal"]');
       await o.waitForSelector('[data-form="bal"]');
@@ -183,6 +234,9 @@ for (const kind of BROWSERS) {
       await o.waitForSelector('[data-list="import-origins"] [data-origin="http://127.0.0.1:4567"]');
       expect(await o.$(card(OTHER))).toBeNull();
       await o.waitForSelector(`${card(sim.address)}[data-preferred]`);
+      // The BAL's own limits went out in the file and came back in.
+      const back = (await bg<{ bals: { address: string; limits?: unknown }[] }>(o, 'registry/get')).bals.find((b) => b.address === sim.address);
+      expect(back?.limits).toEqual({ trashLifetimeDays: 30, retentionDays: 90 });
       // Origins need the browser's permission (already granted for 127.0.0.1 in the test build): then added.
       await o.click('[data-action="grant-origins"]');
       await o.waitForFunction(() => !document.querySelector('[data-list="import-origins"]'), { polling: 100, timeout: 10_000 });
