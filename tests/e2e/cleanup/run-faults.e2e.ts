@@ -16,7 +16,7 @@ import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { rng, startFaultProxy, type FaultProxy, type RequestInfo } from '../../servers/fault-proxy/index';
 import type { JobItem, Report } from '../../../lib/features/cleanup/types';
-import { checkRun, indexByRef, roundcubeTarget, zimbraTarget, type Target, type Truth } from './targets';
+import { checkRun, indexByRef, itemOfTruth, roundcubeTarget, zimbraTarget, type Target, type Truth } from './targets';
 import type { ZimbraSim } from '../../servers/zimbra-sim/index';
 
 const TOTAL = Number(process.env.BALISE_FAULT_RUNS ?? 200);
@@ -224,7 +224,7 @@ for (const server of SERVERS) {
           while (out.length < n && pool.length) {
             const [k, w] = pool.splice(Math.floor(r() * pool.length), 1)[0]!;
             used.add(k);
-            out.push({ ref: { folderId: w.folder, id: w.id }, size: w.size });
+            out.push(itemOfTruth(target, w));
           }
           return out;
         }
@@ -264,7 +264,8 @@ for (const server of SERVERS) {
               const undo = await drive(r, seed + 1, 'undo', { maxBatch, retryDelayMs: RETRY_MS });
               quiet();
               after = await truthNow();
-              if (undo) verify(b2, after, undoPlanned, undo, vanished);
+              // Restored messages: their flags of before the trash job exactly (unread again), or their line says not.
+              if (undo) verify(b2, after, undoPlanned, undo, vanished, before);
               bump('undoJobs');
             } else if (trash && what < 0.35 && trash.movedCount > 0) {
               // Delete for good what the job moved.
@@ -298,13 +299,17 @@ for (const server of SERVERS) {
           expect(stats.lost).toBe(0);
         }, 3_600_000);
 
-        function verify(before: Truth, after: Truth, planned: Map<string, { restoreTo?: string }>, report: Report, vanished: Set<string>) {
+        function verify(before: Truth, after: Truth, planned: Map<string, { restoreTo?: string }>, report: Report, vanished: Set<string>, originalFlags?: Truth) {
           // Messages another client deleted are simply gone; the rest must match the report exactly.
           const b = new Map([...before].filter(([k]) => !vanished.has(k)));
           const a = new Map([...after].filter(([k]) => !vanished.has(k)));
           const lines = report.lines.filter((l) => !vanished.has(indexByRef(before).get(`${l.ref.folderId}/${l.ref.id}`) ?? ''));
           try {
-            checkRun(b, a, new Map([...planned].filter(([k]) => !vanished.has(k))), { ...report, lines }, target.folders.trash, { seenOnTrash: target.seenOnTrash });
+            const c = checkRun(b, a, new Map([...planned].filter(([k]) => !vanished.has(k))), { ...report, lines }, target.folders.trash, {
+              seenOnTrash: target.seenOnTrash,
+              ...(originalFlags ? { originalFlags } : {}),
+            });
+            bump('unreadLeft', c.unreadLeft);
           } catch (e) {
             stats.lost++;
             throw e;

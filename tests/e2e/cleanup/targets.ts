@@ -39,9 +39,12 @@ export interface Target {
   reseed(): Promise<void>;
   /**
    * The host marks messages read when it moves them to the trash (Roundcube's read_when_deleted, true by default:
-   * rcube_imap::move_message sets \Seen before moving to the trash). Undo then brings them back read.
+   * rcube_imap::move_message sets \Seen before moving to the trash). Undo then marks unread again those that were
+   * (Webmail.markUnread): after an undo, flags are the original ones exactly.
    */
   seenOnTrash: boolean;
+  /** The truth says the message is unread (IMAP: no \Seen; the simulator: its unread flag). */
+  isUnread(w: Where): boolean;
   /** Another client deletes these messages for good (by Message-ID). */
   vanish?(keys: string[]): Promise<void>;
   stop(): Promise<void>;
@@ -55,6 +58,7 @@ export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: stri
     name: 'roundcube',
     env,
     seenOnTrash: true,
+    isUnread: (w) => !w.flags.split(' ').includes('\\Seen'),
     url,
     folders: { inbox: 'INBOX', patients: 'Patients', archives: 'Patients/Archives', trash: 'Trash', junk: 'Junk' },
     open: async (s, page) => {
@@ -88,6 +92,7 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
     name: 'zimbra',
     sim,
     seenOnTrash: false,
+    isUnread: (w) => w.flags.split(' ').includes('unread'),
     url,
     folders: { inbox: '2', patients: '257', archives: '258', trash: '3', junk: '4' },
     open: async (s, page) => {
@@ -143,13 +148,18 @@ export async function listFolder(s: Session, page: Page, folderId: string): Prom
   return (await s.call<MessageSummary[][]>(page, 'webmail', 'search', { folderId, sort: 'dateAsc' })).flat();
 }
 
-export const itemOf = (m: MessageSummary): JobItem => ({ ref: m.ref, size: m.size });
+/** A job item from a listing, with its unread state (a trash job keeps it so that undo can give it back). */
+export const itemOf = (m: MessageSummary): JobItem => ({ ref: m.ref, size: m.size, unread: m.unread });
+
+/** A job item from the server's truth, with its unread state as the server says. */
+export const itemOfTruth = (target: Target, w: Where): JobItem => ({ ref: { folderId: w.folder, id: w.id }, size: w.size, unread: target.isUnread(w) });
 
 /**
  * The server changed exactly as the report says, and nothing else did:
  * - outside `planned`: every message is where it was, same id, same flags;
  * - planned and reported moved/deleted/restored: at its new place (trash / gone / back home), `now` is exact;
  * - planned and reported failed/skipped: where it was;
+ * - with `originalFlags` (undo): restored messages have their flags of before the trash job exactly;
  * Returns counts for the log.
  */
 export function checkRun(
@@ -158,8 +168,15 @@ export function checkRun(
   planned: Map<string, { restoreTo?: string }>,
   report: Report,
   trash: string,
-  opts: { seenOnTrash?: boolean } = {},
-): { moved: number; unchanged: number; seenAdded: number } {
+  opts: {
+    seenOnTrash?: boolean;
+    /**
+     * Undo: the truth before the trash job. A restored message must have exactly its flags of then (unread again if
+     * it was), unless its line says 'unread-not-restored' (then: those flags, at most plus the host's \Seen).
+     */
+    originalFlags?: Truth;
+  } = {},
+): { moved: number; unchanged: number; seenAdded: number; unreadLeft: number } {
   const problems: string[] = [];
   const byRef = indexByRef(before);
   const lineOf = new Map(report.lines.map((l) => [byRef.get(`${l.ref.folderId}/${l.ref.id}`) ?? `?${l.ref.folderId}/${l.ref.id}`, l]));
@@ -167,6 +184,7 @@ export function checkRun(
   let moved = 0;
   let unchanged = 0;
   let seenAdded = 0;
+  let unreadLeft = 0;
   const withSeen = (f: string) => [...new Set([...f.split(' ').filter(Boolean), '\\Seen'])].sort().join(' ');
   /** Flags may only change by the host's own \Seen on a move to the trash (and stay so when restored). */
   const flagsOk = (k: string, b: Where, a: Where | undefined) => {
@@ -197,7 +215,14 @@ export function checkRun(
       case 'restored':
         if (a?.folder !== planned.get(k)!.restoreTo) problems.push(`reported restored to ${planned.get(k)!.restoreTo}, is ${where(a)}: ${k}`);
         if (line.now && where(a) !== `${line.now.folderId}/${line.now.id}`) problems.push(`reported at ${line.now.folderId}/${line.now.id}, is ${where(a)}: ${k}`);
-        flagsOk(k, b, a);
+        if (opts.originalFlags) {
+          const orig = opts.originalFlags.get(k)?.flags;
+          if (orig === undefined) problems.push(`restored, but not on the server before the trash job: ${k}`);
+          else if (a && a.flags !== orig) {
+            if (line.reason === 'unread-not-restored' && a.flags === withSeen(orig)) unreadLeft++;
+            else problems.push(`restored with other flags than before the trash job: ${k} ${orig} → ${a.flags}${line.reason ? ` (${line.reason})` : ''}`);
+          }
+        } else flagsOk(k, b, a);
         moved++;
         break;
       case 'deleted':
@@ -212,5 +237,5 @@ export function checkRun(
   }
   for (const k of after.keys()) if (!before.has(k)) problems.push(`appeared: ${k}`);
   if (problems.length) throw new Error(`the server does not match the report:\n${problems.slice(0, 30).join('\n')}`);
-  return { moved, unchanged, seenAdded };
+  return { moved, unchanged, seenAdded, unreadLeft };
 }
