@@ -360,32 +360,14 @@ export class RoundcubeWebmail implements Webmail {
   }
 
   async deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
-    const api = this.requireApi();
-    throwIfAborted(opts?.signal);
-    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
-    const { uids, byUid, failed } = splitIds(ids);
-    if (!uids.length) return { done: [], failed };
-    return this.keepingListState(async () => {
-      const existing = await this.existing(folderId, uids, opts?.signal);
-      for (const u of uids) if (!existing.has(u)) failed.push({ id: byUid.get(u)!, code: 'not-found' });
-      const present = uids.filter((u) => existing.has(u));
-      if (!present.length) return { done: [], failed };
-      throwIfAborted(opts?.signal);
-      let sendError: unknown = null;
-      try {
-        const r = await api.deleteUids(folderId, present);
-        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'delete refused');
-      } catch (e) {
-        sendError = e;
-      }
-      let remaining: Set<number>;
-      try {
-        remaining = await this.existing(folderId, present);
-      } catch (e) {
-        throw sendError ?? e;
-      }
-      for (const u of present) if (remaining.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
-      return { done: present.filter((u) => !remaining.has(u)).map((u) => byUid.get(u)!), failed };
+    return this.verifiedAction(folderId, ids, opts, {
+      send: (api, present) => api.deleteUids(folderId, present),
+      refused: 'delete refused',
+      // Done: the ones no longer in the folder.
+      succeeded: async (present) => {
+        const remaining = await this.existing(folderId, present);
+        return new Set(present.filter((u) => !remaining.has(u)));
+      },
     });
   }
 
@@ -394,6 +376,28 @@ export class RoundcubeWebmail implements Webmail {
    * answers success for a UID that does not exist): those are done, the ones gone 'not-found', the rest fail.
    */
   async markUnread(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
+    return this.verifiedAction(folderId, ids, opts, {
+      send: (api, present) => api.markUnreadUids(folderId, present),
+      refused: 'mark refused',
+      succeeded: (present) => this.existing(folderId, present, undefined, 'UNSEEN '),
+    });
+  }
+
+  /**
+   * One request on exactly the UIDs that are in the folder, then the server is asked what it really did: ids not
+   * there fail as 'not-found'; the others are done when `succeeded` finds them so, and fail with the request's
+   * error (or 'server') otherwise. If that check cannot be made, the request's error (or the check's) is thrown.
+   */
+  private async verifiedAction(
+    folderId: string,
+    ids: string[],
+    opts: { signal?: AbortSignal } | null | undefined,
+    how: {
+      send: (api: RcApi, present: number[]) => Promise<{ ok: boolean; message?: string | undefined }>;
+      refused: string;
+      succeeded: (present: number[]) => Promise<Set<number>>;
+    },
+  ): Promise<BatchResult> {
     const api = this.requireApi();
     throwIfAborted(opts?.signal);
     if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
@@ -407,19 +411,19 @@ export class RoundcubeWebmail implements Webmail {
       throwIfAborted(opts?.signal);
       let sendError: unknown = null;
       try {
-        const r = await api.markUnreadUids(folderId, present);
-        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? 'mark refused');
+        const r = await how.send(api, present);
+        if (!r.ok) sendError = new WebmailError(codeForMessage(r.message ?? ''), r.message ?? how.refused);
       } catch (e) {
         sendError = e;
       }
-      let unread: Set<number>;
+      let ok: Set<number>;
       try {
-        unread = await this.existing(folderId, present, undefined, 'UNSEEN ');
+        ok = await how.succeeded(present);
       } catch (e) {
         throw sendError ?? e;
       }
-      for (const u of present) if (!unread.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
-      return { done: present.filter((u) => unread.has(u)).map((u) => byUid.get(u)!), failed };
+      for (const u of present) if (!ok.has(u)) failed.push({ id: byUid.get(u)!, code: sendError ? errorCode(sendError) : 'server' });
+      return { done: present.filter((u) => ok.has(u)).map((u) => byUid.get(u)!), failed };
     });
   }
 
