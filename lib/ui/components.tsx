@@ -90,8 +90,23 @@ export function Panel({
       }
     };
     root.addEventListener('keydown', onKey);
+    // A control that becomes disabled while focused (a start button once its work starts) drops focus to the page's
+    // body: Escape must still close the panel then, and Tab come back into it.
+    const doc = root.ownerDocument;
+    const onDocKey = (e: KeyboardEvent) => {
+      if (e.target !== doc.body && e.target !== doc.documentElement) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onClose();
+      } else if (e.key === 'Tab') {
+        e.preventDefault();
+        focusables()[0]?.focus();
+      }
+    };
+    doc.addEventListener('keydown', onDocKey);
     return () => {
       root.removeEventListener('keydown', onKey);
+      doc.removeEventListener('keydown', onDocKey);
       previous?.focus?.();
     };
   }, []);

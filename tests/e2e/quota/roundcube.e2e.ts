@@ -276,6 +276,8 @@ describe('quota meter on Roundcube', () => {
         const truth = await quotaTruth(env);
         const popup = await s.openExtensionPage('/popup.html', page);
         const card = await popup.waitForSelector(`li[data-bal="${env.address}"]`);
+        // The history is read after the card shows.
+        await popup.waitForSelector(`li[data-bal="${env.address}"] [data-chart]`);
         const shown = await card!.evaluate((e) => ({
           level: e.getAttribute('data-level'),
           percent: e.getAttribute('data-percent'),
@@ -303,7 +305,11 @@ describe('quota meter on Roundcube', () => {
 
       it('opens the cleanup from the meter’s panel in one click (bus "open-cleanup")', async () => {
         await page.bringToFront();
-        await s.call(page, 'cleanup-close').catch(() => undefined);
+        // The popup's "make room" (previous test) opened the cleanup panel, which loads on demand: close it once it
+        // is there, so that it cannot open over the meter afterwards.
+        await page.waitForSelector('[data-balise="cleanup"]', { timeout: 30_000 });
+        await s.call(page, 'cleanup-close');
+        await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
         const before = (await meterDebug(s, page)).cleanupEvents.length;
         await (await waitInShadow(page, '[data-balise="quota"]', '[data-action="open-quota"]')).click();
         await (await waitInShadow(page, '[data-balise="quota-panel"]', '[data-action="open-cleanup"]')).click();
