@@ -232,7 +232,8 @@ for (const kind of BROWSERS) {
       await input.uploadFile(goodPath);
       await waitNotice('transfer', 'ok');
       await o.waitForSelector('[data-list="import-origins"] [data-origin="http://127.0.0.1:4567"]');
-      expect(await o.$(card(OTHER))).toBeNull();
+      // The list reloads after the notice: wait for it to show the imported registry.
+      await o.waitForFunction((sel) => !document.querySelector(sel), { polling: 100, timeout: 10_000 }, card(OTHER));
       await o.waitForSelector(`${card(sim.address)}[data-preferred]`);
       // The BAL's own limits went out in the file and came back in.
       const back = (await bg<{ bals: { address: string; limits?: unknown }[] }>(o, 'registry/get')).bals.find((b) => b.address === sim.address);
