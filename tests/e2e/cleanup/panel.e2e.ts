@@ -1,9 +1,11 @@
 /**
  * The cleanup panel's buttons end to end, in both real browsers, on real Roundcube + Dovecot and on the Zimbra
  * simulator: the one "apply" button moves exactly the previewed messages to the trash (checked by Message-ID
- * against the server), the report shows it (data-moved-count / data-failed-count), undo puts them back, and the
+ * against the server), the report shows it (data-moved-count / data-failed-count / data-skipped-count, which add up
+ * to data-planned-count), undo puts them back, and the
  * two-step permanent deletion (delete-forever, then confirm-delete) removes exactly the preview's trash messages
  * plus those just moved — a message that reached the trash after the preview stays. Keyboard: Escape closes.
+ * Rules the user keeps as defaults (save-rules) are the ones a reloaded page's panel opens with.
  * (The runner's own e2e, with faults and resume, is run.e2e.ts / run-faults.e2e.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,20 +43,64 @@ async function waitStage(s: Session, page: Page, stage: string, timeoutMs = 600_
   }
 }
 
+/**
+ * An element inside the panel's shadow root, polled: puppeteer's `>>>` waits in Firefox re-check on document
+ * mutations only, so an element (or attribute) that appears inside the shadow root while the page around it stays
+ * still is never seen (the save confirmation timed out that way).
+ */
+async function waitDeep(page: Page, selector: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const el = await page.$(`${HOST} >>> ${selector}`);
+    if (el) return el;
+    if (Date.now() > deadline) throw new Error(`no ${selector} in the panel after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function click(page: Page, action: string): Promise<void> {
-  const el = await page.waitForSelector(`${HOST} >>> [data-action="${action}"]:not([disabled])`, { timeout: 30_000 });
-  await el!.click();
+  const el = await waitDeep(page, `[data-action="${action}"]:not([disabled])`, 30_000);
+  await el.click();
 }
 
 /** The report element the user sees, once it shows this job's kind. */
-async function reportOf(page: Page, kind: string): Promise<{ moved: number; failed: number; predicted: number; actual: number | null }> {
+async function reportOf(page: Page, kind: string): Promise<{ moved: number; failed: number; skipped: number; planned: number; predicted: number; actual: number | null }> {
   const el = await page.waitForSelector(`${HOST} >>> [data-balise="cleanup-report"][data-action-kind="${kind}"]`, { timeout: 600_000 });
-  return el!.evaluate((e) => ({
+  const r = await el!.evaluate((e) => ({
     moved: Number(e.getAttribute('data-moved-count')),
     failed: Number(e.getAttribute('data-failed-count')),
+    skipped: Number(e.getAttribute('data-skipped-count')),
+    planned: Number(e.getAttribute('data-planned-count')),
     predicted: Number(e.getAttribute('data-predicted-freed')),
     actual: e.getAttribute('data-actual-freed') ? Number(e.getAttribute('data-actual-freed')) : null,
   }));
+  // Every message the job was given is counted once: done, failed or skipped (never tried).
+  expect(r.moved + r.failed + r.skipped, JSON.stringify(r)).toBe(r.planned);
+  return r;
+}
+
+/** Replace a number field's value as a user would (select all, type, leave the field). */
+async function typeNumber(page: Page, action: string, value: string): Promise<void> {
+  const el = await waitDeep(page, `[data-action="${action}"]`, 30_000);
+  await el.click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 8; i++) await page.keyboard.press('Backspace');
+  await el.type(value);
+  await page.keyboard.press('Tab');
+}
+
+async function ruleValues(page: Page, archives: string) {
+  const val = (a: string) => page.$eval(`${HOST} >>> [data-action="${a}"]`, (e) => (e as HTMLInputElement).value);
+  const on = (sel: string) => page.$eval(`${HOST} >>> ${sel}`, (e) => (e as HTMLInputElement).checked);
+  return {
+    oldMonths: await val('old-months'),
+    largeMB: await val('large-mb'),
+    largeMonths: await val('large-months'),
+    recentDays: await val('recent-days'),
+    junk: await on('[data-action="rule-junk"]'),
+    trash: await on('[data-action="rule-trash"]'),
+    archivesForOld: await on(`[data-action="old-folder"][data-folder="${archives}"]`),
+  };
 }
 
 async function openFromMeter(page: Page): Promise<void> {
@@ -134,7 +180,7 @@ for (const [name, make] of TARGETS) {
           // Apply: the trash job, then its report.
           await click(page, 'apply');
           const moved = await reportOf(page, 'trash');
-          expect(moved).toMatchObject({ moved: planned.size, failed: 0, predicted: 0 });
+          expect(moved).toMatchObject({ moved: planned.size, failed: 0, skipped: 0, planned: planned.size, predicted: 0 });
           const afterMove = await target.truth();
           const r1 = (await state(s, page))!.report!;
           const c1 = checkRun(before, afterMove, planned, r1, trash, { seenOnTrash: target.seenOnTrash });
@@ -143,7 +189,7 @@ for (const [name, make] of TARGETS) {
           // Undo: every message back in its own folder.
           await click(page, 'undo');
           const undone = await reportOf(page, 'undo');
-          expect(undone).toMatchObject({ moved: planned.size, failed: 0 });
+          expect(undone).toMatchObject({ moved: planned.size, failed: 0, skipped: 0, planned: planned.size });
           const afterUndo = await target.truth();
           for (const [k, p] of planned) expect(afterUndo.get(k)?.folder, k).toBe(p.restoreTo);
           // Nothing else moved.
@@ -166,7 +212,7 @@ for (const [name, make] of TARGETS) {
           else (target as Target & { sim: { mailbox: { addMessage(f: number, raw: Buffer, o: object): unknown } } }).sim.mailbox.addMessage(Number(trash), late, { date: Date.now(), flags: {} });
 
           await click(page, 'apply');
-          await reportOf(page, 'trash');
+          expect(await reportOf(page, 'trash')).toMatchObject({ moved: planned.size, skipped: 0, planned: planned.size });
           const afterMove2 = await target.truth();
           const lateKey = lateKeyIn(afterMove2);
           expect(afterMove2.get(lateKey)?.folder).toBe(trash);
@@ -191,7 +237,7 @@ for (const [name, make] of TARGETS) {
           const usedBefore = await target.usedBytes();
           await click(page, 'confirm-delete');
           const deleted = await reportOf(page, 'delete');
-          expect(deleted).toMatchObject({ moved: toDelete.size, failed: 0 });
+          expect(deleted).toMatchObject({ moved: toDelete.size, failed: 0, skipped: 0, planned: toDelete.size });
           const afterDelete = await target.truth();
           for (const k of toDelete) expect(afterDelete.has(k), k).toBe(false);
           expect(afterDelete.get(lateKey)?.folder).toBe(trash);
@@ -210,6 +256,45 @@ for (const [name, make] of TARGETS) {
           // Escape closes the dialog.
           await page.keyboard.press('Escape');
           await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
+        });
+
+        it('keeps the rules the user saves as the defaults: a reloaded page opens with them', { timeout: 600_000 }, async () => {
+          const archives = target.folders.archives;
+          // A panel left open by a failed test above would be reused by openFromMeter: close it first.
+          if (await page.$(HOST)) {
+            await click(page, 'close');
+            await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
+          }
+          await openFromMeter(page);
+          await waitStage(s, page, 'preview', 120_000);
+          expect(await ruleValues(page, archives)).toEqual({ oldMonths: '12', largeMB: '5', largeMonths: '3', recentDays: '30', junk: true, trash: true, archivesForOld: true });
+          await (await waitDeep(page, '.c-rules > summary')).click();
+          await typeNumber(page, 'old-months', '18');
+          await typeNumber(page, 'large-mb', '7.5');
+          await typeNumber(page, 'large-months', '6');
+          await typeNumber(page, 'recent-days', '45');
+          await click(page, 'rule-junk');
+          await (await waitDeep(page, `[data-action="old-folder"][data-folder="${archives}"]`)).click();
+          const wanted = { oldMonths: '18', largeMB: '7.5', largeMonths: '6', recentDays: '45', junk: false, trash: true, archivesForOld: false };
+          expect(await ruleValues(page, archives)).toEqual(wanted);
+          await click(page, 'save-rules');
+          const saved = await waitDeep(page, '[data-rules-saved="saved"]', 30_000).catch(async (e: unknown) => {
+            const now = await page.$eval(`${HOST} >>> [data-rules-saved]`, (el) => el.getAttribute('data-rules-saved')).catch(() => 'absent');
+            throw new Error(`not saved: data-rules-saved="${now}" (${String(e)})`);
+          });
+          expect((await saved.evaluate((e) => e.textContent ?? '')).length).toBeGreaterThan(10);
+          await click(page, 'close');
+          await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
+
+          // A new content script and a new panel: the rules come from the background's settings.
+          await page.reload({ waitUntil: 'domcontentloaded' });
+          await openFromMeter(page);
+          const st = await waitStage(s, page, 'preview', 120_000);
+          expect(await ruleValues(page, archives)).toEqual(wanted);
+          expect(await page.$eval(`${HOST} >>> [data-action="old-folder"][data-folder="${target.folders.inbox}"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
+          // The preview follows them: no junk group any more.
+          expect(st.groups!.some((g) => g.kind === 'junk' && g.count > 0)).toBe(false);
+          await click(page, 'close');
         });
       });
     }
