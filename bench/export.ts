@@ -173,7 +173,8 @@ try {
       const line =
         `${run.kind} '${run.target}' (${r.verification.method}, ${r.files.length} zip${r.files.length > 1 ? 's' : ''}, ${mb(r.zipBytes)}): ` +
         `${r.count} messages in ${secs.toFixed(1)} s (${(r.count / secs).toFixed(0)} msg/s, ${(r.bytes / MiB / secs).toFixed(1)} MiB/s, wall ${(wall / 1000).toFixed(1)} s incl. the bridge); ` +
-        `peak RSS growth of the page's process (${top.kind}) ${mb(top.growth)} = ${(top.growth / largest).toFixed(2)}× the largest message` +
+        `peak RSS growth of the page's process (${top.kind}) ${mb(top.growth)} = ${(top.growth / largest).toFixed(2)}× the largest message ` +
+        `(target ≤ 2×: ${top.growth <= 2 * largest ? 'met' : 'MISSED'})` +
         (browserProc ? `; browser process ${mb(browserProc.growth)}` : '') +
         (run.kind === 'chromium' ? `; JSHeapUsedSize peak − before ${mb(heapPeak - heapBefore)}` : '') +
         '.';
@@ -190,6 +191,9 @@ try {
     "Method: peak RSS = VmHWM after the export minus VmRSS just before, each process's peak reset first (/proc/<pid>/clear_refs 5); " +
       'JSHeapUsedSize from CDP Performance.getMetrics every 50 ms (ArrayBuffer contents are outside it). ' +
       "'file' writes into an origin-private-file-system handle (a headless browser shows no save dialog); the code path is the chosen file's.",
+    'Reading: the JavaScript heap stays below the largest message (one reused buffer, see lib/features/cleanup/export-buffer.ts), but the ' +
+      "process's resident memory grows by several times the largest message: memory outside the JS heap (network buffers of each " +
+      'download, blob and file-system storage, the allocator keeping freed pages). Not analysed further yet; the target is missed on this measure.',
   );
 } finally {
   await env.stop();
