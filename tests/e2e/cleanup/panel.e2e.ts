@@ -222,15 +222,19 @@ for (const [name, make] of TARGETS) {
 
           // Permanent deletion: two steps; the export is on by default, switched off here (it has its own e2e).
           await click(page, 'delete-forever');
-          const confirm = await page.waitForSelector(`${HOST} >>> .c-confirm-delete`, { timeout: 60_000 }).catch(async (e: unknown) => {
+          // Polled: puppeteer's `>>>` waits watch the document's mutations, not the shadow root's (seen in Firefox).
+          await page
+            .waitForFunction((h: string) => document.querySelector(h)?.shadowRoot?.querySelector('.c-confirm-delete'), { timeout: 60_000, polling: 100 }, HOST)
+            .catch(async (e: unknown) => {
             const st = await state(s, page);
             const dom = await page.evaluate(() => {
               const root = document.querySelector('[data-balise="cleanup"]')?.shadowRoot;
               return { hosts: document.querySelectorAll('[data-balise="cleanup"]').length, stage: root?.querySelector('[role="dialog"]')?.getAttribute('data-stage'), text: root?.textContent?.slice(0, 300) };
             });
             throw new Error(`no confirmation step: stage ${st?.stage}, error ${JSON.stringify((st as { error?: unknown } | null)?.error ?? null)}, dom ${JSON.stringify(dom)}, page errors ${JSON.stringify(pageErrors)} (${String(e)})`);
-          });
-          expect(await confirm!.evaluate((e) => Number(e.getAttribute('data-count')))).toBe(toDelete.size);
+            });
+          const confirmCount = await page.evaluate((h: string) => Number(document.querySelector(h)!.shadowRoot!.querySelector('.c-confirm-delete')!.getAttribute('data-count')), HOST);
+          expect(confirmCount).toBe(toDelete.size);
           expect(await page.$eval(`${HOST} >>> [data-action="export-first"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
           await click(page, 'export-first');
           await page.waitForSelector(`${HOST} >>> [data-warning="no-export"]`);
