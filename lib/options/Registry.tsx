@@ -17,6 +17,7 @@ import { idFeedback } from '../registry/messages';
 import { limitText, readLimitFields, type LimitKey } from '../registry/limits';
 import { preferredFor, registryOf, situationKey, situationsOf } from '../registry/rules';
 import { TEST_BUILD } from '../env';
+import type { ComponentProps } from 'preact';
 import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './bits';
 import { Depublish } from './Depublish';
 
@@ -64,6 +65,42 @@ function formFrom(bal: Partial<Bal> | null, bals: readonly Bal[]): FormState {
 /** "1 jour", "90 jours". */
 function daysText(n: number): string {
   return n === 1 ? t('regDay') : t('regDays', formatCount(n, uiLang()));
+}
+
+/** A number of days the server or the operator keeps messages, with the operator's known value when there is one. */
+function DaysField(p: {
+  id: string;
+  check: string;
+  field: 'trashLifetimeDays' | 'retentionDays';
+  label: string;
+  help: string;
+  value: string;
+  feedback: ComponentProps<typeof FieldCheck>['feedback'];
+  known: (typeof KNOWN_WEBMAILS)[number] | undefined;
+  onInput: (value: string) => void;
+}) {
+  const known = p.known?.[p.field];
+  return (
+    <div>
+      <label for={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        type="text"
+        inputMode="numeric"
+        maxLength={8}
+        placeholder={known ? String(known) : ''}
+        value={p.value}
+        onInput={(e) => p.onInput(inputValue(e))}
+      />
+      <FieldCheck name={p.check} feedback={p.feedback} />
+      {known ? (
+        <p class="muted" data-default={p.field}>
+          {t('regKnownDefault', p.known!.operator, daysText(known))}
+        </p>
+      ) : null}
+      <p class="muted">{p.help}</p>
+    </div>
+  );
 }
 
 /** The BAL's own limits in words, for its card (nothing when it has none). */
@@ -310,44 +347,28 @@ export function BalForm({
         <legend>{t('regRetentionHeading')}</legend>
         <p class="muted">{t('regRetentionIntro')}</p>
         <div class="grid2">
-          <div>
-            <label for="bal-trash-days">{t('regTrashDays')}</label>
-            <input
-              id="bal-trash-days"
-              type="text"
-              inputMode="numeric"
-              maxLength={8}
-              placeholder={knownWebmail?.trashLifetimeDays ? String(knownWebmail.trashLifetimeDays) : ''}
-              value={f.trashLifetimeDays}
-              onInput={(e) => set('trashLifetimeDays', inputValue(e))}
-            />
-            <FieldCheck name="trash-days" feedback={trashFeedback} />
-            {knownWebmail?.trashLifetimeDays ? (
-              <p class="muted" data-default="trashLifetimeDays">
-                {t('regKnownDefault', knownWebmail.operator, daysText(knownWebmail.trashLifetimeDays))}
-              </p>
-            ) : null}
-            <p class="muted">{t('regTrashDaysHelp')}</p>
-          </div>
-          <div>
-            <label for="bal-retention-days">{t('regRetentionDays')}</label>
-            <input
-              id="bal-retention-days"
-              type="text"
-              inputMode="numeric"
-              maxLength={8}
-              placeholder={knownWebmail?.retentionDays ? String(knownWebmail.retentionDays) : ''}
-              value={f.retentionDays}
-              onInput={(e) => set('retentionDays', inputValue(e))}
-            />
-            <FieldCheck name="retention-days" feedback={retentionFeedback} />
-            {knownWebmail?.retentionDays ? (
-              <p class="muted" data-default="retentionDays">
-                {t('regKnownDefault', knownWebmail.operator, daysText(knownWebmail.retentionDays))}
-              </p>
-            ) : null}
-            <p class="muted">{t('regRetentionDaysHelp')}</p>
-          </div>
+          <DaysField
+            id="bal-trash-days"
+            check="trash-days"
+            field="trashLifetimeDays"
+            label={t('regTrashDays')}
+            help={t('regTrashDaysHelp')}
+            value={f.trashLifetimeDays}
+            feedback={trashFeedback}
+            known={knownWebmail}
+            onInput={(v) => set('trashLifetimeDays', v)}
+          />
+          <DaysField
+            id="bal-retention-days"
+            check="retention-days"
+            field="retentionDays"
+            label={t('regRetentionDays')}
+            help={t('regRetentionDaysHelp')}
+            value={f.retentionDays}
+            feedback={retentionFeedback}
+            known={knownWebmail}
+            onInput={(v) => set('retentionDays', v)}
+          />
         </div>
       </fieldset>
 
