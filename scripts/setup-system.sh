@@ -5,7 +5,8 @@
 set -eu
 here=$(dirname "$0")
 
-BROWSERS="chromium firefox-esr fonts-dejavu-core"
+# chromium-l10n: Chromium's own translations, so that the demo (run with --lang=fr-FR) shows Balise in French.
+BROWSERS="chromium chromium-l10n firefox-esr fonts-dejavu-core"
 missing=""
 for p in $BROWSERS; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
