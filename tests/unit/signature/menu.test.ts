@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { resetDbForTests } from '../../../lib/store/db';
-import { insertSignatureInTab } from '../../../lib/background/signature-menu';
+import { COMMAND, MENU_ID, insertSignatureInTab, startSignatureMenu } from '../../../lib/background/signature-menu';
 import { saveBal, saveProfile } from '../../../lib/background/registry';
 import { insertSignatureAtCaret, type CaretPayload } from '../../../lib/features/signature/caret';
 
@@ -55,5 +55,53 @@ describe('the context-menu / shortcut handler', () => {
   it('reports a failure instead of throwing', async () => {
     failFrames.add(0);
     expect(await insertSignatureInTab(7, 0, 'https://mailiz.mssante.fr/')).toBe('failed');
+  });
+});
+
+describe('startSignatureMenu', () => {
+  it('creates the editable-field menu entry and sends both the entry and the keyboard shortcut to the insertion', async () => {
+    const created: unknown[] = [];
+    let onClick: ((info: { menuItemId: string; frameId?: number }, tab?: { id?: number; url?: string }) => void) | null = null;
+    let onCommand: ((command: string, tab?: { id?: number; url?: string }) => void) | null = null;
+    const b = fakeBrowser as unknown as Record<string, unknown>;
+    b.contextMenus = {
+      removeAll: async () => undefined,
+      create: (opts: unknown, cb?: () => void) => {
+        created.push(opts);
+        cb?.();
+      },
+      onClicked: { addListener: (f: typeof onClick) => (onClick = f) },
+    };
+    b.commands = { onCommand: { addListener: (f: typeof onCommand) => (onCommand = f) } };
+    startSignatureMenu();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(created).toEqual([{ id: MENU_ID, title: 'sigMenuInsert', contexts: ['editable'] }]);
+
+    const settle = async (n: number) => {
+      for (let i = 0; i < 50 && calls.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    onClick!({ menuItemId: MENU_ID, frameId: 2 }, { id: 9, url: 'https://mailiz.mssante.fr/compose' });
+    await settle(1);
+    expect(calls.map((c) => c.target)).toEqual([{ tabId: 9, frameIds: [2] }]);
+    // Another extension's entry, or no tab: nothing.
+    onClick!({ menuItemId: 'other' }, { id: 9 });
+    onClick!({ menuItemId: MENU_ID });
+    // The shortcut inserts into the top frame of the tab it names, or of the active tab.
+    onCommand!(COMMAND, { id: 4, url: 'https://mailiz.mssante.fr/' });
+    await settle(2);
+    onCommand!('something-else', { id: 4 });
+    const queries: unknown[] = [];
+    (b.tabs as Record<string, unknown>).query = async (q: unknown) => {
+      queries.push(q);
+      return [{ id: 11, url: 'https://medimail.mipih.fr/' }];
+    };
+    onCommand!(COMMAND);
+    await settle(3);
+    expect(calls.map((c) => c.target)).toEqual([
+      { tabId: 9, frameIds: [2] },
+      { tabId: 4, frameIds: [0] },
+      { tabId: 11, frameIds: [0] },
+    ]);
+    expect(queries).toEqual([{ active: true, currentWindow: true }]);
   });
 });
