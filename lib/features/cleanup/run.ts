@@ -37,8 +37,9 @@
  *   by hand), or, for items the job never got to, the job's stopReason ('auth-expired', 'network', 'server',
  *   'lock-lost' (another tab took the lock after this one looked dead), 'store', 'internal' (a bug of ours), …).
  *   A 'restored' line (undo) may carry reason 'unread-not-restored': back home, but it was unread before the trash
- *   job and is read now (Roundcube marks messages read on their way to the trash; the adapter has no markUnread or
- *   it failed). The undo itself does not fail for it.
+ *   job and is not confirmed unread again (Roundcube marks messages read on their way to the trash; the adapter has
+ *   no markUnread, or it failed, or a tab marked it but its journal write failed before recording it). The undo
+ *   itself does not fail for it. A line without that reason is exact: the message is unread again.
  *   Report.stopReason says why a job stopped early. States: 'interrupted' = resumable (findResumableJob);
  *   'failed' = the export failed (nothing deleted); 'cancelled' = the user stopped it, or abandonJob.
  * - 'trash': moves items to the trash (predictedFreed 0: the quota counts the trash), noting which were unread
@@ -367,12 +368,20 @@ async function record(ctx: Ctx, live: Live, b: Batch, state: Batch['state']): Pr
   }
 }
 
+/** How long after a batch was sent a resume waits before asking the server what became of it. */
+export const SETTLE_GRACE_MS = 4000;
+
 /**
  * Settle ids of a batch whose request may or may not have happened: those no longer in the source folder are
  * done (their new place unknown), the others were not acted on. Throws Stop when the server cannot be asked.
  */
 async function settle(ctx: Ctx, b: Batch, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
+  // The request may still be on its way (its tab went away while it was in flight, or the network holds it): let it
+  // land before asking where the messages are, or a late one would act after this settles the batch as not done,
+  // and the same messages would be sent again — or put back by an undo and then moved once more by the late request.
+  const age = ctx.now() - b.updatedAt;
+  if (age >= 0 && age < SETTLE_GRACE_MS) await ctx.sleep(SETTLE_GRACE_MS - age);
   let there: Set<string> | null = null;
   let delay = ctx.retryDelayMs;
   // A listing is only a read: a transient failure (no answer, server error) is worth a few more tries.
