@@ -86,7 +86,11 @@ export function BalCard({ bal, settings, lang, now = Date.now() }: { bal: Bal; s
         <strong class="bal-address">{bal.address}</strong>
         {pct !== null ? <span class={`bal-pct ${level}`}>{formatPercent(pct, lang)}</span> : null}
       </div>
-      {operator ? <div class="muted">{operator}</div> : null}
+      {operator ? (
+        <div class="muted" data-operator={operator}>
+          {operator}
+        </div>
+      ) : null}
       {q ? (
         <div class="bal-quota" data-used-bytes={q.usedBytes} data-limit-bytes={q.limitBytes ?? ''}>
           {q.limitBytes ? (
@@ -111,7 +115,11 @@ export function BalCard({ bal, settings, lang, now = Date.now() }: { bal: Bal; s
           {projectionText(projection.days)}
         </p>
       ) : null}
-      {bal.lastSeen ? <div class="muted">{t('quotaCardSeen', formatDateTime(bal.lastSeen, lang))}</div> : null}
+      {bal.lastSeen ? (
+        <div class="muted" data-last-seen={bal.lastSeen}>
+          {t('quotaCardSeen', formatDateTime(bal.lastSeen, lang))}
+        </div>
+      ) : null}
       <div class="row bal-actions">
         {bal.webmailOrigin ? (
           <a href={`${bal.webmailOrigin}/`} target="_blank" rel="noopener noreferrer" data-action="open-webmail" onClick={openWebmail}>

@@ -285,7 +285,13 @@ describe('quota meter on Roundcube', () => {
           limit: e.querySelector('[data-limit-bytes]')?.getAttribute('data-limit-bytes'),
           chart: e.querySelector('[data-chart]')?.getAttribute('data-chart'),
           webmail: e.querySelector('[data-action="open-webmail"]')?.getAttribute('href'),
+          lastSeen: Number(e.querySelector('[data-last-seen]')?.getAttribute('data-last-seen')),
+          seenText: e.querySelector('[data-last-seen]')?.textContent ?? '',
         }));
+        // Seen on this run's webmail page, and said in words.
+        expect(shown.lastSeen).toBeGreaterThan(t0);
+        expect(shown.lastSeen).toBeLessThanOrEqual(Date.now());
+        expect(shown.seenText.length).toBeGreaterThan(0);
         expect(shown).toMatchObject({
           level: 'warn',
           percent: String(percentUsed(truth.usedKiB, truth.limitKiB!)),
@@ -313,7 +319,17 @@ describe('quota meter on Roundcube', () => {
         const before = (await meterDebug(s, page)).cleanupEvents.length;
         await (await waitInShadow(page, '[data-balise="quota"]', '[data-action="open-quota"]')).click();
         await (await waitInShadow(page, '[data-balise="quota-panel"]', '[data-action="open-cleanup"]')).click();
-        await expect.poll(async () => (await meterDebug(s, page)).cleanupEvents.slice(before).map((e) => e.source)).toEqual(['meter']);
+        // The panel may redraw (folder sizes arriving) under the first click: click again while it is still open.
+        await expect
+          .poll(
+            async () => {
+              const events = (await meterDebug(s, page)).cleanupEvents.slice(before).map((e) => e.source);
+              if (!events.length) await (await page.$('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]'))?.click().catch(() => undefined);
+              return events;
+            },
+            { timeout: 20_000, interval: 1000 },
+          )
+          .toEqual(['meter']);
         expect(await page.$('[data-balise="quota-panel"]')).toBeNull();
       });
 
