@@ -10,7 +10,7 @@
  *   npm run build:test && npx tsx bench/roundcube-batch.ts [--browser chromium|firefox] [--reps 3]
  */
 import { launchWithBalise, type BrowserKind } from '../tests/e2e/harness/browsers';
-import { login, startRoundcube } from '../tests/servers/roundcube';
+import { login, seedMailbox, startRoundcube } from '../tests/servers/roundcube';
 import { RoundcubeClient } from '../tests/servers/roundcube/http';
 import { listMessages } from '../tests/servers/roundcube/truth';
 import { uidSet } from '../lib/webmail/roundcube/parse';
@@ -46,9 +46,10 @@ try {
   lines.push(`${kind}: whole-folder search of INBOX (${all.length} messages, 50 per page) ${(searchMs / 1000).toFixed(1)} s, ${((searchMs / all.length) * 1000).toFixed(0)} µs per message`);
 
   let pool = (await listMessages(env, 'INBOX')).map((m) => m.uid);
-  for (const n of [50, 100, 250, 500]) {
+  // Consecutive UIDs (old mail, a whole folder): the adapter takes up to ROUNDCUBE_MAX_BATCH in one request.
+  for (const n of [50, 100, 250, 500, 1000, 2000, 5000]) {
     const times: number[] = [];
-    for (let r = 0; r < reps; r++) {
+    for (let r = 0; r < (n >= 1000 ? 1 : reps); r++) {
       const ids = pool.splice(0, n).map(String);
       t = performance.now();
       const res = await s.call<BatchResult>(page, 'webmail', 'moveToTrash', 'INBOX', ids);
@@ -56,10 +57,11 @@ try {
       if (res.done.length !== n || Object.keys(res.newRefs ?? {}).length !== n) throw new Error(`batch of ${n}: ${res.done.length} done, ${res.failed.length} failed`);
     }
     const med = median(times);
-    lines.push(`${kind}: moveToTrash(${n}) through the adapter, median of ${reps}: ${med.toFixed(0)} ms (${(med / n).toFixed(2)} ms per message)`);
+    lines.push(`${kind}: moveToTrash(${n} consecutive UIDs) through the adapter, ${times.length > 1 ? `median of ${times.length}` : 'once'}: ${med.toFixed(0)} ms (${(med / n).toFixed(2)} ms per message)`);
   }
 
-  // Roundcube's own move request alone, beyond the adapter's limit.
+  // Roundcube's own move request alone, without the adapter's checks (on a fresh copy of the mailbox).
+  await seedMailbox(env, { profile: 'bench' });
   const c = new RoundcubeClient(env.url);
   await c.login(env.user, env.password);
   pool = (await listMessages(env, 'INBOX')).map((m) => m.uid);

@@ -213,6 +213,12 @@ export interface Webmail {
   folders(): Promise<Folder[]>;
   /** Pages through the whole folder; yields batches of summaries in the requested order. */
   search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
+  /**
+   * Optional: cut one folder's ids into requests, each of at most `max` ids and within what the host takes in one
+   * request (Roundcube's checks carry the UIDs in a URL: a run of consecutive UIDs costs a few bytes, scattered ones
+   * many). Every id is in exactly one request. Without it, callers cut `max` ids at a time in the given order.
+   */
+  cutBatches?(ids: string[], max: number): string[][];
   /** Move these messages (all in `folderId`) to the trash. One request per call: callers batch. */
   moveToTrash(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
   /** Move these messages (all in `folderId`) to another folder (undo puts them back with this). */

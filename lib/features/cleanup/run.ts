@@ -268,11 +268,44 @@ function chunk<T>(xs: T[], n: number): T[][] {
 
 function batchSize(webmail: Webmail): number {
   const n = webmail.capabilities.maxBatch;
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 1000) : 50;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 5000) : 50;
 }
 
-/** Group by (source folder, target), keep the caller's order inside a group, cut at the adapter's batch size. */
-function makeBatches(jobId: string, items: { ref: MessageRef; size: number; target?: string }[], size: number, now: number): Batch[] {
+/**
+ * One folder's items cut into requests: the adapter's own cut when it has one (Roundcube folds consecutive UIDs into
+ * ranges), else `size` at a time in the given order. An adapter's cut that loses or repeats an id is not used.
+ */
+function cutItems<T>(webmail: Webmail, list: T[], id: (t: T) => string, size: number): T[][] {
+  if (!webmail.cutBatches) return chunk(list, size);
+  const byId = new Map<string, T[]>();
+  for (const it of list) {
+    const q = byId.get(id(it));
+    if (q) q.push(it);
+    else byId.set(id(it), [it]);
+  }
+  let parts: string[][];
+  try {
+    parts = webmail.cutBatches(list.map(id), size);
+  } catch {
+    return chunk(list, size);
+  }
+  const out: T[][] = [];
+  for (const p of parts) {
+    if (!p.length || p.length > size) return chunk(list, size);
+    const batch: T[] = [];
+    for (const i of p) {
+      const it = byId.get(i)?.shift();
+      if (it === undefined) return chunk(list, size);
+      batch.push(it);
+    }
+    out.push(batch);
+  }
+  return [...byId.values()].some((q) => q.length) ? chunk(list, size) : out;
+}
+
+/** Group by (source folder, target), keep the caller's order inside a group (unless the adapter cuts it its own way). */
+function makeBatches(webmail: Webmail, jobId: string, items: { ref: MessageRef; size: number; target?: string }[], now: number): Batch[] {
+  const size = batchSize(webmail);
   const groups = new Map<string, typeof items>();
   for (const it of items) {
     const g = `${it.ref.folderId}\u0000${it.target ?? ''}`;
@@ -282,7 +315,7 @@ function makeBatches(jobId: string, items: { ref: MessageRef; size: number; targ
   }
   const batches: Batch[] = [];
   for (const list of groups.values()) {
-    for (const part of chunk(list, size)) {
+    for (const part of cutItems(webmail, list, (i) => i.ref.id, size)) {
       const b: Batch = {
         jobId,
         seq: batches.length,
@@ -568,7 +601,7 @@ async function restoreUnread(ctx: Ctx, live: Live): Promise<void> {
   const before = done.size;
   try {
     for (const [folderId, list] of byFolder) {
-      for (const part of chunk(list, batchSize(ctx.webmail))) {
+      for (const part of cutItems(ctx.webmail, list, (p) => p.id, batchSize(ctx.webmail))) {
         const res = await mark(folderId, part.map((p) => p.id));
         const ok = new Set(res.done);
         for (const p of part) if (ok.has(p.id)) done.add(p.k);
@@ -761,7 +794,7 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
   const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => req.plan?.quotaBefore ?? null) : null;
   const t = ctx.now();
   const jobId = ctx.newId();
-  const batches = makeBatches(jobId, items, batchSize(webmail), t);
+  const batches = makeBatches(webmail, jobId, items, t);
   const extras: Extras = { startedAt: t, quotaBefore, skipped };
   if (req.plan) extras.planId = req.plan.id;
   if (unread.length) extras.unread = unread;
@@ -926,7 +959,7 @@ export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOption
   }
   const t = ctx.now();
   const jobId = ctx.newId();
-  const batches = makeBatches(jobId, items.map((i) => ({ ref: i.ref, size: i.size, target: i.restoreTo! })), batchSize(webmail), t);
+  const batches = makeBatches(webmail, jobId, items.map((i) => ({ ref: i.ref, size: i.size, target: i.restoreTo! })), t);
   const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
   const extras: Extras = { startedAt: t, quotaBefore, skipped, sourceJobId: source.job.id };
   // Those that were unread before the trash job are made unread again once back (the host may have marked them read).

@@ -45,14 +45,67 @@ import {
 } from './page';
 
 /**
- * Ids per move/delete request, measured (bench/roundcube-batch.ts, BENCHMARKS.md; Roundcube 1.6.5 + Dovecot 2.3,
- * 12,000-message inbox): a moveToTrash call costs ~300 ms of checks around the move whatever its size (which ids
- * are there, the trash's highest UID, what left, the new UIDs), so 50 ids cost 7 ms each and 500 cost 0.8 ms;
- * Roundcube's bare move is ~100 ms for 500 and ~130 ms for 1,000. Above 500 the checks' `_filter=UID …` GET
- * request line outgrows the 8 KB limit of common front servers with sparse 7-digit UIDs (5.1 KB for 500,
- * 10.1 KB for 1,000), and a failed batch reports fewer messages at once.
+ * Ids per move/delete/mark request, and the longest UID set one request may carry. Measured (bench/roundcube-batch.ts,
+ * BENCHMARKS.md; Roundcube 1.6.5 + Dovecot 2.3, 12,000-message inbox): a moveToTrash call costs ~300 ms of checks
+ * around the move whatever its size (which ids are there, the trash's highest UID, what left, the new UIDs), while
+ * Roundcube's bare move takes ~100 ms for 500 UIDs and ~330 ms for 4,000: big requests are what makes a cleanup fast.
+ * The checks send the UIDs as an IMAP set in a GET request line (`_search` of `UID 1:500,502,…`), which common front
+ * servers cap at 8 KB (Apache's LimitRequestLine, nginx's large_client_header_buffers): consecutive UIDs (old mail,
+ * a whole folder) fold into ranges and fill a request up to ROUNDCUBE_MAX_BATCH; scattered 7-digit UIDs stop near
+ * 500 (see cutBatches). A failed batch reports its messages together, with the server's reason.
  */
-export const ROUNDCUBE_MAX_BATCH = 500;
+export const ROUNDCUBE_MAX_BATCH = 5000;
+/** Longest UID set, URL-encoded, in one request's checks (500 scattered 7-digit UIDs: a 5.1 KB request line). */
+export const ROUNDCUBE_MAX_SET_CHARS = 5000;
+
+/** Length of uidSet(uids) once URL-encoded (',' and ':' take 3 characters). `uids` sorted ascending, no repeats. */
+export function encodedSetLength(uids: number[]): number {
+  let n = 0;
+  for (let i = 0; i < uids.length; ) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j]! + 1) j++;
+    n += (i ? 3 : 0) + String(uids[i]).length + (i === j ? 0 : 3 + String(uids[j]).length);
+    i = j + 1;
+  }
+  return n;
+}
+
+/**
+ * Cuts ids into requests: ascending UIDs (so runs fold into ranges), at most `max` a request and at most
+ * ROUNDCUBE_MAX_SET_CHARS of encoded set. Ids that are not UIDs, and repeats, ride with the first request (they
+ * fail there as 'not-found', as splitIds says).
+ */
+export function cutUidBatches(ids: string[], max: number): string[][] {
+  const { uids, byUid, failed } = splitIds(ids);
+  uids.sort((a, b) => a - b);
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let len = 0;
+  let prev = -2;
+  let runLen = 0;
+  for (const u of uids) {
+    // What adding u costs: extending a run (from "a" to "a%3Au", or from "a%3Ab" to "a%3Au"), or a new "%2Cu".
+    const s = String(u).length;
+    const grow = !cur.length ? s : u === prev + 1 ? (runLen === 1 ? 3 + s : s - String(prev).length) : 3 + s;
+    if (cur.length && (cur.length >= max || len + grow > ROUNDCUBE_MAX_SET_CHARS)) {
+      out.push(cur);
+      cur = [];
+    }
+    if (!cur.length) {
+      len = s;
+      runLen = 1;
+    } else {
+      len += grow;
+      runLen = u === prev + 1 ? runLen + 1 : 1;
+    }
+    cur.push(byUid.get(u)!);
+    prev = u;
+  }
+  if (cur.length) out.push(cur);
+  if (failed.length) (out[0] ??= []).unshift(...failed.map((f) => f.id));
+  return out;
+}
+
 /** Summaries per yielded batch of a search. */
 const YIELD_SIZE = 200;
 /** Folder info requests in flight at once (php workers are few on small hosts). */
@@ -306,6 +359,18 @@ export class RoundcubeWebmail implements Webmail {
   // -------------------------------------------------------------------------------------------------------
   // Actions
 
+  cutBatches(ids: string[], max: number): string[][] {
+    return cutUidBatches(ids, Math.max(1, Math.min(max, this.capabilities.maxBatch)));
+  }
+
+  /** Refuses what cutBatches would not have put in one request. */
+  private checkBatch(ids: string[], uids: number[]): void {
+    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
+    if (encodedSetLength([...uids].sort((a, b) => a - b)) > ROUNDCUBE_MAX_SET_CHARS) {
+      throw new WebmailError('unsupported', 'these UIDs are too scattered for one request: cut them with cutBatches()');
+    }
+  }
+
   async moveToTrash(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
     const trash = this.env.trash_mailbox;
     if (typeof trash !== 'string' || !trash) throw new WebmailError('unsupported', 'this Roundcube has no trash folder');
@@ -315,8 +380,8 @@ export class RoundcubeWebmail implements Webmail {
   async move(folderId: string, ids: string[], targetFolderId: string, opts?: { signal?: AbortSignal } | null): Promise<BatchResult> {
     const api = this.requireApi();
     throwIfAborted(opts?.signal);
-    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
     const { uids, byUid, failed } = splitIds(ids);
+    this.checkBatch(ids, uids);
     if (!uids.length) return { done: [], failed };
     return this.keepingListState(async () => {
       const existing = await this.existing(folderId, uids, opts?.signal);
@@ -400,8 +465,8 @@ export class RoundcubeWebmail implements Webmail {
   ): Promise<BatchResult> {
     const api = this.requireApi();
     throwIfAborted(opts?.signal);
-    if (ids.length > this.capabilities.maxBatch) throw new WebmailError('unsupported', `at most ${this.capabilities.maxBatch} ids per request`);
     const { uids, byUid, failed } = splitIds(ids);
+    this.checkBatch(ids, uids);
     if (!uids.length) return { done: [], failed };
     return this.keepingListState(async () => {
       const existing = await this.existing(folderId, uids, opts?.signal);
@@ -436,10 +501,12 @@ export class RoundcubeWebmail implements Webmail {
       // Roundcube's purge deletes a trash subfolder for good; Balise's contract is "to the trash" for any
       // folder but the trash itself: move every message there, in batches.
       const uids = (await this.keepingListState(() => api.searchAll(folderId, 'UID 1:*', opts?.signal ?? undefined))).map((x) => x.row.uid);
-      for (let i = 0; i < uids.length; i += this.capabilities.maxBatch) {
-        const r = await this.move(folderId, uids.slice(i, i + this.capabilities.maxBatch).map(String), trash, opts);
+      let moved = 0;
+      for (const part of this.cutBatches(uids.map(String), this.capabilities.maxBatch)) {
+        const r = await this.move(folderId, part, trash, opts);
         const bad = r.failed.find((f) => f.code !== 'not-found');
-        if (bad) throw new WebmailError(bad.code, 'emptying the folder stopped', { moved: i + r.done.length });
+        if (bad) throw new WebmailError(bad.code, 'emptying the folder stopped', { moved: moved + r.done.length });
+        moved += r.done.length;
       }
       const left = await this.keepingListState(() => api.countMatching(folderId, 'UID 1:*'));
       if (left.total > 0) throw new WebmailError('server', `${left.total} messages are still in the folder`, { left: left.total });

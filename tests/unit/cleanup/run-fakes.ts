@@ -176,6 +176,8 @@ export class FaultyWebmail implements Webmail {
 
   /** Mark unread ('mark' in the schedule; 'before' / 'partial' faults apply). Tests delete it to act as an adapter without. */
   markUnread?(folderId: string, ids: string[]): Promise<BatchResult>;
+  /** Tests set it to see how the runner uses an adapter's own cut. */
+  cutBatches?(ids: string[], max: number): string[][];
 
   private async mark(folderId: string, ids: string[]): Promise<BatchResult> {
     const n = ++this.calls;

@@ -140,6 +140,37 @@ describe('batches', () => {
     const plan2 = { id: 'p2', groups: [{ kind: 'trash', messages: trash.map((i) => ({ summary: { ref: i.ref } })) }] } as unknown as Plan;
     await expect(startJob(w, { bal: BAL, origin: ORIGIN, plan: plan2, action: 'trash', items: trash }, { deps: deps(newTab()) })).resolves.toMatchObject({ movedCount: 0 });
   });
+
+  it("uses the adapter's own cut (Roundcube folds consecutive UIDs), and ignores a cut that loses or repeats an id", async () => {
+    for (const cut of ['reverse-pairs', 'loses-one', 'repeats-one'] as const) {
+      const truth = mailbox('stable');
+      const items = itemsOf(truth, ['INBOX']);
+      const w = new FaultyWebmail(truth, undefined, 2);
+      const asked: { ids: string[]; max: number }[] = [];
+      w.cutBatches = (ids, max) => {
+        asked.push({ ids, max });
+        const rev = [...ids].reverse();
+        if (cut === 'loses-one') rev.pop();
+        if (cut === 'repeats-one') rev.push(rev[0]!);
+        const out: string[][] = [];
+        for (let i = 0; i < rev.length; i += max) out.push(rev.slice(i, i + max));
+        return out;
+      };
+      const requests: string[] = [];
+      const origMove = w.moveToTrash.bind(w);
+      w.moveToTrash = async (f, ids) => {
+        requests.push(ids.join(','));
+        return origMove(f, ids);
+      };
+      const report = await startJob(w, { bal: BAL, origin: ORIGIN, action: 'trash', items }, { deps: deps(newTab()) });
+      expect(asked, cut).toEqual([{ ids: items.map((i) => i.ref.id), max: 2 }]);
+      // The adapter's cut is taken as it is; a bad one falls back to maxBatch in the caller's order.
+      const [a, b, c, d, e] = items.map((i) => i.ref.id);
+      expect(requests, cut).toEqual(cut === 'reverse-pairs' ? [`${e},${d}`, `${c},${b}`, a] : [`${a},${b}`, `${c},${d}`, e]);
+      expect(report.movedCount, cut).toBe(5);
+      expect(truth.inFolder('INBOX'), cut).toHaveLength(0);
+    }
+  });
 });
 
 describe('interruptions', () => {

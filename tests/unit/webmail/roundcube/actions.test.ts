@@ -130,6 +130,18 @@ describe('moveToTrash tells the truth', () => {
     for (const l of rc.log) for (const k of ['_sort', '_cols', '_layout', '_threads', '_headers']) expect(l.params[k]).toBeUndefined();
   });
 
+  it('moves 5,000 consecutive UIDs in one request, every check within 8 KB of request line', async () => {
+    const { rc, wm } = setup({ INBOX: 6000, Trash: 0 });
+    const asked = ids(1, 6000);
+    const parts = wm.cutBatches(asked, 5000);
+    expect(parts.map((p) => p.length)).toEqual([5000, 1000]);
+    const res = await wm.moveToTrash('INBOX', parts[0]!);
+    expect(res.done).toHaveLength(5000);
+    expect(res.newRefs!['5000']).toEqual({ folderId: 'Trash', id: '5000' });
+    expect(rc.log.filter((l) => l.action === 'move')).toHaveLength(1);
+    for (const l of rc.log) if (l.params._filter) expect(l.params._filter.length).toBeLessThan(100);
+  });
+
   it('still knows what happened when the answer is lost after the server moved them', async () => {
     const { rc, wm } = setup();
     rc.onMove = () => ({ answer: 'drop' });
@@ -186,7 +198,11 @@ describe('moveToTrash tells the truth', () => {
     ac.abort();
     await expect(wm.moveToTrash('INBOX', ['1'], { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
     expect(rc.log).toEqual([]);
-    await expect(wm.moveToTrash('INBOX', ids(1, 501))).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(wm.moveToTrash('INBOX', ids(1, 5001))).rejects.toMatchObject({ code: 'unsupported' });
+    // Scattered UIDs whose set would not fit in a check's request line are refused before anything is sent.
+    const scattered = Array.from({ length: 700 }, (_, i) => String(1_000_000 + 2 * i));
+    await expect(wm.moveToTrash('INBOX', scattered)).rejects.toMatchObject({ code: 'unsupported' });
+    expect(rc.log.filter((l) => l.action === 'move')).toEqual([]);
     await expect(wm.moveToTrash('Nowhere', ['1'])).rejects.toMatchObject({ code: 'not-found' });
   });
 });
