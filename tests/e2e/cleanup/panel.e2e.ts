@@ -12,55 +12,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { deliver } from '../../servers/roundcube/index';
-import type { Report } from '../../../lib/features/cleanup/types';
+import { HOST, clickAction, openFromMeter, panelState, typeNumber, waitDeep, type PanelState } from './panel-driver';
 import { checkRun, indexByRef, roundcubeTarget, zimbraTarget, type Target, type Truth } from './targets';
-
-interface PanelState {
-  stage: string;
-  groups: { kind: string; count: number; bytes: number; ids: { folderId: string; id: string }[] }[] | null;
-  report: Report | null;
-}
 
 const TARGETS: [string, () => Promise<Target>][] = [
   ['Roundcube', () => roundcubeTarget()],
   ['Zimbra simulator', () => zimbraTarget()],
 ];
 
-const HOST = '[data-balise="cleanup"]';
-
-async function state(s: Session, page: Page): Promise<PanelState | null> {
-  return s.call<PanelState | null>(page, 'cleanup-state').catch(() => null);
-}
-
 async function waitStage(s: Session, page: Page, stage: string, timeoutMs = 600_000): Promise<PanelState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const st = await state(s, page);
+    const st = await panelState(s, page);
     if (st?.stage === stage && (stage !== 'preview' || st.groups)) return st;
     if (st?.stage === 'failed') throw new Error('panel failed');
     if (Date.now() > deadline) throw new Error(`stage ${st?.stage}, waited for ${stage}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/**
- * An element inside the panel's shadow root, polled: puppeteer's `>>>` waits in Firefox re-check on document
- * mutations only, so an element (or attribute) that appears inside the shadow root while the page around it stays
- * still is never seen (the save confirmation timed out that way).
- */
-async function waitDeep(page: Page, selector: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const el = await page.$(`${HOST} >>> ${selector}`);
-    if (el) return el;
-    if (Date.now() > deadline) throw new Error(`no ${selector} in the panel after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function click(page: Page, action: string): Promise<void> {
-  const el = await waitDeep(page, `[data-action="${action}"]:not([disabled])`, 30_000);
-  await el.click();
 }
 
 /** The report element the user sees, once it shows this job's kind. */
@@ -79,16 +47,6 @@ async function reportOf(page: Page, kind: string): Promise<{ moved: number; fail
   return r;
 }
 
-/** Replace a number field's value as a user would (select all, type, leave the field). */
-async function typeNumber(page: Page, action: string, value: string): Promise<void> {
-  const el = await waitDeep(page, `[data-action="${action}"]`, 30_000);
-  await el.click();
-  await page.keyboard.press('End');
-  for (let i = 0; i < 8; i++) await page.keyboard.press('Backspace');
-  await el.type(value);
-  await page.keyboard.press('Tab');
-}
-
 async function ruleValues(page: Page, archives: string) {
   const val = (a: string) => page.$eval(`${HOST} >>> [data-action="${a}"]`, (e) => (e as HTMLInputElement).value);
   const on = (sel: string) => page.$eval(`${HOST} >>> ${sel}`, (e) => (e as HTMLInputElement).checked);
@@ -101,14 +59,6 @@ async function ruleValues(page: Page, archives: string) {
     trash: await on('[data-action="rule-trash"]'),
     archivesForOld: await on(`[data-action="old-folder"][data-folder="${archives}"]`),
   };
-}
-
-async function openFromMeter(page: Page): Promise<void> {
-  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
-  await meter!.evaluate((b) => (b as HTMLElement).click());
-  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
-  await open!.evaluate((b) => (b as HTMLElement).click());
-  await page.waitForSelector(`${HOST} >>> [role="dialog"]`, { timeout: 30_000 });
 }
 
 function lateMessage(tag: string): Buffer {
@@ -178,16 +128,16 @@ for (const [name, make] of TARGETS) {
           expect(planned.size).toBeGreaterThan(20);
 
           // Apply: the trash job, then its report.
-          await click(page, 'apply');
+          await clickAction(page, 'apply');
           const moved = await reportOf(page, 'trash');
           expect(moved).toMatchObject({ moved: planned.size, failed: 0, skipped: 0, planned: planned.size, predicted: 0 });
           const afterMove = await target.truth();
-          const r1 = (await state(s, page))!.report!;
+          const r1 = (await panelState(s, page))!.report!;
           const c1 = checkRun(before, afterMove, planned, r1, trash, { seenOnTrash: target.seenOnTrash });
           expect(c1.moved).toBe(planned.size);
 
           // Undo: every message back in its own folder.
-          await click(page, 'undo');
+          await clickAction(page, 'undo');
           const undone = await reportOf(page, 'undo');
           expect(undone).toMatchObject({ moved: planned.size, failed: 0, skipped: 0, planned: planned.size });
           const afterUndo = await target.truth();
@@ -196,7 +146,7 @@ for (const [name, make] of TARGETS) {
           for (const [k, w] of before) if (!planned.has(k)) expect(afterUndo.get(k)?.folder, k).toBe(w.folder);
 
           // A new preview (ids may have changed on Roundcube): the same messages.
-          await click(page, 'new-preview');
+          await clickAction(page, 'new-preview');
           const st2 = await waitStage(s, page, 'preview');
           const now = await target.truth();
           const move2 = st2.groups!.filter((g) => g.kind !== 'protected' && g.kind !== 'trash').flatMap((g) => g.ids);
@@ -211,22 +161,22 @@ for (const [name, make] of TARGETS) {
           if ('env' in target) await deliver((target as Target & { env: Parameters<typeof deliver>[0] }).env, trash, late);
           else (target as Target & { sim: { mailbox: { addMessage(f: number, raw: Buffer, o: object): unknown } } }).sim.mailbox.addMessage(Number(trash), late, { date: Date.now(), flags: {} });
 
-          await click(page, 'apply');
+          await clickAction(page, 'apply');
           expect(await reportOf(page, 'trash')).toMatchObject({ moved: planned.size, skipped: 0, planned: planned.size });
           const afterMove2 = await target.truth();
           const lateKey = lateKeyIn(afterMove2);
           expect(afterMove2.get(lateKey)?.folder).toBe(trash);
-          const moved2 = (await state(s, page))!.report!;
+          const moved2 = (await panelState(s, page))!.report!;
           const movedNow = moved2.lines.filter((l) => l.outcome === 'moved').map((l) => l.now!);
           const toDelete = new Set([...keysOf(now, trashIds), ...keysOf(afterMove2, movedNow)]);
 
           // Permanent deletion: two steps; the export is on by default, switched off here (it has its own e2e).
-          await click(page, 'delete-forever');
+          await clickAction(page, 'delete-forever');
           // Polled: puppeteer's `>>>` waits watch the document's mutations, not the shadow root's (seen in Firefox).
           await page
             .waitForFunction((h: string) => document.querySelector(h)?.shadowRoot?.querySelector('.c-confirm-delete'), { timeout: 60_000, polling: 100 }, HOST)
             .catch(async (e: unknown) => {
-            const st = await state(s, page);
+            const st = await panelState(s, page);
             const dom = await page.evaluate(() => {
               const root = document.querySelector('[data-balise="cleanup"]')?.shadowRoot;
               return { hosts: document.querySelectorAll('[data-balise="cleanup"]').length, stage: root?.querySelector('[role="dialog"]')?.getAttribute('data-stage'), text: root?.textContent?.slice(0, 300) };
@@ -236,10 +186,10 @@ for (const [name, make] of TARGETS) {
           const confirmCount = await page.evaluate((h: string) => Number(document.querySelector(h)!.shadowRoot!.querySelector('.c-confirm-delete')!.getAttribute('data-count')), HOST);
           expect(confirmCount).toBe(toDelete.size);
           expect(await page.$eval(`${HOST} >>> [data-action="export-first"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
-          await click(page, 'export-first');
+          await clickAction(page, 'export-first');
           await page.waitForSelector(`${HOST} >>> [data-warning="no-export"]`);
           const usedBefore = await target.usedBytes();
-          await click(page, 'confirm-delete');
+          await clickAction(page, 'confirm-delete');
           const deleted = await reportOf(page, 'delete');
           expect(deleted).toMatchObject({ moved: toDelete.size, failed: 0, skipped: 0, planned: toDelete.size });
           const afterDelete = await target.truth();
@@ -266,7 +216,7 @@ for (const [name, make] of TARGETS) {
           const archives = target.folders.archives;
           // A panel left open by a failed test above would be reused by openFromMeter: close it first.
           if (await page.$(HOST)) {
-            await click(page, 'close');
+            await clickAction(page, 'close');
             await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
           }
           await openFromMeter(page);
@@ -277,17 +227,17 @@ for (const [name, make] of TARGETS) {
           await typeNumber(page, 'large-mb', '7.5');
           await typeNumber(page, 'large-months', '6');
           await typeNumber(page, 'recent-days', '45');
-          await click(page, 'rule-junk');
+          await clickAction(page, 'rule-junk');
           await (await waitDeep(page, `[data-action="old-folder"][data-folder="${archives}"]`)).click();
           const wanted = { oldMonths: '18', largeMB: '7.5', largeMonths: '6', recentDays: '45', junk: false, trash: true, archivesForOld: false };
           expect(await ruleValues(page, archives)).toEqual(wanted);
-          await click(page, 'save-rules');
+          await clickAction(page, 'save-rules');
           const saved = await waitDeep(page, '[data-rules-saved="saved"]', 30_000).catch(async (e: unknown) => {
             const now = await page.$eval(`${HOST} >>> [data-rules-saved]`, (el) => el.getAttribute('data-rules-saved')).catch(() => 'absent');
             throw new Error(`not saved: data-rules-saved="${now}" (${String(e)})`);
           });
           expect((await saved.evaluate((e) => e.textContent ?? '')).length).toBeGreaterThan(10);
-          await click(page, 'close');
+          await clickAction(page, 'close');
           await page.waitForFunction(() => !document.querySelector('[data-balise="cleanup"]'), { timeout: 10_000 });
 
           // A new content script and a new panel: the rules come from the background's settings.
@@ -298,7 +248,7 @@ for (const [name, make] of TARGETS) {
           expect(await page.$eval(`${HOST} >>> [data-action="old-folder"][data-folder="${target.folders.inbox}"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
           // The preview follows them: no junk group any more.
           expect(st.groups!.some((g) => g.kind === 'junk' && g.count > 0)).toBe(false);
-          await click(page, 'close');
+          await clickAction(page, 'close');
         });
       });
     }

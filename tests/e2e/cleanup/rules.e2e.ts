@@ -16,20 +16,11 @@ import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { listAllMessages, listMessages, readManifest, search as doveSearch, type MessageTruth } from '../../servers/roundcube/truth';
 import { daysAgo, MB, monthsAgo } from '../../../lib/features/cleanup/plan';
-import type { Report } from '../../../lib/features/cleanup/types';
 import type { Folder } from '../../../lib/webmail/types';
+import { HOST, clickAction, openFromMeter, panelState, typeNumber, waitDeep, type PanelState } from './panel-driver';
 import { checkRun, indexByRef, roundcubeTarget, type Target } from './targets';
 import type { RoundcubeEnv } from '../../servers/roundcube/index';
 
-interface PanelState {
-  stage: string;
-  createdAt: number | null;
-  groups: { kind: string; count: number; bytes: number; bytesPrecision: number; ids: { folderId: string; id: string }[] }[] | null;
-  stats: { searches: number; totalMs: number; candidates: number; classify: { downloaded: number; cached: number; downloadedBytes: number }; failures?: Record<string, number> } | null;
-  report: Report | null;
-}
-
-const HOST = '[data-balise="cleanup"]';
 /**
  * The user folder emptied whole (260 messages in the realistic mailbox, Roundcube lists 50 a page), and the size
  * threshold (MB) of the large rule: 0.1, because every seeded message over 0.3 MB carries a clinical document
@@ -41,58 +32,16 @@ const LARGE_MB = 0.1;
 const key = (folderId: string, id: string | number) => `${folderId}/${id}`;
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
-async function state(s: Session, page: Page): Promise<PanelState | null> {
-  return s.call<PanelState | null>(page, 'cleanup-state').catch(() => null);
-}
-
 /** The preview stage, with a plan newer than `after` (a refresh replaces the plan). */
 async function waitPreview(s: Session, page: Page, after = 0, timeoutMs = 120_000): Promise<PanelState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const st = await state(s, page);
+    const st = await panelState(s, page);
     if (st?.stage === 'preview' && st.groups && (st.createdAt ?? 0) > after) return st;
     if (st?.stage === 'failed' || st?.stage === 'locked') throw new Error(`panel stage ${st.stage}`);
     if (Date.now() > deadline) throw new Error(`stage ${st?.stage}, waited for a preview`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/**
- * An element inside the panel's shadow root, polled: puppeteer's `>>>` waits in Firefox re-check on document
- * mutations only, so an element that appears inside the shadow root while the page around it stays still is
- * never seen (copied from panel.e2e.ts).
- */
-async function waitDeep(page: Page, selector: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const el = await page.$(`${HOST} >>> ${selector}`);
-    if (el) return el;
-    if (Date.now() > deadline) throw new Error(`no ${selector} in the panel after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function click(page: Page, action: string): Promise<void> {
-  const el = await waitDeep(page, `[data-action="${action}"]:not([disabled])`, 30_000);
-  await el.click();
-}
-
-/** Replace a number field's value as a user would (select all, type, leave the field). */
-async function typeNumber(page: Page, action: string, value: string): Promise<void> {
-  const el = await waitDeep(page, `[data-action="${action}"]`, 30_000);
-  await el.click();
-  await page.keyboard.press('End');
-  for (let i = 0; i < 8; i++) await page.keyboard.press('Backspace');
-  await el.type(value);
-  await page.keyboard.press('Tab');
-}
-
-async function openFromMeter(page: Page): Promise<void> {
-  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
-  await meter!.evaluate((b) => (b as HTMLElement).click());
-  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
-  await open!.evaluate((b) => (b as HTMLElement).click());
-  await waitDeep(page, '[role="dialog"]', 30_000);
 }
 
 /** What the panel's DOM shows for each group, and the rows of one expanded group. */
@@ -196,7 +145,7 @@ describe('cleanup rules "whole folder" and "large" on Roundcube', () => {
         expect(shown.largeFolders).toContain('INBOX');
 
         // A new preview for these rules.
-        await click(page, 'refresh');
+        await clickAction(page, 'refresh');
         const st = await waitPreview(s, page, first.createdAt ?? 0);
         const tRules = Date.now();
         const createdAt = st.createdAt!;
@@ -284,7 +233,7 @@ describe('cleanup rules "whole folder" and "large" on Roundcube', () => {
         const planned = new Map<string, { restoreTo?: string }>();
         for (const k of [...wantFolder, ...wantLarge]) planned.set(keyOn(k), { restoreTo: k.slice(0, k.lastIndexOf('/')) });
         const folderKeys = new Set([...wantFolder].map(keyOn));
-        await click(page, 'apply');
+        await clickAction(page, 'apply');
         dirty = true;
         const el = await waitDeep(page, '[data-balise="cleanup-report"][data-action-kind="trash"]', 120_000);
         const shownReport = await el.evaluate((e) => ({
@@ -294,7 +243,7 @@ describe('cleanup rules "whole folder" and "large" on Roundcube', () => {
         }));
         const tApply = Date.now();
         expect(shownReport).toEqual({ moved: planned.size, failed: 0, skipped: 0 });
-        const report = (await state(s, page))!.report!;
+        const report = (await panelState(s, page))!.report!;
         const after = await target.truth();
         const c = checkRun(before, after, planned, report, target.folders.trash, { seenOnTrash: target.seenOnTrash });
         expect(c.moved).toBe(planned.size);

@@ -9,6 +9,44 @@ const DONE = new Set<ReportLine['outcome']>(['moved', 'deleted', 'restored']);
 const SHOWN_PER_REASON = 20;
 const SHOWN_DONE = 300;
 
+/** Lines grouped by key, in first-seen order (linear: a report may have tens of thousands of lines). */
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
+/** One entry per reason (plain words and a count), with the first messages it concerns. */
+function ReasonList({ groups, message, outcome }: { groups: Map<string, ReportLine[]>; message: (key: string) => PlannedMessage | undefined; outcome?: string }) {
+  return (
+    <ul class="c-reasons" data-outcome={outcome}>
+      {[...groups.entries()].map(([reason, lines]) => (
+        <li key={reason} data-reason={reason} data-count={lines.length}>
+          <strong>
+            {lines.length} – {reasonText(reason)}
+          </strong>
+          <ul>
+            {lines.slice(0, SHOWN_PER_REASON).map((l) => {
+              const m = message(refKey(l.ref));
+              return (
+                <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
+                  {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from}` : `${l.ref.folderId} #${l.ref.id}`}
+                </li>
+              );
+            })}
+            {lines.length > SHOWN_PER_REASON ? <li>{t('cleanup_report_more', lines.length - SHOWN_PER_REASON)}</li> : null}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ReportView({
   report,
   lang,
@@ -26,14 +64,12 @@ export function ReportView({
   const skipped = report.lines.filter((l) => l.outcome === 'skipped').length;
   const failed = notDone.length - skipped;
   const doneBytes = done.reduce((a, l) => a + sizeOf(refKey(l.ref)), 0);
-  const byReason = new Map<string, ReportLine[]>();
-  for (const l of notDone) {
-    const r = l.reason ?? l.outcome;
-    byReason.set(r, [...(byReason.get(r) ?? []), l]);
-  }
+  const byReason = groupBy(notDone, (l) => l.reason ?? l.outcome);
   // Done, with something to say (undo: back home but still read, 'unread-not-restored').
-  const notes = new Map<string, ReportLine[]>();
-  for (const l of done) if (l.reason) notes.set(l.reason, [...(notes.get(l.reason) ?? []), l]);
+  const notes = groupBy(
+    done.filter((l) => l.reason),
+    (l) => l.reason!,
+  );
   const heading = report.action === 'trash' ? t('cleanup_report_trash') : report.action === 'delete' ? t('cleanup_report_delete') : t('cleanup_report_undo');
   const doneText =
     report.action === 'trash'
@@ -76,28 +112,7 @@ export function ReportView({
           </ul>
         </details>
       ) : null}
-      {notes.size ? (
-        <ul class="c-reasons" data-outcome="done-notes">
-          {[...notes.entries()].map(([reason, lines]) => (
-            <li key={reason} data-reason={reason} data-count={lines.length}>
-              <strong>
-                {lines.length} – {reasonText(reason)}
-              </strong>
-              <ul>
-                {lines.slice(0, SHOWN_PER_REASON).map((l) => {
-                  const m = message(refKey(l.ref));
-                  return (
-                    <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
-                      {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from}` : `${l.ref.folderId} #${l.ref.id}`}
-                    </li>
-                  );
-                })}
-                {lines.length > SHOWN_PER_REASON ? <li>{t('cleanup_report_more', lines.length - SHOWN_PER_REASON)}</li> : null}
-              </ul>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {notes.size ? <ReasonList groups={notes} message={message} outcome="done-notes" /> : null}
       {report.state === 'cancelled' ? <p class="b-notice info">{t('cleanup_report_cancelled')}</p> : null}
       {report.state === 'interrupted' ? (
         <p class="b-notice warn">
@@ -108,26 +123,7 @@ export function ReportView({
         <div data-outcome="not-done">
           <p>{t('cleanup_report_failed', notDone.length)}</p>
           {failed && skipped ? <p class="b-muted">{t('cleanup_report_split', failed, skipped)}</p> : null}
-          <ul class="c-reasons">
-            {[...byReason.entries()].map(([reason, lines]) => (
-              <li key={reason} data-reason={reason} data-count={lines.length}>
-                <strong>
-                  {lines.length} – {reasonText(reason)}
-                </strong>
-                <ul>
-                  {lines.slice(0, SHOWN_PER_REASON).map((l) => {
-                    const m = message(refKey(l.ref));
-                    return (
-                      <li key={refKey(l.ref)} data-folder={l.ref.folderId} data-id={l.ref.id}>
-                        {m ? `${m.summary.subject || t('cleanup_no_subject')} – ${m.summary.from}` : `${l.ref.folderId} #${l.ref.id}`}
-                      </li>
-                    );
-                  })}
-                  {lines.length > SHOWN_PER_REASON ? <li>{t('cleanup_report_more', lines.length - SHOWN_PER_REASON)}</li> : null}
-                </ul>
-              </li>
-            ))}
-          </ul>
+          <ReasonList groups={byReason} message={message} />
         </div>
       ) : (
         <p class="b-muted">{t('cleanup_report_all_ok')}</p>
