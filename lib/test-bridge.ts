@@ -7,6 +7,8 @@
  * and get { id, ok, value | error } back as a JSON string in a 'balise:test-response' event.
  * Details are JSON strings so that they cross Firefox's Xray wrappers unchanged.
  */
+import type { RawMessage } from './webmail/raw';
+
 type Command = (...args: unknown[]) => unknown;
 
 const commands = new Map<string, Command>();
@@ -19,10 +21,13 @@ async function collect(value: unknown): Promise<unknown> {
   // Streams first: a ReadableStream is also async-iterable (its chunks), but the bridge returns its bytes. Read with
   // getReader(): in Firefox a stream from the content script's fetch cannot be handed to `new Response()` (the
   // content script's DOM constructors are the page's).
+  // A raw message (lib/webmail/raw.ts): its head, then its stream.
+  const rawHead = value && typeof value === 'object' && (value as Partial<RawMessage>).head instanceof Uint8Array ? (value as RawMessage).head : null;
+  if (rawHead) value = (value as RawMessage).rest;
   if (value && typeof (value as ReadableStream).getReader === 'function') {
     const reader = (value as ReadableStream<Uint8Array>).getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
+    const chunks: Uint8Array[] = rawHead ? [rawHead] : [];
+    let total = rawHead?.length ?? 0;
     for (;;) {
       const { done, value: chunk } = await reader.read();
       if (done) break;

@@ -14,6 +14,9 @@
  * - Zimbra classic: item ids are stable across folders; sizes and dates exact; SOAP batches of ≤ 100 ids.
  * - Medimail: no documented API; detection and compose only (signature, checks) until one is known.
  */
+import type { RawMessage } from './raw';
+
+export type { RawMessage } from './raw';
 
 /** Which webmail a page belongs to. */
 export type WebmailKind = 'roundcube' | 'zimbra' | 'medimail';
@@ -238,8 +241,11 @@ export interface Webmail {
    * steps). Prefer exact ids (moveToTrash / deleteForever) when a snapshot must be honoured.
    */
   emptyFolder(folderId: string, opts?: { signal?: AbortSignal }): Promise<void>;
-  /** The message's raw RFC 822 source, byte for byte, as a stream. */
-  rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * The message's raw RFC 822 source, byte for byte: its first bytes (checked to start a message) and the rest as
+   * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).
+   */
+  rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal }): Promise<RawMessage>;
   /** Compose editors currently on the page. */
   composeEditors(): ComposeEditor[];
   /**

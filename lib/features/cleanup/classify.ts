@@ -16,6 +16,7 @@ import PostalMime from 'postal-mime';
 import { unzipSync } from 'fflate';
 import type { MessageRef, MessageSummary, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
+import { readWhole, type RawMessage } from '../../webmail/raw';
 
 export type Clinical = 'xdm' | 'hprim' | 'pdf';
 /** A verdict: a clinical kind, null (nothing clinical found), or 'unverified' (could not be downloaded or read). */
@@ -133,37 +134,13 @@ export async function classifyRaw(raw: Uint8Array, depth = 0): Promise<Clinical 
   return null;
 }
 
-/** Read a stream to its end (bounded): the bytes, or a WebmailError('aborted' | 'unsupported'). */
-export async function readAll(stream: ReadableStream<Uint8Array>, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
-  const max = opts.maxBytes ?? MAX_RAW_BYTES;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      if (opts.signal?.aborted) throw new WebmailError('aborted', 'Aborted');
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) throw new WebmailError('unsupported', `Message larger than ${max} bytes`);
-      chunks.push(value);
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => undefined);
-    throw e;
-  } finally {
-    reader.releaseLock();
-  }
-  // Always copied into a buffer of this script's own realm: in Firefox the chunks of a content script's fetch are
-  // page-realm objects behind Xray wrappers, which postal-mime cannot use ("Permission denied to access property
-  // constructor").
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+/**
+ * Read a raw message to its end (bounded), into one buffer of this script's own realm (in Firefox the chunks of a
+ * content script's fetch are page-realm objects behind Xray wrappers, which postal-mime cannot use): the bytes, or
+ * a WebmailError('aborted' | 'unsupported').
+ */
+export function readAll(raw: RawMessage, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
+  return readWhole(raw, { maxBytes: opts.maxBytes ?? MAX_RAW_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) });
 }
 
 /** A cached verdict (the background's ClassificationRow, without the BAL). */

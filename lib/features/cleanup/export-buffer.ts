@@ -1,16 +1,24 @@
 /**
- * One buffer for every message of an export, filled in place.
+ * Reading an export's bytes in pieces, through buffers that are reused, so that memory stays near one piece
+ * whatever the size of a message or of the export.
  *
- * Why: a message must be whole in memory once (to hash it: WebCrypto has no streaming digest). Allocating a fresh
- * buffer per message, or keeping the stream's own chunks, leaves garbage the engine frees only at its next
- * collection; ArrayBuffer contents live outside the JS heap and V8 lets tens of MiB of them pile up first. Measured
- * on 1,000 messages (bench/export.ts): +126 MiB peak with fresh buffers, for a 9 MiB largest message.
- * So streams are read with a BYOB ("bring your own buffer") reader straight into this buffer, which only grows
- * (to the largest message) and is reused. A view it returns is valid until the next read: callers must have
- * finished with it (written, hashed) by then.
+ * Why: a message is never needed whole: its SHA-256 is computed piece by piece (@noble/hashes, streaming), its
+ * CRC by fflate, and each piece is written out before the next is read. Fresh buffers per chunk, a whole-message
+ * buffer, or WebCrypto's digest (which copies its input) all leave ArrayBuffers the engine frees only at its next
+ * collection; V8 lets tens of MiB of them pile up first. Measured in Chromium on 1,000 messages (largest 9 MiB,
+ * bench/export.ts and the notes in BENCHMARKS.md): reading each download whole into one reused buffer peaked at
+ * 26 MiB for the download alone, reading it in 256 KiB pieces at 11 MiB.
  *
- * Streams that are not byte streams (or refuse our buffer) are read chunk by chunk and copied in.
+ * Streams are read with a BYOB ("bring your own buffer") reader straight into the piece buffer. Streams that are not
+ * byte streams (or refuse our buffer: Firefox's page-realm streams) are read chunk by chunk and each chunk is copied
+ * in: bytes handed on are always in a buffer of this script's own realm (in Firefox, a content script's chunks are
+ * page-realm objects that libraries cannot slice or wrap).
  */
+import type { RawMessage } from '../../webmail/raw';
+
+export const PIECE_BYTES = 256 * 1024;
+
+/** One buffer that grows when asked for more, never shrinks, and is reused (for Blob reads of the check). */
 export class Scratch {
   private buf: ArrayBuffer = new ArrayBuffer(0);
 
@@ -30,37 +38,44 @@ export class Scratch {
   }
 }
 
-function grown(buf: ArrayBuffer, used: number, need: number): ArrayBuffer {
-  const bigger = new ArrayBuffer(Math.max(need, Math.ceil(buf.byteLength * 1.5), 64 * 1024));
-  new Uint8Array(bigger).set(new Uint8Array(buf, 0, used));
-  return bigger;
+/**
+ * The pieces of a raw message, in order: its head, then the rest of the download, each a view of one reused
+ * buffer of `pieceBytes` (valid until the next piece is asked for: the caller must be done with it by then).
+ * On an error or an abort the download is cancelled.
+ */
+export async function* messagePieces(raw: RawMessage, scratch: Scratch, signal?: AbortSignal, pieceBytes = PIECE_BYTES): AsyncGenerator<Uint8Array> {
+  let started = false;
+  try {
+    if (raw.head.length) yield raw.head;
+    started = true;
+    yield* streamPieces(raw.rest, scratch, signal, pieceBytes);
+  } finally {
+    // Stopped at the head: the download is not needed any more (streamPieces cancels it once it has started).
+    if (!started) await raw.rest.cancel().catch(() => undefined);
+  }
 }
 
-/**
- * Read a whole stream into the scratch buffer. `hint`: the expected size (the buffer is made this big first).
- * Returns a view of the scratch buffer.
- */
-export async function readStreamInto(stream: ReadableStream<Uint8Array>, scratch: Scratch, hint: number, signal?: AbortSignal): Promise<Uint8Array> {
+/** The pieces of a stream (see messagePieces). */
+export async function* streamPieces(stream: ReadableStream<Uint8Array>, scratch: Scratch, signal?: AbortSignal, pieceBytes = PIECE_BYTES): AsyncGenerator<Uint8Array> {
   let byob: ReadableStreamBYOBReader | null = null;
   try {
     byob = stream.getReader({ mode: 'byob' });
   } catch {
     byob = null; // not a byte stream
   }
-  if (byob) {
-    let buf = scratch.take(Math.max(hint, 64 * 1024));
-    let n = 0;
-    let first = true;
-    try {
+  let finished = false;
+  try {
+    if (byob) {
+      let first = true;
       for (;;) {
         signal?.throwIfAborted();
-        if (n === buf.byteLength) buf = grown(buf, n, n + 64 * 1024);
+        const buf = scratch.take(pieceBytes);
         let r: ReadableStreamReadResult<Uint8Array>;
         try {
-          r = await byob.read(new Uint8Array(buf, n, buf.byteLength - n));
+          r = await byob.read(new Uint8Array(buf, 0, pieceBytes));
         } catch (e) {
-          // A stream of another realm may refuse our buffer (Firefox Xrays): fall back to plain reads.
-          if (first && e instanceof TypeError && buf.byteLength > 0) {
+          // A stream of another realm may refuse our buffer (Firefox Xrays): plain reads below.
+          if (first && e instanceof TypeError) {
             byob.releaseLock();
             byob = null;
             break;
@@ -68,36 +83,40 @@ export async function readStreamInto(stream: ReadableStream<Uint8Array>, scratch
           throw e;
         }
         first = false;
-        if (r.value) buf = r.value.buffer as ArrayBuffer;
-        if (r.done) break;
-        n += r.value!.byteLength;
+        if (r.value) scratch.put(r.value.buffer as ArrayBuffer);
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        if (r.value!.byteLength) yield new Uint8Array(r.value!.buffer, r.value!.byteOffset, r.value!.byteLength);
       }
-    } catch (e) {
-      byob?.cancel().catch(() => undefined);
-      throw e;
     }
-    if (byob) {
-      scratch.put(buf);
-      return new Uint8Array(buf, 0, n);
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const { done, value } = await reader.read();
+        if (done) {
+          finished = true;
+          return;
+        }
+        if (!value?.length) continue;
+        // Copied into our own buffer whole (a page-realm chunk can be copied from, not sliced), handed on in pieces.
+        const own = new Uint8Array(scratch.take(Math.max(pieceBytes, value.length)), 0, value.length);
+        own.set(value);
+        for (let at = 0; at < own.length; at += pieceBytes) {
+          yield own.subarray(at, Math.min(own.length, at + pieceBytes));
+          signal?.throwIfAborted();
+        }
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  } finally {
+    // Stopped by an error, an abort or the consumer (return() on the generator): the download is not needed any more.
+    if (!finished) {
+      if (byob) await byob.cancel().catch(() => undefined);
+      else await stream.cancel().catch(() => undefined);
     }
   }
-  const reader = stream.getReader();
-  let buf = scratch.take(Math.max(hint, 64 * 1024));
-  let n = 0;
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!value?.length) continue;
-      if (n + value.length > buf.byteLength) buf = grown(buf, n, n + value.length);
-      new Uint8Array(buf).set(value, n);
-      n += value.length;
-    }
-  } catch (e) {
-    reader.cancel().catch(() => undefined);
-    throw e;
-  }
-  scratch.put(buf);
-  return new Uint8Array(buf, 0, n);
 }

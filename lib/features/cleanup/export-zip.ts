@@ -5,8 +5,10 @@
  * Entries are STORED (fflate's ZipPassThrough), not deflated:
  * - the bytes inside the zip are the .eml bytes themselves, so re-reading an entry and hashing it checks exactly
  *   what the server sent, with no decompression in between;
- * - the size of a zip is known before a message is added (local header + data + data descriptor + central record),
- *   so parts never exceed their bound;
+ * - the size of a zip is known before a message is added (local header + data + data descriptor + central record)
+ *   from the message's size, so parts stay within their bound (see export.ts for sizes a webmail rounds);
+ * - a message can be added piece by piece as it downloads (open / push / close: its sizes and CRC follow the data
+ *   in a data descriptor), so none is ever held whole;
  * - deflate would run on the webmail's own page thread (the async variant needs workers, which a page's CSP may
  *   forbid) for little gain: most of a medical mailbox is base64 attachments (PDF, images, XDM zips), which
  *   deflate to about 75 %.
@@ -16,6 +18,8 @@
  * central record (46 + name); end of central directory (22, no comment). UTF-8 names get flag bit 11.
  */
 import { Zip, ZipPassThrough } from 'fflate';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Scratch } from './export-buffer';
 
 /** The largest zip this writer can produce safely (no ZIP64): 4 GiB minus a margin for the central directory. */
@@ -23,6 +27,8 @@ export const ZIP_MAX_BYTES = 0xffffffff - 64 * 1024 * 1024;
 export const ZIP_MAX_ENTRIES = 65_000;
 
 const encoder = new TextEncoder();
+/** Bytes read back at a time when checking an entry. */
+const CHECK_PIECE = 1024 * 1024;
 
 /** Bytes an entry adds to a zip: local header, data, data descriptor, central directory record. */
 export function entryCost(name: string, size: number): number {
@@ -78,18 +84,56 @@ export class ZipWriter {
     return entries.reduce((sum, e) => sum + entryCost(e.name, e.size), this.projected);
   }
 
+  /** A whole entry at once (read-me, manifests). */
   add(name: string, data: Uint8Array, sha256: string, mtime: number | null): Uint8Array[] {
+    const chunks = this.open(name, mtime);
+    chunks.push(...this.push(data, true));
+    this.close(sha256);
+    return chunks;
+  }
+
+  private file: ZipPassThrough | null = null;
+  private fileName = '';
+  private fileSize = 0;
+  private fileDone = false;
+
+  /**
+   * Starts an entry whose size is not known yet (its local header says so; sizes and CRC follow the data in a data
+   * descriptor). Then push() its bytes in order (the last push with `final`), then close() with its SHA-256.
+   */
+  open(name: string, mtime: number | null): Uint8Array[] {
+    if (this.file) throw new Error(`zip: ${this.fileName} is still open`);
     const file = new ZipPassThrough(name);
     file.mtime = zipTime(mtime, this.created);
     this.zip.add(file);
-    file.push(data, true);
     if (this.error) throw this.error;
-    this.central += 46 + encoder.encode(name).length;
-    this.entries.push({ name, size: data.length, sha256 });
+    this.file = file;
+    this.fileName = name;
+    this.fileSize = 0;
+    this.fileDone = false;
     return this.take();
   }
 
+  /** Bytes of the open entry; the chunks returned may be `data` itself (write them before reusing its buffer). */
+  push(data: Uint8Array, final = false): Uint8Array[] {
+    if (!this.file || this.fileDone) throw new Error('zip: no entry open');
+    this.file.push(data, final);
+    if (this.error) throw this.error;
+    this.fileSize += data.length;
+    this.fileDone = final;
+    return this.take();
+  }
+
+  /** The open entry is complete (its last push was final). */
+  close(sha256: string): void {
+    if (!this.file || !this.fileDone) throw new Error('zip: the entry is not complete');
+    this.central += 46 + encoder.encode(this.fileName).length;
+    this.entries.push({ name: this.fileName, size: this.fileSize, sha256 });
+    this.file = null;
+  }
+
   end(): Uint8Array[] {
+    if (this.file) throw new Error(`zip: ${this.fileName} is still open`);
     this.zip.end();
     if (this.error) throw this.error;
     return this.take();
@@ -143,9 +187,10 @@ async function readBlobInto(blob: Blob, scratch: Scratch): Promise<Uint8Array> {
 }
 
 /**
- * Random access to a Blob (or a File read back from a handle). With a scratch buffer, large reads go into it (a
- * view valid until the next read) where the browser allows a BYOB reader on the Blob's stream; otherwise (and in
- * Firefox content scripts, whose Blob streams belong to the page) each read is a fresh ArrayBuffer.
+ * Random access to a Blob (or a File read back from a handle). With a scratch buffer, reads go into it (a view
+ * valid until the next read): straight through a BYOB reader on the Blob's stream where the browser allows,
+ * otherwise (Firefox content scripts, whose Blob streams and buffers belong to the page) copied in. Without one,
+ * each read is a fresh copy. Either way the bytes are in a buffer of this script's own realm.
  */
 export function blobSource(blob: Blob, scratch?: Scratch): ByteSource {
   let byob: boolean | undefined = scratch ? undefined : false;
@@ -163,17 +208,29 @@ export function blobSource(blob: Blob, scratch?: Scratch): ByteSource {
           byob = false;
         }
       }
-      return new Uint8Array(await part.arrayBuffer());
+      const got = new Uint8Array(await part.arrayBuffer());
+      if (!scratch) return own(got);
+      const into = new Uint8Array(scratch.take(got.length), 0, got.length);
+      into.set(got);
+      return into;
     },
   };
 }
 
+/** SHA-256 of bytes in this script's realm, in hex (@noble/hashes: the same code as the streaming hash). */
 export async function sha256Hex(data: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
-  let hex = '';
-  for (const b of digest) hex += b.toString(16).padStart(2, '0');
-  return hex;
+  return bytesToHex(sha256(data));
 }
+
+/** A SHA-256 fed piece by piece. */
+export function sha256Stream(): { update(piece: Uint8Array): void; hex(): string } {
+  const h = sha256.create();
+  return {
+    update: (piece) => void h.update(piece),
+    hex: () => bytesToHex(h.digest()),
+  };
+}
+
 
 const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
 const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
@@ -278,13 +335,21 @@ export async function checkZip(src: ByteSource, expected: WrittenEntry[], opts: 
       continue;
     }
     const dataAt = e.localOffset + 30 + u16(local, 26) + u16(local, 28);
-    // Hashed as read, not copied: indexing and digest work on it in every browser, and memory stays at one entry.
-    const data = await src.read(dataAt, e.size);
-    if (data.length !== want.size) {
-      problems.push(`${want.name}: ${data.length} bytes read back, ${want.size} expected`);
+    // Hashed piece by piece as read: memory stays at one piece whatever the entry's size.
+    const h = sha256Stream();
+    let got = 0;
+    while (got < e.size) {
+      opts.signal?.throwIfAborted();
+      const piece = await src.read(dataAt + got, Math.min(CHECK_PIECE, e.size - got));
+      if (!piece.length) break;
+      h.update(piece);
+      got += piece.length;
+    }
+    if (got !== want.size) {
+      problems.push(`${want.name}: ${got} bytes read back, ${want.size} expected`);
       continue;
     }
-    const hash = await sha256Hex(data);
+    const hash = h.hex();
     if (hash !== want.sha256) {
       problems.push(`${want.name}: SHA-256 differs`);
       continue;

@@ -18,21 +18,24 @@
  *   which saves it with the downloads API and confirms it complete with the right size on disk.
  * 'auto' picks 'file' where the save dialog exists and the export fits in one zip, else 'downloads'.
  *
- * Memory: one message at a time is held (as one buffer, to hash it: WebCrypto has no streaming digest), so in
- * 'file' mode the peak is about twice the largest message whatever the export's size. In 'downloads' mode the
- * part being built is held too (at most `partBytes`), and released once saved.
+ * Memory: no message is held whole. Each is copied piece by piece (256 KiB, one reused buffer: export-buffer.ts),
+ * hashed as it goes (@noble/hashes' streaming SHA-256: WebCrypto has no streaming digest) and written before the
+ * next piece is read; only its header block (at most 256 KiB) is kept a moment, for the file name and manifest. So
+ * in 'file' mode memory stays near a few pieces whatever the size of a message or of the export. In 'downloads'
+ * mode the part being built is held too (at most `partBytes`, in the browser's blob storage), and released once
+ * saved; a message whose size the webmail did not say is read whole there, since a part must know it first.
  *
  * Failures are loud: any message that cannot be read, any write, check or download that fails rejects with an
  * ExportError, after removing what was written (so no unchecked copy of patient data stays behind). The promise
  * only resolves when everything was checked; ExportResult.verification says what was checked and how.
  */
-import type { MessageRef, MessageSummary, Webmail } from '../../webmail/types';
+import type { MessageRef, MessageSummary, RawMessage, Webmail } from '../../webmail/types';
 import { isWebmailError } from '../../webmail/types';
 import { NameRegistry, safeBaseName, type NameTexts } from './export-names';
 import { readHeaders } from './export-headers';
-import { Scratch, readStreamInto } from './export-buffer';
+import { Scratch, messagePieces } from './export-buffer';
 import { ManifestBuilder, isoLocal, type ManifestEntry, type ManifestMeta, type ManifestTexts } from './export-manifest';
-import { ZIP_MAX_BYTES, ZIP_MAX_ENTRIES, ZipWriter, blobSource, checkZip, entryCost, sha256Hex, type WrittenEntry } from './export-zip';
+import { ZIP_MAX_BYTES, ZIP_MAX_ENTRIES, ZipWriter, blobSource, checkZip, entryCost, sha256Hex, sha256Stream } from './export-zip';
 import { send } from '../../messages/send';
 import { t } from '../../i18n/t';
 import { ExportError, isExportError } from './export-error';
@@ -217,14 +220,44 @@ function fitsOneZip(items: ExportItem[]): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading one message
 
+/** The header block is read from at most this many first bytes (export-headers.ts reads no further). */
+const LEAD_MAX = 256 * 1024;
+
+/** True when bytes[0, n) holds the empty line that ends a header block (scanning from `from`). */
+function endsHeader(bytes: Uint8Array, from: number, n: number): boolean {
+  for (let i = Math.max(0, from - 2); i < n; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (bytes[i + 1] === 0x0a && i + 1 < n) return true;
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a && i + 2 < n) return true;
+  }
+  return false;
+}
+
 /**
- * The whole raw message as one buffer (needed to hash it), read into `scratch` (see export-buffer.ts): the view is
- * valid until the next read into the same scratch. Sized from the expected size when known.
+ * The first pieces of a message, up to the end of its header block (or LEAD_MAX), copied into `lead` (which grows
+ * to at most LEAD_MAX + one piece): the file name and manifest need subject, sender and date before the entry is
+ * written. `whole`: the entire message (its size must be known before it is written and nobody said it). Returns
+ * the bytes gathered and whether the message ended meanwhile.
  */
-export async function readRaw(webmail: Webmail, item: ExportItem, signal?: AbortSignal, scratch: Scratch = new Scratch()): Promise<Uint8Array> {
-  const stream = await webmail.rawMessage(item.ref, { signal });
-  const hint = item.size && item.size > 0 ? Math.ceil(item.size * 1.02) + 64 * 1024 : 0;
-  return readStreamInto(stream, scratch, hint, signal);
+async function readLead(pieces: AsyncGenerator<Uint8Array>, lead: Scratch, whole: boolean): Promise<{ bytes: Uint8Array; ended: boolean }> {
+  let buf = lead.take(64 * 1024);
+  let n = 0;
+  for (;;) {
+    const r = await pieces.next();
+    if (r.done) return { bytes: new Uint8Array(buf, 0, n), ended: true };
+    const piece = r.value;
+    if (n + piece.length > buf.byteLength) {
+      const bigger = new ArrayBuffer(Math.max(n + piece.length, buf.byteLength * 2));
+      new Uint8Array(bigger).set(new Uint8Array(buf, 0, n));
+      lead.put(bigger);
+      buf = bigger;
+    }
+    const view = new Uint8Array(buf);
+    view.set(piece, n);
+    const from = n;
+    n += piece.length;
+    if (!whole && (n >= LEAD_MAX || endsHeader(view, from, n))) return { bytes: new Uint8Array(buf, 0, n), ended: false };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -479,18 +512,19 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
 
   const files: ExportedFile[] = [];
   const exported: ExportedMessage[] = [];
-  // One buffer for every message (see export-buffer.ts), and one for reading back. In parts mode a part is checked
-  // while the message that did not fit in it is held, so the two must differ; a single file is checked at the end.
+  // Reused buffers (see export-buffer.ts): the piece being copied, a message's header block, and reading back. In
+  // parts mode a part is checked while the next message's header block is held, so the three differ.
   const scratch = new Scratch();
-  const checkScratch = partsMode ? new Scratch() : scratch;
+  const leadScratch = new Scratch();
+  const checkScratch = new Scratch();
+  const exactSizes = webmail.capabilities.exactSizes;
 
   // The part (or single file) being written.
   let zip!: ZipWriter;
   let partManifestBuilder = null as ManifestBuilder | null;
   let partMessages = 0;
 
-  const writeEntry = async (name: string, data: Uint8Array, sha: string, mtime: number | null) => {
-    const chunks = zip.add(name, data, sha, mtime);
+  const writeChunks = async (chunks: Uint8Array[]) => {
     try {
       await output.write(chunks);
     } catch (e) {
@@ -499,6 +533,8 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       throw new ExportError('write-failed', `Could not write the file: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
   };
+  const writeEntry = (name: string, data: Uint8Array, sha: string, mtime: number | null) => writeChunks(zip.add(name, data, sha, mtime));
+
 
   const openPart = async () => {
     partNo++;
@@ -562,62 +598,105 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     for (const item of items) {
       signal?.throwIfAborted();
       progress({ done, bytes, phase: 'download', ...(partsMode ? { part: partNo } : {}) });
-      let raw: Uint8Array;
-      try {
-        raw = await readRaw(webmail, item, signal, scratch);
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        throw new ExportError('message-failed', `Message ${item.ref.folderId}/${item.ref.id} could not be read: ${(e as Error)?.message ?? String(e)}`, {
+      const failed = (e: unknown) => {
+        if (signal?.aborted || isExportError(e)) return e;
+        return new ExportError('message-failed', `Message ${item.ref.folderId}/${item.ref.id} could not be read: ${(e as Error)?.message ?? String(e)}`, {
           ref: item.ref,
           subject: item.summary?.subject,
           webmailCode: isWebmailError(e) ? e.code : undefined,
           cause: e,
         });
+      };
+      let raw: RawMessage;
+      try {
+        raw = await webmail.rawMessage(item.ref, { signal });
+      } catch (e) {
+        throw failed(e);
       }
-      if (raw.length === 0 || (item.size && item.size > 4096 && (raw.length < item.size / 2 || raw.length > item.size * 2 + 4096))) {
-        throw new ExportError('message-failed', `Message ${item.ref.folderId}/${item.ref.id}: ${raw.length} bytes received, about ${item.size ?? '?'} expected`, {
-          ref: item.ref,
-          subject: item.summary?.subject,
-          webmailCode: 'invalid-response',
-        });
+      // The message is copied piece by piece (export-buffer.ts): hashed, added to the zip and written as it comes,
+      // never held whole. Its header block comes first, for the file name and the manifest.
+      const pieces = messagePieces(raw, scratch, signal);
+      let lead: { bytes: Uint8Array; ended: boolean };
+      try {
+        // A part must know a message's size before taking it: without the webmail's figure, the message is read whole.
+        lead = await readLead(pieces, leadScratch, partsMode && !item.size);
+      } catch (e) {
+        await pieces.return(undefined).catch(() => undefined);
+        throw failed(e);
       }
-      const sha256 = await sha256Hex(raw);
-      const h = readHeaders(raw);
+      const h = readHeaders(lead.bytes);
       const date = h.date ?? item.summary?.date ?? null;
       const subject = h.subject ?? item.summary?.subject ?? '';
       const from = h.from ?? item.summary?.from ?? '';
       const path = names.messagePath({ folderPath: item.folderPath, date, subject, id: item.ref.id }, texts);
-      const entry = (part: number | null): ManifestEntry => ({
+      const entry = (part: number | null, size: number, sha256: string): ManifestEntry => ({
         part,
         file: path,
         folder: item.folderPath,
         date: isoLocal(date),
         from,
         subject,
-        size: raw.length,
+        size,
         sha256,
         folderId: item.ref.folderId,
         id: item.ref.id,
       });
-      if (partsMode) {
-        const tooBig = projected({ name: path, size: raw.length }, entry(partNo), false) > partBytes;
-        const tooMany = zip.entries.length + 5 > ZIP_MAX_ENTRIES;
-        // A message larger than a part gets a part of its own.
-        if (partMessages > 0 && (tooBig || tooMany)) {
-          await closePart(false);
-          await openPart();
+      // Its size before it is read: exact once it has ended, else what the webmail says (Roundcube rounds it: a
+      // margin), else what has come so far. A part can outgrow partBytes only by a webmail's error on one size.
+      const expected = lead.ended ? lead.bytes.length : Math.max(lead.bytes.length, item.size ? (exactSizes ? item.size : Math.ceil(item.size * 1.05) + 4096) : 0);
+      const estimate = entry(partsMode ? partNo : null, expected, ''.padEnd(64, '0'));
+      try {
+        if (partsMode) {
+          const tooBig = projected({ name: path, size: expected }, estimate, false) > partBytes;
+          const tooMany = zip.entries.length + 5 > ZIP_MAX_ENTRIES;
+          // A message larger than a part gets a part of its own.
+          if (partMessages > 0 && (tooBig || tooMany)) {
+            await closePart(false);
+            await openPart();
+          }
+        } else if (projected({ name: path, size: expected }, estimate, true) > ZIP_MAX_BYTES || zip.entries.length + 4 > ZIP_MAX_ENTRIES) {
+          throw new ExportError('too-large', 'The export is more than one zip can hold');
         }
-      } else if (projected({ name: path, size: raw.length }, entry(null), true) > ZIP_MAX_BYTES || zip.entries.length + 4 > ZIP_MAX_ENTRIES) {
-        throw new ExportError('too-large', 'The export is more than one zip can hold');
+      } catch (e) {
+        await pieces.return(undefined).catch(() => undefined);
+        throw e;
       }
-      const e = entry(partsMode ? partNo : null);
-      await writeEntry(path, raw, sha256, date);
+      const hash = sha256Stream();
+      let size = 0;
+      const put = async (piece: Uint8Array, final: boolean) => {
+        hash.update(piece);
+        size += piece.length;
+        await writeChunks(zip.push(piece, final));
+      };
+      await writeChunks(zip.open(path, date));
+      await put(lead.bytes, false);
+      if (!lead.ended) {
+        try {
+          for await (const piece of pieces) {
+            await put(piece, false);
+            progress({ done, bytes: bytes + size, phase: 'download', ...(partsMode ? { part: partNo } : {}) });
+          }
+        } catch (e) {
+          throw failed(e);
+        }
+      }
+      await put(new Uint8Array(0), true);
+      const sha256 = hash.hex();
+      zip.close(sha256);
+      if (size === 0 || (item.size && item.size > 4096 && (size < item.size / 2 || size > item.size * 2 + 4096))) {
+        throw new ExportError('message-failed', `Message ${item.ref.folderId}/${item.ref.id}: ${size} bytes received, about ${item.size ?? '?'} expected`, {
+          ref: item.ref,
+          subject: item.summary?.subject,
+          webmailCode: 'invalid-response',
+        });
+      }
+      const e = entry(partsMode ? partNo : null, size, sha256);
       partManifestBuilder?.add(e);
       whole.add(e);
       partMessages++;
       done++;
-      bytes += raw.length;
-      exported.push({ ref: item.ref, fileIndex: files.length, path, bytes: raw.length, sha256 });
+      bytes += size;
+      exported.push({ ref: item.ref, fileIndex: files.length, path, bytes: size, sha256 });
       progress({ done, bytes, phase: 'download', ...(partsMode ? { part: partNo } : {}) });
     }
     // The whole manifest goes in the last part, or in a part of its own if it would not fit there.

@@ -29,6 +29,7 @@ import {
   type WebmailAdapterFactory,
   type WebmailErrorCode,
 } from '../types';
+import { splitHead, type RawMessage } from '../raw';
 import { RcApi, codeForMessage } from './api';
 import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries, uidSet } from './parse';
 import {
@@ -142,55 +143,6 @@ function splitIds(ids: string[]): { uids: number[]; byUid: Map<number, string>; 
     else byUid.set(uid, id);
   }
   return { uids: [...byUid.keys()], byUid, failed };
-}
-
-/** An RFC 822 message starts with a header field ("Name:"); PHP warnings or an HTML page do not. */
-export function looksLikeMessageStart(bytes: Uint8Array): boolean {
-  let end = 0;
-  while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13 && end < 1000) end++;
-  const line = String.fromCharCode(...bytes.subarray(0, end));
-  return /^[!-9;-~]+:/.test(line) || /^From /.test(line);
-}
-
-/**
- * The download's own stream, after a look at its first bytes through a tee: Roundcube answers a UID that is
- * not there with an "attachment" too (empty, or PHP's warnings when they are displayed), which must not pass for
- * a message. A download cut short errors the stream by itself (the browser checks Content-Length and chunked
- * framing). No stream of our own is built: in Firefox the content script's ReadableStream constructor is the
- * page's, which may not call back into the content script.
- */
-export async function messageStream(res: Response): Promise<ReadableStream<Uint8Array>> {
-  if (!res.body) throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
-  const [probe, out] = res.body.tee();
-  const reader = probe.getReader();
-  const head: Uint8Array[] = [];
-  let n = 0;
-  try {
-    while (n < 256) {
-      const r = await reader.read();
-      if (r.done) break;
-      head.push(r.value);
-      n += r.value.byteLength;
-    }
-  } catch (e) {
-    out.cancel().catch(() => undefined);
-    throw new WebmailError('network', 'the message download failed', e);
-  }
-  // Not awaited: a tee branch's cancel settles only once the other branch is done too.
-  reader.cancel().catch(() => undefined);
-  const first = new Uint8Array(Math.min(n, 1000));
-  let off = 0;
-  for (const h of head) {
-    if (off >= first.length) break;
-    const part = h.subarray(0, first.length - off);
-    first.set(part, off);
-    off += part.length;
-  }
-  if (n === 0 || !looksLikeMessageStart(first)) {
-    out.cancel().catch(() => undefined);
-    throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
-  }
-  return out;
 }
 
 export class RoundcubeWebmail implements Webmail {
@@ -573,11 +525,15 @@ export class RoundcubeWebmail implements Webmail {
   // -------------------------------------------------------------------------------------------------------
   // Raw message, compose, anchors
 
-  async rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal } | null): Promise<ReadableStream<Uint8Array>> {
+  async rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal } | null): Promise<RawMessage> {
     const uid = parseUid(ref.id);
     if (uid === null) throw new WebmailError('not-found', `not a message id: ${ref.id}`);
     const res = await this.requireApi().rawMessage(ref.folderId, uid, opts?.signal);
-    return messageStream(res);
+    // Roundcube answers a UID that is not there with an "attachment" too (empty, or PHP's warnings when they are
+    // displayed): splitHead refuses what does not start like a message. A download cut short errors the stream by
+    // itself (the browser checks Content-Length and chunked framing).
+    if (!res.body) throw new WebmailError('not-found', 'the webmail sent no message (it is no longer there)');
+    return splitHead(res.body);
   }
 
   composeEditors(): ComposeEditor[] {

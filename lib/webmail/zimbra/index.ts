@@ -20,6 +20,7 @@ import type {
   WebmailAdapterFactory,
 } from '../types';
 import { WebmailError } from '../types';
+import { splitHead, type RawMessage } from '../raw';
 import { runAction, CHUNK_SIZE, TRASH_ID, type ActionApi } from './actions';
 import { findComposeEditors } from './compose';
 import {
@@ -363,15 +364,16 @@ export class ZimbraWebmail implements Webmail {
     }
   }
 
-  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {
     this.ensureWorking();
     if (!/^\d{1,10}$/.test(String(ref?.id))) throw new WebmailError('not-found', 'Not a Zimbra message id');
     // NativeFormatter: with no part, the full RFC 822 source, byte for byte (text/plain).
     const res = await this.soap.rest(`/service/home/~/?auth=co&id=${ref.id}`, { signal: opts.signal });
     if (!res.body) throw new WebmailError('invalid-response', 'Empty answer');
-    // Read it with getReader() (as Balise's exporter does): in Firefox this stream belongs to the content script's
-    // sandbox, so the page-realm `new Response(stream)` of the content script's globals cannot wrap it.
-    return res.body;
+    // Its first bytes are checked (a message starts with a header field); the rest stays the browser's own stream:
+    // in Firefox it belongs to the content script's sandbox, so the page-realm `new Response(stream)` of the
+    // content script's globals could not wrap it.
+    return splitHead(res.body);
   }
 
   composeEditors(): ComposeEditor[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
+import { splitHead } from '../../../lib/webmail/raw';
 import {
   classifyMessages,
   classifyRaw,
@@ -189,7 +190,7 @@ describe('classifyMessages', () => {
         const s = await w.rawMessage(ref);
         const bytes = await readAll(s);
         open--;
-        return new Response(new Uint8Array(bytes)).body!;
+        return splitHead(new Response(new Uint8Array(bytes)).body!);
       },
     };
     await classifyMessages(slow, w.messages.map((m) => w.summary(m)), { concurrency: 3 });

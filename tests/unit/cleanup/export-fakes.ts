@@ -7,6 +7,7 @@ import { unzipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import type { MessageRef, Webmail } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
+import { splitHead } from '../../../lib/webmail/raw';
 import type { DownloadTransport, SaveFile, SavedPart } from '../../../lib/features/cleanup/export';
 import type { ExportTexts } from '../../../lib/features/cleanup/export';
 import exportCatalog from '../../../lib/i18n/catalog/export';
@@ -95,7 +96,7 @@ export function rawWebmail(store: RawStore, opts: FakeRawOptions = {}): Webmail 
       const chunk = opts.chunk ?? 16 * 1024;
       let at = 0;
       if (opts.byteStream) {
-        return new ReadableStream({
+        return splitHead(new ReadableStream({
           type: 'bytes',
           pull(controller) {
             if (o?.signal?.aborted) return controller.error(o.signal.reason);
@@ -117,9 +118,9 @@ export function rawWebmail(store: RawStore, opts: FakeRawOptions = {}): Webmail 
               at += chunk;
             }
           },
-        }) as ReadableStream<Uint8Array>;
+        }) as ReadableStream<Uint8Array>);
       }
-      return new ReadableStream<Uint8Array>({
+      return splitHead(new ReadableStream<Uint8Array>({
         pull(controller) {
           if (o?.signal?.aborted) {
             controller.error(o.signal.reason);
@@ -137,7 +138,7 @@ export function rawWebmail(store: RawStore, opts: FakeRawOptions = {}): Webmail 
           controller.enqueue(raw.slice(at, at + chunk));
           at += chunk;
         },
-      });
+      }));
     },
   };
 }

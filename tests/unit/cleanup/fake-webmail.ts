@@ -16,6 +16,7 @@ import type {
   Webmail,
 } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
+import { splitHead, type RawMessage } from '../../../lib/webmail/raw';
 import { generateMailbox, type SeedMessage } from '../../servers/seed/profile.ts';
 
 export interface FakeMessage {
@@ -179,7 +180,7 @@ export class FakeWebmail implements Webmail {
     }
   }
 
-  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+  async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {
     if (opts.signal?.aborted) throw new WebmailError('aborted', 'aborted');
     const m = this.byRef(ref);
     if (!m) throw new WebmailError('not-found', 'no such message');
@@ -188,14 +189,16 @@ export class FakeWebmail implements Webmail {
     this.rawBytes += m.raw.length;
     const bytes = m.raw;
     let at = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (at >= bytes.length) return controller.close();
-        const end = Math.min(bytes.length, at + 64 * 1024);
-        controller.enqueue(bytes.slice(at, end));
-        at = end;
-      },
-    });
+    return splitHead(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          const end = Math.min(bytes.length, at + 64 * 1024);
+          controller.enqueue(bytes.slice(at, end));
+          at = end;
+        },
+      }),
+    );
   }
 
   private act(folderId: string, ids: string[], to: string | null): BatchResult {

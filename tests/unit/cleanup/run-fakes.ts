@@ -9,6 +9,7 @@
  */
 import type { BatchResult, Folder, FolderRole, MessageRef, MessageSummary, Quota, SearchQuery, Webmail, WebmailErrorCode } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
+import type { RawMessage } from '../../../lib/webmail/raw';
 import { CleanupJournal, type Caller } from '../../../lib/background/cleanup';
 import type { CleanupStore } from '../../../lib/features/cleanup/store';
 import { StoreError } from '../../../lib/features/cleanup/store';
@@ -267,7 +268,7 @@ export class FaultyWebmail implements Webmail {
   async emptyFolder(): Promise<void> {
     throw new WebmailError('unsupported', 'never used by the runner');
   }
-  async rawMessage(): Promise<ReadableStream<Uint8Array>> {
+  async rawMessage(): Promise<RawMessage> {
     throw new WebmailError('unsupported', 'no');
   }
   composeEditors() {

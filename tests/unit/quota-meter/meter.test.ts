@@ -84,7 +84,9 @@ class FakeWebmail implements Webmail {
   move = async () => ({ done: [], failed: [] });
   deleteForever = async () => ({ done: [], failed: [] });
   emptyFolder = async () => undefined;
-  rawMessage = async () => new ReadableStream<Uint8Array>();
+  rawMessage = async (): Promise<never> => {
+    throw new WebmailError('unsupported', 'not used by the meter');
+  };
   composeEditors = () => [];
   uiAnchor(kind: 'quota' | 'toolbar') {
     return kind === 'quota' && this.anchor ? { element: this.anchor, placement: 'after' as const } : null;
