@@ -15,7 +15,8 @@
  *   content scripts. ArrayBuffer contents are not in this figure (V8 keeps them outside its heap).
  * Compared with the largest message exported (doveadm's size).
  *
- *   npm run build:test && npx tsx bench/export.ts [--count 1000] [--browser chromium,firefox]
+ *   npm run build:test && npx tsx bench/export.ts [--count 1000] [--browser chromium,firefox] [--targets file,downloads]
+ *     [--repeat 1] [--gc-every-ms 3000] [--devtools-bodies off] [--no-record]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,9 +40,12 @@ const kinds = arg('browser', 'chromium,firefox').split(',') as BrowserKind[];
 const targets = arg('targets', 'file,downloads').split(',');
 const repeat = Number(arg('repeat', '1'));
 const record = !process.argv.includes('--no-record');
-/** Diagnosis only (Chromium): force a full garbage collection of the page every N ms during the export (CDP
- * HeapProfiler.collectGarbage), to tell memory that is held from garbage the engine has not collected yet. */
-const gcEveryMs = Number(arg('gc-every-ms', '0'));
+/**
+ * Chromium 'file' is also run once more with a full garbage collection of the page forced every N ms (CDP
+ * HeapProfiler.collectGarbage): what the export holds live, apart from garbage the engine has not collected yet.
+ * 0: no such run.
+ */
+const gcEveryMs = Number(arg('gc-every-ms', '3000'));
 const MiB = 1024 * 1024;
 /**
  * Puppeteer turns on DevTools' Network domain for every page it drives, and Chromium then keeps a copy of each
@@ -138,9 +142,10 @@ try {
     `Mailbox: Roundcube 1.6.5 + Dovecot 2.3, seeded "realistic" (seed 1); export of the ${once.length} oldest INBOX messages${repeat > 1 ? ` ×${repeat}` : ''}, ${mb(totalBytes * repeat)}, largest message ${mb(largest)} (${largest} bytes).`,
   );
 
-  const runs: { kind: BrowserKind; target: 'file' | 'downloads' }[] = [];
+  const runs: { kind: BrowserKind; target: 'file' | 'downloads'; gcEveryMs?: number }[] = [];
   for (const k of kinds) {
     if (k === 'chromium' && targets.includes('file')) runs.push({ kind: k, target: 'file' });
+    if (k === 'chromium' && targets.includes('file') && gcEveryMs > 0) runs.push({ kind: k, target: 'file', gcEveryMs });
     if (targets.includes('downloads')) runs.push({ kind: k, target: 'downloads' });
   }
   for (const run of runs) {
@@ -172,12 +177,12 @@ try {
         };
         heapBefore = await heap();
         sampling = true;
-        if (gcEveryMs) await cdp.send('HeapProfiler.enable');
+        if (run.gcEveryMs) await cdp.send('HeapProfiler.enable');
         sampler = (async () => {
           let lastGc = performance.now();
           while (sampling) {
             heapPeak = Math.max(heapPeak, await heap().catch(() => 0));
-            if (gcEveryMs && performance.now() - lastGc >= gcEveryMs) {
+            if (run.gcEveryMs && performance.now() - lastGc >= run.gcEveryMs) {
               await cdp.send('HeapProfiler.collectGarbage').catch(() => undefined);
               lastGc = performance.now();
             }
@@ -215,6 +220,7 @@ try {
       const browserProc = p.find((x) => x.kind === 'browser');
       const secs = (r.endedAt - r.startedAt) / 1000;
       const line =
+        (run.gcEveryMs ? `diagnosis, a full garbage collection forced every ${run.gcEveryMs / 1000} s (what the export holds live): ` : '') +
         `${run.kind} '${run.target}' (${r.verification.method}, ${r.files.length} zip${r.files.length > 1 ? 's' : ''}, ${mb(r.zipBytes)}): ` +
         `${r.count} messages in ${secs.toFixed(1)} s (${(r.count / secs).toFixed(0)} msg/s, ${(r.bytes / MiB / secs).toFixed(1)} MiB/s, wall ${(wall / 1000).toFixed(1)} s incl. the bridge); ` +
         `peak RSS growth of the page's process (${top.kind}) ${mb(top.growth)} = ${(top.growth / largest).toFixed(2)}× the largest message ` +
@@ -243,8 +249,8 @@ try {
         ? "Chromium: DevTools' copy of every response body, which puppeteer's Network domain turns on and no user's browser has, is limited to 1 KB (with it, a 3,000-message export grew the renderer by 249 MiB instead of 75)."
         : "Chromium: DevTools' copy of every response body left on (--devtools-bodies on): it counts each downloaded message once more."),
     'Reading: messages are copied in 256 KiB pieces through reused buffers and hashed as they go (lib/features/cleanup/export-buffer.ts), so ' +
-      "memory does not grow with the messages or the export; what remains above a few pieces is the browser's own (the network stack's and the file " +
-      "writer's buffers, freed at the engine's next collection). 'downloads' holds a whole part (up to 64 MB) in the browser's blob storage before " +
+      "memory does not grow with the messages or the export; what remains above a few pieces is garbage the engine has not collected yet (the " +
+      "diagnosis run, with collections forced, shows what is held live). 'downloads' holds a whole part (up to 64 MB) in the browser's blob storage before " +
       'the downloads API saves it: that is the bound by design there.',
   );
 } finally {
