@@ -30,11 +30,20 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   registerTestCommand('open-extension-page', (path) => send('test/open-page', { path: path as '/popup.html' }));
   // The signature context-menu entry's handler (lib/background/signature-menu.ts) on this tab.
   registerTestCommand('menu-insert-signature', (frameId) => send('test/menu-insert-signature', frameId === undefined ? {} : { frameId: Number(frameId) }));
+  // 'folders' calls webmail.folders(); 'mailbox.move' / 'quota.read' call a method of that part (null part: error).
   registerTestCommand('webmail', async (method, ...args) => {
     const w = webmail();
-    const fn = (w as unknown as Record<string, unknown>)[String(method)];
+    const [partName, name] = String(method).includes('.') ? String(method).split('.', 2) : [null, String(method)];
+    const target = partName === null ? w : (w as unknown as Record<string, unknown>)[partName!];
+    if (!target || typeof target !== 'object') throw new Error(`no adapter part ${String(partName)}`);
+    const fn = (target as Record<string, unknown>)[name!];
     if (typeof fn !== 'function') throw new Error(`no adapter method ${String(method)}`);
-    return (fn as (...a: unknown[]) => unknown).apply(w, args);
+    return (fn as (...a: unknown[]) => unknown).apply(target, args);
+  });
+  // Which optional parts the adapter has on this page.
+  registerTestCommand('webmail-parts', () => {
+    const w = webmail();
+    return { quota: !!w.quota, mailbox: !!w.mailbox, retention: !!w.quota?.retention };
   });
   // Compose editors (ComposeEditor methods are functions: they cannot cross the bridge as values).
   registerTestCommand('compose', async (method, editorId, ...args) => {
@@ -65,7 +74,7 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
     if (op === 'start') {
       stopQuotaEvents?.();
       quotaEvents = 0;
-      stopQuotaEvents = w.onHostQuotaChange(() => void quotaEvents++);
+      stopQuotaEvents = w.quota?.onHostChange(() => void quotaEvents++) ?? null;
     }
     return quotaEvents;
   });
