@@ -59,7 +59,7 @@ describe('Zimbra markUnread', () => {
   it('sends MsgActionRequest op="!read" with the CSRF token, at most 100 ids per request', async () => {
     const { server, wm } = setup();
     const ids = Array.from({ length: 230 }, (_, i) => String(301 + i));
-    const res = await wm.markUnread('2', ids);
+    const res = await wm.mailbox!.markUnread!('2', ids);
     expect(res.done).toEqual(ids);
     expect(res.failed).toEqual([]);
     expect(res.newRefs).toBeUndefined();
@@ -74,7 +74,7 @@ describe('Zimbra markUnread', () => {
 
   it('reports a missing id as not-found and marks the rest (Zimbra refuses the whole request for it)', async () => {
     const { server, wm } = setup(10);
-    const res = await wm.markUnread('2', ['301', '999', '302']);
+    const res = await wm.mailbox!.markUnread!('2', ['301', '999', '302']);
     expect(res.done.sort()).toEqual(['301', '302']);
     expect(res.failed).toEqual([{ id: '999', code: 'not-found' }]);
     expect(server.unread.get('301')).toBe(true);
@@ -85,7 +85,7 @@ describe('Zimbra markUnread', () => {
   it('an unanswered request is not claimed done (where a message is cannot tell whether it was marked)', async () => {
     const { server, wm } = setup(10);
     server.dropNext = true;
-    const res = await wm.markUnread('2', ['303', '304']);
+    const res = await wm.mailbox!.markUnread!('2', ['303', '304']);
     expect(res.done).toEqual([]);
     expect(res.failed).toEqual([{ id: '303', code: 'network' }, { id: '304', code: 'network' }]);
   });
