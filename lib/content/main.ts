@@ -12,8 +12,8 @@ import { TabRequestSchema, tabMessageDefs } from '../messages/tab';
 import { TEST_BUILD } from '../env';
 import type { Detection, Webmail } from '../webmail/types';
 import { loadPart } from '../parts/load';
-import { PART_NAMES } from '../parts/names';
-import { webmailPartName, type WebmailPartApi } from './part';
+import { webmailPartName } from '../parts/names';
+import type { WebmailPartApi } from './part';
 import { installContentTesting } from '../testing/content';
 
 export interface ContentState {
@@ -62,14 +62,14 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
   await afterLoad(win);
   if (signal.aborted) return state;
 
-  const found = detectWebmail(win.document, win.location);
-  if (!found) {
+  const detection = detectWebmail(win.document, win.location);
+  if (!detection) {
     featuresReady(false);
     return state;
   }
-  state.detection = found.detection;
-  const part = webmailPartName(found.detection.kind);
-  if (!(PART_NAMES as readonly string[]).includes(part)) {
+  state.detection = detection;
+  const part = webmailPartName(detection.kind);
+  if (!part) {
     featuresReady(false);
     return state;
   }
@@ -77,7 +77,7 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
   try {
     const api = await loadPart<WebmailPartApi>(part);
     if (signal.aborted) return state;
-    const started = await api.start({ doc: win.document, detection: found.detection, bus: state.bus, signal });
+    const started = await api.start({ doc: win.document, detection, bus: state.bus, signal });
     Object.assign(state, { webmail: started.webmail, mounted: started.mounted, failed: started.failed, features: started.features });
     webmail = started.webmail;
   } catch (e) {
@@ -86,13 +86,13 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     featuresReady(false);
     return state;
   }
-  featuresReady(found.detection.supported && found.detection.page !== 'login');
+  featuresReady(detection.supported && detection.page !== 'login');
 
-  if (found.detection.supported && found.detection.page !== 'login') {
+  if (detection.supported && detection.page !== 'login') {
     try {
       const account = await webmail.account();
       // The quota is read and reported by the quota meter ('quota/report'), within its one-request-a-minute budget.
-      await send('webmail/seen', { kind: found.detection.kind, address: account.address });
+      await send('webmail/seen', { kind: detection.kind, address: account.address });
     } catch (e) {
       console.warn('[Balise] account', e);
     }

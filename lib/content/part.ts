@@ -7,7 +7,8 @@
 import { FEATURES, type FeatureContext } from '../features';
 import type { Bus } from '../features/bus';
 import type { Detection, Webmail, WebmailAdapterFactory } from '../webmail/types';
-import { providePart, type PartName } from '../parts/load';
+import { providePart } from '../parts/load';
+import { webmailPartName } from '../parts/names';
 
 export interface StartArgs {
   doc: Document;
@@ -27,11 +28,6 @@ export interface Started {
 
 export interface WebmailPartApi {
   start(args: StartArgs): Promise<Started>;
-}
-
-/** The part's name for a webmail kind (lib/parts/names.ts lists those that exist). */
-export function webmailPartName(kind: string): PartName {
-  return `webmail-${kind}` as PartName;
 }
 
 export async function startWebmail(factory: Pick<WebmailAdapterFactory, 'create'>, { doc, detection, bus, signal }: StartArgs): Promise<Started> {
@@ -54,5 +50,7 @@ export async function startWebmail(factory: Pick<WebmailAdapterFactory, 'create'
 
 /** Run by the part's entry script: hand its API to the content script (same isolated world). */
 export function installWebmailPart(kind: WebmailAdapterFactory['kind'], factory: Pick<WebmailAdapterFactory, 'create'>): void {
-  providePart<WebmailPartApi>(webmailPartName(kind), { start: (args) => startWebmail(factory, args) });
+  const name = webmailPartName(kind);
+  if (!name) throw new Error(`no part for ${kind} in lib/parts/names.ts`);
+  providePart<WebmailPartApi>(name, { start: (args) => startWebmail(factory, args) });
 }

@@ -5,3 +5,9 @@
  */
 export const PART_NAMES = ['webmail-roundcube', 'webmail-zimbra', 'cleanup-panel', 'quota-export'] as const;
 export type PartName = (typeof PART_NAMES)[number];
+
+/** The part that carries a webmail's adapter and the features (lib/content/part.ts), or null if it has none yet. */
+export function webmailPartName(kind: string): PartName | null {
+  const name = `webmail-${kind}`;
+  return (PART_NAMES as readonly string[]).includes(name) ? (name as PartName) : null;
+}

@@ -8,7 +8,8 @@ import { notificationObserver, type CreatedNotification } from '../background/qu
 import { insertSignatureInTab } from '../background/signature-menu';
 import type { BackgroundHandlers } from '../background/main';
 
-const NOTIFICATIONS_KEY = 'test/quota-notifications';
+/** Also a marker: scripts/check-build.ts fails a store build that contains "balise:test-hooks". */
+const NOTIFICATIONS_KEY = 'balise:test-hooks/quota-notifications';
 
 export function installBackgroundTesting(handlers: BackgroundHandlers): void {
   handlers['test/open-page'] = async ({ path }) => {
