@@ -8,6 +8,7 @@ import { cleanupFeature } from './cleanup/feature';
 import { quotaMeter } from './quota-meter/feature';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
+import { unrecognisedFeature } from './unrecognised';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -34,4 +35,5 @@ export const FEATURES: Feature[] = [
   quotaMeter,
   signatureFeature,
   composeChecksFeature,
+  unrecognisedFeature,
 ];

@@ -3,7 +3,7 @@
  * adapter only once this says yes: `load`). From the page's own markup only: the isolated world cannot see
  * `window.rcmail`, so the inline scripts are read as text (parsed as JSON, never evaluated).
  */
-import type { Detection, PageKind } from '../types';
+import type { Detection, PageKind, WebmailDetector } from '../types';
 import { parseSetEnv } from './parse/js';
 
 /** The object of the page's `rcmail.set_env({...})` (inline scripts only), or null. */
@@ -89,8 +89,8 @@ export function pageKind(task: string, action: string, doc?: Document): PageKind
 }
 
 /** The detector and how to load the adapter (lib/webmail/adapters.ts lists these). */
-export const roundcubeDetector = {
-  kind: 'roundcube' as const,
-  detect: (doc: Document): Detection | null => detectRoundcube(doc),
+export const roundcubeDetector: WebmailDetector = {
+  kind: 'roundcube',
+  detect: (doc) => detectRoundcube(doc),
   load: () => import('./index'),
 };

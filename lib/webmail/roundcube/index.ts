@@ -227,3 +227,6 @@ export const roundcubeFactory: WebmailAdapterFactory = {
   detect: (doc) => detectRoundcube(doc),
   create: (doc, detection) => new RoundcubeWebmail(doc, detection),
 };
+
+/** What detect.ts's `load` gives (lib/webmail/types.ts WebmailDetector). */
+export const adapterFactory = roundcubeFactory;
