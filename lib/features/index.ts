@@ -8,7 +8,7 @@ import { cleanupFeature } from './cleanup/feature';
 import { quotaMeter } from './quota-meter/feature';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
-import { unrecognisedFeature } from './unrecognised';
+import { unrecognisedFeature } from './unrecognised/feature';
 
 export interface FeatureContext {
   webmail: Webmail;

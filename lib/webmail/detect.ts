@@ -1,13 +1,17 @@
 /**
  * Which webmail this page is: the only webmail code in the content script loaded on every webmail page. Each
  * adapter detects its webmail from the page's own signals (globals are invisible from the content script's
- * isolated world: DOM, inline scripts, markup) in a detection module that imports nothing heavy (no zod, no
- * request code); the adapter itself (lib/webmail/adapters.ts) is in that webmail's on-demand part
- * (lib/content/part.ts), loaded once this says which.
+ * isolated world: DOM, inline scripts, markup) in its detect.ts, which imports nothing heavy (no zod, no request
+ * code); the adapter itself is in that webmail's on-demand part (lib/content/part.ts, entrypoints/webmail-<kind>.ts),
+ * loaded once this says which.
+ *
+ * Only the detect functions are imported here, not the detectors' load(): the content script is one file, so a
+ * dynamic import() of an adapter module inside it would be bundled into it (the parts are separate files, loaded
+ * with lib/parts/load.ts).
  */
 import type { Detection, WebmailKind } from './types';
 import { detectRoundcube } from './roundcube/detect';
-import { detectZimbra } from './zimbra/page';
+import { detectZimbra } from './zimbra/detect';
 
 export interface Detector {
   kind: WebmailKind;
