@@ -24,6 +24,8 @@ export interface ContentState {
   failed: { feature: string; message: string }[];
   /** Each mounted feature's handle (see Feature.mount). */
   features: Record<string, unknown>;
+  /** Resolves once the flow below is over (webmail and features ready, or nothing to do here). */
+  settled: Promise<void>;
 }
 
 /** Resolves after the page's load event, then lets the page's own load handlers run first. */
@@ -36,9 +38,19 @@ export function afterLoad(win: Window): Promise<void> {
 }
 
 export async function startContent(win: Window, signal: AbortSignal): Promise<ContentState> {
-  const state: ContentState = { detection: null, webmail: null, bus: new Bus(), mounted: [], failed: [], features: {} };
+  let settle!: () => void;
+  const settled = new Promise<void>((r) => (settle = r));
+  const state: ContentState = { detection: null, webmail: null, bus: new Bus(), mounted: [], failed: [], features: {}, settled };
   if (TEST_BUILD) installContentTesting(win, state, signal);
+  try {
+    await flow(win, signal, state, settle);
+  } finally {
+    settle();
+  }
+  return state;
+}
 
+async function flow(win: Window, signal: AbortSignal, state: ContentState, settle: () => void): Promise<void> {
   // Messages from the background or a Balise page (lib/messages/tab.ts): answered once the features are mounted,
   // so that 'tab/open-cleanup' reaches a listening cleanup panel; senders retry while the answer is 'not-ready'.
   let featuresReady!: (ready: boolean) => void;
@@ -60,23 +72,23 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
   signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onTabMessage), { once: true });
 
   await afterLoad(win);
-  if (signal.aborted) return state;
+  if (signal.aborted) return;
 
   const detection = detectWebmail(win.document, win.location);
   if (!detection) {
     featuresReady(false);
-    return state;
+    return;
   }
   state.detection = detection;
   const part = webmailPartName(detection.kind);
   if (!part) {
     featuresReady(false);
-    return state;
+    return;
   }
   let webmail: Webmail;
   try {
     const api = await loadPart<WebmailPartApi>(part);
-    if (signal.aborted) return state;
+    if (signal.aborted) return;
     const started = await api.start({ doc: win.document, detection, bus: state.bus, signal });
     Object.assign(state, { webmail: started.webmail, mounted: started.mounted, failed: started.failed, features: started.features });
     webmail = started.webmail;
@@ -84,9 +96,10 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     console.error('[Balise] webmail part', e);
     state.failed.push({ feature: part, message: e instanceof Error ? e.message : String(e) });
     featuresReady(false);
-    return state;
+    return;
   }
   featuresReady(detection.supported && detection.page !== 'login');
+  settle();
 
   if (detection.supported && detection.page !== 'login') {
     try {
@@ -97,5 +110,4 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       console.warn('[Balise] account', e);
     }
   }
-  return state;
 }

@@ -15,11 +15,18 @@ import { installTestBridge, registerTestCommand } from './bridge';
 type QuotaMeterHandle = ReturnType<typeof mountQuotaMeter>;
 
 export function installContentTesting(win: Window, state: ContentState, signal: AbortSignal): void {
-  const webmail = () => {
-    if (!state.webmail) throw new Error('no webmail detected');
+  // Commands that need the webmail wait for the content script's flow (the webmail's part loads after `load`).
+  const settledWebmail = async () => {
+    await state.settled;
     return state.webmail;
   };
-  const quotaMeter = () => {
+  const webmail = async () => {
+    const w = await settledWebmail();
+    if (!w) throw new Error('no webmail detected');
+    return w;
+  };
+  const quotaMeter = async () => {
+    await state.settled;
     const handle = state.features['quota-meter'] as QuotaMeterHandle | undefined;
     if (!handle) throw new Error('the quota meter is not mounted');
     return handle;
@@ -32,7 +39,7 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   registerTestCommand('menu-insert-signature', (frameId) => send('test/menu-insert-signature', frameId === undefined ? {} : { frameId: Number(frameId) }));
   // 'folders' calls webmail.folders(); 'mailbox.move' / 'quota.read' call a method of that part (null part: error).
   registerTestCommand('webmail', async (method, ...args) => {
-    const w = webmail();
+    const w = await webmail();
     const [partName, name] = String(method).includes('.') ? String(method).split('.', 2) : [null, String(method)];
     const target = partName === null ? w : (w as unknown as Record<string, unknown>)[partName!];
     if (!target || typeof target !== 'object') throw new Error(`no adapter part ${String(partName)}`);
@@ -41,13 +48,13 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
     return (fn as (...a: unknown[]) => unknown).apply(target, args);
   });
   // Which optional parts the adapter has on this page.
-  registerTestCommand('webmail-parts', () => {
-    const w = webmail();
+  registerTestCommand('webmail-parts', async () => {
+    const w = await webmail();
     return { quota: !!w.quota, mailbox: !!w.mailbox, retention: !!w.quota?.retention };
   });
   // Compose editors (ComposeEditor methods are functions: they cannot cross the bridge as values).
   registerTestCommand('compose', async (method, editorId, ...args) => {
-    const editors = webmail().composeEditors();
+    const editors = (await webmail()).composeEditors();
     if (method === 'list') {
       return editors.map((e) => ({
         id: e.id,
@@ -69,8 +76,8 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   // How many times the adapter's onHostQuotaChange fired: 'start' subscribes (and resets), 'count' reads.
   let quotaEvents = 0;
   let stopQuotaEvents: (() => void) | null = null;
-  registerTestCommand('webmail-quota-events', (op) => {
-    const w = webmail();
+  registerTestCommand('webmail-quota-events', async (op) => {
+    const w = await webmail();
     if (op === 'start') {
       stopQuotaEvents?.();
       quotaEvents = 0;
@@ -88,16 +95,16 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   registerTestCommand('cleanup-close', async () => peekPart<CleanupPanelApi>('cleanup-panel')?.close() ?? null);
   // The cleanup runner with the page's adapter (./run-commands.ts).
   registerTestCommand('cleanup-run', async (op, arg) =>
-    (await import('./run-commands')).cleanupRunCommand({ webmail: state.webmail, bus: state.bus, origin: win.location.origin }, op, arg),
+    (await import('./run-commands')).cleanupRunCommand({ webmail: await settledWebmail(), bus: state.bus, origin: win.location.origin }, op, arg),
   );
   // The export before delete with the page's adapter (./export-commands.tsx).
   registerTestCommand('export', async (op, arg) =>
-    (await import('./export-commands')).exportCommand({ webmail: state.webmail, doc: win.document, signal }, op, arg),
+    (await import('./export-commands')).exportCommand({ webmail: await settledWebmail(), doc: win.document, signal }, op, arg),
   );
 
   // The quota meter's handle (lib/features/quota-meter/feature.ts).
-  registerTestCommand('quota-meter', () => quotaMeter().inspect());
-  registerTestCommand('quota-export-target', (target) => quotaMeter().setExportTarget(target));
+  registerTestCommand('quota-meter', async () => (await quotaMeter()).inspect());
+  registerTestCommand('quota-export-target', async (target) => (await quotaMeter()).setExportTarget(target));
   registerTestCommand('quota-notifications', () => send('test/quota-notifications', {}));
 
   registerTestCommand('mount-probe', async () => (await import('./probe')).mountProbe(win.document, signal));
