@@ -15,8 +15,8 @@
 import { localDay, safeSegment, truncateUtf8 } from '../../features/cleanup/export-names';
 
 /** UTF-16 units for a message folder's name, and for a file's name inside it. */
-export const FOLDER_UNITS = 80;
-export const FILE_UNITS = 72;
+export const FOLDER_UNITS = 96;
+export const FILE_UNITS = 64;
 /** The longest relative path the readable part writes (root ≤ 24, folder, file, separators). */
 export const READABLE_PATH_UNITS = 24 + 1 + FOLDER_UNITS + 1 + FILE_UNITS;
 /** Room kept for a " (12)" collision suffix. */

@@ -47,10 +47,31 @@ const CONFIG: Config = {
 /** A CSS declaration that could fetch, run or escape its box. */
 const BAD_CSS = /url\s*\(|image-set\s*\(|@import|expression\s*\(|behavior\s*:|-moz-binding|javascript:|position\s*:\s*(?:fixed|absolute|sticky)|\\/i;
 
+/** Declarations split on ";" outside parentheses and quotes (url(data:…;base64,…) stays one piece). */
+function declarations(style: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < style.length; i++) {
+    const c = style[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0) {
+      out.push(style.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(style.slice(start));
+  return out;
+}
+
 /** Inline style without its dangerous declarations ('' when none is left). */
 export function cleanStyle(style: string): string {
-  return style
-    .split(';')
+  return declarations(style)
     .map((d) => d.trim())
     .filter((d) => d && !BAD_CSS.test(d))
     .join('; ');

@@ -121,7 +121,7 @@ function isPdf(bytes: Uint8Array): boolean {
 }
 
 /** The documents of an XDM archive (CDA XML and PDF files of its SUBSET folders), in entry order. */
-export function extractXdm(bytes: Uint8Array, opts: { parser?: DOMParser; maxBytes?: number } = {}): XdmResult {
+export function extractXdm(bytes: Uint8Array, opts: { parser?: DOMParser; maxBytes?: number; maxExtracted?: number } = {}): XdmResult {
   if (bytes.length > (opts.maxBytes ?? MAX_XDM_BYTES)) return { status: 'too-large', documents: [] };
   let files: Record<string, Uint8Array>;
   let declared = 0;
@@ -132,7 +132,7 @@ export function extractXdm(bytes: Uint8Array, opts: { parser?: DOMParser; maxByt
         const m = SUBSET_ENTRY.exec(f.name);
         if (!m || !/\.(xml|pdf)$/i.test(m[2]!)) return false;
         declared += f.originalSize;
-        if (declared > MAX_EXTRACTED_BYTES) tooBig = true;
+        if (declared > (opts.maxExtracted ?? MAX_EXTRACTED_BYTES)) tooBig = true;
         return !tooBig;
       },
     });
@@ -141,18 +141,24 @@ export function extractXdm(bytes: Uint8Array, opts: { parser?: DOMParser; maxByt
   }
   if (tooBig) return { status: 'too-large', documents: [] };
   const names = Object.keys(files);
-  const metaEntry = names.find((n) => /\/METADATA\.XML$/i.test(n));
-  if (!metaEntry) return { status: 'not-xdm', documents: [] };
+  const dirOf = (n: string) => n.slice(0, n.lastIndexOf('/') + 1).toUpperCase();
+  const metaEntries = names.filter((n) => /\/METADATA\.XML$/i.test(n));
+  if (!metaEntries.length) return { status: 'not-xdm', documents: [] };
   const parser = opts.parser ?? (typeof DOMParser === 'function' ? new DOMParser() : null);
-  const meta = parser ? readMetadata(decoder.decode(files[metaEntry]!), parser) : new Map<string, Meta>();
+  // Each SUBSET folder has its own METADATA.XML: documents are matched within their folder.
+  const meta = new Map<string, Meta>();
+  for (const n of metaEntries) {
+    if (!parser) break;
+    for (const [uri, m] of readMetadata(decoder.decode(files[n]!), parser)) meta.set(dirOf(n) + uri, m);
+  }
   const documents: XdmDocument[] = [];
   for (const entry of names) {
-    if (entry === metaEntry) continue;
+    if (metaEntries.includes(entry)) continue;
     const data = files[entry]!;
     const file = entry.replace(/^.*\//, '');
     const kind = isPdf(data) ? 'pdf' : /\.xml$/i.test(file) ? 'cda' : null;
     if (!kind) continue;
-    const m = meta.get(file.toUpperCase()) ?? null;
+    const m = meta.get(dirOf(entry) + file.toUpperCase()) ?? null;
     const ext = kind === 'pdf' ? 'pdf' : 'xml';
     const title = m?.title ?? m?.classDisplay ?? null;
     documents.push({
