@@ -39,7 +39,7 @@ th { background: #f2f3f7; } table.headers th { width: 9rem; }
 .reminder { background: #fff4d6; border: 1px solid #e3c46d; padding: .6rem .8rem; border-radius: 4px; }
 .note { background: #eef3fb; border: 1px solid #b9cbe6; padding: .6rem .8rem; border-radius: 4px; }
 .type { display: inline-block; padding: 0 .4rem; border-radius: 3px; background: #e6eefc; font-size: .85em; margin-right: .25rem; }
-.muted { color: #5a5a66; font-size: .9em; } .size { white-space: nowrap; color: #5a5a66; }
+.muted { color: #5a5a66; font-size: .9em; } td.date { white-space: nowrap; } .size { white-space: nowrap; color: #5a5a66; }
 .body { border-top: 2px solid #ccd; margin-top: 1.5rem; padding-top: 1rem; overflow-wrap: anywhere; }
 .body pre, pre.text { white-space: pre-wrap; font: 14px/1.4 ui-monospace, Menlo, Consolas, monospace; }
 .link-off { color: #333; text-decoration: underline dotted; } .url { color: #5a5a66; font-size: .9em; overflow-wrap: anywhere; }

@@ -54,7 +54,7 @@ function subjectCell(r: IndexRecord, texts: ReadableTexts): string {
 
 function fullRow(r: IndexRecord, texts: ReadableTexts): string {
   return (
-    `<tr><td>${escapeHtml(localDateTime(r.date))}</td><td>${escapeHtml(r.from)}</td><td>${subjectCell(r, texts)}</td>` +
+    `<tr><td class="date">${escapeHtml(localDateTime(r.date))}</td><td>${escapeHtml(r.from)}</td><td>${subjectCell(r, texts)}</td>` +
     `<td>${escapeHtml(r.mailboxFolder)}</td><td>${typeBadges(r.docType, r.kinds, texts)}</td>` +
     `<td>${attachmentList(r.attachments, texts, `${r.dir}/`)}</td></tr>\n`
   );
@@ -102,7 +102,7 @@ export function* indexPagePieces(records: IndexRecord[], header: IndexHeader, te
   for (const s of senders) {
     const g = groups.get(s)!;
     const rows = g
-      .map((r) => `<tr><td>${escapeHtml(localDateTime(r.date))}</td><td>${subjectCell(r, texts)}</td><td>${typeBadges(r.docType, r.kinds, texts)}</td></tr>\n`)
+      .map((r) => `<tr><td class="date">${escapeHtml(localDateTime(r.date))}</td><td>${subjectCell(r, texts)}</td><td>${typeBadges(r.docType, r.kinds, texts)}</td></tr>\n`)
       .join('');
     yield `<h3>${escapeHtml(s)} <span class="muted">(${escapeHtml(tr('readable_messages', g.length))})</span></h3>\n<table>${sthead}<tbody>\n${rows}</tbody></table>\n`;
   }

@@ -64,13 +64,26 @@ export interface FolderTexts {
   noSender: string;
 }
 
+/**
+ * A safe segment of at most `units`: whole when it fits, else cut at a word boundary when one is near the end, and
+ * marked with "…" (a character every file system accepts).
+ */
+export function shortenSegment(input: string, units: number): string {
+  const whole = fitSegment(input, 255);
+  if (whole.length <= units) return whole;
+  let cut = fitUnits(whole, units - 1);
+  const space = cut.lastIndexOf(' ');
+  if (space >= cut.length * 0.6) cut = cut.slice(0, space);
+  return fitSegment(`${cut.replace(/[\s.,;–-]+$/u, '')}…`, units);
+}
+
 /** "2025-03-02 10h15 - sender - subject", shortened to fit FOLDER_UNITS minus room for a suffix. */
 export function messageFolderName(p: { date: number | null; sender: string; subject: string }, texts: FolderTexts): string {
   const stamp = sortableStamp(p.date) ?? `0000-00-00 ${texts.noDate}`;
   const room = FOLDER_UNITS - SUFFIX_ROOM - stamp.length - 6;
-  const sender = fitSegment(p.sender?.trim() ? p.sender : texts.noSender, Math.min(32, Math.floor(room * 0.4)));
+  const sender = shortenSegment(p.sender?.trim() ? p.sender : texts.noSender, Math.min(28, Math.floor(room * 0.4)));
   const subjectText = cleanSubject(p.subject) || texts.noSubject;
-  const subject = fitSegment(subjectText, room - sender.length);
+  const subject = shortenSegment(subjectText, room - sender.length);
   return fitSegment(`${stamp} - ${sender} - ${subject}`, FOLDER_UNITS - SUFFIX_ROOM);
 }
 

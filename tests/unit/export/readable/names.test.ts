@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentFileName, cleanSubject, FILE_UNITS, FOLDER_UNITS, messageFolderName, READABLE_PATH_UNITS, senderLabel, sortableStamp, UniqueNames } from '../../../../lib/export/readable/names';
+import { attachmentFileName, cleanSubject, shortenSegment, FILE_UNITS, FOLDER_UNITS, messageFolderName, READABLE_PATH_UNITS, senderLabel, sortableStamp, UniqueNames } from '../../../../lib/export/readable/names';
 import { utf8Length } from '../../../../lib/features/cleanup/export-names';
 
 const T = { noSubject: '(sans objet)', noDate: 'sans date', noSender: 'expéditeur inconnu' };
@@ -53,6 +53,15 @@ describe('readable names: message folders', () => {
       expect(name).not.toMatch(/[\ud800-\udbff]$/); // no surrogate cut in half
     }
     expect(messageFolderName({ date, sender: 'x', subject: nfd }, T)).toContain('Résultats');
+  });
+
+  it('cut long pieces at a word boundary, marked with an ellipsis', () => {
+    expect(shortenSegment('Cabinet de radiologie du Colombier', 24)).toBe('Cabinet de radiologie…');
+    expect(shortenSegment('Laboratoire', 24)).toBe('Laboratoire');
+    expect(shortenSegment('Anticonstitutionnellement-long', 10)).toBe('Anticonst…');
+    const name = messageFolderName({ date, sender: 'Cabinet de radiologie du Colombier', subject: "Compte rendu d'imagerie : Échographie thyroïdienne – M. GAUTHIER Hervé" }, T);
+    expect(name).toMatch(/^2025-03-02 10h15 - Cabinet de radiologie(?: du)?… - Compte rendu d'imagerie - Échographie.*…$/);
+    expectSafe(name, FOLDER_UNITS);
   });
 
   it('sender: display name, else the address', () => {
