@@ -44,6 +44,8 @@ function monthTitle(key: string, texts: ReadableTexts): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+const count = (n: number, texts: ReadableTexts) => (n === 1 ? texts.tr('readable_messagesOne') : texts.tr('readable_messages', n));
+
 const byDateDesc = (a: IndexRecord, b: IndexRecord) => (b.date ?? -Infinity) - (a.date ?? -Infinity);
 
 function subjectCell(r: IndexRecord, texts: ReadableTexts): string {
@@ -69,7 +71,7 @@ export function* indexPagePieces(records: IndexRecord[], header: IndexHeader, te
   const [head, tail] = page(texts.lang, title, MARK).split(MARK) as [string, string];
   yield head;
   yield (
-    `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(tr('readable_exportedOn', localDateTime(header.exportedAt), header.mailbox, records.length))}</p>\n` +
+    `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(tr('readable_exportedOn', localDateTime(header.exportedAt), header.mailbox, count(records.length, texts)))}</p>\n` +
     `<p class="reminder">${escapeHtml(texts.reminder)}</p>\n<p class="muted">${escapeHtml(tr('readable_howTo'))}</p>\n` +
     `<nav><a href="#by-month">${escapeHtml(tr('readable_byMonth'))}</a><a href="#by-sender">${escapeHtml(tr('readable_bySender'))}</a></nav>\n`
   );
@@ -87,7 +89,7 @@ export function* indexPagePieces(records: IndexRecord[], header: IndexHeader, te
       i++;
       n++;
     }
-    yield `<h3 id="m-${escapeHtml(key || 'none')}">${escapeHtml(monthTitle(key, texts))} <span class="muted">(${escapeHtml(tr('readable_messages', n))})</span></h3>\n<table>${thead}<tbody>\n${rows}</tbody></table>\n`;
+    yield `<h3 id="m-${escapeHtml(key || 'none')}">${escapeHtml(monthTitle(key, texts))} <span class="muted">(${escapeHtml(count(n, texts))})</span></h3>\n<table>${thead}<tbody>\n${rows}</tbody></table>\n`;
   }
   yield `<h2 id="by-sender">${escapeHtml(tr('readable_bySender'))}</h2>\n`;
   const groups = new Map<string, IndexRecord[]>();
@@ -104,7 +106,7 @@ export function* indexPagePieces(records: IndexRecord[], header: IndexHeader, te
     const rows = g
       .map((r) => `<tr><td class="date">${escapeHtml(localDateTime(r.date))}</td><td>${subjectCell(r, texts)}</td><td>${typeBadges(r.docType, r.kinds, texts)}</td></tr>\n`)
       .join('');
-    yield `<h3>${escapeHtml(s)} <span class="muted">(${escapeHtml(tr('readable_messages', g.length))})</span></h3>\n<table>${sthead}<tbody>\n${rows}</tbody></table>\n`;
+    yield `<h3>${escapeHtml(s)} <span class="muted">(${escapeHtml(count(g.length, texts))})</span></h3>\n<table>${sthead}<tbody>\n${rows}</tbody></table>\n`;
   }
   yield tail;
 }

@@ -5,8 +5,9 @@ export default {
   readable_dirName: { fr: 'Messages', en: 'Messages', note: 'Folder of the zip holding one folder per message.' },
   readable_indexTitle: { fr: 'Export Balise – $1', en: 'Balise export – $1', note: '$1: the mailbox address.' },
   readable_exportedOn: {
-    fr: 'Exporté le $1 depuis la boîte $2 : $3 messages.',
-    en: 'Exported on $1 from the mailbox $2: $3 messages.',
+    fr: 'Exporté le $1 depuis la boîte $2 : $3.',
+    en: 'Exported on $1 from the mailbox $2: $3.',
+    note: '$3: readable_messages or readable_messagesOne.',
   },
   readable_howTo: {
     fr: 'Cliquez sur l’objet d’un message pour le lire, ou sur une pièce jointe pour l’ouvrir. Chaque message a son dossier, avec ses pièces jointes, à glisser dans votre logiciel de dossier patient. Le message d’origine (.eml) est conservé intact dans l’export.',
@@ -24,6 +25,7 @@ export default {
   readable_col_attachments: { fr: 'Pièces jointes', en: 'Attachments' },
   readable_col_original: { fr: 'Message d’origine', en: 'Original message' },
   readable_messages: { fr: '$1 messages', en: '$1 messages' },
+  readable_messagesOne: { fr: '1 message', en: '1 message' },
   readable_type_biologie: { fr: 'Biologie', en: 'Lab results' },
   readable_type_imagerie: { fr: 'Imagerie', en: 'Imaging' },
   readable_type_compte_rendu: { fr: 'Compte rendu', en: 'Report' },

@@ -40,10 +40,10 @@ describe('index page', () => {
     const part = html.slice(html.indexOf('id="by-sender"'));
     const senders = [...part.matchAll(/<h3>([^<]+) <span class="muted">\(([^)]+)\)/g)].map((m) => [m[1], m[2]]);
     expect(senders).toEqual([
-      ['ángela &lt;a@b.fr&gt;', '1 messages'],
-      ['CH de Rennes &lt;dpi@chu.mssante.fr&gt;', '1 messages'],
-      ['expéditeur inconnu', '1 messages'],
-      ['Laboratoire Biopôle &lt;resultats@biopole.mssante.fr&gt;', '1 messages'],
+      ['ángela &lt;a@b.fr&gt;', '1 message'],
+      ['CH de Rennes &lt;dpi@chu.mssante.fr&gt;', '1 message'],
+      ['expéditeur inconnu', '1 message'],
+      ['Laboratoire Biopôle &lt;resultats@biopole.mssante.fr&gt;', '1 message'],
     ]);
   });
 

@@ -180,11 +180,26 @@ describe('readable export, end to end', () => {
     expect(pdfPage).toContain('<pre class="text">Cher confrère,');
   });
 
-  it('records an unreadable message with a page that points to its .eml', async () => {
+  it('a message postal-mime refuses gets a page from its header block, pointing to its .eml', async () => {
     const readable = new ReadableExport({ texts, rootDir: 'Messages', window: win });
-    const r = await readable.addMessage({ mailboxFolder: 'INBOX', emlPath: 'INBOX/x.eml', fallback: { subject: 'Vide', date: Date.UTC(2025, 0, 1) } }, [new Uint8Array(0)]);
-    expect(r.entries.map((e) => e.path.replace(/^Messages\/[^/]+\//, ''))).toEqual(['message.html']);
-    expect(['ok', 'unreadable']).toContain(r.record.status);
-    expect(new TextDecoder().decode(r.entries[0]!.bytes)).toContain('href="../../INBOX/x.eml"');
+    let raw = 'From: "Dr Lefèvre" <lefevre@medecin.mssante.fr>\r\nSubject: Profond\r\nDate: Wed, 1 Jan 2025 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n';
+    for (let i = 1; i < 300; i++) raw += `--b${i - 1}\r\nContent-Type: multipart/mixed; boundary="b${i}"\r\n\r\n`;
+    const r = await readable.addMessage({ mailboxFolder: 'INBOX', emlPath: 'INBOX/x.eml' }, [new TextEncoder().encode(raw)]);
+    expect(r.record.status).toBe('unreadable');
+    expect(r.record.subject).toBe('Profond');
+    expect(r.entries.map((e) => e.path)).toEqual([`${r.record.dir}/message.html`]);
+    expect(r.record.dir).toMatch(/^Messages\/2025-01-01 \d\dh00 - Dr Lefèvre - Profond$/);
+    const page = new TextDecoder().decode(r.entries[0]!.bytes);
+    expect(page).toContain('n’a pas pu être lu');
+    expect(page).toContain('href="../../INBOX/x.eml"');
+  });
+
+  it('parses a message exactly at the cap, and only the header block of one byte more', async () => {
+    const raw = mime({ from: { name: 'A', address: 'a@b.fr' }, to: [OWNER], subject: 'Cap', date: d(8), text: 'x'.repeat(10_000) });
+    const at = new ReadableExport({ texts, rootDir: 'Messages', window: win, maxParseBytes: raw.length });
+    expect((await at.addMessage({ mailboxFolder: 'INBOX', emlPath: null }, piecesOf(raw, 1000))).record.status).toBe('ok');
+    const over = new ReadableExport({ texts, rootDir: 'Messages', window: win, maxParseBytes: raw.length - 1 });
+    const r = await over.addMessage({ mailboxFolder: 'INBOX', emlPath: null }, piecesOf(raw, 1000));
+    expect(r.record).toMatchObject({ status: 'too-large', subject: 'Cap', size: raw.length });
   });
 });
