@@ -36,9 +36,9 @@ export interface MessagePageInput {
   /** Path of the .eml inside the zip, and of index.html; the page sits two folders down (root/folder/). */
   emlPath: string | null;
   indexPath: string;
+  /** How many folders down the page sits (2 for "Messages/<message>/message.html"). */
+  depth?: number;
 }
-
-const DEPTH = 2;
 
 function row(label: string, value: string): string {
   return `<tr><th scope="row">${escapeHtml(label)}</th><td>${value}</td></tr>`;
@@ -64,6 +64,7 @@ export function typeBadges(docType: DocType, kinds: ClinicalKind[], texts: Reada
 
 export function buildMessagePage(m: MessagePageInput, texts: ReadableTexts): string {
   const { tr } = texts;
+  const DEPTH = m.depth ?? 2;
   const subject = m.subject.trim() || tr('readable_noSubject');
   const headers = [
     row(tr('readable_col_date'), escapeHtml(localDateTime(m.date) || tr('readable_noDate'))),

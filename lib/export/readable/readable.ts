@@ -14,7 +14,6 @@ import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { isXdmZip, looksLikeHprim } from '../../features/cleanup/classify';
 import { readHeaders } from '../../features/cleanup/export-headers';
 import { docType, type ClinicalKind } from './doc-type';
-import { fileHref } from './html';
 import { buildIndexPage, indexPagePieces, type IndexHeader, type IndexRecord } from './index-page';
 import { buildMessagePage, type PageAttachment, type PageBody } from './message-page';
 import { attachmentFileName, cleanSubject, fitSegment, messageFolderName, senderLabel, UniqueNames } from './names';
@@ -226,7 +225,8 @@ export class ReadableExport {
       entries.push({ path: `${dir}/${file}`, bytes, mtime: date });
       const item: PageAttachment = { file, size: bytes.length, kind };
       attachments.push(item);
-      if (att.contentId) cid.set(att.contentId.replace(/^<|>$/g, '').trim().toLowerCase(), fileHref(file));
+      // A URL, not HTML: DOMPurify's hook sets it with setAttribute (escaping is the serialiser's job there).
+      if (att.contentId) cid.set(att.contentId.replace(/^<|>$/g, '').trim().toLowerCase(), encodeURIComponent(file));
       if (kind !== 'xdm') return;
       const xdm = extractXdm(bytes, { parser: new (this.win as unknown as { DOMParser: typeof DOMParser }).DOMParser(), maxBytes: this.opts.maxXdmBytes ?? MAX_XDM_BYTES });
       if (xdm.status === 'too-large') item.note = tr('readable_xdmTooLarge');
@@ -276,7 +276,7 @@ export class ReadableExport {
     const kinds = order.filter((k) => m.kinds.includes(k));
     const type = docType({ subject: m.subject, sender: m.sender, attachmentNames: m.names, kinds, xdmTexts: m.docTexts, xdmCodes: m.docCodes });
     const page = buildMessagePage(
-      { date: m.date, from: m.from, to: m.to, cc: m.cc, subject: m.subject, folder: input.mailboxFolder, docType: type, kinds, attachments: m.attachments, body: m.body, emlPath: input.emlPath, indexPath: this.indexPath },
+      { date: m.date, from: m.from, to: m.to, cc: m.cc, subject: m.subject, folder: input.mailboxFolder, docType: type, kinds, attachments: m.attachments, body: m.body, emlPath: input.emlPath, indexPath: this.indexPath, depth: this.opts.rootDir.split('/').length + 1 },
       this.opts.texts,
     );
     const entries = [...m.entries, { path: `${dir}/${PAGE_NAME}`, bytes: encoder.encode(page), mtime: m.date }];

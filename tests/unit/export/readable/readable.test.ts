@@ -53,7 +53,7 @@ const samples: Sample[] = [
   {
     folder: 'Boîte de réception',
     eml: 'Boîte de réception/2025-03-06 HTML (4).eml',
-    parts: [{ filename: 'logo.jpg', contentType: 'image/jpeg', data: logo, contentId: 'logo@chu.example', inline: true }],
+    parts: [{ filename: 'logo & co.jpg', contentType: 'image/jpeg', data: logo, contentId: 'logo@chu.example', inline: true }],
     raw: new Uint8Array(),
   },
 ];
@@ -137,7 +137,7 @@ describe('readable export, end to end', () => {
     same(fileIn('2025-03-05', 'cr (2).PDF'), pdf2);
     same(fileIn('2025-03-05', 'piece-jointe-3.pdf'), pdf2);
     same(fileIn('2025-03-05', '_CON.txt'), new Uint8Array(Buffer.from('note')));
-    same(fileIn('2025-03-06', 'logo.jpg'), logo);
+    same(fileIn('2025-03-06', 'logo & co.jpg'), logo);
     // The XDM's PDF, extracted beside it under its title.
     same(fileIn('2025-03-03', `Compte rendu d’imagerie – ${patient.last}.pdf`), unzipSync(xdmZip)['IHE_XDM/SUBSET01/DOC0001.PDF']);
 
@@ -167,7 +167,7 @@ describe('readable export, end to end', () => {
     expect(indexHtml).toContain('non affiché : voir le .eml');
 
     const htmlPage = new TextDecoder().decode(fileIn('2025-03-06', 'message.html'));
-    expect(htmlPage).toContain('<img src="logo.jpg" alt="logo">');
+    expect(htmlPage).toContain('<img src="logo%20%26%20co.jpg" alt="logo">');
     expect(htmlPage).toContain('[image non chargée : pixel]');
     expect(htmlPage).toContain('&lt;https://evil.example/login&gt;');
     expect(htmlPage).not.toMatch(/<(?:form|input|meta http-equiv="refresh")/i);
