@@ -14,6 +14,7 @@ import { ZipWriter, sha256Stream } from '../lib/features/cleanup/export-zip';
 import { ReadableExport } from '../lib/export/readable/readable';
 import { catalogTranslate } from '../lib/export/readable/texts';
 import readableCatalog from '../lib/i18n/catalog/readable';
+import os from 'node:os';
 import { recordBenchmark } from './record';
 
 const arg = (name: string, def: string) => {
@@ -113,6 +114,7 @@ async function run(readable: boolean, gcEach = false): Promise<Run> {
   return { ms, zipBytes, entries, peak, retained, indexBytes };
 }
 
+const load = os.loadavg()[0]!.toFixed(1);
 const fmt = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
 const rate = (r: Run) => `${(totalBytes / MiB / (r.ms / 1000)).toFixed(1)} MiB/s`;
 // A warm-up of each path (JIT), then the measured runs, raw first.
@@ -123,7 +125,7 @@ const read = await run(true);
 const rawLive = await run(false, true);
 const readLive = await run(true, true);
 const lines = [
-  `${N} messages of the seeded "realistic" mailbox (seed 1), ${fmt(totalBytes)} of raw messages, largest ${fmt(largest)}; pure Node, DOMPurify and DOMParser on jsdom; zip bytes counted, not written.`,
+  `${N} messages of the seeded "realistic" mailbox (seed 1), ${fmt(totalBytes)} of raw messages, largest ${fmt(largest)}; pure Node, DOMPurify and DOMParser on jsdom; zip bytes counted, not written. 1-minute load average at the start ${load} (a shared machine: compare the two paths, measured in the same run, more than the absolute rates).`,
   `raw only (.eml entries, streamed SHA-256): ${(raw.ms / 1000).toFixed(2)} s, ${rate(raw)}, zip ${fmt(raw.zipBytes)} in ${raw.entries} entries; peak heap+ArrayBuffer growth ${fmt(raw.peak)}, retained after a full GC ${fmt(raw.retained)}.`,
   `raw + readable (message.html, attachments, XDM documents, index.html): ${(read.ms / 1000).toFixed(2)} s, ${rate(read)} (${(read.ms / raw.ms).toFixed(1)}× the raw path's time), zip ${fmt(read.zipBytes)} in ${read.entries} entries (index.html ${(read.indexBytes / 1024).toFixed(0)} KiB, streamed in pieces); peak heap+ArrayBuffer growth ${fmt(read.peak)} (${(read.peak / largest).toFixed(2)}× the largest message), retained after a full GC ${fmt(read.retained)} (the index records).`,
   `diagnosis, a full GC after each message (what is held live between messages): raw only peak ${fmt(rawLive.peak)}, raw + readable peak ${fmt(readLive.peak)} (the index records growing; a message's parse and its entries are garbage once written).`,
