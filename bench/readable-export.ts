@@ -10,7 +10,7 @@
  */
 import { JSDOM } from 'jsdom';
 import { generateMailbox, type SeedMessage } from '../tests/servers/seed/profile';
-import { ZipWriter, sha256Stream } from '../lib/features/cleanup/export-zip';
+import { ZipWriter, sha256Stream } from '../lib/export/zip';
 import { ReadableExport } from '../lib/export/readable/readable';
 import { catalogTranslate } from '../lib/export/readable/texts';
 import readableCatalog from '../lib/i18n/catalog/readable';

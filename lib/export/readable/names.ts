@@ -12,7 +12,7 @@
  * under READABLE_PATH_UNITS: Windows' classic 260-character path limit must also hold the folder the user
  * unzips into. Names are unique ignoring case (Windows and macOS file systems ignore it).
  */
-import { localDay, safeSegment, truncateUtf8 } from '../../features/cleanup/export-names';
+import { localDay, safeSegment, truncateUtf8 } from '../names';
 
 /** UTF-16 units for a message folder's name, and for a file's name inside it. */
 export const FOLDER_UNITS = 96;

@@ -12,7 +12,7 @@
  */
 import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { isXdmZip, looksLikeHprim } from '../../features/cleanup/classify';
-import { readHeaders } from '../../features/cleanup/export-headers';
+import { readHeaders } from '../headers';
 import { docType, type ClinicalKind } from './doc-type';
 import { buildIndexPage, indexPagePieces, type IndexHeader, type IndexRecord } from './index-page';
 import { buildMessagePage, type PageAttachment, type PageBody } from './message-page';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentFileName, cleanSubject, shortenSegment, FILE_UNITS, FOLDER_UNITS, messageFolderName, READABLE_PATH_UNITS, senderLabel, sortableStamp, UniqueNames } from '../../../../lib/export/readable/names';
-import { utf8Length } from '../../../../lib/features/cleanup/export-names';
+import { utf8Length } from '../../../../lib/export/names';
 
 const T = { noSubject: '(sans objet)', noDate: 'sans date', noSender: 'expéditeur inconnu' };
 const FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f]/;
