@@ -216,3 +216,23 @@ describe('deleteForever', () => {
     expect(rc.log.filter((l) => l.action === 'delete').map((l) => l.params._uid)).toEqual(['1,2']);
   });
 });
+
+describe('stillIn asks the server about exactly these UIDs', () => {
+  it('answers with the ids still in the folder, one search for a run, never a listing of the folder', async () => {
+    const { rc, wm } = setup({ INBOX: 1200, Trash: 30 });
+    const from = rc.log.length;
+    const there = await wm.mailbox!.stillIn('INBOX', ['5', '6', '7', '99999', 'abc', '5']);
+    expect([...there].sort()).toEqual(['5', '6', '7']);
+    const searches = rc.log.slice(from).filter((l) => l.action === 'search');
+    expect(searches.map((l) => l.params._filter)).toEqual(['UID 5:7,99999', 'UID 5:7,99999']);
+    expect(rc.log.slice(from).filter((l) => l.action === 'list' && l.params._page !== '1')).toEqual([]);
+  });
+
+  it('gives an empty set for nothing, and stops on an aborted signal', async () => {
+    const { wm } = setup();
+    expect(await wm.mailbox!.stillIn('INBOX', [])).toEqual(new Set());
+    const ac = new AbortController();
+    ac.abort();
+    await expect(wm.mailbox!.stillIn('INBOX', ['1'], { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
