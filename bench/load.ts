@@ -8,6 +8,7 @@
  */
 import { launchWithBalise, type BrowserKind } from '../tests/e2e/harness/browsers';
 import { login, startRoundcube } from '../tests/servers/roundcube';
+import os from 'node:os';
 import { recordBenchmark } from './record';
 
 const arg = (name: string, def: string) => {
@@ -60,7 +61,10 @@ try {
         }
       }
       const ratio = median(b) / median(a);
-      const line = `${kind}: load event median without Balise ${median(a).toFixed(1)} ms, with ${median(b).toFixed(1)} ms, ratio ${ratio.toFixed(3)} (${runs} interleaved loads; target ≤ 1.03)`;
+      // The machine's load average says whether the figures are comparable with another run's (other work on the
+      // same cores slows both browsers, and makes the ratio noisier).
+      const busy = os.loadavg()[0]!.toFixed(1);
+      const line = `${kind}: load event median without Balise ${median(a).toFixed(1)} ms, with ${median(b).toFixed(1)} ms, ratio ${ratio.toFixed(3)} (${runs} interleaved loads; target ≤ 1.03; load average ${busy} on ${os.cpus().length} cores)`;
       console.log(line);
       lines.push(line);
       plain.assertNoForeignRequests();

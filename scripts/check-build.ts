@@ -18,7 +18,7 @@ import { KNOWN_WEBMAILS } from '../lib/origins';
  * - 15 KB for the foundation (about 2 KB used).
  * - 56 KB once the features landed (2026-11-23: 49.7 KB used): both adapters, zod/mini, Preact and the features
  *   were in the script loaded on every webmail page, because detection needed each adapter's page signals.
- * - 30 KB (2026-12-07: 9.5 KB used, was 50.7 KB): the content script now holds only its flow, the tab-message
+ * - 30 KB (2026-12-07: 9.6 KB used, was 50.7 KB): the content script now holds only its flow, the tab-message
  *   listener and each webmail's tiny detection (lib/webmail/detect.ts); the detected webmail's adapter with the
  *   features is an on-demand part loaded with import() (lib/parts/, webmail-<kind>.js, 36–41 KB gz each), like the
  *   cleanup panel and the export. More webmails (Medimail, the Mailiz/Larry variants) add a detector here and a
