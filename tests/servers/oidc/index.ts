@@ -145,8 +145,10 @@ export async function startOidcProvider(opts: OidcOptions): Promise<OidcProvider
       AuthorizationCode: 60,
       IdToken: accessTokenTtl,
       Interaction: 600,
-      Grant: 3600,
-      Session: 3600,
+      // Keycloak's SSO session idle time is also its refresh tokens' lifetime: when Roundcube's refresh fails, the
+      // provider's own session is over too, and its login form shows again.
+      Grant: refreshTokenTtl,
+      Session: refreshTokenTtl,
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError(ctx, out) {
