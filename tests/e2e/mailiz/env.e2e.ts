@@ -12,6 +12,7 @@ import type { RoundcubeEnv } from '../../servers/roundcube/index';
 import { quota as quotaTruth, readManifest } from '../../servers/roundcube/truth';
 import { waitForAdapter, type StateView } from '../roundcube/helpers';
 import type { Quota } from '../../../lib/webmail/types';
+import { startFaultProxy } from '../../servers/fault-proxy/index';
 
 // Roundcube takes an access token as expired 10 s before its end, then refreshes it on the next request; once the
 // refresh token is past its lifetime the refresh fails and Roundcube kills the session.
@@ -117,6 +118,33 @@ describe('Mailiz-like environment', () => {
         const chain = (await page.goto(env.url, { waitUntil: 'load' }))!.request().redirectChain().map((r) => new URL(r.url()).origin);
         expect(chain[0]).toBe(new URL(env.url).origin);
         expect(new URL(page.url()).origin).toBe(env.oidc!.issuer);
+      });
+
+      it('works behind the fault proxy, whose firewall stand-in then blocks the webmail in the browser', async () => {
+        const fp = await startFaultProxy({ target: env.url });
+        try {
+          // Roundcube builds its OAuth redirect from the Host it sees (the proxy passes the server's own), so the login
+          // comes back to the server's origin; the session cookie is the host's (cookies ignore ports): the proxy's
+          // origin is logged in too.
+          await page.goto(fp.url, { waitUntil: 'load' });
+          await page.waitForSelector('#kc-form-login');
+          await page.type('#username', env.user);
+          await page.type('#password', env.password);
+          await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#kc-login')]);
+          await s.gotoWithBalise(page, fp.url);
+          expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'mail' });
+          fp.firewall({ maxRequests: 0, windowMs: 1000, coolDownMs: 2000, status: 403 });
+          const blocked = await page.goto(fp.url, { waitUntil: 'load' });
+          expect(blocked?.status()).toBe(403);
+          expect(await page.evaluate(() => document.body.innerText)).toMatch(/Web Page Blocked[\s\S]*Attack ID: \d+/);
+          expect(fp.firewallStats.trips).toBe(1);
+          await new Promise((r) => setTimeout(r, 2100));
+          fp.firewall(null);
+          await s.gotoWithBalise(page, fp.url);
+          expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'mail' });
+        } finally {
+          await fp.stop();
+        }
       });
 
       it('made no request to any host but 127.0.0.1', () => {
