@@ -1,0 +1,68 @@
+import type { Catalog } from './types';
+
+/** The readable part of an export (lib/export/readable/): index.html and each message's page, inside the zip. */
+export default {
+  readable_dirName: { fr: 'Messages', en: 'Messages', note: 'Folder of the zip holding one folder per message.' },
+  readable_indexTitle: { fr: 'Export Balise – $1', en: 'Balise export – $1', note: '$1: the mailbox address.' },
+  readable_exportedOn: {
+    fr: 'Exporté le $1 depuis la boîte $2 : $3.',
+    en: 'Exported on $1 from the mailbox $2: $3.',
+    note: '$3: readable_messages or readable_messagesOne.',
+  },
+  readable_howTo: {
+    fr: 'Cliquez sur l’objet d’un message pour le lire, ou sur une pièce jointe pour l’ouvrir. Chaque message a son dossier, avec ses pièces jointes, à glisser dans votre logiciel de dossier patient. Le message d’origine (.eml) est conservé intact dans l’export.',
+    en: 'Click a message’s subject to read it, or an attachment to open it. Each message has its own folder, with its attachments, ready to drag into your patient record software. The original message (.eml) is kept intact in the export.',
+  },
+  readable_byMonth: { fr: 'Par mois', en: 'By month' },
+  readable_bySender: { fr: 'Par expéditeur', en: 'By sender' },
+  readable_col_date: { fr: 'Date', en: 'Date' },
+  readable_col_from: { fr: 'Expéditeur', en: 'From' },
+  readable_col_to: { fr: 'Destinataires', en: 'To' },
+  readable_col_cc: { fr: 'Copie', en: 'Cc' },
+  readable_col_subject: { fr: 'Objet', en: 'Subject' },
+  readable_col_folder: { fr: 'Dossier', en: 'Folder' },
+  readable_col_types: { fr: 'Documents', en: 'Documents' },
+  readable_col_attachments: { fr: 'Pièces jointes', en: 'Attachments' },
+  readable_col_original: { fr: 'Message d’origine', en: 'Original message' },
+  readable_messages: { fr: '$1 messages', en: '$1 messages' },
+  readable_messagesOne: { fr: '1 message', en: '1 message' },
+  readable_type_biologie: { fr: 'Biologie', en: 'Lab results' },
+  readable_type_imagerie: { fr: 'Imagerie', en: 'Imaging' },
+  readable_type_compte_rendu: { fr: 'Compte rendu', en: 'Report' },
+  readable_type_lettre: { fr: 'Lettre', en: 'Letter' },
+  readable_type_synthese: { fr: 'Synthèse', en: 'Summary' },
+  readable_type_autre: { fr: 'Autre', en: 'Other' },
+  readable_kind_xdm: { fr: 'Document structuré (IHE XDM)', en: 'Structured document (IHE XDM)' },
+  readable_kind_hprim: { fr: 'Résultats HPRIM', en: 'HPRIM results' },
+  readable_kind_pdf: { fr: 'PDF', en: 'PDF' },
+  readable_extractedFrom: { fr: 'extrait de $1', en: 'extracted from $1' },
+  readable_xdmTooLarge: {
+    fr: 'Archive IHE XDM trop volumineuse pour en extraire les documents ici : elle est conservée telle quelle.',
+    en: 'This IHE XDM archive is too large to extract its documents here: it is kept as it is.',
+  },
+  readable_xdmUnreadable: {
+    fr: 'Les documents de cette archive IHE XDM n’ont pas pu être extraits : elle est conservée telle quelle.',
+    en: 'The documents of this IHE XDM archive could not be extracted: it is kept as it is.',
+  },
+  readable_tooLarge: {
+    fr: 'Ce message ($1) est trop volumineux pour être affiché ici. Il est conservé intact dans le message d’origine (.eml), qui s’ouvre avec Thunderbird ou Outlook.',
+    en: 'This message ($1) is too large to be shown here. It is kept intact in the original message (.eml), which opens in Thunderbird or Outlook.',
+  },
+  readable_unreadable: {
+    fr: 'Ce message n’a pas pu être lu pour être affiché ici. Il est conservé intact dans le message d’origine (.eml), qui s’ouvre avec Thunderbird ou Outlook.',
+    en: 'This message could not be read to be shown here. It is kept intact in the original message (.eml), which opens in Thunderbird or Outlook.',
+  },
+  readable_notShown: { fr: 'non affiché : voir le .eml', en: 'not shown: see the .eml' },
+  readable_linksNote: {
+    fr: 'Pour votre sécurité, les images distantes ne sont pas chargées et les liens vers Internet sont affichés sans être cliquables.',
+    en: 'For your safety, remote images are not loaded and links to the Internet are shown without being clickable.',
+  },
+  readable_imageBlocked: { fr: 'image non chargée', en: 'image not loaded' },
+  readable_imageBlockedAlt: { fr: 'image non chargée : $1', en: 'image not loaded: $1' },
+  readable_back: { fr: 'Retour à la liste des messages', en: 'Back to the list of messages' },
+  readable_noSubject: { fr: '(sans objet)', en: '(no subject)' },
+  readable_noDate: { fr: 'sans date', en: 'no date' },
+  readable_noSender: { fr: 'expéditeur inconnu', en: 'unknown sender' },
+  readable_attachmentFallback: { fr: 'piece-jointe-$1', en: 'attachment-$1', note: 'File name (no extension) of an attachment without a name.' },
+  readable_none: { fr: 'aucune', en: 'none' },
+} satisfies Catalog;
