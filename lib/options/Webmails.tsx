@@ -2,11 +2,18 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { send } from '../messages/send';
 import { t } from '../i18n/t';
-import { KNOWN_WEBMAILS, normalizeOrigin, originToMatchPattern } from '../origins';
+import { classifyOrigin, KNOWN_WEBMAILS, normalizeOrigin, originToMatchPattern } from '../origins';
 import { useAsync } from '../ui/useAsync';
 import { TEST_BUILD } from '../env';
 
-type Notice = { kind: 'ok' | 'error'; text: string } | null;
+type Notice = { kind: 'ok' | 'error'; text: string; /** A known webmail's origin to add instead of what was typed. */ instead?: { origin: string; knownId: string } } | null;
+
+/** The sentence telling that an origin is a known platform's portal or login page, and where its mail is. */
+export function notWebmailText(origin: string): string | null {
+  const c = classifyOrigin(origin);
+  if (c.type !== 'not-webmail') return null;
+  return t(c.role === 'portal' ? 'optionsNotWebmailPortal' : 'optionsNotWebmailLogin', origin, c.known.label, c.webmailOrigin);
+}
 
 /**
  * Add or remove the webmails Balise runs on. The browser's permission prompt must be opened straight from the
@@ -20,14 +27,8 @@ export function Webmails() {
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
 
-  const onAdd = (e: Event) => {
-    e.preventDefault();
-    const pick = KNOWN_WEBMAILS.find((k) => k.id === known);
-    const origin = normalizeOrigin(custom.trim() || pick?.origin || '', { allowLoopbackHttp: TEST_BUILD });
-    if (!origin) {
-      setNotice({ kind: 'error', text: t('optionsInvalidOrigin') });
-      return;
-    }
+  /** Ask for the permission (synchronously, inside the click) then record the origin. */
+  const add = (origin: string, knownId: string | undefined) => {
     setBusy(true);
     // No await before this call: it must run inside the user's click.
     const granted = browser.permissions.request({ origins: [originToMatchPattern(origin)] });
@@ -37,7 +38,7 @@ export function Webmails() {
           setNotice({ kind: 'error', text: t('optionsDenied', origin) });
           return;
         }
-        const res = await send('origins/add', { origin, ...(pick && !custom.trim() ? { knownId: pick.id } : {}) });
+        const res = await send('origins/add', { origin, ...(knownId ? { knownId } : {}) });
         if (res.ok) {
           setNotice({ kind: 'ok', text: t('optionsAdded', origin) });
           setCustom('');
@@ -51,6 +52,23 @@ export function Webmails() {
         setBusy(false);
         reload();
       });
+  };
+
+  const onAdd = (e: Event) => {
+    e.preventDefault();
+    const pick = KNOWN_WEBMAILS.find((k) => k.id === known);
+    const origin = normalizeOrigin(custom.trim() || pick?.origin || '', { allowLoopbackHttp: TEST_BUILD });
+    if (!origin) {
+      setNotice({ kind: 'error', text: t('optionsInvalidOrigin') });
+      return;
+    }
+    // A known platform's portal or login page holds no mail: say where the webmail is instead of registering it.
+    const c = classifyOrigin(origin);
+    if (c.type === 'not-webmail') {
+      setNotice({ kind: 'error', text: notWebmailText(origin) ?? '', instead: { origin: c.webmailOrigin, knownId: c.known.id } });
+      return;
+    }
+    add(origin, pick && !custom.trim() ? pick.id : c.type === 'webmail' ? c.known.id : undefined);
   };
 
   const onRemove = async (origin: string) => {
@@ -102,6 +120,14 @@ export function Webmails() {
         {notice ? (
           <p class={`status ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-notice={notice.kind}>
             {notice.text}
+            {notice.instead ? (
+              <>
+                {' '}
+                <button type="button" data-action="add-webmail-instead" data-origin-instead={notice.instead.origin} disabled={busy} onClick={() => add(notice.instead!.origin, notice.instead!.knownId)}>
+                  {t('optionsAddInstead', notice.instead.origin)}
+                </button>
+              </>
+            ) : null}
           </p>
         ) : null}
       </div>
@@ -114,7 +140,14 @@ export function Webmails() {
           <ul class="plain" data-list="origins">
             {origins.value.map((o) => (
               <li key={o.origin} class="card row" data-origin={o.origin}>
-                <span style="flex:1">{o.origin}</span>
+                <span style="flex:1">
+                  {o.origin}
+                  {notWebmailText(o.origin) ? (
+                    <span class="muted" data-not-webmail="" style="display:block">
+                      {notWebmailText(o.origin)}
+                    </span>
+                  ) : null}
+                </span>
                 <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
                   {t('optionsRemove')}
                 </button>

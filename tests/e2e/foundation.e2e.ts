@@ -117,6 +117,16 @@ for (const kind of BROWSERS) {
       await fill(options, '#custom', 'javascript:alert(1)');
       await options.click('[data-action="add-origin"]');
       await options.waitForSelector('[data-section="webmails"] [data-notice="error"]');
+
+      // A known platform's portal is not its webmail: the page says where the mail is and registers nothing.
+      await fill(options, '#custom', 'https://mailiz.mssante.fr/');
+      await options.click('[data-action="add-origin"]');
+      const instead = await options.waitForSelector('[data-section="webmails"] [data-notice="error"] [data-action="add-webmail-instead"]');
+      expect(await instead!.evaluate((b) => b.getAttribute('data-origin-instead'))).toBe('https://roundcube.mssante.fr');
+      const text = await options.$eval('[data-section="webmails"] [data-notice="error"]', (p) => p.textContent ?? '');
+      expect(text).toContain('https://roundcube.mssante.fr');
+      expect(text).toContain('Mailiz');
+      expect(await options.$$eval('[data-list="origins"] [data-origin]', (li) => li.map((x) => x.getAttribute('data-origin')))).toEqual([origin]);
       await other.close();
       await options.close();
     });

@@ -26,6 +26,15 @@ export default {
     fr: 'Cette adresse n’est pas valide. Saisissez l’adresse de votre webmail commençant par https://, par exemple https://webmail.exemple.fr',
     en: 'This address is not valid. Type your webmail’s address starting with https://, for example https://webmail.example.org',
   },
+  optionsNotWebmailPortal: {
+    fr: '$1 est le portail de $2, pas son webmail : vos messages sont sur $3. C’est cette adresse que Balise doit connaître.',
+    en: '$1 is the portal of $2, not its webmail: your mail is on $3. That is the address Balise needs.',
+  },
+  optionsNotWebmailLogin: {
+    fr: '$1 est la page de connexion de $2, pas son webmail : vos messages sont sur $3. C’est cette adresse que Balise doit connaître.',
+    en: '$1 is the login page of $2, not its webmail: your mail is on $3. That is the address Balise needs.',
+  },
+  optionsAddInstead: { fr: 'Ajouter $1', en: 'Add $1' },
   optionsThresholdsHeading: { fr: 'Seuils d’alerte du quota', en: 'Quota warning thresholds' },
   optionsWarnLabel: { fr: 'Alerte (%)', en: 'Warning (%)' },
   optionsCritLabel: { fr: 'Critique (%)', en: 'Critical (%)' },

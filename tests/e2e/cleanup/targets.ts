@@ -5,7 +5,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
-import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { seedMailbox, startRoundcube, type RoundcubeEnv, type StartOptions } from '../../servers/roundcube/index';
 import { listAllMessages, quota as doveQuota } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { loginWithBalise, waitForAdapter } from '../roundcube/helpers';
@@ -24,6 +24,8 @@ export type Truth = Map<string, Where>;
 
 export interface Target {
   name: 'roundcube' | 'zimbra';
+  /** Which server exactly, for test titles: 'Roundcube', 'Mailiz-like Roundcube', 'Roundcube (Larry)', 'Zimbra simulator'. */
+  label: string;
   folders: { inbox: string; patients: string; archives: string; trash: string; junk: string };
   /** The URL the browser opens (a fault proxy may stand in front of the server). */
   url: string;
@@ -50,12 +52,15 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { env: RoundcubeEnv }> {
-  const env = await startRoundcube({ profile: 'realistic', seed: opts.seed ?? 1 });
+type RoundcubeTargetOptions = { seed?: number; urlFor?: (url: string) => Promise<string> } & Pick<StartOptions, 'variant' | 'skin' | 'oidc'>;
+
+export async function roundcubeTarget(opts: RoundcubeTargetOptions = {}): Promise<Target & { env: RoundcubeEnv }> {
+  const env = await startRoundcube({ profile: 'realistic', seed: opts.seed ?? 1, variant: opts.variant, skin: opts.skin, oidc: opts.oidc });
   const url = opts.urlFor ? await opts.urlFor(env.url) : env.url;
   const via = { ...env, url };
   return {
     name: 'roundcube',
+    label: env.variant === 'mailiz' ? 'Mailiz-like Roundcube' : env.skin === 'larry' ? 'Roundcube (Larry)' : 'Roundcube',
     env,
     seenOnTrash: true,
     isUnread: (w) => !w.flags.split(' ').includes('\\Seen'),
@@ -83,6 +88,20 @@ export async function roundcubeTarget(opts: { seed?: number; urlFor?: (url: stri
   };
 }
 
+/**
+ * Roundcube as Mailiz runs it: login through an OpenID Connect provider on another loopback origin (the provider's
+ * form, filled as a user would), Dovecot taking the bearer token; same mailbox, folders and doveadm truth.
+ * A fault proxy in front (urlFor) proxies Roundcube only: the provider stays on its own origin.
+ */
+export async function mailizTarget(opts: Omit<RoundcubeTargetOptions, 'variant' | 'skin'> = {}): Promise<Target & { env: RoundcubeEnv }> {
+  return roundcubeTarget({ ...opts, variant: 'mailiz' });
+}
+
+/** Roundcube with Debian's other skin, Larry (roundcube-skin-larry); same mailbox and doveadm truth. */
+export async function larryTarget(opts: Omit<RoundcubeTargetOptions, 'skin'> = {}): Promise<Target & { env: RoundcubeEnv }> {
+  return roundcubeTarget({ ...opts, skin: 'larry' });
+}
+
 export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { sim: ZimbraSim }> {
   let sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000 });
   const url = opts.urlFor ? await opts.urlFor(sim.url) : sim.url;
@@ -90,6 +109,7 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
   const flagsOf = (f: object) => Object.entries(f).filter(([, v]) => v === true).map(([k]) => k).sort().join(' ');
   const t: Target & { sim: ZimbraSim } = {
     name: 'zimbra',
+    label: 'Zimbra simulator',
     sim,
     seenOnTrash: false,
     isUnread: (w) => w.flags.split(' ').includes('unread'),

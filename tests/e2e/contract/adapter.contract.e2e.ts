@@ -11,7 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
-import { roundcubeTarget, zimbraTarget, type Target, type Truth } from '../cleanup/targets';
+import { larryTarget, mailizTarget, roundcubeTarget, zimbraTarget, type Target, type Truth } from '../cleanup/targets';
+import type { RoundcubeEnv } from '../../servers/roundcube/index';
 import { rawMessage as doveRaw } from '../../servers/roundcube/truth';
 import { waitForAdapter } from '../roundcube/helpers';
 import type { Account, BatchResult, Folder, MessageSummary, Quota } from '../../../lib/webmail/types';
@@ -34,23 +35,32 @@ interface ContractTarget {
 /** The parts each adapter has on a logged-in mail page (declared: the first test checks the live adapter agrees). */
 const PARTS: Record<string, Parts> = {
   roundcube: { quota: true, mailbox: true, compose: true },
+  mailiz: { quota: true, mailbox: true, compose: true },
+  larry: { quota: true, mailbox: true, compose: true },
   zimbra: { quota: true, mailbox: true, compose: true },
 };
 
+/** Any Roundcube target (default, Mailiz-like behind OpenID Connect, Larry skin): doveadm bytes, compose by URL. */
+function roundcubeContract(t: Target & { env: RoundcubeEnv }): ContractTarget {
+  return {
+    target: t,
+    address: t.env.address,
+    raw: (folderId, id) => doveRaw(t.env, folderId, Number(id)),
+    openCompose: async (s, page) => {
+      await s.gotoWithBalise(page, `${t.url}?_task=mail&_action=compose`);
+      await waitForAdapter(s, page);
+      await page.waitForSelector('#composebody');
+    },
+  };
+}
+
+/** The adapter each target's page is for, when the target is named otherwise. */
+const ADAPTER: Record<string, string> = { mailiz: 'roundcube', larry: 'roundcube' };
+
 const TARGETS: Record<string, () => Promise<ContractTarget>> = {
-  roundcube: async () => {
-    const t = await roundcubeTarget({ seed: 3 });
-    return {
-      target: t,
-      address: t.env.address,
-      raw: (folderId, id) => doveRaw(t.env, folderId, Number(id)),
-      openCompose: async (s, page) => {
-        await s.gotoWithBalise(page, `${t.url}?_task=mail&_action=compose`);
-        await waitForAdapter(s, page);
-        await page.waitForSelector('#composebody');
-      },
-    };
-  },
+  roundcube: async () => roundcubeContract(await roundcubeTarget({ seed: 3 })),
+  mailiz: async () => roundcubeContract(await mailizTarget({ seed: 3 })),
+  larry: async () => roundcubeContract(await larryTarget({ seed: 3 })),
   zimbra: async () => {
     const t = await zimbraTarget({ seed: 13 });
     return {
@@ -100,7 +110,7 @@ describe.each(Object.keys(TARGETS))('adapter contract: %s', (name) => {
 
       it('detects its webmail on the mail page, with exactly the declared parts', async () => {
         const st = await waitForAdapter(s, page);
-        expect(st.detection).toMatchObject({ kind: name, page: 'mail', supported: true });
+        expect(st.detection).toMatchObject({ kind: ADAPTER[name] ?? name, page: 'mail', supported: true });
         const parts = await s.call<{ quota: boolean; mailbox: boolean }>(page, 'webmail-parts');
         expect({ quota: parts.quota, mailbox: parts.mailbox }).toEqual({ quota: PARTS[name]!.quota, mailbox: PARTS[name]!.mailbox });
       });

@@ -16,9 +16,16 @@
  * - '500-after': the server handles it, the client gets an HTTP 500 instead of the answer;
  * - 'delay': the request waits `delayMs` (default 0–1500 ms, seeded) before going through;
  * - 'no-cookie': the request goes through without its Cookie header (the server sees no session).
+ *
+ * A firewall stand-in (firewall.ts) sits before the faults: `fp.firewall({ maxRequests, windowMs, coolDownMs,
+ * status })` answers a block page to every request for a cool-down once the rate is crossed; `fp.firewallStats`
+ * and `fp.firewallLog` count and list what arrived while blocked.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Firewall, type FirewallEntry, type FirewallRule, type FirewallStats } from './firewall';
+
+export type { FirewallEntry, FirewallRule, FirewallStats } from './firewall';
 
 export type FaultKind = 'drop-before' | 'drop-after' | '500-before' | '500-after' | 'delay' | 'no-cookie';
 
@@ -28,6 +35,8 @@ export interface RequestInfo {
   url: string;
   /** The body (bodies are small here: form posts and SOAP/JSON). */
   body: string;
+  /** The request's headers (to tell the page's own requests from others, e.g. X-Roundcube-Request). */
+  headers?: http.IncomingHttpHeaders;
 }
 
 export interface FaultSchedule {
@@ -58,6 +67,13 @@ export interface FaultProxy {
   readonly log: readonly FaultEntry[];
   /** Totals since start, per kind. */
   readonly stats: Record<FaultKind | 'requests', number>;
+  /** Turn the firewall stand-in on (counters and log reset) or off (null). */
+  firewall(rule: FirewallRule | null): void;
+  readonly firewallStats: FirewallStats;
+  /** Requests answered with the block page since the last firewall() call: the trips and the cool-down arrivals. */
+  readonly firewallLog: readonly FirewallEntry[];
+  /** Whether a cool-down is running now. */
+  readonly firewallBlocking: boolean;
   stop(): Promise<void>;
 }
 
@@ -85,6 +101,7 @@ export async function startFaultProxy(opts: { target: string; port?: number }): 
   let log: FaultEntry[] = [];
   const stats: Record<FaultKind | 'requests', number> = { requests: 0, 'drop-before': 0, 'drop-after': 0, '500-before': 0, '500-after': 0, delay: 0, 'no-cookie': 0 };
   const sockets = new Set<Socket>();
+  const firewall = new Firewall();
 
   const pick = (r: RequestInfo): FaultKind | null => {
     if (!sched || (sched.maxFaults !== undefined && injected >= sched.maxFaults)) return null;
@@ -103,8 +120,13 @@ export async function startFaultProxy(opts: { target: string; port?: number }): 
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const info: RequestInfo = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') };
+    const info: RequestInfo = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8'), headers: req.headers };
     stats.requests++;
+    const blocked = firewall.check(info);
+    if (blocked) {
+      res.writeHead(blocked.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(blocked.body);
+      return;
+    }
     const fault = pick(info);
     if (fault) {
       injected++;
@@ -167,6 +189,16 @@ export async function startFaultProxy(opts: { target: string; port?: number }): 
       return log;
     },
     stats,
+    firewall: (rule) => firewall.set(rule),
+    get firewallStats() {
+      return firewall.stats;
+    },
+    get firewallLog() {
+      return firewall.log;
+    },
+    get firewallBlocking() {
+      return firewall.blocking;
+    },
     async stop() {
       for (const s of sockets) s.destroy();
       agent.destroy();

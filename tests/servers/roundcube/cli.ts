@@ -1,5 +1,6 @@
 /**
  * npx tsx tests/servers/roundcube/cli.ts start [--profile realistic|bench|empty] [--seed N] [--port N] [--quota-mb N]
+ *     [--mailiz [--access-ttl S] [--refresh-ttl S]] [--larry]
  *     Starts Dovecot + Roundcube on 127.0.0.1, seeds the mailbox, prints the URL and login, stays up until Ctrl-C.
  *     In the running session, type "seed [profile] [seed]" + Enter to reseed, "q" + Enter to stop.
  * npx tsx tests/servers/roundcube/cli.ts seed [--profile …] [--seed N]
@@ -13,7 +14,13 @@ type Profile = 'realistic' | 'bench' | 'empty';
 
 function parseArgs(argv: string[]) {
   const [cmd, ...rest] = argv;
-  const o: { cmd: string; profile: Profile; seed?: number; port?: number; quotaBytes?: number; keep: boolean } = { cmd: cmd ?? 'help', profile: 'realistic', keep: false };
+  const o: { cmd: string; profile: Profile; seed?: number; port?: number; quotaBytes?: number; keep: boolean; mailiz: boolean; larry: boolean; accessTtl?: number; refreshTtl?: number } = {
+    cmd: cmd ?? 'help',
+    profile: 'realistic',
+    keep: false,
+    mailiz: false,
+    larry: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const v = rest[i + 1];
@@ -22,6 +29,10 @@ function parseArgs(argv: string[]) {
     else if (a === '--port' && v) (o.port = Number(v)), i++;
     else if (a === '--quota-mb' && v) (o.quotaBytes = Number(v) * 1024 * 1024), i++;
     else if (a === '--keep') o.keep = true;
+    else if (a === '--mailiz') o.mailiz = true;
+    else if (a === '--larry') o.larry = true;
+    else if (a === '--access-ttl' && v) (o.accessTtl = Number(v)), i++;
+    else if (a === '--refresh-ttl' && v) (o.refreshTtl = Number(v)), i++;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!['realistic', 'bench', 'empty'].includes(o.profile)) throw new Error(`unknown profile ${o.profile}`);
@@ -45,7 +56,15 @@ async function main() {
   }
   const t0 = performance.now();
   // Start with an empty mailbox so that server start and seeding are timed separately.
-  const env = await startRoundcube({ profile: 'empty', port: o.port, quotaBytes: o.quotaBytes ?? (o.profile === 'bench' ? BENCH_QUOTA_BYTES : undefined), keepWorkdir: o.keep });
+  const env = await startRoundcube({
+    profile: 'empty',
+    port: o.port,
+    quotaBytes: o.quotaBytes ?? (o.profile === 'bench' ? BENCH_QUOTA_BYTES : undefined),
+    keepWorkdir: o.keep,
+    variant: o.mailiz ? 'mailiz' : 'default',
+    skin: o.larry ? 'larry' : 'elastic',
+    oidc: { accessTokenTtl: o.accessTtl, refreshTokenTtl: o.refreshTtl },
+  });
   const startMs = startDuration(env) ?? performance.now() - t0;
   console.log(`environment started in ${(startMs / 1000).toFixed(2)} s (Dovecot imap 127.0.0.1:${env.imapPort}, php -S 127.0.0.1:${env.httpPort})`);
   let stopping = false;
@@ -73,7 +92,7 @@ async function main() {
     return;
   }
   console.log(`
-Roundcube:  ${env.url}
+Roundcube:  ${env.url}${env.oidc ? `\nprovider:   ${env.oidc.issuer} (access tokens ${env.oidc.accessTokenTtl} s, refresh ${env.oidc.refreshTokenTtl} s)` : ''}
 login:      ${env.user}
 password:   ${env.password}
 workdir:    ${env.workdir}
@@ -104,6 +123,7 @@ Stop with Ctrl-C (or type q + Enter). Reseed: type "seed [realistic|bench|empty]
 function readFileHead(): string {
   return `usage:
   npx tsx tests/servers/roundcube/cli.ts start [--profile realistic|bench|empty] [--seed N] [--port N] [--quota-mb N] [--keep]
+                                                [--mailiz [--access-ttl S] [--refresh-ttl S]] [--larry]
   npx tsx tests/servers/roundcube/cli.ts seed  [--profile realistic|bench|empty] [--seed N] [--quota-mb N]`;
 }
 

@@ -98,7 +98,15 @@ export function quotaRuleSize(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)}M` : `${bytes}B`;
 }
 
-export function writeDovecotConfig(opts: { workdir: string; port: number; user: string; password: string; quotaBytes: number; ids: Ids }): DovecotPaths {
+/** Dovecot's `oauth2` passdb (bearer tokens checked by the provider's introspection), in place of the password file. */
+export interface DovecotOauth2 {
+  /** With the introspecting client's credentials in it (http://id:secret@127.0.0.1:port/…). */
+  introspectionUrl: string;
+  /** Field of the introspection answer that must equal the IMAP login name. */
+  usernameAttribute: string;
+}
+
+export function writeDovecotConfig(opts: { workdir: string; port: number; user: string; password: string; quotaBytes: number; ids: Ids; oauth2?: DovecotOauth2 }): DovecotPaths {
   const p = dovecotPaths(opts.workdir);
   const { ids } = opts;
   for (const d of [p.dir, path.join(p.dir, 'run'), path.join(p.dir, 'state'), p.home]) mkdirSync(d, { recursive: true });
@@ -117,6 +125,28 @@ export function writeDovecotConfig(opts: { workdir: string; port: number; user: 
   writeFileSync(p.passwd, `${opts.user}:{PLAIN}${opts.password}\n`, { mode: 0o640 });
   if (ids.root) chownSync(p.passwd, 0, lookup('/etc/passwd', 'dovecot')?.gid ?? 0);
 
+  let passdb = `passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${p.passwd}
+}`;
+  if (opts.oauth2) {
+    // Every IMAP login (Roundcube opens one per request) asks the provider whether the token is still active.
+    const ext = path.join(p.dir, 'dovecot-oauth2.conf.ext');
+    writeFileSync(
+      ext,
+      `introspection_mode = post\nintrospection_url = ${opts.oauth2.introspectionUrl}\nusername_attribute = ${opts.oauth2.usernameAttribute}\nactive_attribute = active\nactive_value = true\n`,
+      { mode: 0o640 },
+    );
+    if (ids.root) chownSync(ext, 0, lookup('/etc/passwd', 'dovecot')?.gid ?? 0);
+    // The static userdb checks a user exists through the passdb, which an oauth2 passdb cannot answer without a
+    // token (doveadm's lookups): allow_all_users skips that check.
+    passdb = `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${ext}
+}`;
+  }
+
   const conf = `# Generated for Balise's Roundcube test environment. Private instance, loopback only.
 instance_name = balise-rc-${opts.port}
 base_dir = ${p.dir}/run
@@ -125,7 +155,7 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${opts.oauth2 ? ' xoauth2 oauthbearer' : ''}
 log_path = ${p.log}
 info_log_path = ${p.log}
 debug_log_path = ${p.log}
@@ -136,13 +166,10 @@ first_valid_uid = 1
 first_valid_gid = 1
 login_greeting = Dovecot (Balise test) ready.
 
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${p.passwd}
-}
+${passdb}
 userdb {
   driver = static
-  args = uid=${ids.mailUid} gid=${ids.mailGid} home=${p.home}/%u
+  args = uid=${ids.mailUid} gid=${ids.mailGid} home=${p.home}/%u${opts.oauth2 ? ' allow_all_users=yes' : ''}
 }
 
 mail_location = maildir:~/Maildir

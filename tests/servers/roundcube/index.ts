@@ -19,6 +19,8 @@ import { generateMailbox, QUOTA_BYTES, type SeedFolder } from '../seed/profile.t
 import { OWNER } from '../seed/content.ts';
 import { DOVEADM_BIN, doveadm as runDoveadm, doveadmBuffer, dovecotPaths, resolveIds, startDovecot, writeDovecotConfig, type Ids } from './dovecot.ts';
 import { SEED_FOLDERS, writeMaildir, type FolderSummary, type ManifestEntry } from './maildir.ts';
+import { startMailizParts, oidcLoginHttp, type MailizOidcOptions } from './mailiz.ts';
+import type { OidcProvider } from '../oidc/index.ts';
 import { freePort, installExitHook, isPortOpen, spawnDaemon, stopGroup, waitFor, groupMembers, type Daemon } from './procs.ts';
 
 const execFileP = promisify(execFile);
@@ -50,6 +52,10 @@ export interface RoundcubeEnv {
   manifestPath: string;
   /** Roundcube's sqlite database (users, identities, preferences). */
   roundcubeDb: string;
+  variant: 'default' | 'mailiz';
+  skin: 'elastic' | 'larry';
+  /** The OpenID Connect provider (variant 'mailiz'): its origin is where an ended session sends the browser. */
+  oidc?: OidcProvider;
 }
 
 export interface StartOptions {
@@ -70,6 +76,15 @@ export interface StartOptions {
   keepWorkdir?: boolean;
   /** PHP_CLI_SERVER_WORKERS (default 4). */
   phpWorkers?: number;
+  /**
+   * 'mailiz': login through a real OpenID Connect provider on another loopback port (Roundcube's OAuth support,
+   * Dovecot's oauth2 passdb + introspection); see mailiz.ts. Default: Roundcube's own login form.
+   */
+  variant?: 'default' | 'mailiz';
+  /** Token lifetimes of the 'mailiz' variant. */
+  oidc?: MailizOidcOptions;
+  /** Roundcube skin: 'elastic' (default, Mailiz's) or 'larry' (Debian's roundcube-skin-larry). */
+  skin?: 'elastic' | 'larry';
 }
 
 /** Quota used when the profile is 'bench' and none is given (the bench mailbox is ≈ 320 MiB). */
@@ -158,8 +173,21 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
   let smtpPort = await freePort();
   while (smtpPort === imapPort || smtpPort === httpPort) smtpPort = await freePort();
 
-  const dp = writeDovecotConfig({ workdir, port: imapPort, user: TEST_USER, password: TEST_PASSWORD, quotaBytes, ids });
-  const rc = writeRoundcubeConfig({ workdir, imapPort, smtpPort, refreshInterval: opts.refreshInterval ?? 0, extra: opts.roundcubeConfig ?? {} });
+  const variant = opts.variant ?? 'default';
+  const skin = opts.skin ?? 'elastic';
+  if (skin === 'larry' && !existsSync(path.join(DOCROOT, 'skins', 'larry'))) throw new Error('the Larry skin is not installed (roundcube-skin-larry): run tests/servers/roundcube/install-packages.sh');
+  const mailiz =
+    variant === 'mailiz'
+      ? await startMailizParts({ roundcubeUrl: `http://127.0.0.1:${httpPort}/`, user: TEST_USER, password: TEST_PASSWORD, name: IDENTITY.name, ...opts.oidc })
+      : undefined;
+  const dp = writeDovecotConfig({ workdir, port: imapPort, user: TEST_USER, password: TEST_PASSWORD, quotaBytes, ids, oauth2: mailiz?.dovecot });
+  const rc = writeRoundcubeConfig({
+    workdir,
+    imapPort,
+    smtpPort,
+    refreshInterval: opts.refreshInterval ?? 0,
+    extra: { skin, ...mailiz?.roundcubeConfig, ...opts.roundcubeConfig },
+  });
   const phpLog = path.join(workdir, 'roundcube', 'php-server.log');
 
   let dovecot: Daemon | undefined;
@@ -169,6 +197,7 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
   const stop = async () => {
     if (php) await stopGroup(php);
     if (dovecot) await stopGroup(dovecot);
+    if (mailiz) await mailiz.idp.stop();
     if (!keep) rmSync(workdir, { recursive: true, force: true });
   };
 
@@ -219,6 +248,9 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
     pids: { dovecot: dovecot.pid, php: php.pid },
     manifestPath: path.join(workdir, 'seed-manifest.json'),
     roundcubeDb: rc.db,
+    variant,
+    skin,
+    ...(mailiz ? { oidc: mailiz.idp } : {}),
     doveadm: (args) => runDoveadm(dp.conf, args),
     doveadmRaw: (args) => doveadmBuffer(dp.conf, args),
     stop: async () => {
@@ -270,7 +302,12 @@ function safeRead(f: string): string {
 async function prepareRoundcubeUser(env: RoundcubeEnv, dbFile: string): Promise<void> {
   const { RoundcubeClient } = await import('./http.ts');
   const c = new RoundcubeClient(env.url);
-  await c.login(env.user, env.password);
+  if (env.oidc) {
+    const { parseSetEnv } = await import('./http.ts');
+    const token = parseSetEnv(await oidcLoginHttp(c.cookies, env.url, env.user, env.password))?.request_token;
+    if (typeof token !== 'string') throw new Error('no request token after the OpenID Connect login');
+    c.token = token;
+  } else await c.login(env.user, env.password);
   await c.logout();
   const script = `
 $db = new PDO('sqlite:' . $argv[1]);
@@ -380,14 +417,21 @@ export interface PageLike {
   evaluate: Fn;
 }
 
-/** Log in through the real login form (puppeteer Page) and wait for the mail view (no-op if already logged in). */
+/**
+ * Log in through the real login form (puppeteer Page) and wait for the mail view (no-op if already logged in). For
+ * the 'mailiz' variant that form is the OpenID Connect provider's (Roundcube redirects there), filled as a user would.
+ */
 export async function login(
   page: PageLike,
   env: Pick<RoundcubeEnv, 'url' | 'user' | 'password'>,
 ): Promise<void> {
   await page.goto(env.url, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('#rcmloginuser, #messagelist', { timeout: 30_000 });
-  if (await page.$('#rcmloginuser')) {
+  await page.waitForSelector('#rcmloginuser, #messagelist, #kc-form-login', { timeout: 30_000 });
+  if (await page.$('#kc-form-login')) {
+    await page.type('#username', env.user);
+    await page.type('#password', env.password);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 30_000 }), page.click('#kc-login')]);
+  } else if (await page.$('#rcmloginuser')) {
     await page.evaluate(`document.querySelector('#rcmloginuser').value = ''; document.querySelector('#rcmloginpwd').value = ''`);
     await page.type('#rcmloginuser', env.user);
     await page.type('#rcmloginpwd', env.password);
