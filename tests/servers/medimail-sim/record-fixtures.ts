@@ -26,6 +26,8 @@ const must = (text: string, from: string | RegExp, to: string) => {
 const inbox = sim.mailbox.inFolder(1);
 const list1 = await get('/?m=liste&f=1&o=date&p=1');
 save('list-inbox-p1.html', list1);
+// The first page as listed (before opening messages marks some read).
+const firstPage = inbox.slice(0, 20).map((m) => ({ id: m.id, date: m.date, unread: m.unread, subject: m.subject, attachments: m.attachments.length }));
 save('list-inbox-p2.html', await get('/?m=liste&f=1&o=date&p=2'));
 save('list-drafts.html', await get('/?m=liste&f=3&o=date&p=1'));
 // A message with several documents (XDM and PDF where the seed has one), and one without any.
@@ -54,7 +56,7 @@ save('altered-document-without-href.html', must(open, /<a href="\/\?m=piece[^"]*
 
 writeFileSync(
   new URL('truth.json', out),
-  JSON.stringify({ now: FIXTURE_NOW, pageSize: sim.pageSize, inboxCount: inbox.length, withDocs: { id: withDocs.id, subject: withDocs.subject, date: withDocs.date, attachments: withDocs.attachments.map((a) => ({ filename: a.filename, size: a.data.length, contentType: a.contentType })) }, plain: { id: plain.id }, xdm: { id: xdm.id, attachments: xdm.attachments.map((a) => a.filename) }, firstPage: inbox.slice(0, 20).map((m) => ({ id: m.id, date: m.date, unread: m.unread, subject: m.subject, attachments: m.attachments.length })) }, null, 2) + '\n',
+  JSON.stringify({ now: FIXTURE_NOW, pageSize: sim.pageSize, inboxCount: inbox.length, withDocs: { id: withDocs.id, subject: withDocs.subject, date: withDocs.date, attachments: withDocs.attachments.map((a) => ({ filename: a.filename, size: a.data.length, contentType: a.contentType })) }, plain: { id: plain.id }, xdm: { id: xdm.id, attachments: xdm.attachments.map((a) => a.filename) }, firstPage }, null, 2) + '\n',
 );
 await sim.stop();
 console.log(`fixtures written to ${out.pathname}`);
