@@ -42,11 +42,20 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     registerTestCommand('open-extension-page', (path) => send('test/open-page', { path: path as '/popup.html' }));
     // The signature context-menu entry's handler (lib/background/signature-menu.ts) on this tab.
     registerTestCommand('menu-insert-signature', (frameId) => send('test/menu-insert-signature', frameId === undefined ? {} : { frameId: Number(frameId) }));
+    // 'folders' calls webmail.folders(); 'mailbox.move' / 'quota.read' call a method of that part (null part: error).
     registerTestCommand('webmail', async (method, ...args) => {
       if (!state.webmail) throw new Error('no webmail detected');
-      const fn = (state.webmail as unknown as Record<string, unknown>)[String(method)];
+      const [partName, name] = String(method).includes('.') ? String(method).split('.', 2) : [null, String(method)];
+      const target = partName === null ? state.webmail : (state.webmail as unknown as Record<string, unknown>)[partName!];
+      if (!target || typeof target !== 'object') throw new Error(`no adapter part ${String(partName)}`);
+      const fn = (target as Record<string, unknown>)[name!];
       if (typeof fn !== 'function') throw new Error(`no adapter method ${String(method)}`);
-      return (fn as (...a: unknown[]) => unknown).apply(state.webmail, args);
+      return (fn as (...a: unknown[]) => unknown).apply(target, args);
+    });
+    // Which optional parts the adapter has on this page.
+    registerTestCommand('webmail-parts', () => {
+      if (!state.webmail) throw new Error('no webmail detected');
+      return { quota: !!state.webmail.quota, mailbox: !!state.webmail.mailbox, retention: !!state.webmail.quota?.retention };
     });
     // Compose editors (ComposeEditor methods are functions: they cannot cross the bridge as values).
     registerTestCommand('compose', async (method, editorId, ...args) => {
@@ -78,7 +87,7 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       if (op === 'start') {
         stopQuotaEvents?.();
         quotaEvents = 0;
-        stopQuotaEvents = state.webmail.onHostQuotaChange(() => void quotaEvents++);
+        stopQuotaEvents = state.webmail.quota?.onHostChange(() => void quotaEvents++) ?? null;
       }
       return quotaEvents;
     });

@@ -85,6 +85,8 @@ export function mountQuotaMeter(
   opts: { now?: () => number; loadExport?: () => Promise<QuotaExportApi> } = {},
 ) {
   const { webmail, doc, bus, signal } = ctx;
+  const quotaPart = webmail.quota;
+  if (!quotaPart) throw new Error('the quota meter needs the webmail\'s quota part');
   const now = opts.now ?? (() => Date.now());
   const lang = uiLang();
   let view: MeterView = { kind: 'loading' };
@@ -171,7 +173,7 @@ export function mountQuotaMeter(
   let emitting = false;
   const refresher = new QuotaRefresher({
     now,
-    read: () => webmail.quota(),
+    read: () => quotaPart.read(),
     onResult: (r) => {
       if ('error' in r) {
         const code = isWebmailError(r.error) ? r.error.code : 'server';
@@ -216,7 +218,7 @@ export function mountQuotaMeter(
   let lastUsed: number | null = null;
 
   const loadPolicy = async (): Promise<RetentionPolicy> => {
-    const server = webmail.retention ? await webmail.retention().catch(() => null) : null;
+    const server = quotaPart.retention ? await quotaPart.retention().catch(() => null) : null;
     const addr = address ?? (await accountP);
     const bals = await send('bals/list', {}).catch(() => []);
     const bal = bals.find((b) => b.address === addr);
@@ -272,7 +274,7 @@ export function mountQuotaMeter(
   place();
   void loadSettings();
   refresher.request('initial');
-  const offHost = webmail.onHostQuotaChange(() => refresher.request('host'));
+  const offHost = quotaPart.onHostChange(() => refresher.request('host'));
   bus.on(
     'mailbox-changed',
     () => {
@@ -325,6 +327,6 @@ export function mountQuotaMeter(
 
 export const quotaMeter: Feature = {
   id: 'quota-meter',
-  applies: ({ webmail, detection }) => detection.supported && detection.page !== 'login' && detection.page !== 'compose' && webmail.capabilities.quota,
+  applies: ({ webmail, detection }) => detection.supported && detection.page !== 'login' && detection.page !== 'compose' && !!webmail.quota,
   mount: (ctx) => void mountQuotaMeter(ctx),
 };

@@ -20,6 +20,8 @@ import {
   type ComposeEditor,
   type Detection,
   type Folder,
+  type MailboxPart,
+  type QuotaPart,
   type MessageRef,
   type MessageSummary,
   type Quota,
@@ -145,8 +147,10 @@ function splitIds(ids: string[]): { uids: number[]; byUid: Map<number, string>; 
   return { uids: [...byUid.keys()], byUid, failed };
 }
 
-export class RoundcubeWebmail implements Webmail {
+export class RoundcubeWebmail implements Webmail, MailboxPart {
   readonly capabilities: Capabilities;
+  readonly quota: QuotaPart | null;
+  readonly mailbox: MailboxPart | null;
   private readonly env: Record<string, unknown>;
   private readonly api: RcApi | null;
   private readonly quotaListeners = new Set<() => void>();
@@ -167,16 +171,17 @@ export class RoundcubeWebmail implements Webmail {
       ? new RcApi({ pageUrl: doc.location.href, commPath: typeof this.env.comm_path === 'string' ? this.env.comm_path : undefined, token: token!, fetch: opts.fetch })
       : null;
     this.capabilities = {
-      quota: usable && this.env.quota !== false,
       folders: usable,
       search: usable,
-      actions: usable && typeof this.env.trash_mailbox === 'string',
-      emptyFolder: usable,
       rawDownload: usable,
       compose: detection.page === 'compose',
       maxBatch: ROUNDCUBE_MAX_BATCH,
       exactSizes: false,
     };
+    this.quota =
+      usable && this.env.quota !== false ? { read: () => this.readQuota(), onHostChange: (cb) => this.onHostQuotaChange(cb) } : null;
+    // Without a trash folder Balise cannot delete in two steps: no mailbox part at all.
+    this.mailbox = usable && typeof this.env.trash_mailbox === 'string' ? this : null;
   }
 
   private requireApi(): RcApi {
@@ -223,13 +228,12 @@ export class RoundcubeWebmail implements Webmail {
     return this.accountCache;
   }
 
-  async quota(): Promise<Quota | null> {
-    if (!this.capabilities.quota) return null;
+  private async readQuota(): Promise<Quota | null> {
     const q = await this.requireApi().quota();
     return q ? { usedBytes: q.usedBytes, limitBytes: q.limitBytes, at: Date.now() } : null;
   }
 
-  onHostQuotaChange(cb: () => void): () => void {
+  private onHostQuotaChange(cb: () => void): () => void {
     this.quotaListeners.add(cb);
     if (!this.stopQuotaObserver && !this.disposed) {
       this.stopQuotaObserver = observeQuotaDisplay(this.doc, () => {
@@ -310,6 +314,21 @@ export class RoundcubeWebmail implements Webmail {
 
   // -------------------------------------------------------------------------------------------------------
   // Actions
+
+  /** One search on exactly these UIDs per request-sized part (see existing). */
+  async stillIn(folderId: string, ids: string[], opts?: { signal?: AbortSignal } | null): Promise<Set<string>> {
+    throwIfAborted(opts?.signal);
+    const { byUid } = splitIds(ids);
+    const out = new Set<string>();
+    if (!byUid.size) return out;
+    await this.keepingListState(async () => {
+      for (const part of cutUidBatches([...byUid.values()], this.capabilities.maxBatch)) {
+        const uids = part.map((id) => parseUid(id)!);
+        for (const u of await this.existing(folderId, uids, opts?.signal ?? undefined)) out.add(byUid.get(u)!);
+      }
+    });
+    return out;
+  }
 
   cutBatches(ids: string[], max: number): string[][] {
     return cutUidBatches(ids, Math.max(1, Math.min(max, this.capabilities.maxBatch)));

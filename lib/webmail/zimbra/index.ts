@@ -11,6 +11,8 @@ import type {
   Detection,
   Folder,
   FolderRole,
+  MailboxPart,
+  QuotaPart,
   MessageRef,
   MessageSummary,
   Quota,
@@ -56,22 +58,16 @@ const ROLES: Record<string, FolderRole> = { '2': 'inbox', '3': 'trash', '4': 'ju
 const MAIL_VIEWS = new Set(['', 'message', 'conversation']);
 
 const NONE: Capabilities = {
-  quota: false,
   folders: false,
   search: false,
-  actions: false,
-  emptyFolder: false,
   rawDownload: false,
   compose: false,
   maxBatch: CHUNK_SIZE,
   exactSizes: true,
 };
 const ALL: Capabilities = {
-  quota: true,
   folders: true,
   search: true,
-  actions: true,
-  emptyFolder: true,
   rawDownload: true,
   compose: true,
   maxBatch: CHUNK_SIZE,
@@ -152,8 +148,10 @@ export interface ZimbraAdapterOptions {
   now?: () => number;
 }
 
-export class ZimbraWebmail implements Webmail {
+export class ZimbraWebmail implements Webmail, MailboxPart {
   readonly capabilities: Capabilities;
+  readonly quota: QuotaPart | null;
+  readonly mailbox: MailboxPart | null;
   private readonly soap: ZimbraSoap;
   private readonly disposers = new Set<() => void>();
   private info: Promise<GetInfoResponse> | null = null;
@@ -168,6 +166,10 @@ export class ZimbraWebmail implements Webmail {
   ) {
     const working = detection.supported && detection.page !== 'login';
     this.capabilities = working ? ALL : NONE;
+    this.quota = working
+      ? { read: () => this.readQuota(), onHostChange: (cb) => this.onHostQuotaChange(cb), retention: () => this.retention() }
+      : null;
+    this.mailbox = working ? this : null;
     const origin = doc.location?.origin ?? '';
     this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch);
     this.now = opts.now ?? Date.now;
@@ -209,13 +211,13 @@ export class ZimbraWebmail implements Webmail {
   }
 
   /** Trash and Junk lifetimes the server's purge applies (admin limit and the user's preference, see retention.ts). */
-  async retention(): Promise<{ trashDays: number | null; junkDays: number | null }> {
+  private async retention(): Promise<{ trashDays: number | null; junkDays: number | null }> {
     this.ensureWorking();
     const info = await this.accountInfo();
     return retentionFromInfo(info.attrs?._attrs, info.prefs?._attrs);
   }
 
-  async quota(): Promise<Quota | null> {
+  private async readQuota(): Promise<Quota | null> {
     this.ensureWorking();
     // Fresh every time: `used` counts everything in the mailbox, trash included (`Mailbox.getSize`).
     const info = await this.soap.call('GetInfoRequest', ACCOUNT, { sections: 'mbox,attrs' }, GetInfoResponse);
@@ -228,8 +230,7 @@ export class ZimbraWebmail implements Webmail {
     return { usedBytes: info.used, limitBytes, at: this.now() };
   }
 
-  onHostQuotaChange(cb: () => void): () => void {
-    if (!this.capabilities.quota) return () => undefined;
+  private onHostQuotaChange(cb: () => void): () => void {
     const stop = observeHostQuota(this.doc, cb);
     this.disposers.add(stop);
     return () => {
@@ -302,10 +303,19 @@ export class ZimbraWebmail implements Webmail {
   };
 
   private async act(folderId: string, ids: string[], kind: Parameters<typeof runAction>[3], signal?: AbortSignal): Promise<BatchResult> {
-    if (!this.capabilities.actions) {
-      return { done: [], failed: ids.map((id) => ({ id: String(id), code: this.detection.supported ? 'auth-expired' : 'unsupported' })) };
-    }
+    this.ensureWorking();
     return runAction(this.api, String(folderId), ids, kind, signal);
+  }
+
+  /** One search on these item ids in the folder per page of MAX_PAGE ids (findIn). */
+  async stillIn(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<Set<string>> {
+    this.ensureWorking();
+    const valid = [...new Set(ids.map(String).filter((id) => /^\d{1,10}$/.test(id)))];
+    const out = new Set<string>();
+    for (let i = 0; i < valid.length; i += MAX_PAGE) {
+      for (const id of await this.api.findIn(String(folderId), valid.slice(i, i + MAX_PAGE), opts.signal)) out.add(id);
+    }
+    return out;
   }
 
   moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
@@ -384,7 +394,7 @@ export class ZimbraWebmail implements Webmail {
   }
 
   uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null {
-    if (!this.capabilities.quota) return null;
+    if (!this.quota) return null;
     return kind === 'quota' ? quotaAnchor(this.doc) : toolbarAnchor(this.doc);
   }
 
