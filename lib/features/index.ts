@@ -8,6 +8,7 @@ import { cleanupFeature } from './cleanup';
 import { quotaMeter } from './quota-meter';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
+import { unrecognisedFeature } from './unrecognised';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -30,4 +31,5 @@ export const FEATURES: Feature[] = [
   quotaMeter,
   signatureFeature,
   composeChecksFeature,
+  unrecognisedFeature,
 ];

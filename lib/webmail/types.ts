@@ -51,7 +51,8 @@ export interface Detection {
   unsupportedReason?: UnsupportedReason;
 }
 
-export type UnsupportedReason = 'zimbra-modern' | 'unknown-version' | 'no-api';
+/** 'unrecognised': the webmail is recognised but this page lacks parts the adapter relies on (Webmail.recognition() names them). */
+export type UnsupportedReason = 'zimbra-modern' | 'unknown-version' | 'no-api' | 'unrecognised';
 
 export interface Account {
   /** Lower-cased e-mail address of the mailbox (BAL) the page is logged in to. */

@@ -51,7 +51,7 @@ function pageKind(doc: Document, loc: Location | null): PageKind {
 }
 
 /** What on this page the adapter cannot read, or null when everything it relies on is there. */
-export function checkPage(doc: Document, page: PageKind, loc: Location | null): string | null {
+export function checkPage(doc: Document, page: PageKind, loc: Location | null): Unrecognised | null {
   try {
     parseAccountBox(doc);
     parseFolders(doc);
@@ -62,7 +62,7 @@ export function checkPage(doc: Document, page: PageKind, loc: Location | null): 
     }
     return null;
   } catch (e) {
-    if (e instanceof Unrecognised) return e.reason;
+    if (e instanceof Unrecognised) return e;
     throw e;
   }
 }
@@ -72,7 +72,7 @@ export function detectMedimail(doc: Document, loc: Location | null): Detection |
   if (isLoginPage(doc) && LABELS.login.test(text(doc.body))) return { kind: 'medimail', page: 'login', supported: true };
   if (structures(doc) < 2) return null;
   const page = pageKind(doc, loc);
-  const reason = checkPage(doc, page, loc);
-  if (reason !== null) return { kind: 'medimail', page, supported: false, unsupportedReason: 'unrecognised', unsupportedDetail: reason };
+  const problem = checkPage(doc, page, loc);
+  if (problem !== null) return { kind: 'medimail', page, supported: false, unsupportedReason: 'unrecognised' };
   return { kind: 'medimail', page, supported: true };
 }

@@ -124,7 +124,7 @@ function boundaryFor(input: EmlInput): string {
 }
 
 /** The reconstructed message, CRLF line ends, as bytes. */
-export function buildEml(input: EmlInput): Uint8Array {
+export function buildEml(input: EmlInput): Uint8Array<ArrayBuffer> {
   const boundary = boundaryFor(input);
   const head = [
     `From: ${encodeAddress(input.from)}`,

@@ -12,9 +12,16 @@ import { DEFAULT_FOLDERS, LABELS, LIST_DATE, SELECTORS } from './selectors';
 /** The timezone of the list's local dates: Mipih's servers are in France (a guess: the facts say "local time"). */
 export const MEDIMAIL_TIMEZONE = 'Europe/Paris';
 
+/** The page parts the adapter needs (the selectors file's names, plus the label-found parts). */
+export type PagePart =
+  | 'pagination' | 'rows' | 'rowId' | 'rowDate' | 'folders' | 'account' | 'message' | 'messageBody' | 'messageParams' | 'documents';
+
 export class Unrecognised extends Error {
   override readonly name = 'Unrecognised';
-  constructor(readonly reason: string) {
+  constructor(
+    readonly part: PagePart,
+    readonly reason: string,
+  ) {
     super(`Balise ne reconnaît pas cette page Medimail : ${reason}`);
   }
 }
@@ -63,26 +70,26 @@ export function rowId(cell: Element | undefined): string | null {
 
 export function parseListPage(doc: Document): ListPage {
   const pag = doc.querySelector(SELECTORS.pagination.css);
-  if (!pag) throw new Unrecognised('la liste n’a pas de pagination (#pagination)');
+  if (!pag) throw new Unrecognised('pagination', 'la liste n’a pas de pagination (#pagination)');
   const pm = LABELS.pagination.exec(text(pag));
-  if (!pm) throw new Unrecognised(`la pagination ne dit pas « Page X sur Y » (« ${text(pag).slice(0, 60)} »)`);
+  if (!pm) throw new Unrecognised('pagination', `la pagination ne dit pas « Page X sur Y » (« ${text(pag).slice(0, 60)} »)`);
   const page = Number(pm[1]);
   const pages = Number(pm[2]);
-  if (!(page >= 0 && pages >= 0 && page <= Math.max(pages, 1))) throw new Unrecognised(`pagination incohérente (« ${pm[0]} »)`);
+  if (!(page >= 0 && pages >= 0 && page <= Math.max(pages, 1))) throw new Unrecognised('pagination', `pagination incohérente (« ${pm[0]} »)`);
   const trs = Array.from(doc.querySelectorAll(SELECTORS.rows.css));
   const clipped = trs.map((tr) => Array.from(tr.querySelectorAll('img')).some((img) => LABELS.attachmentIcon.test(`${img.getAttribute('alt') ?? ''} ${img.getAttribute('title') ?? ''} ${img.getAttribute('src') ?? ''}`)));
   const anyClip = clipped.some(Boolean);
   const rows = trs.map((tr, i) => {
     const cells = Array.from(tr.querySelectorAll(SELECTORS.rowCells.css));
-    if (cells.length < 3) throw new Unrecognised(`une ligne de la liste n’a pas ses trois cellules td.middle (ligne ${i + 1})`);
+    if (cells.length < 3) throw new Unrecognised('rows', `une ligne de la liste n’a pas ses trois cellules td.middle (ligne ${i + 1})`);
     const withClick = cells.find((c) => c.hasAttribute('onclick'));
     const id = rowId(withClick);
-    if (!id) throw new Unrecognised(`une ligne de la liste n’a pas d’identifiant de message (ligne ${i + 1})`);
+    if (!id) throw new Unrecognised('rowId', `une ligne de la liste n’a pas d’identifiant de message (ligne ${i + 1})`);
     const rest = cells.filter((c) => c !== withClick);
     const dateCell = tr.querySelector(SELECTORS.rowDate.css);
     const dateLabel = text(dateCell);
     const date = parseListDate(dateLabel);
-    if (date === null) throw new Unrecognised(`une date de la liste n’est pas au format aaaa-mm-jj hh:mm:ss (« ${dateLabel.slice(0, 40)} »)`);
+    if (date === null) throw new Unrecognised('rowDate', `une date de la liste n’est pas au format aaaa-mm-jj hh:mm:ss (« ${dateLabel.slice(0, 40)} »)`);
     const fromCell = rest[1];
     const title = fromCell?.getAttribute('title') ?? '';
     const name = text(fromCell);
@@ -96,7 +103,7 @@ export function parseListPage(doc: Document): ListPage {
       unread: tr.matches('tr.unopen'),
       hasAttachment: anyClip ? clipped[i]! : null,
     });
-    if (!parsed.success) throw new Unrecognised(`une ligne de la liste est illisible (ligne ${i + 1})`);
+    if (!parsed.success) throw new Unrecognised('rows', `une ligne de la liste est illisible (ligne ${i + 1})`);
     return parsed.data;
   });
   return { page, pages, rows };
@@ -152,7 +159,7 @@ export function parseFolders(doc: Document): MenuFolder[] {
     out.push({ id, name, path: [...ancestors, name].join('/'), role, depth: Math.max(0, lis - minDepth) });
   }
   const missing = DEFAULT_FOLDERS.filter((d) => !out.some((f) => f.role === d.role));
-  if (missing.length) throw new Unrecognised(`dossiers par défaut introuvables dans le menu (${missing.map((m) => m.role).join(', ')})`);
+  if (missing.length) throw new Unrecognised('folders', `dossiers par défaut introuvables dans le menu (${missing.map((m) => m.role).join(', ')})`);
   return out;
 }
 
@@ -179,7 +186,7 @@ export function accountBox(doc: Document): Element | null {
 
 export function parseAccountBox(doc: Document): AccountBox {
   const box = accountBox(doc);
-  if (!box) throw new Unrecognised('la boîte du compte (« Gérer votre compte Medimail », « Déconnexion ») est introuvable');
+  if (!box) throw new Unrecognised('account', 'la boîte du compte (« Gérer votre compte Medimail », « Déconnexion ») est introuvable');
   const out: AccountBox = { name: null, own: null, mssante: null, apicrypt: null };
   // Each line: the smallest elements with text (p, li, div, span without element children holding text).
   const lines = Array.from(box.querySelectorAll('p, li, div, span, dd, dt, td')).filter((el) => !el.querySelector('p, li, div, span, dd, dt, td') && text(el));
@@ -195,7 +202,7 @@ export function parseAccountBox(doc: Document): AccountBox {
     else if (LABELS.apicrypt.test(t)) out.apicrypt ??= email;
     else out.own ??= email;
   }
-  if (!out.own && !out.mssante) throw new Unrecognised('la boîte du compte ne montre aucune adresse');
+  if (!out.own && !out.mssante) throw new Unrecognised('account', 'la boîte du compte ne montre aucune adresse');
   return out;
 }
 
@@ -237,21 +244,21 @@ function labelled(corps: Element, label: RegExp): string | null {
 
 export function parseMessagePage(doc: Document): MessagePage {
   const corps = doc.querySelector(SELECTORS.message.css);
-  if (!corps) throw new Unrecognised('le message n’a pas de contenu #corps');
+  if (!corps) throw new Unrecognised('message', 'le message n’a pas de contenu #corps');
   const body = doc.querySelector(SELECTORS.messageBody.css);
-  if (!body) throw new Unrecognised('le message n’a pas de corps #kvp_content');
+  if (!body) throw new Unrecognised('messageBody', 'le message n’a pas de corps #kvp_content');
   const params = doc.querySelector(SELECTORS.messageParams.css);
-  if (!params) throw new Unrecognised('le message n’a pas de bloc #kvp_param');
+  if (!params) throw new Unrecognised('messageParams', 'le message n’a pas de bloc #kvp_param');
   const attachments: Attachment[] = [];
   for (const h3 of Array.from(params.querySelectorAll('h3')).filter((h) => LABELS.documents.test(text(h)))) {
     const block = h3.parentElement && h3.parentElement !== params ? h3.parentElement : params;
     for (const a of Array.from(block.querySelectorAll('a'))) {
       const href = a.getAttribute('href');
-      if (!href) throw new Unrecognised(`un document n’a pas de lien (« ${text(a).slice(0, 60)} »)`);
+      if (!href) throw new Unrecognised('documents', `un document n’a pas de lien (« ${text(a).slice(0, 60)} »)`);
       const around = text(a.closest('li') ?? a.parentElement);
       const sm = /\(\s*(\d+(?:[.,]\d+)?\s*(?:o|octets?|Ko|Mo|Go|KB|MB|GB))\s*\)/i.exec(around);
       const parsed = Attachment.safeParse({ name: text(a), href, shown: sm ? parseSizeLabel(sm[1]!) : null });
-      if (!parsed.success) throw new Unrecognised('un document de la liste est illisible');
+      if (!parsed.success) throw new Unrecognised('documents', 'un document de la liste est illisible');
       attachments.push(parsed.data);
     }
   }
