@@ -50,10 +50,21 @@ export interface MedimailSim {
   expireSessions(): void;
   /** A session cookie, as a test client would get it by logging in. */
   newSession(): string;
+  /** Serve list pages altered as a changed Medimail might show them (null: as documented). */
+  alter(alteration: Alteration | null): void;
   stop(): Promise<void>;
 }
 
 const COOKIE = 'MEDIMAIL_SESSION';
+
+/** Changes a later Medimail might bring to its list pages (the adapter must refuse them plainly). */
+export type Alteration = 'row-without-id' | 'no-pagination';
+
+function applyAlteration(html: string, a: Alteration | null): string {
+  if (a === 'row-without-id') return html.replace(/onclick="document\.location='\/\?m=open&amp;idk=\d+'"/, 'onclick="ouvrir()"');
+  if (a === 'no-pagination') return html.replace(/<div id="pagination">[\s\S]*?<\/div>/, '');
+  return html;
+}
 
 function parseCookies(h: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -97,6 +108,7 @@ export async function startMedimailSim(opts: MedimailSimOptions = {}): Promise<M
   const sessions = new Map<string, number>(); // id → last use
   const log: LogEntry[] = [];
   const sockets = new Set<Socket>();
+  let alteration: Alteration | null = null;
 
   const newSession = () => {
     const id = randomBytes(16).toString('hex');
@@ -155,7 +167,7 @@ export async function startMedimailSim(opts: MedimailSimOptions = {}): Promise<M
         const o = u.searchParams.get('o');
         const order: SortKey = o === 'title' || o === 'from' ? o : 'date';
         const { html: main } = listMain(mailbox, folder, Number(u.searchParams.get('p') ?? '1') || 1, pageSize, order);
-        return html(res, page(folder.name, main));
+        return html(res, applyAlteration(page(folder.name, main), alteration));
       }
       case 'open': {
         const msg = mailbox.messages.get(Number(u.searchParams.get('idk')));
@@ -226,6 +238,9 @@ export async function startMedimailSim(opts: MedimailSimOptions = {}): Promise<M
     log,
     expireSessions: () => sessions.clear(),
     newSession,
+    alter: (a) => {
+      alteration = a;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
