@@ -30,6 +30,12 @@ function controlFor(form: HTMLFormElement, label: RegExp): HTMLInputElement | HT
   return null;
 }
 
+/** An input/change event of the element's own window, as the page's own handlers expect. */
+function fire(el: Element, type: 'input' | 'change'): void {
+  const Ev = (el.ownerDocument.defaultView as (Window & typeof globalThis) | null)?.Event ?? Event;
+  el.dispatchEvent(new Ev(type, { bubbles: true }));
+}
+
 const ids = new WeakMap<Element, string>();
 let counter = 0;
 
@@ -103,8 +109,8 @@ export class MedimailCompose implements ComposeEditor {
     const el = controlFor(this.form, LABELS.composeSubject);
     if (!el || el.value === subject) return;
     el.value = subject;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
+    fire(el, 'input');
+    fire(el, 'change');
   }
 
   hasSignature(): boolean {
@@ -130,7 +136,7 @@ export class MedimailCompose implements ComposeEditor {
         e.el.appendChild(block);
       }
       block.replaceChildren(doc.createTextNode('-- '), doc.createElement('br'), ...sanitizedNodes(sig.html, doc));
-      e.el.dispatchEvent(new Event('input', { bubbles: true }));
+      fire(e.el, 'input');
       return;
     }
     const known = previous ? [textSignatureBlock(previous.text)] : [];
@@ -145,7 +151,7 @@ export class MedimailCompose implements ComposeEditor {
     if (!e) return;
     if (e.kind === 'html') {
       for (const b of Array.from(e.el.querySelectorAll(`[${MARK}]`))) b.remove();
-      e.el.dispatchEvent(new Event('input', { bubbles: true }));
+      fire(e.el, 'input');
       return;
     }
     const stripped = stripTextSignatures(e.el.value.replace(/\r\n?/g, '\n'), previous ? [textSignatureBlock(previous.text)] : [], true);
@@ -155,8 +161,8 @@ export class MedimailCompose implements ComposeEditor {
   private writeText(ta: HTMLTextAreaElement, value: string): void {
     if (ta.value === value) return;
     ta.value = value;
-    ta.dispatchEvent(new Event('input', { bubbles: true }));
-    ta.dispatchEvent(new Event('change', { bubbles: true }));
+    fire(ta, 'input');
+    fire(ta, 'change');
   }
 }
 
