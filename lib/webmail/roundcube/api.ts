@@ -13,6 +13,7 @@
  *   (`restoreListState`).
  */
 import { WebmailError, type WebmailErrorCode } from '../types';
+import { createRequester, type Expect, type Pacer, type Requester } from '../kit/request';
 import {
   AjaxResponseSchema,
   displayedMessages,
@@ -37,6 +38,8 @@ export interface RcApiOptions {
   commPath?: string;
   token: string;
   fetch?: FetchLike;
+  /** The page's request pacing (lib/webmail/kit/request.ts); a new default one when absent. */
+  pacer?: Pacer;
   /** Local clock (tests). */
   now?: () => number;
 }
@@ -75,7 +78,7 @@ function looksLoggedOut(html: string): boolean {
 
 export class RcApi {
   private readonly base: URL;
-  private readonly fetchImpl: FetchLike;
+  private readonly requester: Requester;
   private readonly now: () => number;
   /** Bounds on (server clock − local clock), in ms, narrowed by every response's Date header. */
   private offsetLow = -Infinity;
@@ -88,7 +91,13 @@ export class RcApi {
     base.hash = '';
     if (base.origin !== new URL(o.pageUrl).origin) throw new WebmailError('forbidden', 'comm_path points to another origin');
     this.base = base;
-    this.fetchImpl = o.fetch ?? ((input, init) => fetch(input, init));
+    this.requester = createRequester({
+      origin: base.origin,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.pacer ? { pacer: o.pacer } : {}),
+      // Roundcube answers an AJAX request with its login page when the session is over: its own page, not a firewall's.
+      ownPage: (html) => looksLoggedOut(html) || /\brcmail\b|roundcube/i.test(html),
+    });
     this.now = o.now ?? (() => Date.now());
   }
 
@@ -132,7 +141,7 @@ export class RcApi {
   }
 
   /** One exchange with the webmail's origin. Throws WebmailError on no answer or an aborted signal. */
-  async send(method: 'GET' | 'POST', params: Params, opts: { body?: Params; ajax?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
+  async send(method: 'GET' | 'POST', params: Params, opts: { body?: Params; ajax?: boolean; signal?: AbortSignal; expect?: Expect } = {}): Promise<Response> {
     if (opts.signal?.aborted) throw new WebmailError('aborted', 'aborted');
     const headers: Record<string, string> = {};
     if (opts.ajax) headers['X-Roundcube-Request'] = this.o.token;
@@ -144,21 +153,12 @@ export class RcApi {
       headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
     }
     const sentAt = this.now();
-    let res: Response;
-    try {
-      res = await this.fetchImpl(this.url(params), {
-        method,
-        headers,
-        body,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        redirect: 'follow',
-        signal: opts.signal,
-      });
-    } catch (e) {
-      if (opts.signal?.aborted) throw new WebmailError('aborted', 'aborted', e);
-      throw new WebmailError('network', 'the webmail did not answer', e);
-    }
+    // Paced, same origin, redirects not followed (a redirect means the session is over): lib/webmail/kit/request.ts.
+    const res = await this.requester.fetch(
+      this.url(params),
+      { method, headers, ...(body !== undefined ? { body } : {}), cache: 'no-store', ...(opts.signal ? { signal: opts.signal } : {}) },
+      opts.expect ?? (opts.ajax ? 'json' : 'html'),
+    );
     this.noteDate(res, sentAt, this.now());
     return res;
   }
@@ -395,7 +395,7 @@ export class RcApi {
    * (BODY.PEEK: never marks the message read).
    */
   async rawMessage(folder: string, uid: number, signal?: AbortSignal): Promise<Response> {
-    const res = await this.send('GET', { _task: 'mail', _action: 'viewsource', _uid: uid, _mbox: folder, _save: 1, _token: this.o.token }, { signal });
+    const res = await this.send('GET', { _task: 'mail', _action: 'viewsource', _uid: uid, _mbox: folder, _save: 1, _token: this.o.token }, { signal, expect: 'raw' });
     if (!res.ok) throw new WebmailError(res.status === 404 ? 'not-found' : codeForStatus(res.status), `HTTP ${res.status} for the raw message`);
     const disposition = res.headers.get('content-disposition') ?? '';
     const type = res.headers.get('content-type') ?? '';
