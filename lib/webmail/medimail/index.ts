@@ -27,6 +27,7 @@ import type {
 } from '../types';
 import { WebmailError } from '../types';
 import type { RawMessage } from '../raw';
+import { createRequester, type Expect, type Requester } from '../kit/request';
 import { findComposeEditors } from './compose';
 import { checkPage, detectMedimail } from './detect';
 import { buildEml, partType, type EmlPart } from './eml';
@@ -57,11 +58,14 @@ export class MedimailWebmail implements Webmail {
   private box: AccountBox | null = null;
   private menuDoc: Document | null = null;
   private disposed = new AbortController();
+  /** Same origin, paced, redirects not followed: an ended Medimail session redirects to its login page. */
+  private readonly requester: Requester;
 
   constructor(
     private readonly doc: Document,
     readonly detection: Detection,
   ) {
+    this.requester = createRequester({ origin: new URL(this.base()).origin, ownPage: (html) => /Medimail/i.test(html) });
     const problem = detection.page === 'login' ? null : checkPage(doc, detection.page, doc.location ?? null);
     if (problem) this.missing.add(problem.part);
     try {
@@ -76,25 +80,19 @@ export class MedimailWebmail implements Webmail {
   }
 
   // -------------------------------------------------------------------------------------------------------
-  // Requests: same origin, the user's session, redirects not followed (Medimail sends an ended session to a login page)
+  // Requests: the kit's paced same-origin requester, with the user's session
 
-  private url(query: string): string {
-    return new URL(query, this.doc.location?.href ?? this.doc.URL).href;
+  private base(): string {
+    return this.doc.location?.href ?? this.doc.URL;
   }
 
-  private async request(href: string, signal?: AbortSignal): Promise<Response> {
-    const target = new URL(href, this.doc.location?.href ?? this.doc.URL);
-    const origin = new URL(this.doc.location?.href ?? this.doc.URL).origin;
-    if (target.origin !== origin) throw new WebmailError('forbidden', 'a Medimail link points to another origin');
-    if (signal?.aborted || this.disposed.signal.aborted) throw new WebmailError('aborted', 'aborted');
-    let res: Response;
-    try {
-      res = await fetch(target.href, { credentials: 'same-origin', redirect: 'manual', cache: 'no-store', ...(signal ? { signal } : {}) });
-    } catch (e) {
-      if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
-      throw new WebmailError('network', 'Medimail did not answer', e);
-    }
-    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) throw new WebmailError('auth-expired', 'Medimail sent the request elsewhere (the session is over)');
+  private url(query: string): string {
+    return new URL(query, this.base()).href;
+  }
+
+  private async request(href: string, expect: Expect, signal?: AbortSignal): Promise<Response> {
+    if (this.disposed.signal.aborted) throw new WebmailError('aborted', 'aborted');
+    const res = await this.requester.fetch(new URL(href, this.base()).href, { cache: 'no-store', ...(signal ? { signal } : {}) }, expect);
     if (res.status === 401 || res.status === 403) throw new WebmailError('auth-expired', `Medimail answered ${res.status}`);
     if (res.status === 404) throw new WebmailError('not-found', 'Medimail says this is no longer there');
     if (!res.ok) throw new WebmailError('server', `Medimail answered ${res.status}`);
@@ -103,7 +101,7 @@ export class MedimailWebmail implements Webmail {
 
   /** A page of the webmail, parsed (inert: nothing in it runs). An ended session's login page → 'auth-expired'. */
   private async page(query: string, signal?: AbortSignal): Promise<Document> {
-    const res = await this.request(this.url(query), signal);
+    const res = await this.request(this.url(query), 'html', signal);
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     if (isLoginPage(doc)) throw new WebmailError('auth-expired', 'Medimail shows its login page (the session is over)');
     return doc;
@@ -234,7 +232,7 @@ export class MedimailWebmail implements Webmail {
 
   /** One document, downloaded and checked against what the server and the page said of its size. */
   private async document(href: string, name: string, shown: { bytes: number; precision: number } | null, signal?: AbortSignal): Promise<EmlPart> {
-    const res = await this.request(href, signal);
+    const res = await this.request(href, 'raw', signal);
     const type = res.headers.get('content-type');
     const bytes = new Uint8Array(await res.arrayBuffer());
     if (/^text\/html/i.test(type ?? '') && isLoginPage(new DOMParser().parseFromString(new TextDecoder().decode(bytes), 'text/html'))) {
