@@ -9,6 +9,7 @@ import { quotaMeter } from './quota-meter';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
 import { unrecognisedFeature } from './unrecognised';
+import { retentionMeter } from './retention-meter';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -32,4 +33,5 @@ export const FEATURES: Feature[] = [
   signatureFeature,
   composeChecksFeature,
   unrecognisedFeature,
+  retentionMeter,
 ];

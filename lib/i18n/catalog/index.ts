@@ -11,8 +11,9 @@ import exportCatalog from './export';
 import registry from './registry';
 import compose from './compose';
 import unrecognised from './unrecognised';
+import retention from './retention';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, retention } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -35,6 +35,7 @@ import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, p
 import { LABELS } from './selectors';
 
 const BATCH = 100;
+const PAGE_TTL_MS = 10_000;
 /** Slack on a document's shown size beyond its label's own rounding (a host may count a header or round oddly). */
 const SIZE_SLACK = 1024;
 
@@ -55,6 +56,7 @@ export class MedimailWebmail implements Webmail {
   readonly mailbox = null;
   private readonly rows = new Map<string, Row & { folderId: string }>();
   private readonly missing = new Set<string>();
+  private readonly pageCache = new Map<string, { at: number; page: Promise<ListPage> }>();
   private box: AccountBox | null = null;
   private menuDoc: Document | null = null;
   private disposed = new AbortController();
@@ -137,7 +139,18 @@ export class MedimailWebmail implements Webmail {
     return { address, medimailAddress: box.own, ...(box.name ? { displayName: box.name } : {}) };
   }
 
-  private async listPage(folderId: string, p: number, signal?: AbortSignal): Promise<ListPage> {
+  /** A list page, kept a few seconds: folders() then a search read the same first and last pages. */
+  private listPage(folderId: string, p: number, signal?: AbortSignal): Promise<ListPage> {
+    const key = `${folderId}:${p}`;
+    const hit = this.pageCache.get(key);
+    if (hit && Date.now() - hit.at < PAGE_TTL_MS) return hit.page;
+    const page = this.fetchListPage(folderId, p, signal);
+    this.pageCache.set(key, { at: Date.now(), page });
+    page.catch(() => this.pageCache.get(key)?.page === page && this.pageCache.delete(key));
+    return page;
+  }
+
+  private async fetchListPage(folderId: string, p: number, signal?: AbortSignal): Promise<ListPage> {
     const doc = await this.page(`?m=liste&f=${encodeURIComponent(folderId)}&o=date&p=${p}`, signal);
     const page = this.check(() => parseListPage(doc));
     if (page.page !== p && !(page.pages <= 1 && p === 1)) {
@@ -168,24 +181,46 @@ export class MedimailWebmail implements Webmail {
   // Lists
 
   /**
-   * Every row of a folder, page after page. The list is newest first, so mail arriving (or Medimail's own deletion)
-   * while we page shifts rows between pages: when the page count changes, or a page holds no new row although it
-   * should, the walk starts over (twice at most).
+   * The rows of a folder, page after page. The list is newest first, so mail arriving (or Medimail's own deletion)
+   * while we page shifts rows between pages: when the page count changes the walk starts over (twice at most), and
+   * rows seen twice count once.
+   *
+   * With `before`, only older rows are wanted: the walk starts from the last page (the oldest) and stops at the first
+   * page holding nothing older. That relies on the order, so the order is checked on every page read (dates never
+   * increase down the list); when it does not hold, the whole folder is read instead.
    */
-  async listFolder(folderId: string, signal?: AbortSignal): Promise<Row[]> {
+  async listFolder(folderId: string, signal?: AbortSignal, before?: number): Promise<Row[]> {
+    const ordered = (rows: Row[]) => rows.every((r, i) => i === 0 || rows[i - 1]!.date >= r.date);
     for (let attempt = 0; attempt < 3; attempt++) {
       const first = await this.listPage(folderId, 1, signal);
       const all = new Map<string, Row>(first.rows.map((r) => [r.id, r]));
       let stable = true;
-      for (let p = 2; p <= first.pages; p++) {
+      let inOrder = ordered(first.rows);
+      const backwards = before !== undefined && inOrder;
+      const order = Array.from({ length: Math.max(0, first.pages - 1) }, (_, i) => (backwards ? first.pages - i : i + 2));
+      let newerSeen: number | null = null;
+      for (const p of order) {
         const page = await this.listPage(folderId, p, signal);
         if (page.pages !== first.pages) {
           stable = false;
           break;
         }
+        if (!ordered(page.rows)) inOrder = false;
         for (const r of page.rows) all.set(r.id, r);
+        if (backwards) {
+          // Pages further up must only hold newer rows than this one.
+          if (newerSeen !== null && page.rows.some((r) => r.date > newerSeen!)) inOrder = false;
+          const oldest = page.rows.length ? Math.min(...page.rows.map((r) => r.date)) : null;
+          newerSeen = page.rows.length ? Math.max(...page.rows.map((r) => r.date)) : newerSeen;
+          if (!inOrder) break;
+          if (oldest !== null && oldest >= before!) break;
+        }
       }
-      if (!stable) continue;
+      if (!stable) {
+        for (const k of [...this.pageCache.keys()]) if (k.startsWith(`${folderId}:`)) this.pageCache.delete(k);
+        continue;
+      }
+      if (backwards && !inOrder) return this.listFolder(folderId, signal);
       for (const r of all.values()) this.rows.set(`${folderId}:${r.id}`, { ...r, folderId });
       return [...all.values()];
     }
@@ -198,7 +233,7 @@ export class MedimailWebmail implements Webmail {
       throw new WebmailError('unsupported', 'Medimail cannot search the content of messages without opening each one');
     }
     if (q.flagged !== undefined) throw new WebmailError('unsupported', 'Medimail lists no flags');
-    const rows = await this.listFolder(q.folderId, opts.signal);
+    const rows = await this.listFolder(q.folderId, opts.signal, q.before);
     if (q.hasAttachment !== undefined && rows.length && rows.every((r) => r.hasAttachment === null)) {
       throw new WebmailError('unsupported', 'this Medimail list shows no paper clip to tell attachments');
     }

@@ -50,6 +50,25 @@ for (const kind of BROWSERS) {
       expect(await call('recognition')).toEqual({ ok: true, missing: [] });
     });
 
+    it('shows a retention meter, not a quota: 90 days, the messages that pass that age within 7 days in all folders', async () => {
+      await page.waitForSelector('[data-balise="quota"][data-state="ok"]', { timeout: 30_000 });
+      const attrs = await page.$eval('[data-balise="quota"]', (h) => ({
+        days: h.getAttribute('data-retention-days'),
+        count: h.getAttribute('data-expiring-count'),
+        used: h.getAttribute('data-used-bytes'),
+      }));
+      const expiring = (at: number) => [...sim.mailbox.messages.values()].filter((m) => m.date < at - 83 * DAY).length;
+      expect(attrs.days).toBe('90');
+      expect(attrs.used).toBeNull();
+      const n = Number(attrs.count);
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeGreaterThanOrEqual(expiring(t0));
+      expect(n).toBeLessThanOrEqual(expiring(Date.now()));
+      const st = await s.call<StateView>(page, 'state');
+      expect(st.mounted).toContain('retention-meter');
+      expect(st.mounted).not.toContain('quota-meter');
+    });
+
     it('lists the four default folders and the sub-folder with their counts', async () => {
       const folders = await call<Folder[]>('folders');
       const truth = truthOf(sim).folders;
@@ -161,7 +180,8 @@ for (const kind of BROWSERS) {
       expect(await page.$('[data-balise="unrecognised"]')).toBeNull();
       // A page fetched later (paging) that changed: the call fails plainly and the notice appears.
       sim.alter('no-pagination');
-      await expect(call('search', { folderId: '2', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'invalid-response' });
+      // (The inbox's middle pages: the retention meter read only its first and last pages, which the adapter keeps 10 s.)
+      await expect(call('search', { folderId: '1', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'invalid-response' });
       await page.waitForSelector('[data-balise="unrecognised"]', { timeout: 10_000 });
       sim.alter(null);
       s.assertNoForeignRequests();
