@@ -44,6 +44,8 @@ async function collect(value: unknown): Promise<unknown> {
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return { base64: btoa(binary), length: bytes.length };
   }
+  // A Set (e.g. MailboxPart.stillIn) as a sorted array: JSON has no sets.
+  if (value instanceof Set) return [...(value as Set<unknown>)].sort();
   if (value && typeof value === 'object' && Symbol.asyncIterator in value) {
     const out: unknown[] = [];
     for await (const item of value as AsyncIterable<unknown>) out.push(item);

@@ -79,7 +79,7 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
       const value = await (fn as (...a: unknown[]) => unknown).apply(editor, args);
       return value instanceof Element ? { tagName: value.tagName, id: value.id } : value;
     });
-    // How many times the adapter's onHostQuotaChange fired: 'start' subscribes (and resets), 'count' reads.
+    // How many times the adapter's quota.onHostChange fired: 'start' subscribes (and resets), 'count' reads.
     let quotaEvents = 0;
     let stopQuotaEvents: (() => void) | null = null;
     registerTestCommand('webmail-quota-events', (op) => {

@@ -313,6 +313,16 @@ export interface WebmailAdapterFactory {
   create(doc: Document, detection: Detection): Webmail;
 }
 
+/**
+ * Detection apart from creation, so that the content script can load an adapter only on its own webmail: `detect` is
+ * tiny and synchronous (no zod, no heavy import: <adapter>/detect.ts), `load` brings the adapter's module.
+ */
+export interface WebmailDetector {
+  kind: WebmailKind;
+  detect(doc: Document, loc: Location): Detection | null;
+  load(): Promise<{ adapterFactory: WebmailAdapterFactory }>;
+}
+
 export type WebmailErrorCode =
   | 'auth-expired' // session over: the user must log in again
   | 'forbidden' // token refused, permission denied

@@ -9,7 +9,7 @@
  * Balise manages one block of its own (marked data-balise-signature), never two.
  */
 import { insertTextSignature, stripTextSignatures, textSignatureBlock } from '../roundcube/parse';
-import { sanitizedNodes } from '../roundcube/page';
+import { signatureFragment } from '../kit/signature-html';
 import type { ComposeEditor } from '../types';
 import { composeForms } from './detect';
 import { LABELS, MAX_ATTACHMENTS_BYTES, SELECTORS } from './selectors';
@@ -135,7 +135,7 @@ export class MedimailCompose implements ComposeEditor {
         block.setAttribute(MARK, '1');
         e.el.appendChild(block);
       }
-      block.replaceChildren(doc.createTextNode('-- '), doc.createElement('br'), ...sanitizedNodes(sig.html, doc));
+      block.replaceChildren(doc.createTextNode('-- '), doc.createElement('br'), signatureFragment(doc, sig.html));
       fire(e.el, 'input');
       return;
     }

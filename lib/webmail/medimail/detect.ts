@@ -8,7 +8,7 @@
  * Then the page on screen is checked against the structure the adapter relies on: when something is missing, the
  * detection says so (supported: false, 'unrecognised', with the reason) and the features show only a small notice.
  */
-import type { Detection, PageKind } from '../types';
+import type { Detection, PageKind, WebmailDetector } from '../types';
 import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, parseListPage, parseMessagePage } from './parse';
 import { LABELS, SELECTORS } from './selectors';
 
@@ -76,3 +76,13 @@ export function detectMedimail(doc: Document, loc: Location | null): Detection |
   if (problem !== null) return { kind: 'medimail', page, supported: false, unsupportedReason: 'unrecognised' };
   return { kind: 'medimail', page, supported: true };
 }
+
+/**
+ * The detector and how to load the adapter (lib/webmail/adapters.ts lists these). Not as tiny as the others: checking
+ * the page's structure at detection uses the page parser (and its zod schemas).
+ */
+export const medimailDetector: WebmailDetector = {
+  kind: 'medimail',
+  detect: (doc, loc) => detectMedimail(doc, loc),
+  load: () => import('./index'),
+};

@@ -350,3 +350,6 @@ export const medimailFactory: WebmailAdapterFactory = {
   detect: (doc, loc) => detectMedimail(doc, loc),
   create: (doc, detection) => new MedimailWebmail(doc, detection),
 };
+
+/** What the detector's load() hands over. */
+export const adapterFactory = medimailFactory;

@@ -14,6 +14,9 @@
  */
 import { WebmailError, type WebmailErrorCode } from '../types';
 import { createRequester, type Expect, type Pacer, type Requester } from '../kit/request';
+import { codeForMessage, codeForStatus, looksLoggedOut } from './errors';
+
+export { codeForMessage } from './errors';
 import {
   AjaxResponseSchema,
   displayedMessages,
@@ -54,27 +57,6 @@ type Params = Record<string, string | number | undefined>;
 
 /** Pages of one stored search fetched at once (small hosts run a handful of PHP workers). */
 const PAGE_CONCURRENCY = 3;
-
-function codeForStatus(status: number): WebmailErrorCode {
-  if (status === 401) return 'auth-expired';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'unsupported';
-  if (status === 413 || status === 414) return 'server';
-  if (status === 429 || status === 503) return 'busy';
-  return 'server';
-}
-
-/** The code for an error Roundcube displayed ("Erreur de serveur : SELECT: Mailbox doesn't exist: X"). */
-export function codeForMessage(text: string): WebmailErrorCode {
-  const t = text.replace(/&#0?39;/g, "'");
-  if (/doesn't exist|does not exist|NONEXISTENT|n'existe pas/i.test(t)) return 'not-found';
-  if (/OVERQUOTA|quota/i.test(t)) return 'quota-exceeded';
-  return 'server';
-}
-
-function looksLoggedOut(html: string): boolean {
-  return /rcmail\.session_error\(/.test(html) || /<body[^>]*class="[^"]*\btask-login\b/.test(html) || /"task"\s*:\s*"login"/.test(html.slice(0, 200_000));
-}
 
 export class RcApi {
   private readonly base: URL;

@@ -5,7 +5,6 @@
  */
 import type {
   Account,
-  BatchResult,
   Capabilities,
   ComposeEditor,
   Detection,
@@ -13,6 +12,7 @@ import type {
   FolderRole,
   MailboxPart,
   QuotaPart,
+  Recognition,
   MessageRef,
   MessageSummary,
   Quota,
@@ -23,7 +23,10 @@ import type {
 } from '../types';
 import { WebmailError } from '../types';
 import { splitHead, type RawMessage } from '../raw';
-import { runAction, CHUNK_SIZE, TRASH_ID, type ActionApi } from './actions';
+import { CHUNK_SIZE, TRASH_ID } from './actions';
+import { MAX_PAGE, ZimbraMailbox } from './mailbox';
+
+export { MAX_PAGE } from './mailbox';
 import { findComposeEditors } from './compose';
 import {
   csrfTokenSource,
@@ -36,7 +39,6 @@ import {
 import { buildQuery, isFolderId } from './query';
 import { retentionFromInfo } from './retention';
 import {
-  ActionResponse,
   FolderNode,
   GetFolderResponse,
   GetInfoResponse,
@@ -47,11 +49,12 @@ import {
   type MessageHit,
 } from './soap';
 import type { SigStyle } from './signature';
+import type { Pacer } from '../kit/request';
+import { recognise } from '../kit/selectors';
+import { ZIMBRA_SELECTORS } from './selectors';
 
 const MAIL = 'urn:zimbraMail';
 const ACCOUNT = 'urn:zimbraAccount';
-/** SearchRequest's largest page (`SearchParams.MAX_PARSABLE_LIMIT`). */
-export const MAX_PAGE = 1000;
 
 const ROLES: Record<string, FolderRole> = { '2': 'inbox', '3': 'trash', '4': 'junk', '5': 'sent', '6': 'drafts' };
 /** Views of folders that hold mail; Trash has no view of its own (`FolderConstants`). */
@@ -145,10 +148,12 @@ function attr(attrs: Record<string, unknown> | undefined, name: string): unknown
 export interface ZimbraAdapterOptions {
   /** For unit tests: the transport. */
   fetch?: FetchLike;
+  /** The page's request pacing (lib/webmail/kit/request.ts); a new default one when absent. */
+  pacer?: Pacer;
   now?: () => number;
 }
 
-export class ZimbraWebmail implements Webmail, MailboxPart {
+export class ZimbraWebmail implements Webmail {
   readonly capabilities: Capabilities;
   readonly quota: QuotaPart | null;
   readonly mailbox: MailboxPart | null;
@@ -169,9 +174,9 @@ export class ZimbraWebmail implements Webmail, MailboxPart {
     this.quota = working
       ? { read: () => this.readQuota(), onHostChange: (cb) => this.onHostQuotaChange(cb), retention: () => this.retention() }
       : null;
-    this.mailbox = working ? this : null;
     const origin = doc.location?.origin ?? '';
-    this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch);
+    this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch, opts.pacer);
+    this.mailbox = working ? new ZimbraMailbox(this.soap) : null;
     this.now = opts.now ?? Date.now;
   }
 
@@ -285,95 +290,6 @@ export class ZimbraWebmail implements Webmail, MailboxPart {
     }
   }
 
-  private readonly api: ActionApi = {
-    msgAction: async (action, signal) => {
-      await this.soap.call('MsgActionRequest', MAIL, { action }, ActionResponse, { signal });
-    },
-    findIn: async (folderId, ids, signal) => {
-      if (!isFolderId(folderId)) return new Set();
-      const r = await this.soap.call(
-        'SearchRequest',
-        MAIL,
-        { query: `inid:${folderId} item:{${ids.join(',')}}`, types: 'message', sortBy: 'none', limit: Math.min(MAX_PAGE, ids.length), offset: 0 },
-        SearchResponse,
-        { signal },
-      );
-      return new Set((r.m ?? []).map((m) => m.id));
-    },
-  };
-
-  private async act(folderId: string, ids: string[], kind: Parameters<typeof runAction>[3], signal?: AbortSignal): Promise<BatchResult> {
-    this.ensureWorking();
-    return runAction(this.api, String(folderId), ids, kind, signal);
-  }
-
-  /** One search on these item ids in the folder per page of MAX_PAGE ids (findIn). */
-  async stillIn(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<Set<string>> {
-    this.ensureWorking();
-    const valid = [...new Set(ids.map(String).filter((id) => /^\d{1,10}$/.test(id)))];
-    const out = new Set<string>();
-    for (let i = 0; i < valid.length; i += MAX_PAGE) {
-      for (const id of await this.api.findIn(String(folderId), valid.slice(i, i + MAX_PAGE), opts.signal)) out.add(id);
-    }
-    return out;
-  }
-
-  moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'trash' }, opts.signal);
-  }
-
-  move(folderId: string, ids: string[], targetFolderId: string, opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'move', target: String(targetFolderId) }, opts.signal);
-  }
-
-  deleteForever(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'delete' }, opts.signal);
-  }
-
-  /** MsgActionRequest op="!read" (see actions.ts). */
-  markUnread(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: '!read' }, opts.signal);
-  }
-
-  async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    this.ensureWorking();
-    if (!isFolderId(folderId)) throw new WebmailError('not-found', 'Not a Zimbra folder id');
-    if (folderId === TRASH_ID) {
-      // Hard delete on the server, in its own transactions (Mailbox.emptyFolder). Not recursive: folders the user
-      // put in the trash keep their content (the classic client sends recursive:true; Balise deletes only mail).
-      await this.soap.call(
-        'FolderActionRequest',
-        MAIL,
-        { action: { op: 'empty', id: TRASH_ID, recursive: false } },
-        ActionResponse,
-        { signal: opts.signal, timeoutMs: 15 * 60_000 },
-      );
-      return;
-    }
-    // Any other folder: every message to the trash, in chunks, re-reading the folder from its start each round.
-    for (let round = 0; round < 100_000; round++) {
-      if (opts.signal?.aborted) throw new WebmailError('aborted', 'Cancelled');
-      const r = await this.soap.call(
-        'SearchRequest',
-        MAIL,
-        { query: `inid:${folderId}`, types: 'message', sortBy: 'none', limit: MAX_PAGE, offset: 0 },
-        SearchResponse,
-        { signal: opts.signal },
-      );
-      const ids = (r.m ?? []).map((m) => m.id);
-      if (!ids.length) return;
-      let progress = 0;
-      for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
-        const res = await runAction(this.api, folderId, ids.slice(i, i + CHUNK_SIZE), { op: 'trash' }, opts.signal);
-        progress += res.done.length;
-        const bad = res.failed.find((f) => f.code !== 'not-found');
-        if (bad) throw new WebmailError(bad.code, 'Emptying the folder stopped', { moved: progress });
-        progress += res.failed.length; // vanished meanwhile: gone from the folder too
-      }
-      if (!progress) throw new WebmailError('server', 'Emptying the folder makes no progress');
-    }
-  }
-
   async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {
     this.ensureWorking();
     if (!/^\d{1,10}$/.test(String(ref?.id))) throw new WebmailError('not-found', 'Not a Zimbra message id');
@@ -398,6 +314,11 @@ export class ZimbraWebmail implements Webmail, MailboxPart {
     return kind === 'quota' ? quotaAnchor(this.doc) : toolbarAnchor(this.doc);
   }
 
+  /** The page parts Balise needs on this page (selectors.ts), and which of them are missing. */
+  recognition(): Recognition {
+    return recognise(this.doc, ZIMBRA_SELECTORS, this.detection.page);
+  }
+
   dispose(): void {
     for (const stop of this.disposers) stop();
     this.disposers.clear();
@@ -409,3 +330,6 @@ export const zimbraAdapter: WebmailAdapterFactory = {
   detect: (doc, loc) => detectZimbra(doc, loc),
   create: (doc, detection) => new ZimbraWebmail(doc, detection),
 };
+
+/** What detect.ts's `load` gives (lib/webmail/types.ts WebmailDetector). */
+export const adapterFactory = zimbraAdapter;

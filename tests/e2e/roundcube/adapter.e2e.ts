@@ -292,7 +292,8 @@ describe('Roundcube adapter', () => {
         // The login page is Roundcube too, with nothing to do.
         await s.gotoWithBalise(page, env.url);
         expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'login', supported: true });
-        await expect(call('quota.read')).resolves.toBeNull();
+        // No quota and no mailbox part there.
+        expect(await s.call(page, 'webmail-parts')).toEqual({ quota: false, mailbox: false, retention: false });
         await expect(call('folders')).rejects.toMatchObject({ code: 'unsupported' });
       });
 

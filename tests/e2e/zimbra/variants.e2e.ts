@@ -3,7 +3,7 @@
  * - the Modern UI (/modern/): recognised, and shown as not supported (nothing is attempted);
  * - the login page; an 8.8.15 server before patch 4 (no localStorage.csrfToken: the token comes from the page's
  *   inline script, read as text); an English account; an unlimited quota;
- * - the host's own quota display refreshing after another client's action (onHostQuotaChange).
+ * - the host's own quota display refreshing after another client's action (quota.onHostChange).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';

@@ -1,6 +1,13 @@
 /**
- * The HTML that renderSignature produces, as a small tree of nodes, so that every place that shows or inserts a
- * signature builds DOM nodes (createElement / createTextNode, or Preact elements) instead of assigning HTML.
+ * The one signature HTML → DOM path. The HTML that renderSignature (lib/features/signature/template.ts) produces,
+ * as a small tree of nodes, so that every place that shows or inserts a signature (each adapter's setSignature, the
+ * options preview, the context menu) builds DOM nodes (createElement / createTextNode, or Preact elements) instead
+ * of assigning HTML. One set of tag and link rules (below), one depth limit (MAX_DEPTH).
+ *
+ * Why an allow-list builder and not DOMPurify: the input is Balise's own output language (five tags, one
+ * attribute), never a stranger's HTML, and this file runs in the content script, which must stay small (DOMPurify
+ * is ~20 KB minified, this is ~1 KB). The parser never uses the browser's HTML parser, so nothing in the input can
+ * load or run anything; the hostile-input tests are tests/unit/webmail/kit/signature-html.test.ts.
  *
  * The parser only knows renderSignature's output language: text with the five entities escapeHtml writes,
  * `<b> <i> <strong> <em>` and their closing tags, `<br>`, `<a href="mailto:…|https://…">` and `</a>`. Anything
@@ -22,7 +29,10 @@ const OPEN = /^<(b|i|strong|em)>/;
 const CLOSE = /^<\/(b|i|strong|em|a)>/;
 const BR = /^<br>/;
 const A = /^<a href="([^"<>]*)">/;
-/** Links a signature may carry (the same rule as template.ts). */
+/** Deepest nesting of elements kept; deeper tags are dropped (their text stays). */
+export const MAX_DEPTH = 16;
+
+/** Links a signature may carry (template.ts builds hrefs with this rule too). */
 export const SAFE_HREF = /^(?:mailto:|https:\/\/)[^\s"<>`\\\u0000-\u001f\u007f-\u009f]+$/i;
 
 /** Parses renderSignature's HTML into nodes. Never throws; unknown markup becomes text. */
@@ -48,16 +58,22 @@ export function parseSignatureHtml(html: string): SigNode[] {
     if (lt > i) pushText(decode(src.slice(i, lt)));
     const rest = src.slice(lt);
     let m: RegExpExecArray | null;
+    // Too deep: an opening tag is dropped and its text stays (its closing tag then matches nothing and is dropped).
+    const tooDeep = stack.length > MAX_DEPTH;
     if ((m = OPEN.exec(rest))) {
-      const el: SigNode = { t: 'el', tag: m[1] as SigTag, children: [] };
-      top().children.push(el);
-      stack.push({ tag: el.tag, children: el.children });
+      if (!tooDeep) {
+        const el: SigNode = { t: 'el', tag: m[1] as SigTag, children: [] };
+        top().children.push(el);
+        stack.push({ tag: el.tag, children: el.children });
+      }
     } else if ((m = A.exec(rest))) {
-      const href = decode(m[1] ?? '');
-      const el: SigNode = { t: 'el', tag: 'a', children: [] };
-      if (SAFE_HREF.test(href)) el.href = href;
-      top().children.push(el);
-      stack.push({ tag: 'a', children: el.children });
+      if (!tooDeep) {
+        const href = decode(m[1] ?? '');
+        const el: SigNode = { t: 'el', tag: 'a', children: [] };
+        if (SAFE_HREF.test(href)) el.href = href;
+        top().children.push(el);
+        stack.push({ tag: 'a', children: el.children });
+      }
     } else if ((m = CLOSE.exec(rest))) {
       const tag = m[1] as SigTag;
       const at = stack.map((f) => f.tag).lastIndexOf(tag);
@@ -107,4 +123,20 @@ export function buildSignatureDom(doc: Document, nodes: readonly SigNode[]): Doc
   };
   add(frag, nodes);
   return frag;
+}
+
+/** The signature's text as it will show (line breaks as "\n"). */
+export function signatureText(nodes: readonly SigNode[]): string {
+  let s = '';
+  for (const n of nodes) s += n.t === 'text' ? n.s : n.t === 'br' ? '\n' : signatureText(n.children);
+  return s;
+}
+
+/**
+ * Signature HTML (renderSignature's) → a fragment of `doc`, the one way adapters insert a signature.
+ * `dropChars` removes characters the host gives a meaning to (Zimbra's U+200B signature marker) from the text.
+ */
+export function signatureFragment(doc: Document, html: string, opts: { dropChars?: RegExp } = {}): DocumentFragment {
+  const nodes = parseSignatureHtml(opts.dropChars ? html.replace(opts.dropChars, '') : html);
+  return buildSignatureDom(doc, nodes);
 }
