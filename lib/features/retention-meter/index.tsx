@@ -4,9 +4,6 @@
  * quota. Host data-balise="quota" (where automation looks for Balise's meter) with data-retention-days,
  * data-expiring-count (empty until counted) and data-state (loading | ok | error).
  *
- * When some will go, "Garder une copie…" (data-action="keep-copy") opens the export of exactly those messages (the
- * same exporter as the quota panel's, loaded on demand; nothing is deleted).
- *
  * The lifetime comes from the user's settings for this BAL, else the operator's published figure for this origin,
  * else the one known operator figure for this kind of webmail (Medimail is often served behind a portal's origin).
  */
@@ -17,13 +14,7 @@ import { BASE_CSS } from '../../ui/kit';
 import { t } from '../../i18n/t';
 import { send } from '../../messages/send';
 import { KNOWN_WEBMAILS } from '../../origins';
-import { resolveRetention, expiringSoon, type ExpiringItem, type Lifetime } from '../quota-meter/retention';
-import { loadQuotaExport } from '../quota-meter';
-import type { ExportTarget } from '../cleanup/export';
-import { uiLang } from '../../i18n/t';
-import { TEST_BUILD } from '../../env';
-import { registerTestCommand } from '../../test-bridge';
-import { Button } from '../../ui/components';
+import { resolveRetention, expiringSoon, type Lifetime } from '../quota-meter/retention';
 import type { WebmailKind } from '../../webmail/types';
 
 const CSS = `
@@ -31,14 +22,7 @@ const CSS = `
   border-radius: var(--b-radius); background: var(--b-bg); color: var(--b-fg); font-size: 13px; white-space: nowrap; }
 .r-brand { font-weight: 700; color: var(--b-accent); }
 .r-meter.warn { border-color: var(--b-warn); }
-.r-export { margin-top: 0.3rem; max-width: 32rem; white-space: normal; }
 `;
-
-/** Local date as YYYY-MM-DD, for the file name. */
-function isoDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** The operator figure for this origin, else the only one published for this kind of webmail. */
 export function operatorRetention(kind: WebmailKind, origin: string): number | undefined {
@@ -48,7 +32,7 @@ export function operatorRetention(kind: WebmailKind, origin: string): number | u
   return byKind.length === 1 ? byKind[0] : undefined;
 }
 
-type View = { state: 'loading' } | { state: 'ok'; count: number; items: ExpiringItem[] } | { state: 'error' };
+type View = { state: 'loading' } | { state: 'ok'; count: number } | { state: 'error' };
 
 function text(days: number, v: View): string {
   if (v.state === 'loading') return t('retentionMeterLoading', days);
@@ -75,59 +59,22 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
   ui.host.setAttribute('data-retention-days', String(lifetime.days));
   ui.host.setAttribute('data-meter', 'retention');
   const source = lifetime.source === 'bal' ? t('quotaSourceBal') : t('quotaSourceOperator');
-  let exportTarget: ExportTarget | undefined;
-  let exportOpen = false;
-  let unmountExport: (() => void) | null = null;
-  const exportEl = doc.createElement('div');
-  const openExport = (items: ExpiringItem[]) => {
-    if (exportOpen) return;
-    exportOpen = true;
-    show(current);
-    loadQuotaExport().then(
-      (api) => {
-        if (signal.aborted) return;
-        unmountExport = api.mount(exportEl, {
-          webmail,
-          items,
-          filenameBase: t('quotaExportFilename', isoDay(now())),
-          lang: uiLang(),
-          ...(exportTarget ? { target: exportTarget } : {}),
-        });
-      },
-      (e: unknown) => console.error('[Balise] export', e),
-    );
-  };
-  let current: View = { state: 'loading' };
   const show = (v: View) => {
-    current = v;
     ui.host.setAttribute('data-state', v.state);
     ui.host.setAttribute('data-expiring-count', v.state === 'ok' ? String(v.count) : '');
     const label = `${text(lifetime.days, v)}. ${t('retentionMeterLong', lifetime.days, source)}`;
     render(
-      h('div', null, [
-        h('span', { class: `r-meter ${v.state === 'ok' && v.count > 0 ? 'warn' : ''}`, role: 'status', title: label, 'aria-label': label }, [
-          h('span', { class: 'r-brand', 'aria-hidden': 'true' }, t('quotaBrand')),
-          h('span', null, text(lifetime.days, v)),
-          v.state === 'ok' && v.count > 0 && !exportOpen
-            ? h(Button, { action: 'keep-copy', variant: 'secondary', title: t('quotaExportIntro'), onClick: () => openExport(v.items) }, t('quotaExportExpiring'))
-            : null,
-        ]),
-        h('div', { class: 'r-export', 'data-export-host': '', hidden: !exportOpen, ref: (el: HTMLDivElement | null) => el && !el.contains(exportEl) && el.appendChild(exportEl) }),
+      h('span', { class: `r-meter ${v.state === 'ok' && v.count > 0 ? 'warn' : ''}`, role: 'status', title: label, 'aria-label': label }, [
+        h('span', { class: 'r-brand', 'aria-hidden': 'true' }, t('quotaBrand')),
+        h('span', null, text(lifetime.days, v)),
       ]),
       ui.container,
     );
   };
-  if (TEST_BUILD) {
-    registerTestCommand('retention-export-target', (target) => {
-      exportTarget = target === 'downloads' || target === 'file' ? target : undefined;
-      return exportTarget ?? null;
-    });
-  }
   show({ state: 'loading' });
   signal.addEventListener(
     'abort',
     () => {
-      unmountExport?.();
       render(null, ui.container);
       ui.remove();
     },
@@ -136,7 +83,7 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
   try {
     const folders = await webmail.folders();
     const groups = await expiringSoon(webmail, { trash: null, junk: null, all: lifetime }, folders, now(), { signal });
-    if (!signal.aborted) show({ state: 'ok', count: groups.reduce((n, g) => n + g.count, 0), items: groups.flatMap((g) => g.items) });
+    if (!signal.aborted) show({ state: 'ok', count: groups.reduce((n, g) => n + g.count, 0) });
   } catch (e) {
     if (!signal.aborted) show({ state: 'error' });
     console.warn('[Balise] retention', e);

@@ -5,10 +5,6 @@
  * each document's bytes checked, the compose signature, an ended session, and the notice on a changed page.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { unzipSync } from 'fflate';
 import PostalMime from 'postal-mime';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +14,6 @@ import type { Folder, MessageSummary } from '../../../lib/webmail/types';
 import type { StateView } from '../zimbra/helpers';
 import { loginMedimail, waitForAdapter } from './helpers';
 import { shadowQuery } from '../signature/helpers';
-import { waitInShadow } from '../quota/helpers';
 
 const DAY = 86_400_000;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -29,19 +24,17 @@ for (const kind of BROWSERS) {
     let sim: MedimailSim;
     let page: Page;
     let t0 = 0;
-    const downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-medimail-dl-${kind}-`));
 
     beforeAll(async () => {
       t0 = Date.now();
       sim = await startMedimailSim({ seed: 5, pageSize: 50 });
-      s = await launchWithBalise(kind, { downloadDir });
+      s = await launchWithBalise(kind);
       page = await s.newPage();
       await loginMedimail(s, page, sim);
     });
     afterAll(async () => {
       await s?.close();
       await sim?.stop();
-      fs.rmSync(downloadDir, { recursive: true, force: true });
       console.log(`[medimail adapter ${kind}] ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     });
 
@@ -75,32 +68,6 @@ for (const kind of BROWSERS) {
       expect(st.mounted).toContain('retention-meter');
       expect(st.mounted).not.toContain('quota-meter');
     });
-
-    it('keeps a copy of what expires: a zip of the rebuilt messages, every document as the server holds it', async () => {
-      const held = sim.mailbox.messages.size;
-      expect(await s.call(page, 'retention-export-target', 'downloads')).toBe('downloads');
-      const count = Number(await page.$eval('[data-balise="quota"]', (h) => h.getAttribute('data-expiring-count')));
-      await (await waitInShadow(page, '[data-balise="quota"]', '[data-action="keep-copy"]'))!.click();
-      await (await waitInShadow(page, '[data-balise="quota"]', '[data-export-host] [data-action="export"]', 60_000))!.click();
-      await page.waitForFunction(
-        () => document.querySelector('[data-balise="quota"]')?.shadowRoot?.querySelector('[data-export-state]')?.getAttribute('data-export-state') === 'verified',
-        { timeout: 120_000, polling: 200 },
-      );
-      const zips = (fs.readdirSync(downloadDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.zip'));
-      expect(zips.length).toBeGreaterThan(0);
-      const entries: Record<string, Uint8Array> = {};
-      for (const z of zips) Object.assign(entries, unzipSync(new Uint8Array(fs.readFileSync(path.join(downloadDir, z)))));
-      const manifest = JSON.parse(new TextDecoder().decode(entries['manifeste.json'] ?? entries['manifest.json'])) as { messages: { id: string; file: string }[] };
-      expect(manifest.messages).toHaveLength(count);
-      for (const m of manifest.messages) {
-        const truth = sim.mailbox.messages.get(Number(m.id))!;
-        expect(truth.date).toBeLessThan(Date.now() - 83 * DAY);
-        const parsed = await PostalMime.parse(entries[m.file]!);
-        expect(parsed.subject).toBe(truth.subject);
-        expect(parsed.attachments.map((a) => sha(new Uint8Array(a.content as ArrayBuffer)))).toEqual(truth.attachments.map((a) => sha(a.data)));
-      }
-      expect(sim.mailbox.messages.size).toBe(held); // nothing deleted
-    }, 180_000);
 
     it('lists the four default folders and the sub-folder with their counts', async () => {
       const folders = await call<Folder[]>('folders');
