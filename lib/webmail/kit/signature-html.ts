@@ -35,8 +35,23 @@ export const MAX_DEPTH = 16;
 /** Links a signature may carry (template.ts builds hrefs with this rule too). */
 export const SAFE_HREF = /^(?:mailto:|https:\/\/)[^\s"<>`\\\u0000-\u001f\u007f-\u009f]+$/i;
 
-/** Parses renderSignature's HTML into nodes. Never throws; unknown markup becomes text. */
-export function parseSignatureHtml(html: string): SigNode[] {
+/** Markup outside the signature language: a tag (with or without attributes), a comment, a declaration. */
+const OTHER_TAG = /^<(?:\/?[A-Za-z][^<>]*|!--[\s\S]*?--|![^<>]*)>/;
+/** Elements whose whole content goes with them when markup is dropped. */
+const DROP_WITH_CONTENT = /^<(script|style|template|noscript|iframe|object|svg|math|title|textarea|xmp)\b[^<>]*>[\s\S]*?(?:<\/\1\s*>|$)/i;
+
+export interface ParseOptions {
+  /**
+   * What becomes of markup outside the signature language (never an element either way):
+   * 'text' (default) shows it as typed, for the options preview, where the user must see what their template holds;
+   * 'drop' leaves it out (and the content of script-like elements with it), for what goes into a message.
+   */
+  unknown?: 'text' | 'drop';
+}
+
+/** Parses renderSignature's HTML into nodes. Never throws; unknown markup becomes text, or is dropped (ParseOptions). */
+export function parseSignatureHtml(html: string, opts: ParseOptions = {}): SigNode[] {
+  const drop = opts.unknown === 'drop';
   const root: SigNode[] = [];
   const stack: { tag: SigTag | null; children: SigNode[] }[] = [{ tag: null, children: root }];
   const top = () => stack[stack.length - 1]!;
@@ -80,6 +95,8 @@ export function parseSignatureHtml(html: string): SigNode[] {
       if (at > 0) stack.length = at;
     } else if ((m = BR.exec(rest))) {
       top().children.push({ t: 'br' });
+    } else if (drop && ((m = DROP_WITH_CONTENT.exec(rest)) || (m = OTHER_TAG.exec(rest)))) {
+      // Left out, with the content of a script-like element.
     } else {
       pushText('<');
       i = lt + 1;
@@ -133,10 +150,11 @@ export function signatureText(nodes: readonly SigNode[]): string {
 }
 
 /**
- * Signature HTML (renderSignature's) → a fragment of `doc`, the one way adapters insert a signature.
+ * Signature HTML (renderSignature's) → a fragment of `doc`, the one way adapters insert a signature. Markup outside
+ * the language is left out (a message must not carry `<img onerror=…>` as text either).
  * `dropChars` removes characters the host gives a meaning to (Zimbra's U+200B signature marker) from the text.
  */
 export function signatureFragment(doc: Document, html: string, opts: { dropChars?: RegExp } = {}): DocumentFragment {
-  const nodes = parseSignatureHtml(opts.dropChars ? html.replace(opts.dropChars, '') : html);
+  const nodes = parseSignatureHtml(opts.dropChars ? html.replace(opts.dropChars, '') : html, { unknown: 'drop' });
   return buildSignatureDom(doc, nodes);
 }

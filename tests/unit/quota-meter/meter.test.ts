@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseHTML } from 'linkedom';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Bus } from '../../../lib/features/bus';
-import { hostAttributes, levelOf, mountQuotaMeter } from '../../../lib/features/quota-meter';
+import { hostAttributes, levelOf, mountQuotaMeter } from '../../../lib/features/quota-meter/feature';
 import { sortFolders } from '../../../lib/features/quota-meter/Panel';
 import type { FeatureContext } from '../../../lib/features';
 import type { Folder, MailboxPart, QuotaPart, MessageSummary, Quota, SearchQuery, Webmail } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
-import type { QuotaExportApi } from '../../../lib/features/quota-meter/export-lazy';
+import type { ExportPartApi } from '../../../lib/export/part-api';
 
 const MiB = 1024 * 1024;
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
@@ -110,7 +110,7 @@ function onScreen(el: Element | null, shown = true) {
   if (el) (el as unknown as { getClientRects: () => unknown[] }).getClientRects = () => (shown ? [{}] : []);
 }
 
-function setup(opts: { anchor?: boolean; quota?: Quota | null; loadExport?: () => Promise<QuotaExportApi> } = {}) {
+function setup(opts: { anchor?: boolean; quota?: Quota | null; loadExport?: () => Promise<ExportPartApi> } = {}) {
   const { document } = parseHTML('<!doctype html><html><body><div id="quotadisplay">80%</div><main id="x"></main></body></html>');
   (globalThis as { document?: unknown }).document = document;
   onScreen(document.getElementById('quotadisplay'));
@@ -345,7 +345,7 @@ describe('the details panel', () => {
   it('hands the expiring messages to the export part when it loads, and removes it when the panel closes', async () => {
     const mounted: { items: number; filenameBase: string }[] = [];
     let removed = 0;
-    const loadExport = async (): Promise<QuotaExportApi> => ({
+    const loadExport = async (): Promise<ExportPartApi> => ({
       mount(el, props) {
         mounted.push({ items: props.items.length, filenameBase: props.filenameBase });
         const b = el.ownerDocument.createElement('button');

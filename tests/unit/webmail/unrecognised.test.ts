@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Bus } from '../../../lib/features/bus';
-import { mountUnrecognised, unrecognisedFeature } from '../../../lib/features/unrecognised';
+import { mountUnrecognised, unrecognisedFeature } from '../../../lib/features/unrecognised/feature';
 import { FEATURES, type FeatureContext } from '../../../lib/features';
 import type { Detection, Webmail } from '../../../lib/webmail/types';
 import { recognise } from '../../../lib/webmail/kit/selectors';

@@ -66,6 +66,8 @@ const HOSTILE = [
 describe('signature HTML → DOM (one path, hostile input)', () => {
   it.each(HOSTILE)('%s gives only allowed elements, no attribute but a safe href', (input) => {
     const frag = signatureFragment(doc(), input);
+    // Markup is left out, not shown (text typed as entities, e.g. "&lt;script&gt;", is the user's text and stays).
+    if (!input.includes('&lt;')) expect(textOf(signatureFragment(doc(), input))).not.toMatch(/onerror|onclick|onmouseover|<script/i);
     for (const el of elementsOf(frag)) {
       expect(ALLOWED.has(el.tagName.toUpperCase()), el.tagName).toBe(true);
       for (const a of Array.from(el.attributes)) {
@@ -82,11 +84,16 @@ describe('signature HTML → DOM (one path, hostile input)', () => {
     expect(signatureText(parseSignatureHtml(html))).toBe('Dr Martin Durand\nécrire & RPPS');
   });
 
-  it('turns an unsafe link into its text (a span), and unknown tags into text', () => {
-    const frag = signatureFragment(doc(), '<a href="javascript:x">lien</a><div>bloc</div>');
+  it('turns an unsafe link into its text (a span); into a message, other markup is left out, script content with it', () => {
+    const frag = signatureFragment(doc(), '<a href="javascript:x">lien</a><div>bloc</div><img src=x onerror=alert(1)><script>alert(2)</script><!-- c -->');
     const els = elementsOf(frag);
     expect(els.map((e) => e.tagName.toLowerCase())).toEqual(['span']);
-    expect(textOf(frag)).toBe('lien<div>bloc</div>');
+    expect(textOf(frag)).toBe('lienbloc');
+  });
+
+  it('for the preview, other markup stays visible as text (never an element)', () => {
+    expect(parseSignatureHtml('<div>bloc</div>')).toEqual([{ t: 'text', s: '<div>bloc</div>' }]);
+    expect(parseSignatureHtml('<div>bloc</div>', { unknown: 'drop' })).toEqual([{ t: 'text', s: 'bloc' }]);
   });
 
   it('bounds nesting at MAX_DEPTH, keeping the text', () => {

@@ -14,7 +14,7 @@
  * in: bytes handed on are always in a buffer of this script's own realm (in Firefox, a content script's chunks are
  * page-realm objects that libraries cannot slice or wrap).
  */
-import type { RawMessage } from '../../webmail/raw';
+import type { RawMessage } from '../webmail/raw';
 
 export const PIECE_BYTES = 256 * 1024;
 

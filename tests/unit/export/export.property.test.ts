@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { exportMessages, type ExportItem } from '../../../lib/features/cleanup/export';
-import { blobSource, readCentralDirectory } from '../../../lib/features/cleanup/export-zip';
-import { MemoryDownloads, MemoryFile, makeMessage, mapStore, rawWebmail, sha256, textsFor, unzip } from './export-fakes';
+import { exportMessages, type ExportItem } from '../../../lib/export';
+import { blobSource, readCentralDirectory } from '../../../lib/export/zip';
+import { MemoryDownloads, MemoryFile, makeMessage, mapStore, rawWebmail, sha256, textsFor, unzip } from './fakes';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';

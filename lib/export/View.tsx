@@ -11,10 +11,10 @@
  * file line carries data-file and data-verified. Text only, never HTML.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { Webmail } from '../../webmail/types';
-import { Button, Notice, ProgressBar } from '../../ui/components';
-import { formatBytes, type Lang } from '../../format';
-import { t } from '../../i18n/t';
+import type { Webmail } from '../webmail/types';
+import { Button, Notice, ProgressBar } from '../ui/components';
+import { formatBytes, type Lang } from '../format';
+import { t } from '../i18n/t';
 import {
   exportMessages,
   isExportError,
@@ -24,7 +24,7 @@ import {
   type ExportProgress,
   type ExportResult,
   type ExportTarget,
-} from './export';
+} from '.';
 
 export type ExportUiState = 'idle' | 'picking' | 'exporting' | 'verifying' | 'saving' | 'verified' | 'failed' | 'cancelled';
 

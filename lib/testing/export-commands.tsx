@@ -1,5 +1,5 @@
 /**
- * TEST BUILDS ONLY (registered by lib/content/main.ts behind TEST_BUILD): drive the export from e2e tests and
+ * TEST BUILDS ONLY (registered by ./content.ts): drive the export from e2e tests and
  * benchmarks with the page's real adapter.
  *
  *   s.call(page, 'export', 'mount', { folderIds: ['INBOX'], limit: 20, filenameBase, saveTo: 'opfs' | 'picker', target, partMB })
@@ -13,12 +13,12 @@
  * test reads it back from the page (same origin). 'picker' uses the real dialog.
  */
 import { render } from 'preact';
-import type { MessageRef, Webmail } from '../../webmail/types';
-import { mountShadow, type MountedUi } from '../../ui/shadow';
-import { BASE_CSS } from '../../ui/kit';
-import { uiLang } from '../../i18n/t';
-import { exportMessages, isExportError, type ExportDeps, type ExportItem, type ExportResult, type ExportTarget, type SaveFile } from './export';
-import { EXPORT_CSS, ExportPanel } from './ExportView';
+import type { MessageRef, Webmail } from '../webmail/types';
+import { mountShadow, type MountedUi } from '../ui/shadow';
+import { BASE_CSS } from '../ui/kit';
+import { uiLang } from '../i18n/t';
+import { exportMessages, isExportError, type ExportDeps, type ExportItem, type ExportResult, type ExportTarget, type SaveFile } from '../export';
+import { EXPORT_CSS, ExportPanel } from '../export/View';
 
 interface Args {
   folderIds?: string[];

@@ -1,6 +1,6 @@
 /**
- * The cleanup panel's entry (the on-demand script, see ../lazy.ts): mounts the dialog in a shadow root over the
- * webmail (host data-balise="cleanup") and wires the controller to the runner (run.ts), the exporter (export.ts),
+ * The cleanup panel's on-demand part (see ./part-api.ts): mounts the dialog in a shadow root over the
+ * webmail (host data-balise="cleanup") and wires the controller to the runner (run.ts), the exporter (lib/export/),
  * the background's classification cache and the user's settings.
  */
 import { render } from 'preact';
@@ -11,22 +11,15 @@ import { uiLang } from '../../../i18n/t';
 import { send } from '../../../messages/send';
 import { backgroundVerdictCache } from '../cache';
 import { abandonJob, cleanupStatus, findUndoableJob, resumeJob, startJob, trashedItems, undoLastJob } from '../run';
-import { exportMessages } from '../export';
-import { canPickFile, pickSaveFile } from '../export-targets';
+import { canPickFile, exportMessages, pickSaveFile } from '../../../export';
 import { CleanupController, type PanelDeps } from './controller';
 import { CleanupApp } from './App';
-import { PANEL_GLOBAL, type CleanupPanelApi } from '../lazy';
-import type { GroupKind } from '../types';
+import { PANEL_PART, type CleanupPanelApi } from './part-api';
+import { providePart } from '../../../parts/load';
 import PANEL_CSS from './panel.css?inline';
-import { EXPORT_CSS } from '../ExportView';
+import { EXPORT_CSS } from '../../../export/View';
 
-export interface PlanGroupSummary {
-  kind: GroupKind;
-  count: number;
-  bytes: number;
-  bytesPrecision: number;
-  ids: { folderId: string; id: string }[];
-}
+export type { PlanGroupSummary } from './part-api';
 
 export function realDeps(win: Window): PanelDeps {
   return {
@@ -107,8 +100,6 @@ function debugState(): ReturnType<CleanupPanelApi['debugState']> {
 }
 
 /** Run by the on-demand script: hand the API to the content script (same isolated world). */
-export function installCleanupPanel(): void {
-  const g = globalThis as unknown as Record<string, CleanupPanelApi | undefined>;
-  if (g[PANEL_GLOBAL]) return;
-  g[PANEL_GLOBAL] = { open: (ctx) => void openCleanupPanel(ctx), close, debugState };
+export function installPanelPart(): void {
+  providePart<CleanupPanelApi>(PANEL_PART, { open: (ctx) => void openCleanupPanel(ctx), close, debugState });
 }

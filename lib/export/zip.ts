@@ -20,7 +20,7 @@
 import { Zip, ZipPassThrough } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Scratch } from './export-buffer';
+import type { Scratch } from './buffer';
 
 /** The largest zip this writer can produce safely (no ZIP64): 4 GiB minus a margin for the central directory. */
 export const ZIP_MAX_BYTES = 0xffffffff - 64 * 1024 * 1024;

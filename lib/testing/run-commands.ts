@@ -1,7 +1,7 @@
 /**
- * TEST BUILDS ONLY: drives the cleanup runner from e2e tests through the test bridge (lib/test-bridge.ts), with the
+ * TEST BUILDS ONLY: drives the cleanup runner from e2e tests through the test bridge (./bridge.ts), with the
  * page's real adapter, so that runs, faults, tab closes and resumes can be exercised without the panel.
- * Imported dynamically behind `if (TEST_BUILD)` in lib/content/main.ts: store builds do not contain it.
+ * Imported dynamically by ./content.ts (test builds only): store builds do not contain it.
  *
  *   s.call(page, 'cleanup-run', 'start', { action: 'trash', items, maxBatch: 5 })   → { handle }
  *   s.call(page, 'cleanup-run', 'poll', handle)     → { progress, report?, error? }
@@ -10,9 +10,9 @@
  *   'resumable' | 'status' | 'undoable' | 'last'  → summaries;  'resume' { jobId, maxBatch? } | 'undo' { maxBatch? } → { handle }
  *   'abandon' jobId → Report;  'trashed' jobId → JobItem[]
  */
-import type { Bus } from '../bus';
-import type { Webmail } from '../../webmail/types';
-import type { JobItem, Progress, Report } from './types';
+import type { Bus } from '../features/bus';
+import type { Webmail } from '../webmail/types';
+import type { JobItem, Progress, Report } from '../features/cleanup/types';
 import {
   abandonJob,
   cleanupStatus,
@@ -24,7 +24,7 @@ import {
   trashedItems,
   undoLastJob,
   type RunOptions,
-} from './run';
+} from '../features/cleanup/run';
 
 interface Running {
   ac: AbortController;

@@ -12,40 +12,22 @@ import { quotaLevel } from '../../ui/level';
 import type { Level } from '../../ui/components';
 import { uiLang } from '../../i18n/t';
 import { send } from '../../messages/send';
-import { TEST_BUILD } from '../../env';
-import { registerTestCommand } from '../../test-bridge';
 import { isWebmailError, type Folder, type Quota } from '../../webmail/types';
 import { Meter, METER_CSS, type MeterView } from './Meter';
 import { QuotaPanel, PANEL_CSS } from './Panel';
 import { QuotaRefresher } from './refresher';
 import { resolveRetention, type ExpiringGroup, type RetentionPolicy } from './retention';
-import { QUOTA_EXPORT_FILE, QUOTA_EXPORT_GLOBAL, type QuotaExportApi } from './export-lazy';
-import type { ExportTarget } from '../cleanup/export';
-import { browser } from 'wxt/browser';
+import { EXPORT_PART, type ExportPartApi } from '../../export/part-api';
+import type { ExportTarget } from '../../export/contract';
+import { loadPart } from '../../parts/load';
 import { t } from '../../i18n/t';
 import type { Settings } from '../../store/schemas';
 
 const FOLDERS_TTL_MS = 5 * 60_000;
 
-let exportLoading: Promise<QuotaExportApi> | null = null;
-
-/** The export part's API, loading its module once with import() (see export-lazy.ts). */
-export function loadQuotaExport(): Promise<QuotaExportApi> {
-  const g = globalThis as unknown as Record<string, QuotaExportApi | undefined>;
-  const ready = g[QUOTA_EXPORT_GLOBAL];
-  if (ready) return Promise.resolve(ready);
-  exportLoading ??= import(/* @vite-ignore */ browser.runtime.getURL(QUOTA_EXPORT_FILE as '/quota-export.js')).then(
-    () => {
-      const api = g[QUOTA_EXPORT_GLOBAL];
-      if (!api) throw new Error('The export did not load');
-      return api;
-    },
-    (e: unknown) => {
-      exportLoading = null;
-      throw e;
-    },
-  );
-  return exportLoading;
+/** The export part's API, loading it once (lib/export/part-api.ts). */
+export function loadExportPart(): Promise<ExportPartApi> {
+  return loadPart<ExportPartApi>(EXPORT_PART);
 }
 
 /** Local date as YYYY-MM-DD, for file names. */
@@ -82,7 +64,7 @@ export function hostAttributes(view: MeterView, level: Level): Record<string, st
 
 export function mountQuotaMeter(
   ctx: FeatureContext,
-  opts: { now?: () => number; loadExport?: () => Promise<QuotaExportApi> } = {},
+  opts: { now?: () => number; loadExport?: () => Promise<ExportPartApi> } = {},
 ) {
   const { webmail, doc, bus, signal } = ctx;
   const quotaPart = webmail.quota;
@@ -96,11 +78,11 @@ export function mountQuotaMeter(
   let floating = false;
   let panel: MountedUi | null = null;
   const cleanupEvents: { source: string; at: number }[] = [];
-  /** Tests only (registerTestCommand below): Chromium's save dialog cannot be driven by the e2e harness. */
+  /** Tests only (setExportTarget, used by lib/testing/): Chromium's save dialog cannot be driven by the e2e harness. */
   let exportTarget: ExportTarget | undefined;
 
   const mountExport = async (el: HTMLElement, groups: ExpiringGroup[]) => {
-    const api = await (opts.loadExport ?? loadQuotaExport)();
+    const api = await (opts.loadExport ?? loadExportPart)();
     return api.mount(el, {
       webmail,
       items: groups.flatMap((g) => g.items),
@@ -292,21 +274,6 @@ export function mountQuotaMeter(
   );
   bus.on('open-cleanup', (e) => void cleanupEvents.push({ source: e.source, at: now() }), signal);
 
-  if (TEST_BUILD) {
-    registerTestCommand('quota-meter', () => ({
-      reads: refresher.reads,
-      nextAt: refresher.nextAt(),
-      view,
-      level: level(),
-      address,
-      cleanupEvents,
-    }));
-    registerTestCommand('quota-notifications', () => send('test/quota-notifications', {}));
-    registerTestCommand('quota-export-target', (target) => {
-      exportTarget = target === 'downloads' || target === 'file' ? target : undefined;
-      return exportTarget ?? null;
-    });
-  }
 
   signal.addEventListener(
     'abort',
@@ -322,11 +289,22 @@ export function mountQuotaMeter(
     },
     { once: true },
   );
-  return { refresher, openPanel, closePanel };
+  return {
+    refresher,
+    openPanel,
+    closePanel,
+    /** What the meter shows and read so far (for tests and the demo). */
+    inspect: () => ({ reads: refresher.reads, nextAt: refresher.nextAt(), view, level: level(), address, cleanupEvents }),
+    /** Force the export's target (tests: Chromium's save dialog cannot be driven); anything else: 'auto'. */
+    setExportTarget(target: unknown): ExportTarget | null {
+      exportTarget = target === 'downloads' || target === 'file' ? target : undefined;
+      return exportTarget ?? null;
+    },
+  };
 }
 
 export const quotaMeter: Feature = {
   id: 'quota-meter',
   applies: ({ webmail, detection }) => detection.supported && detection.page !== 'login' && detection.page !== 'compose' && !!webmail.quota,
-  mount: (ctx) => void mountQuotaMeter(ctx),
+  mount: (ctx) => mountQuotaMeter(ctx),
 };

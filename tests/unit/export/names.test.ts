@@ -1,10 +1,10 @@
 /** File names inside the export zip, the CSV/JSON manifests and header reading: examples and properties. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NameRegistry, localDay, messageFileName, safeSegment, truncateUtf8, utf8Length } from '../../../lib/features/cleanup/export-names';
-import { ManifestBuilder, csvLine, csvText, isoLocal, type ManifestEntry } from '../../../lib/features/cleanup/export-manifest';
-import { readHeaders } from '../../../lib/features/cleanup/export-headers';
-import { makeMessage, parseCsv, textsFor } from './export-fakes';
+import { NameRegistry, localDay, messageFileName, safeSegment, truncateUtf8, utf8Length } from '../../../lib/export/names';
+import { ManifestBuilder, csvLine, csvText, isoLocal, type ManifestEntry } from '../../../lib/export/manifest';
+import { readHeaders } from '../../../lib/export/headers';
+import { makeMessage, parseCsv, textsFor } from './fakes';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';

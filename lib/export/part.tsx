@@ -1,16 +1,15 @@
 /**
- * The lazily loaded part of the quota meter (entrypoints/quota-export.ts): the export's own view, run on the
+ * The export's on-demand part (entrypoints/quota-export.ts, see ./part-api.ts): the export's own view, run on the
  * messages the server will soon delete. It renders with its own copy of Preact into a container the panel gives
  * it, and nothing else renders there.
  */
 import { render } from 'preact';
-import { ExportPanel, EXPORT_CSS } from '../cleanup/ExportView';
-import { QUOTA_EXPORT_GLOBAL, type QuotaExportApi } from './export-lazy';
+import { ExportPanel, EXPORT_CSS } from './View';
+import { EXPORT_PART, type ExportPartApi } from './part-api';
+import { providePart } from '../parts/load';
 
-export function installQuotaExport(): void {
-  const g = globalThis as unknown as Record<string, QuotaExportApi | undefined>;
-  if (g[QUOTA_EXPORT_GLOBAL]) return;
-  g[QUOTA_EXPORT_GLOBAL] = {
+export function installExportPart(): void {
+  providePart<ExportPartApi>(EXPORT_PART, {
     mount(container, props) {
       const doc = container.ownerDocument;
       const style = doc.createElement('style');
@@ -33,5 +32,5 @@ export function installQuotaExport(): void {
         root.remove();
       };
     },
-  };
+  });
 }

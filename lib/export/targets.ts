@@ -14,8 +14,8 @@
  *   makes the object URL (blob:<webmail origin>/…) and the background downloads that URL (checked in
  *   Chromium 156: the downloads API fetches it and names the file as asked); the content script revokes it after.
  */
-import { send } from '../../messages/send';
-import { ExportError } from './export-error';
+import { send } from '../messages/send';
+import { ExportError } from './error';
 
 /** The parts of FileSystemWritableFileStream the export uses. */
 export interface WritableFile {

@@ -1,5 +1,5 @@
 /**
- * TEST BUILDS ONLY (`npm run build:test`; the store build drops this module: it is only imported behind
+ * TEST BUILDS ONLY (`npm run build:test`; the store build drops this module: it is only imported (by ./content.ts) behind
  * `if (TEST_BUILD)`, and scripts/check-build.ts fails a store build that contains "balise:test-request").
  *
  * Lets e2e tests, running in the page's main world, call named commands in the content script:
@@ -7,7 +7,7 @@
  * and get { id, ok, value | error } back as a JSON string in a 'balise:test-response' event.
  * Details are JSON strings so that they cross Firefox's Xray wrappers unchanged.
  */
-import type { RawMessage } from './webmail/raw';
+import type { RawMessage } from '../webmail/raw';
 
 type Command = (...args: unknown[]) => unknown;
 

@@ -1,5 +1,5 @@
-/** The export's one error type (lib/features/cleanup/export.ts); its codes have plain-words texts in the catalog. */
-import type { MessageRef } from '../../webmail/types';
+/** The export's one error type (./export.ts); its codes have plain-words texts in the catalog. */
+import type { MessageRef } from '../webmail/types';
 
 export type ExportErrorCode =
   | 'cancelled' // the signal was aborted

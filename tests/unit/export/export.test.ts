@@ -3,9 +3,9 @@
  * by SHA-256 with what the webmail served; parts, cancellation, failures and the read-back check.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportMessages, isExportError, type ExportError, type ExportItem, type ExportProgress } from '../../../lib/features/cleanup/export';
-import { readCentralDirectory, blobSource } from '../../../lib/features/cleanup/export-zip';
-import { MemoryDownloads, MemoryFile, makeMessage, mapStore, parseCsv, rawWebmail, sha256, textsFor, unzip } from './export-fakes';
+import { exportMessages, isExportError, type ExportError, type ExportItem, type ExportProgress } from '../../../lib/export';
+import { readCentralDirectory, blobSource } from '../../../lib/export/zip';
+import { MemoryDownloads, MemoryFile, makeMessage, mapStore, parseCsv, rawWebmail, sha256, textsFor, unzip } from './fakes';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -323,7 +323,7 @@ describe('export in parts (downloads)', () => {
 
 describe('reading messages into one reused buffer', () => {
   it('reads messages in pieces of one reused buffer, byte streams through a BYOB reader, whatever their size', async () => {
-    const { messagePieces, Scratch } = await import('../../../lib/features/cleanup/export-buffer');
+    const { messagePieces, Scratch } = await import('../../../lib/export/buffer');
     const sizes = [10_000, 300_000, 5_000, 299_000, 300, 70_000];
     const msgs = sizes.map((n, i) => {
       const raw = new Uint8Array(n).map((_, j) => (j * 13 + i) % 256);
@@ -350,7 +350,7 @@ describe('reading messages into one reused buffer', () => {
   });
 
   it('cancels the download when the reader stops early', async () => {
-    const { messagePieces, Scratch } = await import('../../../lib/features/cleanup/export-buffer');
+    const { messagePieces, Scratch } = await import('../../../lib/export/buffer');
     const raw = new Uint8Array(100_000).fill(65);
     raw.set(new TextEncoder().encode('Subject: x\r\n'));
     let cancelled = 0;

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { MessageRef, Webmail } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
 import { splitHead } from '../../../lib/webmail/raw';
-import type { DownloadTransport, SaveFile, SavedPart } from '../../../lib/features/cleanup/export';
-import type { ExportTexts } from '../../../lib/features/cleanup/export';
+import type { DownloadTransport, SaveFile, SavedPart } from '../../../lib/export';
+import type { ExportTexts } from '../../../lib/export';
 import exportCatalog from '../../../lib/i18n/catalog/export';
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import { mountShadow } from './shadow';
+import { mountShadow } from '../ui/shadow';
 
 const CSS = `
 .probe { color: rgb(0, 128, 0); font: 14px/1.4 system-ui, sans-serif; }
