@@ -9,6 +9,7 @@ import { quotaMeter } from './quota-meter/feature';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
 import { unrecognisedFeature } from './unrecognised/feature';
+import { retentionMeter } from './retention-meter';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -36,4 +37,5 @@ export const FEATURES: Feature[] = [
   signatureFeature,
   composeChecksFeature,
   unrecognisedFeature,
+  retentionMeter,
 ];

@@ -6,13 +6,16 @@
 import type { WebmailAdapterFactory, WebmailDetector } from './types';
 import { zimbraAdapter } from './zimbra';
 import { roundcubeFactory } from './roundcube';
+import { medimailFactory } from './medimail';
 import { zimbraDetector } from './zimbra/detect';
 import { roundcubeDetector } from './roundcube/detect';
+import { medimailDetector } from './medimail/detect';
 
-export const ADAPTER_DETECTORS: WebmailDetector[] = [zimbraDetector, roundcubeDetector];
+export const ADAPTER_DETECTORS: WebmailDetector[] = [zimbraDetector, roundcubeDetector, medimailDetector];
 
 export const ADAPTER_FACTORIES: WebmailAdapterFactory[] = [
   // roundcube, zimbra, medimail: each adapter adds its own line here.
   zimbraAdapter,
   roundcubeFactory,
+  medimailFactory,
 ];

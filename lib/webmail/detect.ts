@@ -12,6 +12,7 @@
 import type { Detection, WebmailKind } from './types';
 import { detectRoundcube } from './roundcube/detect';
 import { detectZimbra } from './zimbra/detect';
+import { detectMedimail } from './medimail/detect';
 
 export interface Detector {
   kind: WebmailKind;
@@ -22,6 +23,7 @@ export interface Detector {
 export const DETECTORS: readonly Detector[] = [
   { kind: 'zimbra', detect: detectZimbra },
   { kind: 'roundcube', detect: (doc) => detectRoundcube(doc) },
+  { kind: 'medimail', detect: detectMedimail },
 ];
 
 export function detectWebmail(doc: Document, loc: Location): Detection | null {

@@ -12,7 +12,8 @@
  * - Roundcube: IMAP UIDs per folder; sizes and dates come back formatted (approximate), quota in KiB;
  *   a move gives messages new UIDs in the target folder.
  * - Zimbra classic: item ids are stable across folders; sizes and dates exact; SOAP batches of ≤ 100 ids.
- * - Medimail: no documented API; detection and compose only (signature, checks) until one is known.
+ * - Medimail: no documented API; its pages are read by their documented structure (lists, messages, documents), raw
+ *   messages are rebuilt from them; no quota and no move/delete (`quota` and `mailbox` null).
  *
  * Shape: what every adapter can do sits on `Webmail` itself; what only some can do is a PART that is null when the
  * adapter (or this page of the webmail) cannot do it, so that an adapter that only lists and reads, or only composes,
@@ -51,7 +52,8 @@ export interface Detection {
   unsupportedReason?: UnsupportedReason;
 }
 
-export type UnsupportedReason = 'zimbra-modern' | 'unknown-version' | 'no-api';
+/** 'unrecognised': the webmail is recognised but this page lacks parts the adapter relies on (Webmail.recognition() names them). */
+export type UnsupportedReason = 'zimbra-modern' | 'unknown-version' | 'no-api' | 'unrecognised';
 
 export interface Account {
   /** Lower-cased e-mail address of the mailbox (BAL) the page is logged in to. */

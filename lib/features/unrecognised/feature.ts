@@ -8,9 +8,23 @@
  * anything is shown, and the notice goes away by itself once the page is recognised.
  */
 import type { Feature, FeatureContext } from '../index';
-import type { Recognition } from '../../webmail/types';
+import type { Recognition, WebmailKind } from '../../webmail/types';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
-import { t } from '../../i18n/t';
+import { t, type MessageKey } from '../../i18n/t';
+
+const NAMES: Record<WebmailKind, string> = { roundcube: 'Roundcube', zimbra: 'Zimbra', medimail: 'Medimail' };
+
+/** The missing parts in words where the catalog has them (unrecognisedPart_<name>), else their names. */
+function partsInWords(missing: string[]): string {
+  if (!missing.length) return t('unrecognisedPartsUnknown');
+  return missing
+    .map((m) => {
+      const key = `unrecognisedPart_${m}` as MessageKey;
+      const s = t(key);
+      return s && s !== key ? s : m;
+    })
+    .join(', ');
+}
 
 const CSS = `
 .u { font: 13px/1.4 system-ui, sans-serif; color: #3b2300; background: #fff4d6; border: 1px solid #c98a00;
@@ -30,14 +44,14 @@ export interface UnrecognisedOptions {
 }
 
 /** Builds the notice's content in `container` (text only, through t()). */
-export function renderNotice(container: HTMLElement, r: Recognition, onDismiss: () => void): void {
+export function renderNotice(container: HTMLElement, r: Recognition, onDismiss: () => void, kind: WebmailKind = 'roundcube'): void {
   const doc = container.ownerDocument;
   const box = doc.createElement('div');
   box.className = 'u';
   box.setAttribute('role', 'status');
   box.setAttribute('data-missing', r.missing.join(' '));
   const title = doc.createElement('strong');
-  title.textContent = t('unrecognisedTitle');
+  title.textContent = t('unrecognisedTitle', NAMES[kind], partsInWords(r.missing));
   const body = doc.createElement('p');
   body.textContent = t('unrecognisedBody');
   const missing = doc.createElement('p');
@@ -55,7 +69,8 @@ export function renderNotice(container: HTMLElement, r: Recognition, onDismiss: 
 /** Watches the page; mounts the notice while required parts are missing (after the grace time). */
 export function mountUnrecognised(ctx: FeatureContext, opts: UnrecognisedOptions = {}): { check(): void } {
   const { webmail, doc, signal } = ctx;
-  const grace = opts.graceMs ?? 15_000;
+  // A page the detection already found lacking (it had loaded): no grace.
+  const grace = opts.graceMs ?? (ctx.detection.unsupportedReason === 'unrecognised' ? 0 : 15_000);
   const every = opts.everyMs ?? 2_000;
   const started = Date.now();
   let ui: MountedUi | null = null;
@@ -76,10 +91,15 @@ export function mountUnrecognised(ctx: FeatureContext, opts: UnrecognisedOptions
       }
     }
     ui.host.setAttribute('data-missing', r.missing.join(' '));
-    renderNotice(ui.container, r, () => {
-      dismissed = true;
-      unmount();
-    });
+    renderNotice(
+      ui.container,
+      r,
+      () => {
+        dismissed = true;
+        unmount();
+      },
+      ctx.detection.kind,
+    );
   };
   const timer = setInterval(check, every);
   check();
@@ -96,6 +116,7 @@ export function mountUnrecognised(ctx: FeatureContext, opts: UnrecognisedOptions
 
 export const unrecognisedFeature: Feature = {
   id: 'unrecognised',
-  applies: ({ webmail, detection }) => detection.supported && typeof webmail.recognition === 'function',
+  applies: ({ webmail, detection }) =>
+    (detection.supported || detection.unsupportedReason === 'unrecognised') && detection.page !== 'login' && typeof webmail.recognition === 'function',
   mount: (ctx) => void mountUnrecognised(ctx),
 };

@@ -12,8 +12,9 @@ import registry from './registry';
 import compose from './compose';
 import unrecognised from './unrecognised';
 import readable from './readable';
+import retention from './retention';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, readable } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, readable, retention } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -1,13 +1,16 @@
 /**
- * The two webmails the runner's e2e tests drive, behind one small interface: log in, read the server's truth (every
- * message by Message-ID: folder, id, flags), and name the folders. Roundcube's truth comes from doveadm, the Zimbra
- * simulator's from its own mailbox.
+ * The webmails the e2e tests drive, behind one small interface: log in, read the server's truth (every message by
+ * Message-ID: folder, id, flags), and name the folders. Roundcube's truth comes from doveadm, the Zimbra simulator's
+ * and the Medimail stand-in's from their own mailboxes. Medimail lists and reads only (`canAct` false): cleanup runs
+ * do not apply to it.
  */
 import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
 import { seedMailbox, startRoundcube, type RoundcubeEnv, type StartOptions } from '../../servers/roundcube/index';
 import { listAllMessages, quota as doveQuota } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
+import { startMedimailSim, type MedimailSim } from '../../servers/medimail-sim/index';
+import { loginMedimail } from '../medimail/helpers';
 import { loginWithBalise, waitForAdapter } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import type { JobItem, Report } from '../../../lib/features/cleanup/types';
@@ -23,10 +26,13 @@ export interface Where {
 export type Truth = Map<string, Where>;
 
 export interface Target {
-  name: 'roundcube' | 'zimbra';
+  name: 'roundcube' | 'zimbra' | 'medimail';
   /** Which server exactly, for test titles: 'Roundcube', 'Mailiz-like Roundcube', 'Roundcube (Larry)', 'Zimbra simulator'. */
   label: string;
-  folders: { inbox: string; patients: string; archives: string; trash: string; junk: string };
+  /** Balise can move and delete there (the adapter has a mailbox part). */
+  canAct: boolean;
+  /** `junk` is null where the webmail has no junk folder (Medimail). */
+  folders: { inbox: string; patients: string; archives: string; trash: string; junk: string | null };
   /** The URL the browser opens (a fault proxy may stand in front of the server). */
   url: string;
   /** Log in (first time) and wait until Balise's adapter runs on the page. */
@@ -61,6 +67,7 @@ export async function roundcubeTarget(opts: RoundcubeTargetOptions = {}): Promis
   return {
     name: 'roundcube',
     label: env.variant === 'mailiz' ? 'Mailiz-like Roundcube' : env.skin === 'larry' ? 'Roundcube (Larry)' : 'Roundcube',
+    canAct: true,
     env,
     seenOnTrash: true,
     isUnread: (w) => !w.flags.split(' ').includes('\\Seen'),
@@ -110,6 +117,7 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
   const t: Target & { sim: ZimbraSim } = {
     name: 'zimbra',
     label: 'Zimbra simulator',
+    canAct: true,
     sim,
     seenOnTrash: false,
     isUnread: (w) => w.flags.split(' ').includes('unread'),
@@ -258,4 +266,48 @@ export function checkRun(
   for (const k of after.keys()) if (!before.has(k)) problems.push(`appeared: ${k}`);
   if (problems.length) throw new Error(`the server does not match the report:\n${problems.slice(0, 30).join('\n')}`);
   return { moved, unchanged, seenAdded, unreadLeft };
+}
+
+/**
+ * The Medimail stand-in (tests/servers/medimail-sim/): the shared mailbox cut at 90 days, four default folders and the
+ * "Patients" sub-folder (which stands for both patients and archives: Medimail has no deeper tree in the seed). Ids are
+ * the stand-in's; flags are its unread mark; sizes are the messages' document bytes (Medimail shows no message size).
+ */
+export async function medimailTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { sim: MedimailSim }> {
+  let sim = await startMedimailSim({ seed: opts.seed ?? 5 });
+  const url = opts.urlFor ? await opts.urlFor(sim.url) : sim.url;
+  const via = () => ({ ...sim, url }) as MedimailSim;
+  const t: Target & { sim: MedimailSim } = {
+    name: 'medimail',
+    label: 'Medimail stand-in',
+    canAct: false,
+    sim,
+    seenOnTrash: false,
+    isUnread: (w) => w.flags.split(' ').includes('unread'),
+    url,
+    folders: { inbox: '1', patients: '157', archives: '157', trash: '4', junk: null },
+    open: (s, page) => loginMedimail(s, page, via()),
+    openMore: async (s, page) => {
+      await s.gotoWithBalise(page, `${url}?m=liste&f=1&o=date&p=1`);
+      if (await page.$('input[name="code"]')) await loginMedimail(s, page, via());
+      else await waitForAdapter(s, page);
+    },
+    relogin: (s, page) => loginMedimail(s, page, via()),
+    truth: async () => {
+      const out: Truth = new Map();
+      for (const m of sim.mailbox.messages.values()) {
+        out.set(m.messageId || `id:${m.id}`, { folder: String(m.folderId), id: String(m.id), flags: m.unread ? 'unread' : '', size: m.attachments.reduce((n, a) => n + a.data.length, 0) });
+      }
+      return out;
+    },
+    usedBytes: async () => [...sim.mailbox.messages.values()].reduce((n, m) => n + m.attachments.reduce((k, a) => k + a.data.length, 0), 0),
+    reseed: async () => {
+      const port = Number(new URL(sim.url).port);
+      await sim.stop();
+      sim = await startMedimailSim({ seed: opts.seed ?? 5, port });
+      t.sim = sim;
+    },
+    stop: () => sim.stop(),
+  };
+  return t;
 }

@@ -1,0 +1,88 @@
+/**
+ * Is this page Medimail? From what the page shows, never from the host name (operators put it behind their portals):
+ * the product's name on the page (logo, title, "Gérer votre compte Medimail") and at least two structures of the
+ * manual or of the code that read it (the menu's "Nouveau message" and "Annuaire", folder links ?m=liste&f=…, the
+ * account box, a list's #pagination and rows, a message's #corps). A login page naming strong authentication counts
+ * as Medimail's login.
+ *
+ * Then the page on screen is checked against the structure the adapter relies on: when something is missing, the
+ * detection says so (supported: false, 'unrecognised', with the reason) and the features show only a small notice.
+ */
+import type { Detection, PageKind, WebmailDetector } from '../types';
+import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, parseListPage, parseMessagePage } from './parse';
+import { LABELS, SELECTORS } from './selectors';
+
+const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+function namesMedimail(doc: Document): boolean {
+  if (LABELS.product.test(doc.title)) return true;
+  if (Array.from(doc.querySelectorAll('img[alt], img[title], [aria-label]')).some((el) => LABELS.product.test(`${el.getAttribute('alt') ?? ''} ${el.getAttribute('title') ?? ''} ${el.getAttribute('aria-label') ?? ''}`))) return true;
+  return Array.from(doc.querySelectorAll('a, button, h1')).some((el) => LABELS.product.test(text(el)));
+}
+
+function structures(doc: Document): number {
+  let n = 0;
+  const links = Array.from(doc.querySelectorAll('a, button'));
+  if (links.some((a) => LABELS.newMessage.test(text(a)))) n++;
+  if (links.some((a) => LABELS.directory.test(text(a)))) n++;
+  if (doc.querySelector(SELECTORS.folderLinks.css)) n++;
+  if (accountBox(doc)) n++;
+  if (doc.querySelector(SELECTORS.pagination.css) || doc.querySelector(SELECTORS.rows.css)) n++;
+  if (doc.querySelector(SELECTORS.message.css)) n++;
+  return n;
+}
+
+/** The compose form: a form with the manual's "Envoyer" and "Sauvegarder le message" buttons. */
+export function composeForms(doc: Document): HTMLFormElement[] {
+  return Array.from(doc.querySelectorAll('form')).filter((f) => {
+    const buttons = Array.from(f.querySelectorAll('button, input[type="submit"], input[type="button"], a'));
+    const label = (b: Element) => text(b) || (b as HTMLInputElement).value || '';
+    return buttons.some((b) => LABELS.send.test(label(b))) && buttons.some((b) => LABELS.saveDraft.test(label(b)));
+  });
+}
+
+function pageKind(doc: Document, loc: Location | null): PageKind {
+  const m = loc ? new URLSearchParams(loc.search).get('m') : null;
+  if (composeForms(doc).length) return 'compose';
+  if (doc.querySelector(SELECTORS.message.css) || doc.querySelector(SELECTORS.pagination.css) || doc.querySelector(SELECTORS.rows.css)) return 'mail';
+  if (m === 'liste' || m === 'open') return 'mail';
+  if (m === 'compte') return 'settings';
+  return 'other';
+}
+
+/** What on this page the adapter cannot read, or null when everything it relies on is there. */
+export function checkPage(doc: Document, page: PageKind, loc: Location | null): Unrecognised | null {
+  try {
+    parseAccountBox(doc);
+    parseFolders(doc);
+    if (page === 'mail') {
+      const m = loc ? new URLSearchParams(loc.search).get('m') : null;
+      if (doc.querySelector(SELECTORS.message.css) || m === 'open') parseMessagePage(doc);
+      else parseListPage(doc);
+    }
+    return null;
+  } catch (e) {
+    if (e instanceof Unrecognised) return e;
+    throw e;
+  }
+}
+
+export function detectMedimail(doc: Document, loc: Location | null): Detection | null {
+  if (!namesMedimail(doc)) return null;
+  if (isLoginPage(doc) && LABELS.login.test(text(doc.body))) return { kind: 'medimail', page: 'login', supported: true };
+  if (structures(doc) < 2) return null;
+  const page = pageKind(doc, loc);
+  const problem = checkPage(doc, page, loc);
+  if (problem !== null) return { kind: 'medimail', page, supported: false, unsupportedReason: 'unrecognised' };
+  return { kind: 'medimail', page, supported: true };
+}
+
+/**
+ * The detector and how to load the adapter (lib/webmail/adapters.ts lists these). Not as tiny as the others: checking
+ * the page's structure at detection uses the page parser (and its zod schemas).
+ */
+export const medimailDetector: WebmailDetector = {
+  kind: 'medimail',
+  detect: (doc, loc) => detectMedimail(doc, loc),
+  load: () => import('./index'),
+};
