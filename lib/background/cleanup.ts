@@ -11,10 +11,14 @@
  * - a batch is marked 'sent' only while the job holds the lock; a batch's ids never change after creation; its
  *   outcome (done / failed / newRefs) only names its own ids; a finished batch is never rewritten.
  * - a page only sees and touches jobs of its own origin.
+ * - what is read back is checked (readJob): a row an older version wrote that does not pass today's schema is shown
+ *   as ended, with stopReason 'journal-outdated' (never resumed, never undone), and never crashes a caller.
  */
 import { browser } from 'wxt/browser';
 import { db as defaultDb, type BaliseDb } from '../store/db';
-import type { Batch, Job, LockRow } from '../store/schemas';
+import { Batch as BatchRow, Job as JobRow, type Batch, type Job, type LockRow } from '../store/schemas';
+import { JobExtrasSchema, JobHead, type BatchRecord, type JobExtras, type LockHolder } from '../store/journal';
+import * as z from 'zod/mini';
 import type { Sender } from '../messages/router';
 
 /** A lock whose heartbeat is older than this is stale (the runner beats every 15 s). */
@@ -25,22 +29,41 @@ export interface Caller {
   origin: string;
 }
 
-export interface LockHolderInfo {
-  jobId: string;
-  sameTab: boolean;
-  heartbeatAt: number;
-}
-
 export interface LockAnswer {
   ok: boolean;
-  holder?: LockHolderInfo;
+  holder?: LockHolder;
 }
 
-export interface BatchRecordIn {
-  state: Batch['state'];
-  done: string[];
-  failed: { id: string; code: string }[];
-  newRefs?: Record<string, { folderId: string; id: string }>;
+const RESUMABLE_JOB = new Set<Job['state']>(['planned', 'exporting', 'running', 'paused']);
+const JobHeadRow = z.object({ ...JobHead, bal: JobRow.shape.bal, origin: JobRow.shape.origin });
+
+/**
+ * A job row as read back, checked. Rows of an older version kept folder paths in their final report's foldersAfter:
+ * those are dropped and the row checked again. A row that still does not pass is read as ended ('journal-outdated': not
+ * resumable, not undoable) with its head only; a row whose head does not pass either is not read at all (null).
+ */
+export function readJob(row: unknown): Job | null {
+  const ok = JobRow.safeParse(row);
+  if (ok.success) return ok.data;
+  const r = row as { report?: { final?: { foldersAfter?: unknown } } } | null;
+  const folders = r?.report?.final?.foldersAfter;
+  if (Array.isArray(folders)) {
+    const foldersAfter = folders.map((f: unknown) => {
+      if (!f || typeof f !== 'object') return f;
+      const { path: _path, ...rest } = f as Record<string, unknown>;
+      return rest;
+    });
+    const again = JobRow.safeParse({ ...r, report: { ...r!.report, final: { ...r!.report!.final, foldersAfter } } });
+    if (again.success) return again.data;
+  }
+  return outdated(row);
+}
+
+function outdated(row: unknown): Job | null {
+  const head = JobHeadRow.safeParse(row);
+  if (!head.success) return null;
+  const state: Job['state'] = RESUMABLE_JOB.has(head.data.state) ? 'failed' : head.data.state;
+  return { ...head.data, state, report: { stopReason: 'journal-outdated' } };
 }
 
 const FINAL_JOB = new Set<Job['state']>(['done', 'failed', 'cancelled']);
@@ -138,7 +161,7 @@ export class CleanupJournal {
   }
 
   private async ownJob(caller: Caller, jobId: string): Promise<Job> {
-    const job = await this.db().jobs.get(jobId);
+    const job = readJob(await this.db().jobs.get(jobId));
     if (!job || job.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
     return job;
   }
@@ -199,7 +222,7 @@ export class CleanupJournal {
    * Record a batch's outcome so far. Allowed without the lock (it records what happened; a runner that lost its
    * lock still says what its last request did), never for a finished batch, never naming foreign ids.
    */
-  async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecordIn): Promise<void> {
+  async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecord): Promise<void> {
     await this.ownJob(caller, jobId);
     const d = this.db();
     await d.transaction('rw', d.batches, async () => {
@@ -226,37 +249,49 @@ export class CleanupJournal {
     });
   }
 
-  async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: Record<string, unknown> }): Promise<void> {
+  async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: JobExtras }): Promise<void> {
     await this.ownJob(caller, jobId);
     const d = this.db();
     await d.transaction('rw', d.jobs, async () => {
-      const job = (await d.jobs.get(jobId))!;
+      const job = readJob(await d.jobs.get(jobId));
+      if (!job) throw new CleanupRefused('not-found', 'No such job');
       if (patch.state && patch.state !== job.state && FINAL_JOB.has(job.state)) throw new CleanupRefused('invalid', 'This job is finished');
+      // The merged extras are checked as a whole (caps hold across patches).
+      const report = patch.report ? JobExtrasSchema.safeParse({ ...(job.report ?? {}), ...patch.report }) : null;
+      if (report && !report.success) throw new CleanupRefused('invalid', 'These extras do not fit the journal');
       await d.jobs.put({
         ...job,
         ...(patch.state ? { state: patch.state } : {}),
-        ...(patch.report ? { report: { ...(job.report ?? {}), ...patch.report } } : {}),
+        ...(report ? { report: report.data } : {}),
         updatedAt: this.now(),
       });
     });
   }
 
+  /** A job and its batches, checked: if one batch does not read back, the job reads as outdated, without batches. */
   async getJob(caller: Caller, jobId: string): Promise<{ job: Job; batches: Batch[] } | null> {
-    const job = await this.db().jobs.get(jobId);
+    const job = readJob(await this.db().jobs.get(jobId));
     if (!job || job.origin !== caller.origin) return null;
-    const batches = await this.db().batches.where('jobId').equals(jobId).sortBy('seq');
+    const rows: unknown[] = await this.db().batches.where('jobId').equals(jobId).sortBy('seq');
+    const batches: Batch[] = [];
+    for (const row of rows) {
+      const b = BatchRow.safeParse(row);
+      if (!b.success) return { job: outdated(job) ?? job, batches: [] };
+      batches.push(b.data);
+    }
     return { job, batches };
   }
 
   async listJobs(caller: Caller, bal: string, limit: number): Promise<Job[]> {
-    const jobs = await this.db().jobs.where('bal').equals(bal).toArray();
-    return jobs
-      .filter((j) => j.origin === caller.origin)
+    const rows: unknown[] = await this.db().jobs.where('bal').equals(bal).toArray();
+    return rows
+      .map(readJob)
+      .filter((j): j is Job => !!j && j.origin === caller.origin)
       .sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt)
       .slice(0, limit);
   }
 
-  async lockStatus(caller: Caller, bal: string): Promise<LockHolderInfo | null> {
+  async lockStatus(caller: Caller, bal: string): Promise<LockHolder | null> {
     const lock = await this.db().locks.get(bal);
     if (!lock || (await this.isStale(lock, caller))) return null;
     return { jobId: lock.jobId, sameTab: lock.tabId === caller.tabId, heartbeatAt: lock.heartbeatAt };
@@ -287,11 +322,11 @@ export function cleanupHandlers(journal = new CleanupJournal()) {
     'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => ({
       ok: await journal.markSent(callerOf(sender), jobId, seq),
     }),
-    'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecordIn, sender: Sender) => {
+    'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecord, sender: Sender) => {
       await journal.recordBatch(callerOf(sender), jobId, seq, { state, done, failed, ...(newRefs ? { newRefs } : {}) });
       return { ok: true as const };
     },
-    'cleanup/update-job': async ({ jobId, state, report }: { jobId: string; state?: Job['state']; report?: Record<string, unknown> }, sender: Sender) => {
+    'cleanup/update-job': async ({ jobId, state, report }: { jobId: string; state?: Job['state']; report?: JobExtras }, sender: Sender) => {
       await journal.updateJob(callerOf(sender), jobId, { ...(state ? { state } : {}), ...(report ? { report } : {}) });
       return { ok: true as const };
     },
