@@ -39,12 +39,13 @@ const JobHeadRow = z.object({ ...JobHead, bal: JobRow.shape.bal, origin: JobRow.
 
 /**
  * A job row as read back, checked. Rows of an older version kept folder paths in their final report's foldersAfter:
- * those are dropped and the row checked again. A row that still does not pass is read as ended ('journal-outdated': not
- * resumable, not undoable) with its head only; a row whose head does not pass either is not read at all (null).
+ * those are dropped and the row checked again. A row that still does not pass is read as ended ('journal-outdated':
+ * not resumable, not undoable) with its head only; a row whose head does not pass either is not read at all (null).
+ * `changed`: the row as stored is not the row as read (the journal writes the checked one back).
  */
-export function readJob(row: unknown): Job | null {
+export function readJobRow(row: unknown): { job: Job | null; changed: boolean } {
   const ok = JobRow.safeParse(row);
-  if (ok.success) return ok.data;
+  if (ok.success) return { job: ok.data, changed: false };
   const r = row as { report?: { final?: { foldersAfter?: unknown } } } | null;
   const folders = r?.report?.final?.foldersAfter;
   if (Array.isArray(folders)) {
@@ -54,9 +55,13 @@ export function readJob(row: unknown): Job | null {
       return rest;
     });
     const again = JobRow.safeParse({ ...r, report: { ...r!.report, final: { ...r!.report!.final, foldersAfter } } });
-    if (again.success) return again.data;
+    if (again.success) return { job: again.data, changed: true };
   }
-  return outdated(row);
+  return { job: outdated(row), changed: true };
+}
+
+export function readJob(row: unknown): Job | null {
+  return readJobRow(row).job;
 }
 
 function outdated(row: unknown): Job | null {
@@ -160,8 +165,26 @@ export class CleanupJournal {
     });
   }
 
+  /**
+   * Read a job row checked; a row an older version wrote is written back as read (paths dropped, or outdated: its
+   * batches, of no use any more, go with it), so that no unchecked text stays in the journal once seen.
+   */
+  private async checked(row: unknown, badBatches = false): Promise<Job | null> {
+    const { job, changed } = readJobRow(row);
+    if (!job) return null;
+    const final = badBatches ? (outdated(job) ?? job) : job;
+    if (changed || badBatches) {
+      const d = this.db();
+      await d.transaction('rw', [d.jobs, d.batches], async () => {
+        await d.jobs.put(final);
+        if (badBatches || final.report?.stopReason === 'journal-outdated') await d.batches.where('jobId').equals(final.id).delete();
+      });
+    }
+    return final;
+  }
+
   private async ownJob(caller: Caller, jobId: string): Promise<Job> {
-    const job = readJob(await this.db().jobs.get(jobId));
+    const job = await this.checked(await this.db().jobs.get(jobId));
     if (!job || job.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
     return job;
   }
@@ -270,25 +293,35 @@ export class CleanupJournal {
 
   /** A job and its batches, checked: if one batch does not read back, the job reads as outdated, without batches. */
   async getJob(caller: Caller, jobId: string): Promise<{ job: Job; batches: Batch[] } | null> {
-    const job = readJob(await this.db().jobs.get(jobId));
-    if (!job || job.origin !== caller.origin) return null;
+    const row = await this.db().jobs.get(jobId);
+    if (!row || row.origin !== caller.origin) return null;
     const rows: unknown[] = await this.db().batches.where('jobId').equals(jobId).sortBy('seq');
     const batches: Batch[] = [];
-    for (const row of rows) {
-      const b = BatchRow.safeParse(row);
-      if (!b.success) return { job: outdated(job) ?? job, batches: [] };
+    for (const r of rows) {
+      const b = BatchRow.safeParse(r);
+      if (!b.success) {
+        const job = await this.checked(row, true);
+        return job ? { job, batches: [] } : null;
+      }
       batches.push(b.data);
     }
-    return { job, batches };
+    const job = await this.checked(row);
+    return job && job.origin === caller.origin ? { job, batches: job.report?.stopReason === 'journal-outdated' ? [] : batches } : null;
   }
 
   async listJobs(caller: Caller, bal: string, limit: number): Promise<Job[]> {
-    const rows: unknown[] = await this.db().jobs.where('bal').equals(bal).toArray();
-    return rows
-      .map(readJob)
-      .filter((j): j is Job => !!j && j.origin === caller.origin)
-      .sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt)
-      .slice(0, limit);
+    const num = (x: unknown) => (typeof x === 'number' ? x : -Infinity);
+    const rows = (await this.db().jobs.where('bal').equals(bal).toArray())
+      .filter((r) => r.origin === caller.origin)
+      .sort((a, b) => num(b.createdAt) - num(a.createdAt) || num(b.updatedAt) - num(a.updatedAt));
+    // Only the rows returned are checked (a report may hold thousands of lines).
+    const jobs: Job[] = [];
+    for (const r of rows) {
+      if (jobs.length >= limit) break;
+      const j = await this.checked(r);
+      if (j) jobs.push(j);
+    }
+    return jobs;
   }
 
   async lockStatus(caller: Caller, bal: string): Promise<LockHolder | null> {
