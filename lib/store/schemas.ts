@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { BatchSchema, JobExtrasSchema, JobHead, JobId } from './journal';
+import { RULE_BOUNDS } from './rule-bounds';
 
 export const Email = z.string().check(z.maxLength(320), z.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/));
 export const OriginString = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^/\s?#]+$/));
@@ -17,13 +18,6 @@ const RuleFolderIds = z.array(z.string().check(z.maxLength(1024))).check(z.maxLe
 export const CleanupRuleFolders = z.object({ old: RuleFolderIds, large: RuleFolderIds });
 export const MAX_RULE_FOLDER_BALS = 200;
 
-/** Bounds of the cleanup rules' numbers: the settings, the panel's inputs and its "keep as my defaults" share them. */
-export const RULE_BOUNDS = {
-  oldMonths: { min: 1, max: 240, int: true },
-  largeMB: { min: 0.1, max: 1024, int: false },
-  largeOlderThanMonths: { min: 0, max: 240, int: true },
-  recentDays: { min: 0, max: 365, int: true },
-} as const;
 const bounded = (b: { min: number; max: number; int: boolean }) =>
   b.int ? z.number().check(z.int(), z.gte(b.min), z.lte(b.max)) : z.number().check(z.gte(b.min), z.lte(b.max));
 /** The cleanup rule fields a user sets (settings.cleanup, and the panel's defaults: lib/messages/cleanup-rules.ts). */
