@@ -36,6 +36,7 @@ export interface LockAnswer {
 
 const RESUMABLE_JOB = new Set<Job['state']>(['planned', 'exporting', 'running', 'paused']);
 const JobHeadRow = z.object({ ...JobHead, bal: JobRow.shape.bal, origin: JobRow.shape.origin });
+const JobOwner = z.object({ id: JobHead.id, bal: JobRow.shape.bal, origin: JobRow.shape.origin });
 
 /**
  * A job row as read back, checked. Rows of an older version kept folder paths in their final report's foldersAfter:
@@ -183,10 +184,12 @@ export class CleanupJournal {
     return final;
   }
 
-  private async ownJob(caller: Caller, jobId: string): Promise<Job> {
-    const job = await this.checked(await this.db().jobs.get(jobId));
-    if (!job || job.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
-    return job;
+  /** Whose job it is (its mailbox and origin): every write checks this first, so it reads no more than the head. */
+  private async ownJob(caller: Caller, jobId: string): Promise<Pick<Job, 'id' | 'bal' | 'origin'>> {
+    const row: unknown = await this.db().jobs.get(jobId);
+    const head = JobOwner.safeParse(row);
+    if (!head.success || head.data.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
+    return head.data;
   }
 
   async lock(caller: Caller, bal: string, jobId: string, takeover?: 'same-tab'): Promise<LockAnswer> {
