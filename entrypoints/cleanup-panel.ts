@@ -1,10 +1,6 @@
-import { installCleanupPanel } from '@/lib/features/cleanup/panel/entry';
+import { installPanelPart } from '@/lib/features/cleanup/panel/part';
 
-/**
- * The cleanup panel: a web-accessible script the content script loads with import() on first use, so that it
- * runs in the content script's own world (see lib/features/cleanup/lazy.ts for why it is not injected by the
- * background).
- */
+/** The cleanup panel's on-demand part (lib/features/cleanup/panel/part-api.ts), loaded with lib/parts/load.ts. */
 export default defineUnlistedScript(() => {
-  installCleanupPanel();
+  installPanelPart();
 });

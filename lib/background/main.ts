@@ -15,7 +15,8 @@ import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota
 import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
-import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
+import { startSignatureMenu } from './signature-menu';
+import { installBackgroundTesting } from '../testing/background';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -67,16 +68,7 @@ export function backgroundHandlers(): BackgroundHandlers {
 
 export function startBackground(): void {
   const handlers = backgroundHandlers();
-  if (TEST_BUILD) {
-    handlers['test/open-page'] = async ({ path }) => {
-      await browser.tabs.create({ url: browser.runtime.getURL(path) });
-      return { ok: true as const };
-    };
-    // The context-menu entry's own handler, on the sender's tab (puppeteer cannot click browser menus).
-    handlers['test/menu-insert-signature'] = async ({ frameId }, sender) => ({
-      result: sender.tab?.id === undefined ? 'no-tab' : await insertSignatureInTab(sender.tab.id, frameId ?? 0, sender.tab.url),
-    });
-  }
+  if (TEST_BUILD) installBackgroundTesting(handlers);
   browser.runtime.onMessage.addListener(
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );

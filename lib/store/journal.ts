@@ -47,6 +47,7 @@ export const WEBMAIL_ERROR_CODES = [
   'invalid-response',
   'unsupported',
   'aborted',
+  'blocked',
 ] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const webmailCodesMatch: Same<(typeof WEBMAIL_ERROR_CODES)[number], WebmailErrorCode> = true;

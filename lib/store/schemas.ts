@@ -5,10 +5,11 @@
 import * as z from 'zod/mini';
 import { BatchSchema, JobExtrasSchema, JobHead, JobId } from './journal';
 import { RULE_BOUNDS } from './rule-bounds';
+import { WebmailKind } from '../webmail/kind';
 
 export const Email = z.string().check(z.maxLength(320), z.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/));
 export const OriginString = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^/\s?#]+$/));
-export const WebmailKind = z.enum(['roundcube', 'zimbra', 'medimail']);
+export { WebmailKind };
 const Percent = z.number().check(z.int(), z.gte(1), z.lte(100));
 const Count = z.number().check(z.int(), z.gte(0));
 const Bytes = z.number().check(z.gte(0));

@@ -18,7 +18,7 @@ import { buildPlan, classifySnapshot, plannedMessages, searchKey, takeSnapshot, 
 import { defaultRules, ruleDefaultsOf } from '../rules';
 import { refKey } from '../classify';
 import type { Exporter, RunOptions } from '../run';
-import type { ExportTarget, SaveFile } from '../export';
+import type { ExportTarget, SaveFile } from '../../../export';
 import { codeOf, initialState, type PanelDeps, type PanelState } from './state';
 import { deletionExporter, exportFileBase, type ExportHost } from './delete-export';
 

@@ -7,7 +7,7 @@ import type { Webmail } from '../../../webmail/types';
 import type { JobItem, PlannedMessage } from '../types';
 import { refKey } from '../classify';
 import type { Exporter } from '../run';
-import { isExportError, type ExportItem, type ExportOptions, type ExportTarget, type SaveFile } from '../export';
+import { isExportError, type ExportItem, type ExportOptions, type ExportTarget, type SaveFile } from '../../../export';
 import type { PanelDeps, PanelState } from './state';
 
 /** What of the controller the exporter uses. */

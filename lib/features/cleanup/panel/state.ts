@@ -8,7 +8,7 @@ import type { CleanupSettings, RuleDefaults } from '../rules';
 import type { PlanProgress, Snapshot } from '../plan';
 import type { VerdictCache } from '../classify';
 import type { CleanupStatus, JobSummary, RunOptions, StartRequest } from '../run';
-import type { ExportError, ExportItem, ExportOptions, ExportProgress, ExportResult, SaveFile } from '../export';
+import type { ExportError, ExportItem, ExportOptions, ExportProgress, ExportResult, SaveFile } from '../../../export';
 
 /** The runner and exporter functions the panel uses (run/, export.ts); tests give fakes. */
 export interface PanelDeps {
@@ -61,14 +61,14 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
-  /** The export before the last deletion (ExportView's ExportStatus draws it). */
+  /** The export before the last deletion (lib/export/View.tsx's ExportStatus draws it). */
   exportView: ExportState | null;
   resumable: JobSummary | null;
   /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
   error: string | null;
 }
 
-/** The export's state as ExportView's ExportStatus shows it (its public contract: data-export-state). */
+/** The export's state as lib/export/View.tsx's ExportStatus shows it (its public contract: data-export-state). */
 export interface ExportState {
   state: 'picking' | 'exporting' | 'verifying' | 'saving' | 'verified' | 'failed' | 'cancelled';
   progress: ExportProgress | null;

@@ -58,7 +58,7 @@ async function trashFolderOf(webmail: Webmail): Promise<string | null> {
 export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOptions = {}): Promise<Report> {
   const exporter = req.exportFirst ?? opts.exportFirst;
   const ctx = ctxOf(webmail, exporter ? { ...opts, exportFirst: exporter } : opts);
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   if (!req.items.length) throw new CleanupError('nothing-to-do', 'No message to act on');
   if (req.items.length > MAX_JOB_ITEMS) throw new CleanupError('too-many', `At most ${MAX_JOB_ITEMS} messages in one cleanup`);
   const bal = req.bal.toLowerCase();
@@ -99,7 +99,7 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
     }
   }
 
-  const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => req.plan?.quotaBefore ?? null) : null;
+  const quotaBefore = webmail.quota ? await webmail.quota.read().catch(() => req.plan?.quotaBefore ?? null) : null;
   const t = ctx.now();
   const jobId = ctx.newId();
   const batches = makeBatches(webmail, jobId, items, t);
@@ -154,7 +154,7 @@ export async function resumeJob(webmail: Webmail, jobId: string, opts: RunOption
   const ctx = ctxOf(webmail, opts);
   const live = await load(ctx, jobId);
   if (!RESUMABLE.has(live.job.state)) throw new CleanupError('not-resumable', 'This cleanup already ended');
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   if (live.job.action === 'delete' && live.extras.needsExport && !live.extras.exported && !opts.exportFirst) {
     throw new CleanupError('export-required', 'This deletion must export the messages first');
   }
@@ -222,11 +222,11 @@ export { findUndoableJob };
  */
 export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOptions = {}): Promise<Report> {
   const ctx = ctxOf(webmail, opts);
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   const target = await findUndoableJob(bal, opts.deps ? { deps: opts.deps } : {});
   if (!target) throw new CleanupError('nothing-to-undo', 'Nothing to undo');
   const source = await load(ctx, target.jobId);
-  const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
+  const quotaBefore = webmail.quota ? await webmail.quota.read().catch(() => null) : null;
   const undo = undoJobOf(ctx, source, quotaBefore);
   await acquire(ctx, (takeover) => ctx.store.create(undo.job, undo.batches, takeover));
   try {

@@ -24,7 +24,8 @@ export function batchSize(webmail: Webmail): number {
  * ranges), else `size` at a time in the given order. An adapter's cut that loses or repeats an id is not used.
  */
 export function cutItems<T>(webmail: Webmail, list: T[], id: (t: T) => string, size: number): T[][] {
-  if (!webmail.cutBatches) return chunk(list, size);
+  const cut = webmail.mailbox?.cutBatches?.bind(webmail.mailbox);
+  if (!cut) return chunk(list, size);
   const byId = new Map<string, T[]>();
   for (const it of list) {
     const q = byId.get(id(it));
@@ -33,7 +34,7 @@ export function cutItems<T>(webmail: Webmail, list: T[], id: (t: T) => string, s
   }
   let parts: string[][];
   try {
-    parts = webmail.cutBatches(list.map(id), size);
+    parts = cut(list.map(id), size);
   } catch {
     return chunk(list, size);
   }

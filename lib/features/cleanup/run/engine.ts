@@ -3,7 +3,7 @@
  * unanswered request is settled by asking the server which messages are still in the source folder; only those are
  * sent again), under the mailbox's lock kept alive by a heartbeat.
  */
-import type { Webmail } from '../../../webmail/types';
+import { mailboxOf, type Webmail } from '../../../webmail/types';
 import { asReason, type Batch, type CleanupReason } from '../../../store/journal';
 import type { JobAction, JobItem, Report } from '../types';
 import type { BatchRecord } from '../store';
@@ -13,19 +13,15 @@ import { finish } from './report';
 import { restoreUnread } from './undo';
 
 function act(ctx: Ctx, action: JobAction, b: Batch, ids: string[]) {
-  if (action === 'trash') return ctx.webmail.moveToTrash(b.folderId, ids);
-  if (action === 'delete') return ctx.webmail.deleteForever(b.folderId, ids);
-  return ctx.webmail.move(b.folderId, ids, b.target!);
+  const mailbox = mailboxOf(ctx.webmail);
+  if (action === 'trash') return mailbox.moveToTrash(b.folderId, ids);
+  if (action === 'delete') return mailbox.deleteForever(b.folderId, ids);
+  return mailbox.move(b.folderId, ids, b.target!);
 }
 
 /** Which of these ids are still in the folder (the whole folder is listed: the server is the truth). */
 async function stillThere(webmail: Webmail, folderId: string, ids: string[]): Promise<Set<string>> {
-  const wanted = new Set(ids);
-  const found = new Set<string>();
-  for await (const page of webmail.search({ folderId, sort: 'dateDesc' })) {
-    for (const m of page) if (m.ref.folderId === folderId && wanted.has(m.ref.id)) found.add(m.ref.id);
-  }
-  return found;
+  return mailboxOf(webmail).stillIn(folderId, ids);
 }
 
 export async function record(ctx: Ctx, live: Live, b: Batch, state: Batch['state']): Promise<void> {

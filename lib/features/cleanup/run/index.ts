@@ -19,7 +19,7 @@
  *   (state 'done' | 'failed' | 'cancelled' | 'interrupted'; every item has exactly one line). They REJECT only
  *   when nothing was done at all, with a CleanupError:
  *     'locked'           another job of this mailbox runs (in another tab: `error.holder.sameTab === false`);
- *     'unsupported'      the webmail cannot act on messages (capabilities.actions false);
+ *     'unsupported'      the webmail cannot act on messages (no mailbox part);
  *     'nothing-to-do'    no item at all;
  *     'too-many'         more items than one job may hold (MAX_JOB_ITEMS);
  *     'not-found'        resumeJob / abandonJob: no such job (or not this mailbox's);

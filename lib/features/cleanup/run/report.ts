@@ -75,7 +75,7 @@ function linesOf(live: Live, stopReason: CleanupReason | undefined): ReportLine[
 }
 
 async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter'] }> {
-  const quota = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
+  const quota = webmail.quota ? await webmail.quota.read().catch(() => null) : null;
   const folders = webmail.capabilities.folders
     ? await webmail
         .folders()

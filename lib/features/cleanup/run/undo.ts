@@ -87,7 +87,7 @@ export async function restoreUnread(ctx: Ctx, live: Live): Promise<void> {
     }
   }
   const webmail: Webmail = ctx.webmail;
-  const mark = webmail.markUnread?.bind(webmail);
+  const mark = webmail.mailbox?.markUnread?.bind(webmail.mailbox);
   if (!mark || !byFolder.size) return;
   const before = done.size;
   try {
