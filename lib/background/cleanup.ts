@@ -11,10 +11,14 @@
  * - a batch is marked 'sent' only while the job holds the lock; a batch's ids never change after creation; its
  *   outcome (done / failed / newRefs) only names its own ids; a finished batch is never rewritten.
  * - a page only sees and touches jobs of its own origin.
+ * - what is read back is checked (readJob): a row an older version wrote that does not pass today's schema is shown
+ *   as ended, with stopReason 'journal-outdated' (never resumed, never undone), and never crashes a caller.
  */
 import { browser } from 'wxt/browser';
 import { db as defaultDb, type BaliseDb } from '../store/db';
-import type { Batch, Job, LockRow } from '../store/schemas';
+import { Batch as BatchRow, Job as JobRow, type Batch, type Job, type LockRow } from '../store/schemas';
+import { JobExtrasSchema, JobHead, type BatchRecord, type JobExtras, type LockHolder } from '../store/journal';
+import * as z from 'zod/mini';
 import type { Sender } from '../messages/router';
 
 /** A lock whose heartbeat is older than this is stale (the runner beats every 15 s). */
@@ -25,22 +29,47 @@ export interface Caller {
   origin: string;
 }
 
-export interface LockHolderInfo {
-  jobId: string;
-  sameTab: boolean;
-  heartbeatAt: number;
-}
-
 export interface LockAnswer {
   ok: boolean;
-  holder?: LockHolderInfo;
+  holder?: LockHolder;
 }
 
-export interface BatchRecordIn {
-  state: Batch['state'];
-  done: string[];
-  failed: { id: string; code: string }[];
-  newRefs?: Record<string, { folderId: string; id: string }>;
+const RESUMABLE_JOB = new Set<Job['state']>(['planned', 'exporting', 'running', 'paused']);
+const JobHeadRow = z.object({ ...JobHead, bal: JobRow.shape.bal, origin: JobRow.shape.origin });
+const JobOwner = z.object({ id: JobHead.id, bal: JobRow.shape.bal, origin: JobRow.shape.origin });
+
+/**
+ * A job row as read back, checked. Rows of an older version kept folder paths in their final report's foldersAfter:
+ * those are dropped and the row checked again. A row that still does not pass is read as ended ('journal-outdated':
+ * not resumable, not undoable) with its head only; a row whose head does not pass either is not read at all (null).
+ * `changed`: the row as stored is not the row as read (the journal writes the checked one back).
+ */
+export function readJobRow(row: unknown): { job: Job | null; changed: boolean } {
+  const ok = JobRow.safeParse(row);
+  if (ok.success) return { job: ok.data, changed: false };
+  const r = row as { report?: { final?: { foldersAfter?: unknown } } } | null;
+  const folders = r?.report?.final?.foldersAfter;
+  if (Array.isArray(folders)) {
+    const foldersAfter = folders.map((f: unknown) => {
+      if (!f || typeof f !== 'object') return f;
+      const { path: _path, ...rest } = f as Record<string, unknown>;
+      return rest;
+    });
+    const again = JobRow.safeParse({ ...r, report: { ...r!.report, final: { ...r!.report!.final, foldersAfter } } });
+    if (again.success) return { job: again.data, changed: true };
+  }
+  return { job: outdated(row), changed: true };
+}
+
+export function readJob(row: unknown): Job | null {
+  return readJobRow(row).job;
+}
+
+function outdated(row: unknown): Job | null {
+  const head = JobHeadRow.safeParse(row);
+  if (!head.success) return null;
+  const state: Job['state'] = RESUMABLE_JOB.has(head.data.state) ? 'failed' : head.data.state;
+  return { ...head.data, state, report: { stopReason: 'journal-outdated' } };
 }
 
 const FINAL_JOB = new Set<Job['state']>(['done', 'failed', 'cancelled']);
@@ -137,10 +166,30 @@ export class CleanupJournal {
     });
   }
 
-  private async ownJob(caller: Caller, jobId: string): Promise<Job> {
-    const job = await this.db().jobs.get(jobId);
-    if (!job || job.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
-    return job;
+  /**
+   * Read a job row checked; a row an older version wrote is written back as read (paths dropped, or outdated: its
+   * batches, of no use any more, go with it), so that no unchecked text stays in the journal once seen.
+   */
+  private async checked(row: unknown, badBatches = false): Promise<Job | null> {
+    const { job, changed } = readJobRow(row);
+    if (!job) return null;
+    const final = badBatches ? (outdated(job) ?? job) : job;
+    if (changed || badBatches) {
+      const d = this.db();
+      await d.transaction('rw', [d.jobs, d.batches], async () => {
+        await d.jobs.put(final);
+        if (badBatches || final.report?.stopReason === 'journal-outdated') await d.batches.where('jobId').equals(final.id).delete();
+      });
+    }
+    return final;
+  }
+
+  /** Whose job it is (its mailbox and origin): every write checks this first, so it reads no more than the head. */
+  private async ownJob(caller: Caller, jobId: string): Promise<Pick<Job, 'id' | 'bal' | 'origin'>> {
+    const row: unknown = await this.db().jobs.get(jobId);
+    const head = JobOwner.safeParse(row);
+    if (!head.success || head.data.origin !== caller.origin) throw new CleanupRefused('not-found', 'No such job');
+    return head.data;
   }
 
   async lock(caller: Caller, bal: string, jobId: string, takeover?: 'same-tab'): Promise<LockAnswer> {
@@ -199,7 +248,7 @@ export class CleanupJournal {
    * Record a batch's outcome so far. Allowed without the lock (it records what happened; a runner that lost its
    * lock still says what its last request did), never for a finished batch, never naming foreign ids.
    */
-  async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecordIn): Promise<void> {
+  async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecord): Promise<void> {
     await this.ownJob(caller, jobId);
     const d = this.db();
     await d.transaction('rw', d.batches, async () => {
@@ -226,37 +275,59 @@ export class CleanupJournal {
     });
   }
 
-  async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: Record<string, unknown> }): Promise<void> {
+  async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: JobExtras }): Promise<void> {
     await this.ownJob(caller, jobId);
     const d = this.db();
     await d.transaction('rw', d.jobs, async () => {
-      const job = (await d.jobs.get(jobId))!;
+      const job = readJob(await d.jobs.get(jobId));
+      if (!job) throw new CleanupRefused('not-found', 'No such job');
       if (patch.state && patch.state !== job.state && FINAL_JOB.has(job.state)) throw new CleanupRefused('invalid', 'This job is finished');
+      // The merged extras are checked as a whole (caps hold across patches).
+      const report = patch.report ? JobExtrasSchema.safeParse({ ...(job.report ?? {}), ...patch.report }) : null;
+      if (report && !report.success) throw new CleanupRefused('invalid', 'These extras do not fit the journal');
       await d.jobs.put({
         ...job,
         ...(patch.state ? { state: patch.state } : {}),
-        ...(patch.report ? { report: { ...(job.report ?? {}), ...patch.report } } : {}),
+        ...(report ? { report: report.data } : {}),
         updatedAt: this.now(),
       });
     });
   }
 
+  /** A job and its batches, checked: if one batch does not read back, the job reads as outdated, without batches. */
   async getJob(caller: Caller, jobId: string): Promise<{ job: Job; batches: Batch[] } | null> {
-    const job = await this.db().jobs.get(jobId);
-    if (!job || job.origin !== caller.origin) return null;
-    const batches = await this.db().batches.where('jobId').equals(jobId).sortBy('seq');
-    return { job, batches };
+    const row = await this.db().jobs.get(jobId);
+    if (!row || row.origin !== caller.origin) return null;
+    const rows: unknown[] = await this.db().batches.where('jobId').equals(jobId).sortBy('seq');
+    const batches: Batch[] = [];
+    for (const r of rows) {
+      const b = BatchRow.safeParse(r);
+      if (!b.success) {
+        const job = await this.checked(row, true);
+        return job ? { job, batches: [] } : null;
+      }
+      batches.push(b.data);
+    }
+    const job = await this.checked(row);
+    return job && job.origin === caller.origin ? { job, batches: job.report?.stopReason === 'journal-outdated' ? [] : batches } : null;
   }
 
   async listJobs(caller: Caller, bal: string, limit: number): Promise<Job[]> {
-    const jobs = await this.db().jobs.where('bal').equals(bal).toArray();
-    return jobs
-      .filter((j) => j.origin === caller.origin)
-      .sort((a, b) => b.createdAt - a.createdAt || b.updatedAt - a.updatedAt)
-      .slice(0, limit);
+    const num = (x: unknown) => (typeof x === 'number' ? x : -Infinity);
+    const rows = (await this.db().jobs.where('bal').equals(bal).toArray())
+      .filter((r) => r.origin === caller.origin)
+      .sort((a, b) => num(b.createdAt) - num(a.createdAt) || num(b.updatedAt) - num(a.updatedAt));
+    // Only the rows returned are checked (a report may hold thousands of lines).
+    const jobs: Job[] = [];
+    for (const r of rows) {
+      if (jobs.length >= limit) break;
+      const j = await this.checked(r);
+      if (j) jobs.push(j);
+    }
+    return jobs;
   }
 
-  async lockStatus(caller: Caller, bal: string): Promise<LockHolderInfo | null> {
+  async lockStatus(caller: Caller, bal: string): Promise<LockHolder | null> {
     const lock = await this.db().locks.get(bal);
     if (!lock || (await this.isStale(lock, caller))) return null;
     return { jobId: lock.jobId, sameTab: lock.tabId === caller.tabId, heartbeatAt: lock.heartbeatAt };
@@ -287,11 +358,11 @@ export function cleanupHandlers(journal = new CleanupJournal()) {
     'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => ({
       ok: await journal.markSent(callerOf(sender), jobId, seq),
     }),
-    'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecordIn, sender: Sender) => {
+    'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecord, sender: Sender) => {
       await journal.recordBatch(callerOf(sender), jobId, seq, { state, done, failed, ...(newRefs ? { newRefs } : {}) });
       return { ok: true as const };
     },
-    'cleanup/update-job': async ({ jobId, state, report }: { jobId: string; state?: Job['state']; report?: Record<string, unknown> }, sender: Sender) => {
+    'cleanup/update-job': async ({ jobId, state, report }: { jobId: string; state?: Job['state']; report?: JobExtras }, sender: Sender) => {
       await journal.updateJob(callerOf(sender), jobId, { ...(state ? { state } : {}), ...(report ? { report } : {}) });
       return { ok: true as const };
     },

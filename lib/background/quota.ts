@@ -1,5 +1,6 @@
 /**
- * The background side of the quota meter: what content scripts report ('quota/report') becomes the BAL's
+ * The background side of the quota meter (the page side is lib/features/quota-meter/, the messages
+ * lib/messages/quota.ts, the pure rules lib/quota-rules/): what content scripts report ('quota/report') becomes the BAL's
  * lastQuota, one history point per BAL per hour, the toolbar badge (fullest known BAL) and, once per upward
  * threshold crossing, a notification whose click opens the cleanup on that BAL's webmail tab.
  *
@@ -12,8 +13,8 @@ import { db, HOUR } from '../store/db';
 import type { Bal, QuotaPoint } from '../store/schemas';
 import { getSettings } from './settings';
 import { quotaLevel } from '../ui/level';
-import { nextAlert, type AlertLevel } from '../quota/alerts';
-import { badgeFor, type Badge } from '../quota/badge';
+import { nextAlert, type AlertLevel } from '../quota-rules/alerts';
+import { badgeFor, type Badge } from '../quota-rules/badge';
 import { formatBytes, formatPercent, percentUsed } from '../format';
 import { t, uiLang } from '../i18n/t';
 import { sendToTab } from '../messages/send';

@@ -1,6 +1,6 @@
 import { db } from '../store/db';
 import { applySettingsPatch, readSettings, type Settings } from '../store/settings';
-import type { RuleDefaults } from '../features/cleanup/plan';
+import type { RuleDefaults } from '../features/cleanup/rules';
 
 export async function getSettings(): Promise<Settings> {
   const row = await db().kv.get('settings');

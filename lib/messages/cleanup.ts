@@ -5,14 +5,11 @@
  */
 import * as z from 'zod/mini';
 import { def, Ok } from './define';
-import { Batch, Email, Job, MessageRefSchema } from '../store/schemas';
+import { Batch, Email, Job } from '../store/schemas';
+import { BatchRecordSchema, JobExtrasSchema, JobId, LockAnswerSchema as LockAnswer, LockHolderSchema as LockHolder } from '../store/journal';
 
-const JobId = z.string().check(z.minLength(1), z.maxLength(64));
 const Seq = z.number().check(z.int(), z.gte(0));
 const Takeover = z.optional(z.literal('same-tab'));
-const LockHolder = z.object({ jobId: z.string(), sameTab: z.boolean(), heartbeatAt: z.number() });
-const LockAnswer = z.object({ ok: z.boolean(), holder: z.optional(LockHolder) });
-const Id = z.string().check(z.maxLength(256));
 /** A job of 10,000 messages is well under this. */
 const MAX_BATCHES = 20_000;
 
@@ -29,19 +26,13 @@ export const cleanupMessages = {
   /** Before a batch's request: refused (ok false) unless this tab holds the lock for this job. */
   'cleanup/mark-sent': def({ jobId: JobId, seq: Seq }, z.object({ ok: z.boolean() }), ['content']),
   'cleanup/record-batch': def(
-    {
-      jobId: JobId,
-      seq: Seq,
-      state: Batch.shape.state,
-      done: z.array(Id),
-      failed: z.array(z.object({ id: Id, code: z.string().check(z.maxLength(64)) })),
-      newRefs: z.optional(z.record(z.string(), MessageRefSchema)),
-    },
+    { jobId: JobId, seq: Seq, ...BatchRecordSchema.shape },
     Ok,
     ['content'],
   ),
   'cleanup/update-job': def(
-    { jobId: JobId, state: z.optional(Job.shape.state), report: z.optional(z.record(z.string(), z.unknown())) },
+    /** `report`: extras to merge (strict: codes and ids only, never free text). */
+    { jobId: JobId, state: z.optional(Job.shape.state), report: z.optional(JobExtrasSchema) },
     Ok,
     ['content'],
   ),

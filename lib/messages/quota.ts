@@ -1,4 +1,8 @@
-/** Messages of the quota meter: content script → background reports, popup → background queries and actions. */
+/**
+ * Messages of the quota meter: content script → background reports, popup → background queries and actions.
+ * The quota lives in four layers, one name each: the meter on the page (lib/features/quota-meter/), these
+ * messages, their handlers (lib/background/quota.ts) and the pure rules both use (lib/quota-rules/).
+ */
 import * as z from 'zod/mini';
 import { def, Ok } from './define';
 import { Email, QuotaPoint } from '../store/schemas';

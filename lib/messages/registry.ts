@@ -1,6 +1,7 @@
 /**
  * Messages of "My BALs": the registry, the person's details, signature templates, the compose context a
- * webmail page asks for, and settings export/import. Handlers: lib/background/registry.ts.
+ * webmail page asks for, and settings export/import. Handlers: lib/background/registry.ts; the pure rules and
+ * shapes: lib/registry/; the options page's section: lib/options/Registry.tsx.
  */
 import * as z from 'zod/mini';
 import { def, Ok } from './define';

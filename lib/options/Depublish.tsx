@@ -8,7 +8,7 @@ import { t } from '../i18n/t';
 import type { Bal } from '../store/schemas';
 import type { Profile } from '../registry/schemas';
 import { replacementFor } from '../registry/rules';
-import { StatusLine, type Notice } from './bits';
+import { StatusLine, type Notice } from './form-feedback';
 
 /** The out-of-office text for `bal`, or null when there is no preferred BAL to send correspondents to. */
 export function autoReplyText(bal: Bal, bals: readonly Bal[], profile: Profile): string | null {

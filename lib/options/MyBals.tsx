@@ -1,5 +1,5 @@
 /**
- * "My BALs" in the options page (issue 7): registry, the person's details, signatures, settings file. One
+ * "My BALs" in the options page: registry, the person's details, signatures, settings file. One
  * component so that lib/options/App.tsx lists it in one line; the sections share one load of the data.
  */
 import { useRef } from 'preact/hooks';

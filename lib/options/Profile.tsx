@@ -4,8 +4,8 @@ import { send } from '../messages/send';
 import { t, type MessageKey } from '../i18n/t';
 import type { Profile } from '../registry/schemas';
 import { validateAdeli, validateRpps } from '../mssante/identifiers';
-import { idFeedback } from '../registry/messages';
-import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './bits';
+import { idFeedback } from '../registry/error-keys';
+import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './form-feedback';
 
 const FIELDS: { key: keyof Profile; label: MessageKey; max: number; type?: 'text' | 'tel' }[] = [
   { key: 'prenom', label: 'profPrenom', max: 200 },

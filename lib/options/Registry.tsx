@@ -13,12 +13,12 @@ import type { Profile } from '../registry/schemas';
 import { KNOWN_WEBMAILS, normalizeOrigin } from '../origins';
 import { isMssanteAddress, parseAddress } from '../mssante/addresses';
 import { validateFiness, validateSiret } from '../mssante/identifiers';
-import { idFeedback } from '../registry/messages';
+import { idFeedback } from '../registry/error-keys';
 import { limitText, readLimitFields, type LimitKey } from '../registry/limits';
 import { preferredFor, registryOf, situationKey, situationsOf } from '../registry/rules';
 import { TEST_BUILD } from '../env';
 import type { ComponentProps } from 'preact';
-import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './bits';
+import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './form-feedback';
 import { Depublish } from './Depublish';
 
 const KINDS = ['PER', 'CAB', 'ORG', 'APP'] as const;

@@ -11,7 +11,7 @@ import type { Profile } from '../registry/schemas';
 import { preferredFor, registryOf, situationKey, situationsOf, type SituationLike } from '../registry/rules';
 import { SIGNATURE_VARIABLES, defaultTemplate, renderSignature } from '../features/signature/template';
 import { pickTemplate, signatureVars } from '../features/signature/resolve';
-import { errorText, StatusLine, type Notice } from './bits';
+import { errorText, StatusLine, type Notice } from './form-feedback';
 import { SignatureHtml } from './SignaturePreview';
 
 function previewContext(bals: readonly Bal[], situation: SituationLike | null): { situation: SituationLike | null; preferredAddress: string | null } {

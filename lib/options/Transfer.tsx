@@ -8,9 +8,9 @@ import { browser } from 'wxt/browser';
 import { send } from '../messages/send';
 import { t } from '../i18n/t';
 import { originToMatchPattern } from '../origins';
-import { importMessageKey, importPlace } from '../registry/messages';
+import { importMessageKey, importPlace } from '../registry/error-keys';
 import { MAX_CHARS, type ImportProblem } from '../registry/transfer';
-import { errorText, StatusLine, type Notice } from './bits';
+import { errorText, StatusLine, type Notice } from './form-feedback';
 
 export function importProblemText(problem: ImportProblem): string {
   return t('trImportError', t(importMessageKey(problem.code), importPlace(problem, t)));

@@ -10,10 +10,10 @@ import { formatBytes, formatDateTime, formatPercent, percentUsed, type Lang } fr
 import { UsageBar } from '../ui/components';
 import { quotaLevel } from '../ui/level';
 import { KNOWN_WEBMAILS } from '../origins';
-import { DAY, projectFull, type HistoryPoint } from '../quota/projection';
+import { DAY, projectFull, type HistoryPoint } from '../quota-rules/projection';
 import type { Bal, Settings } from '../store/schemas';
 import { QuotaChart } from './QuotaChart';
-import '../ui/kit.css';
+import '../ui/base.css';
 import './bal-card.css';
 
 export function operatorOf(bal: Bal): string | null {

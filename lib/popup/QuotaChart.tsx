@@ -4,7 +4,7 @@
  */
 import { formatBytes, formatDate, type Lang } from '../format';
 import { t } from '../i18n/t';
-import type { HistoryPoint } from '../quota/projection';
+import type { HistoryPoint } from '../quota-rules/projection';
 
 const W = 240;
 const H = 56;

@@ -46,16 +46,12 @@ export const LimitsInput = z.object({
 });
 export type LimitsInput = z.infer<typeof LimitsInput>;
 
-/** The fields of a registry BAL the user edits (no sighting data: lastSeen, lastQuota stay the background's). */
+/**
+ * The fields of a registry BAL the user edits: the stored `Bal` without its sighting data (source, lastSeen,
+ * lastQuota stay the background's), with limits a page may also clear (null).
+ */
 export const BalFields = {
-  address: Email,
-  kind: z.nullable(BalKind),
-  operator: z.optional(z.string().check(z.maxLength(200))),
-  webmailOrigin: z.optional(OriginString),
-  webmailKind: z.optional(WebmailKind),
-  situation: z.optional(Situation),
-  status: BalStatus,
-  preferred: z.boolean(),
+  ...z.omit(Bal, { source: true, lastSeen: true, lastQuota: true, limits: true }).shape,
   limits: z.optional(LimitsInput),
 };
 

@@ -1,6 +1,6 @@
 /**
  * Balise's local database (IndexedDB through Dexie), owned by the background: content scripts run in the
- * webmail's origin and reach it only through messages (lib/messages.ts).
+ * webmail's origin and reach it only through messages (lib/messages/).
  *
  * Schema history (never edit a published version; add one):
  * - v1, the foundation's first cut: key-value settings, BAL registry, quota points, one flat journal table.

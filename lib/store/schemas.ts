@@ -3,6 +3,8 @@
  * are also used by the content script, where size matters.
  */
 import * as z from 'zod/mini';
+import { BatchSchema, JobExtrasSchema, JobHead, JobId } from './journal';
+import { RULE_BOUNDS } from './rule-bounds';
 import { WebmailKind } from '../webmail/kind';
 
 export const Email = z.string().check(z.maxLength(320), z.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/));
@@ -16,6 +18,22 @@ const RuleFolderIds = z.array(z.string().check(z.maxLength(1024))).check(z.maxLe
 /** The folders the cleanup's "old" and "large" rules look in, as the user chose them for one BAL. */
 export const CleanupRuleFolders = z.object({ old: RuleFolderIds, large: RuleFolderIds });
 export const MAX_RULE_FOLDER_BALS = 200;
+
+const bounded = (b: { min: number; max: number; int: boolean }) =>
+  b.int ? z.number().check(z.int(), z.gte(b.min), z.lte(b.max)) : z.number().check(z.gte(b.min), z.lte(b.max));
+/** The cleanup rule fields a user sets (settings.cleanup, and the panel's defaults: lib/messages/cleanup-rules.ts). */
+export const CleanupRuleFields = {
+  oldMonths: bounded(RULE_BOUNDS.oldMonths),
+  largeMB: bounded(RULE_BOUNDS.largeMB),
+  largeOlderThanMonths: bounded(RULE_BOUNDS.largeOlderThanMonths),
+  recentDays: bounded(RULE_BOUNDS.recentDays),
+  protectUnread: z.boolean(),
+  protectFlagged: z.boolean(),
+  emptyTrash: z.boolean(),
+  emptyJunk: z.boolean(),
+  oldEnabled: z.boolean(),
+  largeEnabled: z.boolean(),
+};
 
 /** The user's settings. Every field has a default: an empty or old record parses to a complete one. */
 export const Settings = z
@@ -33,10 +51,10 @@ export const Settings = z
     ),
     cleanup: z.prefault(
       z.object({
-        oldMonths: z._default(z.number().check(z.int(), z.gte(1), z.lte(240)), 12),
-        largeMB: z._default(z.number().check(z.gte(0.1), z.lte(1024)), 5),
-        largeOlderThanMonths: z._default(z.number().check(z.int(), z.gte(0), z.lte(240)), 3),
-        recentDays: z._default(z.number().check(z.int(), z.gte(0), z.lte(365)), 30),
+        oldMonths: z._default(CleanupRuleFields.oldMonths, 12),
+        largeMB: z._default(CleanupRuleFields.largeMB, 5),
+        largeOlderThanMonths: z._default(CleanupRuleFields.largeOlderThanMonths, 3),
+        recentDays: z._default(CleanupRuleFields.recentDays, 30),
         protectUnread: z._default(z.boolean(), true),
         protectFlagged: z._default(z.boolean(), true),
         protectClinical: z._default(z.boolean(), true),
@@ -131,51 +149,24 @@ export const QuotaPoint = z.object({
 });
 export type QuotaPoint = z.infer<typeof QuotaPoint>;
 
-export const MessageRefSchema = z.object({
-  folderId: z.string().check(z.maxLength(1024)),
-  id: z.string().check(z.maxLength(256)),
-});
-
-/** A cleanup job: its plan snapshot lives in its batches; the job row holds the state and the report. */
-export const Job = z.object({
-  id: z.string().check(z.maxLength(64)),
+/** A cleanup job: its plan snapshot lives in its batches; the job row holds the state and the extras. */
+export const Job = z.strictObject({
+  ...JobHead,
   bal: Email,
   origin: OriginString,
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  state: z.enum(['planned', 'exporting', 'running', 'paused', 'done', 'failed', 'cancelled']),
-  action: z.enum(['trash', 'delete', 'undo']),
-  totalCount: Count,
-  totalBytes: Bytes,
-  report: z.optional(z.record(z.string(), z.unknown())),
+  report: z.optional(JobExtrasSchema),
 });
 export type Job = z.infer<typeof Job>;
 
-/** One batch of a job, journaled before it is sent ('pending' → 'sent') and after ('done' / 'failed'). */
-export const Batch = z.object({
-  jobId: z.string().check(z.maxLength(64)),
-  seq: Count,
-  folderId: z.string().check(z.maxLength(1024)),
-  ids: z.array(z.string().check(z.maxLength(256))),
-  /** Size of each message, parallel to `ids` (progress in MB, undo). Not indexed: no schema version needed. */
-  sizes: z.optional(z.array(Bytes)),
-  /** Undo batches: the folder the messages go back to (`folderId` is the trash). */
-  target: z.optional(z.string().check(z.maxLength(1024))),
-  bytes: Bytes,
-  /** pending = not in flight (may hold a partial outcome); sent = a request is (or was) in flight. */
-  state: z.enum(['pending', 'sent', 'done', 'failed']),
-  done: z.optional(z.array(z.string())),
-  failed: z.optional(z.array(z.object({ id: z.string(), code: z.string() }))),
-  newRefs: z.optional(z.record(z.string(), MessageRefSchema)),
-  updatedAt: z.number(),
-});
-export type Batch = z.infer<typeof Batch>;
+export const Batch = BatchSchema;
+export type Batch = z.infer<typeof BatchSchema>;
+export { MessageRefSchema } from './journal';
 
 /** A mailbox's cleanup lock, held by the background for one job at a time across tabs. */
 export const LockRow = z.object({
   /** The BAL address. */
   mailbox: Email,
-  jobId: z.string().check(z.maxLength(64)),
+  jobId: JobId,
   tabId: z.number(),
   acquiredAt: z.number(),
   /** Refreshed while the job runs; a lock whose heartbeat is older than a minute is stale. */

@@ -15,7 +15,7 @@
 import { render } from 'preact';
 import type { MessageRef, Webmail } from '../webmail/types';
 import { mountShadow, type MountedUi } from '../ui/shadow';
-import { BASE_CSS } from '../ui/kit';
+import { BASE_CSS } from '../ui/base-css';
 import { uiLang } from '../i18n/t';
 import { exportMessages, isExportError, type ExportDeps, type ExportItem, type ExportResult, type ExportTarget, type SaveFile } from '../export';
 import { EXPORT_CSS, ExportPanel } from '../export/View';

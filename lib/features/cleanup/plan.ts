@@ -26,105 +26,10 @@ import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } 
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
 import { classifyMessages, refKey, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
+import { daysAgo, monthsAgo } from './rules';
 
 export const DAY = 86_400_000;
 export const MB = 1024 * 1024;
-
-/** What the user's settings say (Settings['cleanup'], kept structural so this file needs no zod). */
-export interface CleanupSettings {
-  oldMonths: number;
-  largeMB: number;
-  largeOlderThanMonths: number;
-  recentDays: number;
-  protectUnread: boolean;
-  protectFlagged: boolean;
-  protectClinical: boolean;
-  /** Which rules are on (absent: on). */
-  emptyTrash?: boolean;
-  emptyJunk?: boolean;
-  oldEnabled?: boolean;
-  largeEnabled?: boolean;
-  /** Per BAL (lower-case address): the folders the "old" and "large" rules look in, as the user saved them. */
-  ruleFolders?: Record<string, { old: string[]; large: string[] }>;
-}
-
-/** Folders "old" and "large" look in by default: the inbox, sent mail and the user's own folders. */
-export function defaultRuleFolders(folders: Folder[]): string[] {
-  return folders.filter((f) => f.role === 'inbox' || f.role === 'sent' || f.role === 'other').map((f) => f.id);
-}
-
-/**
- * A saved choice of folders, kept to the folders that still exist (and never the trash or junk). A choice none of
- * whose folders exist any more (renamed, another webmail) falls back to the default folders; a choice the user
- * emptied on purpose stays empty.
- */
-function savedFolders(saved: string[] | undefined, folders: Folder[], fallback: string[]): string[] {
-  if (!saved) return fallback;
-  const choosable = new Set(folders.filter((f) => f.role !== 'trash' && f.role !== 'junk').map((f) => f.id));
-  const kept = saved.filter((id, i) => choosable.has(id) && saved.indexOf(id) === i);
-  return kept.length || !saved.length ? kept : fallback;
-}
-
-/** The rules the panel starts with: the user's saved defaults (for this BAL's folders), else Balise's. */
-export function defaultRules(s: CleanupSettings, folders: Folder[], bal?: string): CleanupRules {
-  const ids = defaultRuleFolders(folders);
-  const saved = bal ? s.ruleFolders?.[bal.toLowerCase()] : undefined;
-  return {
-    emptyTrash: s.emptyTrash ?? true,
-    emptyJunk: s.emptyJunk ?? true,
-    old: { enabled: s.oldEnabled ?? true, months: s.oldMonths, folderIds: savedFolders(saved?.old, folders, ids) },
-    large: { enabled: s.largeEnabled ?? true, minMB: s.largeMB, olderThanMonths: s.largeOlderThanMonths, folderIds: savedFolders(saved?.large, folders, ids) },
-    folder: { enabled: false, folderId: null },
-    protect: { unread: s.protectUnread, flagged: s.protectFlagged, recentDays: s.recentDays, clinical: s.protectClinical },
-    includeClinical: false,
-  };
-}
-
-/** What "keep these settings as my defaults" saves of the rules (never a whole folder, nor the clinical choice). */
-export interface RuleDefaults {
-  oldMonths: number;
-  largeMB: number;
-  largeOlderThanMonths: number;
-  recentDays: number;
-  protectUnread: boolean;
-  protectFlagged: boolean;
-  emptyTrash: boolean;
-  emptyJunk: boolean;
-  oldEnabled: boolean;
-  largeEnabled: boolean;
-  folders: { old: string[]; large: string[] };
-}
-
-export function ruleDefaultsOf(r: CleanupRules): RuleDefaults {
-  return {
-    oldMonths: r.old.months,
-    largeMB: r.large.minMB,
-    largeOlderThanMonths: r.large.olderThanMonths,
-    recentDays: r.protect.recentDays,
-    protectUnread: r.protect.unread,
-    protectFlagged: r.protect.flagged,
-    emptyTrash: r.emptyTrash,
-    emptyJunk: r.emptyJunk,
-    oldEnabled: r.old.enabled,
-    largeEnabled: r.large.enabled,
-    folders: { old: [...r.old.folderIds], large: [...r.large.folderIds] },
-  };
-}
-
-/** 00:00 local time on the day `months` calendar months before `now` (clamped to the month's last day). */
-export function monthsAgo(now: number, months: number): number {
-  const d = new Date(now);
-  const day = d.getDate();
-  const target = new Date(d.getFullYear(), d.getMonth() - months, 1);
-  const last = new Date(target.getFullYear(), target.getMonth() + 1, 0).getDate();
-  return new Date(target.getFullYear(), target.getMonth(), Math.min(day, last)).getTime();
-}
-
-/** 00:00 local time `days` days before `now`. */
-export function daysAgo(now: number, days: number): number {
-  const d = new Date(now);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - days).getTime();
-}
 
 /** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
 export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];

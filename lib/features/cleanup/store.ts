@@ -6,31 +6,20 @@
  */
 import { send, MessageError } from '../../messages/send';
 import type { Batch, Job } from '../../store/schemas';
+import type { BatchRecord, JobExtras, LockHolder } from '../../store/journal';
 
-export interface LockHolderInfo {
-  jobId: string;
-  /** The lock is held by this same tab. */
-  sameTab: boolean;
-  heartbeatAt: number;
-}
+export type { BatchRecord };
 
-export type LockAnswer = { ok: true } | { ok: false; holder: LockHolderInfo };
+/** The lock's answer as the runner uses it (the message carries `{ ok, holder? }`). */
+export type LockAnswer = { ok: true } | { ok: false; holder: LockHolder };
 
 /** 'same-tab': the caller knows that the job holding the lock in its own tab is not running in this page. */
 export type Takeover = 'same-tab';
 
-/** A batch's outcome so far. `done`, `failed` and the keys of `newRefs` are subsets of the batch's ids. */
-export interface BatchRecord {
-  state: Batch['state'];
-  done: string[];
-  failed: { id: string; code: string }[];
-  newRefs?: Record<string, { folderId: string; id: string }>;
-}
-
 export interface JobPatch {
   state?: Job['state'];
-  /** Merged into the stored record (keys replaced one by one). */
-  report?: Record<string, unknown>;
+  /** Merged into the stored extras (keys replaced one by one; the merged extras are checked again). */
+  report?: JobExtras;
 }
 
 export interface CleanupStore {
@@ -51,7 +40,7 @@ export interface CleanupStore {
   /** This mailbox's jobs on this origin, newest first. */
   listJobs(bal: string, limit: number): Promise<Job[]>;
   /** Who holds the mailbox's lock now (null: nobody, or a stale holder). */
-  lockStatus(bal: string): Promise<LockHolderInfo | null>;
+  lockStatus(bal: string): Promise<LockHolder | null>;
 }
 
 /** Errors from the store carry a code (e.g. 'not-found', 'invalid', 'unreachable'). */
@@ -75,7 +64,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function toAnswer(a: { ok: boolean; holder?: LockHolderInfo }): LockAnswer {
+function toAnswer(a: { ok: boolean; holder?: LockHolder }): LockAnswer {
   return a.ok ? { ok: true } : { ok: false, holder: a.holder ?? { jobId: '', sameTab: false, heartbeatAt: 0 } };
 }
 

@@ -1,9 +1,13 @@
 /**
  * The cleanup's shared vocabulary: rules → plan (a snapshot) → jobs (batches, journaled) → report.
- * Planning and the panel (plan.ts, classify.ts, panel/) and execution (run.ts, journal, locks, undo) are written
+ * Planning and the panel (plan.ts, classify.ts, panel/) and execution (run/: journal, locks, undo) are written
  * against these types; change them only together.
  */
 import type { MessageRef, MessageSummary, Quota } from '../../webmail/types';
+import type { JobAction, Report, ReportLine } from '../../store/journal';
+
+/** Actions, report lines and reports are journaled: their shapes live with the journal's (lib/store/journal.ts). */
+export type { JobAction, Report, ReportLine };
 
 /** The groups the preview shows (each group element carries data-group="<kind>"). */
 export type GroupKind = 'trash' | 'junk' | 'old' | 'large' | 'folder' | 'protected';
@@ -71,9 +75,6 @@ export interface Plan {
   projectedUsed: number | null;
 }
 
-/** What a job does with its items. */
-export type JobAction = 'trash' | 'delete' | 'undo';
-
 export interface JobItem {
   ref: MessageRef;
   size: number;
@@ -95,35 +96,4 @@ export interface Progress {
   /** The batch being sent, 1-based, and how many there are. */
   batch: number;
   batches: number;
-}
-
-export interface ReportLine {
-  ref: MessageRef;
-  outcome: 'moved' | 'deleted' | 'restored' | 'failed' | 'skipped';
-  /**
-   * A WebmailErrorCode or 'cancelled' / 'not-in-snapshot'. On a 'restored' line: 'unread-not-restored' (back in
-   * its folder, but marked read: it was unread, and the webmail could not be asked to mark it unread again).
-   */
-  reason?: string;
-  /** Where it is now, when known (new id in the trash, etc.). */
-  now?: MessageRef;
-}
-
-export interface Report {
-  jobId: string;
-  action: JobAction;
-  state: 'done' | 'failed' | 'cancelled' | 'interrupted';
-  movedCount: number;
-  failedCount: number;
-  lines: ReportLine[];
-  /** Predicted vs actual (quota re-read from the server after the run). */
-  predictedFreed: number;
-  actualFreed: number | null;
-  quotaAfter: Quota | null;
-  startedAt: number;
-  endedAt: number;
-  /** Why the job stopped early ('cancelled', a WebmailErrorCode such as 'auth-expired', 'lock-lost', 'store'). */
-  stopReason?: string;
-  /** Folders re-read from the server after the run (null: could not be read). */
-  foldersAfter?: { id: string; path: string; count: number; bytes: number | null }[] | null;
 }

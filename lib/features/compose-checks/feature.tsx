@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Feature, FeatureContext } from '../index';
 import type { ComposeEditor } from '../../webmail/types';
 import { mountShadow } from '../../ui/shadow';
-import { BASE_CSS } from '../../ui/kit';
+import { BASE_CSS } from '../../ui/base-css';
 import { Button } from '../../ui/components';
 import { send } from '../../messages/send';
 import type { ComposeContext } from '../../messages/registry';

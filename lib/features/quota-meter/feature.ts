@@ -1,5 +1,5 @@
 /**
- * The quota meter on the webmail page (issue 5): a compact meter next to the host's quota display (floating when
+ * The quota meter on the webmail page: a compact meter next to the host's quota display (floating when
  * the page has no such place), refreshed when the host refreshes its own figure and after Balise's actions
  * (QuotaRefresher: at most one quota request a minute), reported to the background (badge, history,
  * notification), with a details panel (folders, trash, retention) one click away.
@@ -7,7 +7,7 @@
 import { h, render } from 'preact';
 import type { Feature, FeatureContext } from '../index';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
-import { BASE_CSS } from '../../ui/kit';
+import { BASE_CSS } from '../../ui/base-css';
 import { quotaLevel } from '../../ui/level';
 import type { Level } from '../../ui/components';
 import { uiLang } from '../../i18n/t';

@@ -10,7 +10,7 @@
  */
 import { KNOWN_WEBMAILS } from '../../origins';
 import type { Folder, MessageRef, MessageSummary, Webmail } from '../../webmail/types';
-import { DAY } from '../../quota/projection';
+import { DAY } from '../../quota-rules/projection';
 
 export type LifetimeSource = 'server' | 'bal' | 'operator';
 

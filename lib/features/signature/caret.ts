@@ -7,7 +7,7 @@
  * not use anything from outside its own body, and its argument is plain JSON.
  *
  * - On a webmail where Balise's content script has a compose editor (Roundcube, Zimbra), the content script's
- *   own insertion is used (the host's signature block, see lib/features/signature/index.ts).
+ *   own insertion is used (the host's signature block, see lib/features/signature/feature.tsx).
  * - Text fields (textarea, text input): the text goes at the caret between two invisible markers
  *   ({@link TEXT_START}, {@link TEXT_END}); a field that already holds a marked block gets it replaced instead.
  * - Rich-text fields (contenteditable, designMode): a `<div data-balise-signature>` built node by node from the

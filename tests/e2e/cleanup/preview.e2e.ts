@@ -17,7 +17,8 @@ import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { generateMailbox } from '../../servers/seed/profile';
 import { loginWithBalise } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
-import { daysAgo, monthsAgo, MB } from '../../../lib/features/cleanup/plan';
+import { MB } from '../../../lib/features/cleanup/plan';
+import { daysAgo, monthsAgo } from '../../../lib/features/cleanup/rules';
 import type { Folder } from '../../../lib/webmail/types';
 
 type Kind = 'trash' | 'junk' | 'old' | 'large' | 'protected';

@@ -16,7 +16,7 @@ import { deliver, seedMailbox, startRoundcube, type RoundcubeEnv } from '../../s
 import { folderStatus, quota as quotaTruth, rawMessage, search as truthSearch } from '../../servers/roundcube/truth';
 import { loginWithBalise, sec } from '../roundcube/helpers';
 import { percentUsed } from '../../../lib/format';
-import { BADGE_COLORS } from '../../../lib/quota/badge';
+import { BADGE_COLORS } from '../../../lib/quota-rules/badge';
 import {
   closePanelWithEscape,
   meterDebug,

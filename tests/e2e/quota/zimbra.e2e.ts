@@ -11,7 +11,7 @@ import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import { percentUsed } from '../../../lib/format';
-import { BADGE_COLORS } from '../../../lib/quota/badge';
+import { BADGE_COLORS } from '../../../lib/quota-rules/badge';
 import {
   closePanelWithEscape,
   meterDebug,

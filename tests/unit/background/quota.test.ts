@@ -18,7 +18,7 @@ import {
   type QuotaNotice,
 } from '../../../lib/background/quota';
 import { db, HOUR, resetDbForTests } from '../../../lib/store/db';
-import type { Badge } from '../../../lib/quota/badge';
+import type { Badge } from '../../../lib/quota-rules/badge';
 import { updateSettings } from '../../../lib/background/settings';
 
 const MiB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { parseHTML } from 'linkedom';
 import { h, render } from 'preact';
 import { ReportView } from '../../../lib/features/cleanup/panel/Report';
 import { CleanupController, type PanelDeps } from '../../../lib/features/cleanup/panel/controller';
-import { defaultRules, ruleDefaultsOf } from '../../../lib/features/cleanup/plan';
+import { defaultRules, ruleDefaultsOf } from '../../../lib/features/cleanup/rules';
 import type { Report, ReportLine } from '../../../lib/features/cleanup/types';
 import { backgroundHandlers } from '../../../lib/background/main';
 import { getSettings } from '../../../lib/background/settings';

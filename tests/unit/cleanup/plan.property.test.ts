@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
-import { buildPlan, daysAgo, monthsAgo, plannedMessages, takeSnapshot, MB, classifySnapshot } from '../../../lib/features/cleanup/plan';
+import { buildPlan, plannedMessages, takeSnapshot, MB, classifySnapshot } from '../../../lib/features/cleanup/plan';
+import { daysAgo, monthsAgo } from '../../../lib/features/cleanup/rules';
 import { refKey } from '../../../lib/features/cleanup/classify';
 import type { CleanupRules } from '../../../lib/features/cleanup/types';
 import type { MessageSummary, SearchOptions, SearchQuery } from '../../../lib/webmail/types';

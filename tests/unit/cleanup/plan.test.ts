@@ -1,15 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildPlan,
-  daysAgo,
-  defaultRules,
-  monthsAgo,
-  plannedMessages,
-  takeSnapshot,
-  unclassified,
-  MB,
-  type Snapshot,
-} from '../../../lib/features/cleanup/plan';
+import { buildPlan, plannedMessages, takeSnapshot, unclassified, MB, type Snapshot } from '../../../lib/features/cleanup/plan';
+import { daysAgo, defaultRules, monthsAgo } from '../../../lib/features/cleanup/rules';
 import { refKey, type CachedVerdict, type VerdictCache } from '../../../lib/features/cleanup/classify';
 import type { CleanupRules, Plan } from '../../../lib/features/cleanup/types';
 import { defaultSettings } from '../../../lib/store/settings';

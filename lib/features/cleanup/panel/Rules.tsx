@@ -2,6 +2,7 @@
 import { t } from '../../../i18n/t';
 import type { Folder } from '../../../webmail/types';
 import type { CleanupRules } from '../types';
+import { RULE_BOUNDS as B } from '../../../store/rule-bounds';
 
 function num(e: Event, min: number, max: number, fallback: number): number {
   const v = Number((e.currentTarget as HTMLInputElement).value);
@@ -75,12 +76,12 @@ export function Rules({
           </label>{' '}
           <input
             type="number"
-            min={1}
-            max={240}
+            min={B.oldMonths.min}
+            max={B.oldMonths.max}
             data-action="old-months"
             aria-label={`${t('cleanup_rule_old')} (${t('cleanup_rule_months')})`}
             value={rules.old.months}
-            onChange={(e) => set({ old: { ...rules.old, months: Math.round(num(e, 1, 240, rules.old.months)) } })}
+            onChange={(e) => set({ old: { ...rules.old, months: Math.round(num(e, B.oldMonths.min, B.oldMonths.max, rules.old.months)) } })}
           />{' '}
           {t('cleanup_rule_months')}
           {rules.old.enabled ? <FolderChoice folders={folders} chosen={rules.old.folderIds} name="old" onChange={(ids) => set({ old: { ...rules.old, folderIds: ids } })} /> : null}
@@ -92,23 +93,23 @@ export function Rules({
           </label>{' '}
           <input
             type="number"
-            min={0.1}
-            max={1024}
+            min={B.largeMB.min}
+            max={B.largeMB.max}
             step={0.1}
             data-action="large-mb"
             aria-label={`${t('cleanup_rule_large')} (${t('cleanup_rule_mb')})`}
             value={rules.large.minMB}
-            onChange={(e) => set({ large: { ...rules.large, minMB: num(e, 0.1, 1024, rules.large.minMB) } })}
+            onChange={(e) => set({ large: { ...rules.large, minMB: num(e, B.largeMB.min, B.largeMB.max, rules.large.minMB) } })}
           />{' '}
           {t('cleanup_rule_mb')} {t('cleanup_rule_large_older')}{' '}
           <input
             type="number"
-            min={0}
-            max={240}
+            min={B.largeOlderThanMonths.min}
+            max={B.largeOlderThanMonths.max}
             data-action="large-months"
             aria-label={`${t('cleanup_rule_large_older')} (${t('cleanup_rule_months')})`}
             value={rules.large.olderThanMonths}
-            onChange={(e) => set({ large: { ...rules.large, olderThanMonths: Math.round(num(e, 0, 240, rules.large.olderThanMonths)) } })}
+            onChange={(e) => set({ large: { ...rules.large, olderThanMonths: Math.round(num(e, B.largeOlderThanMonths.min, B.largeOlderThanMonths.max, rules.large.olderThanMonths)) } })}
           />{' '}
           {t('cleanup_rule_months')}
           {rules.large.enabled ? <FolderChoice folders={folders} chosen={rules.large.folderIds} name="large" onChange={(ids) => set({ large: { ...rules.large, folderIds: ids } })} /> : null}
@@ -158,11 +159,11 @@ export function Rules({
           {t('cleanup_protect_recent')}{' '}
           <input
             type="number"
-            min={0}
-            max={365}
+            min={B.recentDays.min}
+            max={B.recentDays.max}
             data-action="recent-days"
             value={rules.protect.recentDays}
-            onChange={(e) => set({ protect: { ...rules.protect, recentDays: Math.round(num(e, 0, 365, rules.protect.recentDays)) } })}
+            onChange={(e) => set({ protect: { ...rules.protect, recentDays: Math.round(num(e, B.recentDays.min, B.recentDays.max, rules.protect.recentDays)) } })}
           />{' '}
           {t('cleanup_rule_days')}
         </label>

@@ -7,128 +7,42 @@
  *
  * The plan is a snapshot (plan.ts): the trash job only gets the plan's ids; the permanent deletion only gets the
  * trash group's ids plus what the trash job moved (at their new place in the trash), never anything else.
- * Execution, journal, locks and undo are the runner's (run.ts); the export before deleting is export.ts's.
+ * Execution, journal, locks and undo are the runner's (run/); the export before deleting is export.ts's, bridged by
+ * delete-export.ts. The state and the outside functions (PanelDeps) are in state.ts.
  */
-import type { Folder, Webmail } from '../../../webmail/types';
+import type { Webmail } from '../../../webmail/types';
 import { isWebmailError } from '../../../webmail/types';
 import type { Bus } from '../../bus';
-import type { CleanupRules, JobItem, Plan, PlannedMessage, Progress, Report } from '../types';
-import {
-  buildPlan,
-  classifySnapshot,
-  defaultRules,
-  plannedMessages,
-  ruleDefaultsOf,
-  searchKey,
-  takeSnapshot,
-  type CleanupSettings,
-  type PlanProgress,
-  type RuleDefaults,
-  type Snapshot,
-} from '../plan';
-import { refKey, type VerdictCache } from '../classify';
-import type { CleanupStatus, Exporter, JobSummary, RunOptions, StartRequest } from '../run';
-import { isExportError, type ExportError, type ExportItem, type ExportOptions, type ExportProgress, type ExportResult, type ExportTarget, type SaveFile } from '../../../export';
+import type { CleanupRules, JobItem, PlannedMessage, Report } from '../types';
+import { buildPlan, classifySnapshot, plannedMessages, searchKey, takeSnapshot, type Snapshot } from '../plan';
+import { defaultRules, ruleDefaultsOf } from '../rules';
+import { refKey } from '../classify';
+import type { Exporter, RunOptions } from '../run';
+import type { ExportTarget, SaveFile } from '../../../export';
+import { codeOf, initialState, type PanelDeps, type PanelState } from './state';
+import { deletionExporter, exportFileBase, type ExportHost } from './delete-export';
 
-/** The runner and exporter functions the panel uses (run.ts, export.ts); tests give fakes. */
-export interface PanelDeps {
-  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean }>;
-  cache(bal: string): VerdictCache | undefined;
-  startJob(webmail: Webmail, req: StartRequest, opts?: RunOptions): Promise<Report>;
-  resumeJob(webmail: Webmail, jobId: string, opts?: RunOptions): Promise<Report>;
-  abandonJob(webmail: Webmail, jobId: string): Promise<Report>;
-  undoLastJob(webmail: Webmail, bal: string, opts?: RunOptions): Promise<Report>;
-  findUndoableJob(bal: string): Promise<JobSummary | null>;
-  trashedItems(jobId: string): Promise<JobItem[]>;
-  cleanupStatus(bal: string): Promise<CleanupStatus>;
-  exportMessages(webmail: Webmail, items: ExportItem[], opts: ExportOptions): Promise<ExportResult>;
-  /** Opens the save dialog (Chromium) — must be called synchronously from the click; null where there is none. */
-  pickFile(suggestedName: string): Promise<SaveFile> | null;
-  /** "Keep these settings as my defaults": into settings.cleanup (the folder choice for this BAL only). */
-  saveRuleDefaults(bal: string, rules: RuleDefaults): Promise<void>;
-  now(): number;
-}
-
-export type Stage =
-  | { kind: 'opening' }
-  | { kind: 'locked' }
-  | { kind: 'planning'; progress: PlanProgress }
-  | { kind: 'failed'; reason: string }
-  | { kind: 'cancelled' }
-  | { kind: 'preview' }
-  | { kind: 'running'; action: 'trash' | 'delete' | 'undo'; progress: Progress | null; stopping: boolean }
-  | { kind: 'report' }
-  | { kind: 'confirm-delete' };
-
-export interface PanelState {
-  stage: Stage;
-  bal: string;
-  folders: Folder[];
-  rules: CleanupRules | null;
-  /** The rules changed what must be searched: the preview is out of date until refreshed. */
-  stale: boolean;
-  /** "Keep these settings as my defaults": saving, saved (these very rules), or could not be saved. */
-  rulesSaved: 'saving' | 'saved' | 'failed' | null;
-  snapshot: Snapshot | null;
-  plan: Plan | null;
-  /** Messages the user unticked (refKey). */
-  kept: ReadonlySet<string>;
-  /** The last job's report, and which job moved messages to the trash (for undo and deletion). */
-  report: Report | null;
-  trashJobId: string | null;
-  undoable: boolean;
-  /** What "empty the trash of these messages" will delete, and how many moved ones could not be located. */
-  deleteItems: JobItem[];
-  deleteMissing: number;
-  exportFirst: boolean;
-  /** The export before the last deletion (lib/export/View.tsx's ExportStatus draws it). */
-  exportView: ExportState | null;
-  resumable: JobSummary | null;
-  /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
-  error: string | null;
-}
-
-/** The export's state as lib/export/View.tsx's ExportStatus shows it (its public contract: data-export-state). */
-export interface ExportState {
-  state: 'picking' | 'exporting' | 'verifying' | 'saving' | 'verified' | 'failed' | 'cancelled';
-  progress: ExportProgress | null;
-  result: ExportResult | null;
-  error: ExportError | null;
-}
-
-const codeOf = (e: unknown): string =>
-  typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : e instanceof Error ? e.message.slice(0, 60) : 'internal';
+export type { ExportState, PanelDeps, PanelState, Stage } from './state';
 
 export class CleanupController {
   state: PanelState;
   private listeners = new Set<() => void>();
   private abort: AbortController | null = null;
   private subjects = new Map<string, PlannedMessage>();
+  private readonly host: ExportHost;
 
   constructor(
     readonly webmail: Webmail,
     readonly deps: PanelDeps,
     readonly env: { origin: string; bus?: Bus; signal?: AbortSignal },
   ) {
-    this.state = {
-      stage: { kind: 'opening' },
-      bal: '',
-      folders: [],
-      rules: null,
-      stale: false,
-      rulesSaved: null,
-      snapshot: null,
-      plan: null,
-      kept: new Set(),
-      report: null,
-      trashJobId: null,
-      undoable: false,
-      deleteItems: [],
-      deleteMissing: 0,
-      exportFirst: true,
-      exportView: null,
-      resumable: null,
-      error: null,
+    this.state = initialState();
+    this.host = {
+      webmail,
+      deps,
+      state: () => this.state,
+      set: (patch) => this.set(patch),
+      subject: (key) => this.subjects.get(key),
     };
     env.signal?.addEventListener('abort', () => this.abort?.abort(), { once: true });
   }
@@ -385,21 +299,6 @@ export class CleanupController {
     this.set({ deleteItems, deleteMissing: missing, stage: { kind: 'confirm-delete' } });
   }
 
-  /**
-   * The folder a message about to be deleted came from, for the export's manifest and zip folders: where the
-   * trash job took it from (the journal's restoreTo, or the planned message's folder), else the trash for what was
-   * already there. Its ids in the manifest (folderId, id) stay those it has in the trash.
-   */
-  private originPaths(): (ref: JobItem['ref'], m: PlannedMessage | undefined) => string | undefined {
-    const paths = new Map(this.state.folders.map((f) => [f.id, f.path]));
-    const from = new Map<string, string>();
-    for (const d of this.state.deleteItems) if (d.restoreTo) from.set(refKey(d.ref), d.restoreTo);
-    return (ref, m) => {
-      const id = from.get(refKey(ref));
-      return (id !== undefined ? paths.get(id) : undefined) ?? m?.folderPath;
-    };
-  }
-
   private findMoved(it: JobItem): PlannedMessage | undefined {
     const line = this.state.report?.lines.find((l) => l.now && refKey(l.now) === refKey(it.ref));
     return line ? this.subjects.get(refKey(line.ref)) : undefined;
@@ -409,45 +308,9 @@ export class CleanupController {
     this.set({ stage: { kind: this.state.report ? 'report' : 'preview' } });
   }
 
-  /**
-   * The exporter handed to the runner for a deletion: exports exactly the items the runner gives (the messages
-   * about to be deleted, at their place in the trash), keeps the panel's export view up to date, and answers
-   * with the messages the export verified (only those get deleted).
-   */
+  /** The exporter handed to the runner for a deletion (delete-export.ts). */
   private exporter(opts: { file: Promise<SaveFile> | null; target?: ExportTarget }): Exporter {
-    const trashPath = this.state.folders.find((f) => f.role === 'trash')?.path ?? 'Trash';
-    const filenameBase = `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`;
-    return async (jobItems, { signal }) => {
-      this.set({ exportView: { state: 'picking', progress: null, result: null, error: null } });
-      try {
-        const file = opts.file ? await opts.file : undefined;
-        const originPath = this.originPaths();
-        const items: ExportItem[] = jobItems.map((i) => {
-          const m = this.subjects.get(refKey(i.ref));
-          const item: ExportItem = { ref: i.ref, folderPath: originPath(i.ref, m) ?? trashPath, size: i.size };
-          if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
-          return item;
-        });
-        const eo: ExportOptions = {
-          filenameBase,
-          onProgress: (p) => {
-            const state = p.phase === 'verify' ? 'verifying' : p.phase === 'save' ? 'saving' : 'exporting';
-            this.set({ exportView: { state, progress: p, result: null, error: null } });
-          },
-        };
-        if (signal) eo.signal = signal;
-        if (file) eo.file = file;
-        if (opts.target) eo.target = opts.target;
-        const result = await this.deps.exportMessages(this.webmail, items, eo);
-        this.set({ exportView: { state: result.verified ? 'verified' : 'failed', progress: null, result, error: null } });
-        return { exported: result.verified ? result.messages.map((m) => m.ref) : [] };
-      } catch (e) {
-        const error = isExportError(e) ? e : null;
-        const cancelled = error?.code === 'cancelled' || error?.code === 'picker-cancelled' || (e as { name?: string })?.name === 'AbortError';
-        this.set({ exportView: { state: cancelled ? 'cancelled' : 'failed', progress: null, result: null, error } });
-        throw e;
-      }
-    };
+    return deletionExporter(this.host, opts);
   }
 
   /**
@@ -457,8 +320,7 @@ export class CleanupController {
   async confirmDelete(): Promise<void> {
     const items = this.state.deleteItems;
     if (!items.length) return;
-    const filenameBase = `Balise export ${new Date(this.deps.now()).toISOString().slice(0, 10)}`;
-    const picking = this.state.exportFirst ? this.deps.pickFile(`${filenameBase}.zip`) : null;
+    const picking = this.state.exportFirst ? this.deps.pickFile(`${exportFileBase(this.deps.now())}.zip`) : null;
     // An unhandled rejection if the user closes the dialog before the runner asks for the file: handled there.
     picking?.catch(() => undefined);
     const exporter = this.state.exportFirst ? this.exporter({ file: picking }) : undefined;

@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import type { FeatureContext } from '../../index';
 import { mountShadow, type MountedUi } from '../../../ui/shadow';
-import { BASE_CSS } from '../../../ui/kit';
+import { BASE_CSS } from '../../../ui/base-css';
 import { uiLang } from '../../../i18n/t';
 import { send } from '../../../messages/send';
 import { backgroundVerdictCache } from '../cache';

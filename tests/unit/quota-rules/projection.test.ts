@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DAY, leastSquares, projectFull, type HistoryPoint } from '../../../lib/quota/projection';
+import { DAY, leastSquares, projectFull, type HistoryPoint } from '../../../lib/quota-rules/projection';
 
 const MiB = 1024 * 1024;
 const LIMIT = 200 * MiB;

@@ -1,7 +1,7 @@
 /**
  * From machine codes to the catalog keys of their sentences (lib/i18n/catalog/registry.ts): identifier
  * checks (lib/mssante/identifiers.ts), import problems (lib/registry/transfer.ts), registry errors. Pure: the
- * pages call t() on the key. tests/unit/registry/messages.test.ts checks that every code has its sentence.
+ * pages call t() on the key. tests/unit/registry/error-keys.test.ts checks that every code has its sentence.
  */
 import type { IdResult, IdResultCode } from '../mssante/identifiers';
 import type { MessageKey } from '../i18n/catalog';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextAlert, type AlertLevel } from '../../../lib/quota/alerts';
-import { BADGE_COLORS, badgeFor } from '../../../lib/quota/badge';
+import { nextAlert, type AlertLevel } from '../../../lib/quota-rules/alerts';
+import { BADGE_COLORS, badgeFor } from '../../../lib/quota-rules/badge';
 import { quotaLevel } from '../../../lib/ui/level';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../../lib/i18n/catalog';
 import { mergeCatalogs } from '../../../lib/i18n/build';
 import { ID_RESULT_CODES, validateAdeli, validateFiness, validateRpps, validateSiret } from '../../../lib/mssante/identifiers';
-import { idFeedback, idMessageKey, importMessageKey, importPlace, IMPORT_FIELDS, registryErrorKey } from '../../../lib/registry/messages';
+import { idFeedback, idMessageKey, importMessageKey, importPlace, IMPORT_FIELDS, registryErrorKey } from '../../../lib/registry/error-keys';
 import type { ImportCode } from '../../../lib/registry/transfer';
 
 const merged = mergeCatalogs(catalogs);

@@ -1,7 +1,7 @@
 /** Small pieces shared by the "My BALs" sections of the options page. Text only, never HTML. */
 import { t, type MessageKey } from '../i18n/t';
 import { MessageError } from '../messages/send';
-import { registryErrorKey } from '../registry/messages';
+import { registryErrorKey } from '../registry/error-keys';
 
 export type Notice = { kind: 'ok' | 'error' | 'warn'; text: string } | null;
 
