@@ -10,7 +10,7 @@
 import { h, render } from 'preact';
 import type { Feature, FeatureContext } from '../index';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
-import { BASE_CSS } from '../../ui/kit';
+import { BASE_CSS } from '../../ui/base-css';
 import { t } from '../../i18n/t';
 import { send } from '../../messages/send';
 import { KNOWN_WEBMAILS } from '../../origins';
