@@ -122,13 +122,23 @@ export function mountQuotaMeter(
     return anchor && anchor.element.getClientRects().length > 0 ? anchor : null;
   };
 
-  const place = () => {
-    const anchor = visibleAnchor();
-    const next = anchor
+  /** The window width at which the meter, put next to the host's quota area, stuck out of the window (then it floats). */
+  let tooWideAt: number | null = null;
+  const win = doc.defaultView;
+
+  const mountAt = (anchor: ReturnType<typeof visibleAnchor>) =>
+    anchor
       ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
-      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append' });
-    if (!anchor) for (const [k, v] of Object.entries(FLOAT_STYLE)) next.host.style.setProperty(k, v, 'important');
-    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
+      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
+
+  const sticksOut = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    return r.left < 0 || r.right > doc.documentElement.clientWidth;
+  };
+
+  const place = () => {
+    let anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
+    let next = mountAt(anchor);
     if (ui) {
       render(null, ui.container);
       ui.remove();
@@ -136,13 +146,29 @@ export function mountQuotaMeter(
     ui = next;
     floating = !anchor;
     renderMeter();
+    if (anchor && win) {
+      // A narrow window can push the host's quota area's neighbourhood off screen (Zimbra's top bar at 800 px):
+      // a meter that sticks out of the window floats instead, until the window's width changes.
+      if (sticksOut(next.host)) {
+        tooWideAt = win.innerWidth;
+        anchor = null;
+        next = mountAt(null);
+        render(null, ui.container);
+        ui.remove();
+        ui = next;
+        floating = true;
+        renderMeter();
+      } else tooWideAt = null;
+    }
+    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
   };
 
   // The host may rebuild the part of the page we sit in, build its quota area after we mounted, or hide it when the
   // window gets narrow: check now and then, and float whenever the quota area is not on screen.
   const watch = setInterval(() => {
     if (!ui) return;
-    const anchored = visibleAnchor();
+    if (!floating && sticksOut(ui.host)) tooWideAt = win?.innerWidth ?? null; // it grew once its figures came
+    const anchored = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
     if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);
 
