@@ -15,6 +15,12 @@ import { LANGS, mergeCatalogs, toChromeMessages } from './lib/i18n/build';
  */
 export const GECKO_ID = '{6b0f7c2e-3d55-4d1b-9a7e-2f3b8c1d4e5a}';
 export const TEST_ORIGIN_PATTERN = 'http://127.0.0.1/*';
+/**
+ * Test builds also hold the permission for http://localhost (another origin for the same servers) WITHOUT
+ * registering it: the onboarding e2e tests enable Balise there from the toolbar popup. The browser's permission
+ * prompt cannot be driven by the tests; with the permission already held, permissions.request() answers at once.
+ */
+export const TEST_UNREGISTERED_PATTERN = 'http://localhost/*';
 
 export default defineConfig({
   manifestVersion: 3,
@@ -52,14 +58,14 @@ export default defineConfig({
       default_locale: 'fr',
       permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
       optional_host_permissions: ['https://*/*'],
-      host_permissions: test ? [TEST_ORIGIN_PATTERN] : [],
+      host_permissions: test ? [TEST_ORIGIN_PATTERN, TEST_UNREGISTERED_PATTERN] : [],
       // The cleanup panel and the quota meter's export are loaded on demand by the content script with import()
       // (lib/features/cleanup/lazy.ts, lib/features/quota-meter/export-lazy.ts), which needs the files to be
       // web-accessible on webmail pages. They are code only, no data.
       web_accessible_resources: [
         {
           resources: ['cleanup-panel.js', 'quota-export.js'],
-          matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN] : ['https://*/*'],
+          matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN, TEST_UNREGISTERED_PATTERN] : ['https://*/*'],
           ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
         },
       ],

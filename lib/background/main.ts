@@ -16,6 +16,8 @@ import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
+import { enableOnTab } from './enable';
+import { openWelcomeOnInstall } from './welcome';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -47,6 +49,11 @@ export function backgroundHandlers(): BackgroundHandlers {
       if (!normalized) return { ok: false, reason: 'invalid' as const };
       const ok = await addOrigin(normalized, 'user', knownId);
       return ok ? { ok: true } : { ok: false, reason: 'not-granted' as const };
+    },
+    'origins/enable-tab': async ({ origin, tabId, knownId }) => {
+      const normalized = normalizeOrigin(origin, { allowLoopbackHttp: TEST_BUILD });
+      if (!normalized || normalized !== origin) return { ok: false, reason: 'invalid' as const };
+      return enableOnTab(normalized, tabId, knownId);
     },
     'origins/remove': async ({ origin }) => {
       await removeOrigin(origin);
@@ -81,7 +88,8 @@ export function startBackground(): void {
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );
 
-  browser.runtime.onInstalled.addListener(async () => {
+  browser.runtime.onInstalled.addListener(async (details) => {
+    void openWelcomeOnInstall(details, { testBuild: TEST_BUILD }).catch((e: unknown) => console.warn('[Balise] welcome page', e));
     if (TEST_BUILD && !(await isRegisteredOrigin(TEST_ORIGIN))) await addOrigin(TEST_ORIGIN, 'test');
     await syncContentScripts();
   });

@@ -18,6 +18,7 @@ import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
 import { cleanupRuleMessages } from './cleanup-rules';
+import { onboardingMessages } from './onboarding';
 
 export type { SenderKind } from './define';
 
@@ -30,6 +31,7 @@ export const messageDefs = {
   ...classificationMessages,
   ...registryMessages,
   ...cleanupRuleMessages,
+  ...onboardingMessages,
 } as const;
 
 type Defs = typeof messageDefs;

@@ -7,5 +7,5 @@ import { def, Ok } from './define';
 
 export const testMessages = {
   /** Firefox cannot navigate a test tab to moz-extension:// pages: the background opens them instead. */
-  'test/open-page': def({ path: z.enum(['/popup.html', '/options.html']) }, Ok, ['content']),
+  'test/open-page': def({ path: z.enum(['/popup.html', '/options.html', '/welcome.html']) }, Ok, ['content']),
 } as const;
