@@ -56,7 +56,8 @@ export default defineConfig({
       short_name: 'Balise',
       description: '__MSG_extDescription__',
       default_locale: 'fr',
-      permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
+      // 'storage': only to read IT's configuration (storage.managed); Balise keeps its own data in IndexedDB.
+      permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads', 'storage'],
       optional_host_permissions: ['https://*/*'],
       host_permissions: test ? [TEST_ORIGIN_PATTERN, TEST_UNREGISTERED_PATTERN] : [],
       // The cleanup panel and the quota meter's export are loaded on demand by the content script with import()
@@ -77,6 +78,8 @@ export default defineConfig({
           description: '__MSG_commandInsertSignature__',
         },
       },
+      // Chrome validates IT's configuration against this schema (Firefox takes policies.json's "3rdparty" as is).
+      ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {

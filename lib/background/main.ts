@@ -18,6 +18,8 @@ import { registryHandlers } from './registry';
 import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
 import { enableOnTab } from './enable';
 import { openWelcomeOnInstall } from './welcome';
+import { applyManaged, managedSummary, startManaged, type ManagedDeps } from './managed';
+import { saveBal, saveTemplate } from './registry';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -60,6 +62,7 @@ export function backgroundHandlers(): BackgroundHandlers {
       return { ok: true as const };
     },
     'bals/list': () => db().bals.toArray(),
+    'managed/get': () => managedSummary(),
     ...quotaHandlers(),
     'webmail/seen': async ({ kind, address, quota }, sender) => {
       await recordSeen(address, kind, originOf(sender.url), quota);
@@ -71,6 +74,25 @@ export function backgroundHandlers(): BackgroundHandlers {
     ...registryHandlers(),
   };
 }
+
+/** How IT's configuration reaches the store (lib/background/managed.ts). */
+export const managedDeps: ManagedDeps = {
+  updateSettings: (patch) => updateSettings(patch, { fromManaged: true }),
+  addOrigin: (origin) => addOrigin(origin, 'managed'),
+  isRegisteredOrigin,
+  saveBal: async (bal) => {
+    const existing = await db().bals.get(bal.address.toLowerCase());
+    await saveBal({
+      address: bal.address,
+      kind: bal.kind ?? 'ORG',
+      status: 'active',
+      preferred: existing?.source === 'user' ? existing.preferred : false,
+      ...(bal.operator ? { operator: bal.operator } : {}),
+      ...(bal.situation ? { situation: bal.situation } : {}),
+    });
+  },
+  saveTemplate,
+};
 
 export function startBackground(): void {
   const handlers = backgroundHandlers();
@@ -94,6 +116,9 @@ export function startBackground(): void {
     await syncContentScripts();
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  startManaged(() => applyManaged(managedDeps).catch((e: unknown) => console.warn('[Balise] managed configuration', e)));
+  // An origin IT listed is registered as soon as the user (or the browser) grants it.
+  browser.permissions.onAdded.addListener(() => void applyManaged(managedDeps).catch(() => undefined));
   startCleanupBackground(cleanupJournal);
   startQuota();
   startSignatureMenu();

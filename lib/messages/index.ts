@@ -19,6 +19,7 @@ import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
 import { cleanupRuleMessages } from './cleanup-rules';
 import { onboardingMessages } from './onboarding';
+import { managedMessages } from './managed';
 
 export type { SenderKind } from './define';
 
@@ -32,6 +33,7 @@ export const messageDefs = {
   ...registryMessages,
   ...cleanupRuleMessages,
   ...onboardingMessages,
+  ...managedMessages,
 } as const;
 
 type Defs = typeof messageDefs;

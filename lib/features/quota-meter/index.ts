@@ -54,6 +54,8 @@ function isoDay(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+const ANCHORED_STYLE: Record<string, string> = { 'max-width': '100%' };
+
 const FLOAT_STYLE: Record<string, string> = {
   position: 'fixed',
   right: '12px',
@@ -126,9 +128,11 @@ export function mountQuotaMeter(
   let tooWideAt: number | null = null;
   const win = doc.defaultView;
 
-  const mountAt = (anchor: ReturnType<typeof visibleAnchor>) =>
+  type Anchor = NonNullable<ReturnType<typeof visibleAnchor>>;
+  const mountAt = (anchor: Anchor | null) =>
     anchor
-      ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
+      ? // Never wider than the host's quota area (Zimbra's is 150-160 px): the meter wraps its lines instead.
+        mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement, hostStyle: ANCHORED_STYLE })
       : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
 
   const sticksOut = (el: Element) => {
@@ -136,38 +140,38 @@ export function mountQuotaMeter(
     return r.left < 0 || r.right > doc.documentElement.clientWidth;
   };
 
-  const place = () => {
-    let anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
-    let next = mountAt(anchor);
+  const swap = (next: MountedUi, anchored: boolean) => {
     if (ui) {
       render(null, ui.container);
       ui.remove();
     }
     ui = next;
-    floating = !anchor;
+    floating = !anchored;
+    next.host.setAttribute('data-placement', anchored ? 'anchored' : 'floating');
     renderMeter();
-    if (anchor && win) {
-      // A narrow window can push the host's quota area's neighbourhood off screen (Zimbra's top bar at 800 px):
-      // a meter that sticks out of the window floats instead, until the window's width changes.
-      if (sticksOut(next.host)) {
-        tooWideAt = win.innerWidth;
-        anchor = null;
-        next = mountAt(null);
-        render(null, ui.container);
-        ui.remove();
-        ui = next;
-        floating = true;
-        renderMeter();
-      } else tooWideAt = null;
+  };
+
+  /**
+   * Next to the host's quota area when it is on screen and the meter fits in the window there; a quota area at the
+   * window's right edge (Zimbra's top bar) gets the meter before it rather than after; otherwise the meter floats
+   * in the window's corner until the window's width changes.
+   */
+  const place = () => {
+    const anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
+    const tries: (Anchor | null)[] = anchor ? [anchor, ...(anchor.placement === 'after' ? [{ ...anchor, placement: 'before' as const }] : []), null] : [null];
+    for (const at of tries) {
+      swap(mountAt(at), at !== null);
+      if (at === null || !win || !sticksOut(ui!.host)) break;
     }
-    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
+    tooWideAt = anchor && floating && win ? win.innerWidth : null;
   };
 
   // The host may rebuild the part of the page we sit in, build its quota area after we mounted, or hide it when the
   // window gets narrow: check now and then, and float whenever the quota area is not on screen.
   const watch = setInterval(() => {
     if (!ui) return;
-    if (!floating && sticksOut(ui.host)) tooWideAt = win?.innerWidth ?? null; // it grew once its figures came
+    // It grows once its figures come: place it again if that made it stick out of the window.
+    if (!floating && ui.host.isConnected && sticksOut(ui.host)) return place();
     const anchored = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
     if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);

@@ -92,6 +92,8 @@ for (const kind of BROWSERS) {
         const box = await meterBox(page);
         seen.push(`roundcube ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)}`);
         expectInside(box, size);
+        // Elastic hides its sidebar (and quota) on narrow windows only.
+        expect(box.placement).toBe(size.width === 800 ? 'floating' : 'anchored');
       }
     });
 
@@ -106,6 +108,11 @@ for (const kind of BROWSERS) {
         const box = await meterBox(page);
         seen.push(`zimbra ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)}`);
         expectInside(box, size);
+        // Zimbra's quota area sits at the top bar's right end: on a desktop window the meter stays next to it.
+        if (size.width === 1280) {
+          expect(box.placement).toBe('anchored');
+          expect(await page.evaluate(() => !!document.querySelector('[data-balise="quota"]')!.closest('#skin_container_quota'))).toBe(true);
+        }
       }
       s.assertNoForeignRequests();
     });
