@@ -115,9 +115,15 @@ export function Webmails() {
             {origins.value.map((o) => (
               <li key={o.origin} class="card row" data-origin={o.origin}>
                 <span style="flex:1">{o.origin}</span>
-                <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
-                  {t('optionsRemove')}
-                </button>
+                {o.source === 'managed' ? (
+                  <span class="muted" data-managed="origin">
+                    {t('managedBadge')}
+                  </span>
+                ) : (
+                  <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
+                    {t('optionsRemove')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>

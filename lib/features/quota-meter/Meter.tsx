@@ -44,8 +44,21 @@ export function describe(view: MeterView, level: Level, lang: Lang): string {
   }
 }
 
+/** The words the meter shows, in order (its accessible name must contain them: WCAG 2.5.3, "label in name"). */
+function shownText(view: MeterView, lang: Lang): string {
+  let body: string;
+  if (view.kind === 'quota' && view.quota.limitBytes === null) body = t('quotaUnlimitedShort', formatBytes(view.quota.usedBytes, lang));
+  else if (view.kind === 'quota' && view.quota.limitBytes !== null) {
+    const q = view.quota;
+    body = `${formatBytes(q.usedBytes, lang)} / ${formatBytes(q.limitBytes!, lang)} ${formatPercent(percentUsed(q.usedBytes, q.limitBytes!), lang)}`;
+  } else body = view.kind === 'loading' ? t('quotaLoading') : view.kind === 'unknown' ? t('quotaUnknownShort') : t('quotaUnavailableShort');
+  return `${t('quotaBrand')} ${body}`;
+}
+
 export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: Level; lang: Lang; onOpen: () => void }) {
   const label = describe(view, level, lang);
+  // What a screen reader says: the visible words first (speech-control users say what they see), then the sentence.
+  const name = `${shownText(view, lang)}. ${label}`;
   let body;
   if (view.kind === 'quota') {
     const q = view.quota;
@@ -78,7 +91,7 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
     body = <span class="m-text m-muted">{view.kind === 'loading' ? t('quotaLoading') : view.kind === 'unknown' ? t('quotaUnknownShort') : t('quotaUnavailableShort')}</span>;
   }
   return (
-    <Button action="open-quota" variant="secondary" class={`m-meter ${level}`} aria-haspopup="dialog" aria-label={label} title={label} onClick={onOpen}>
+    <Button action="open-quota" variant="secondary" class={`m-meter ${level}`} aria-haspopup="dialog" aria-label={name} title={label} onClick={onOpen}>
       <span class="m-brand" aria-hidden="true">
         {t('quotaBrand')}
       </span>

@@ -13,10 +13,10 @@ import onboarding from '../../../lib/i18n/catalog/onboarding';
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../.tmp/screenshots');
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`) as `${string}.png`;
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   return file;
 }
 

@@ -13,6 +13,7 @@ import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { loginWithBalise } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import { MiB } from './helpers';
+import { screenshot } from '../onboarding/helpers';
 
 const SIZES = [
   { width: 800, height: 600 },
@@ -90,7 +91,7 @@ for (const kind of BROWSERS) {
         await page.setViewport(size);
         await s.gotoWithBalise(page, rc.url);
         const box = await meterBox(page);
-        seen.push(`roundcube ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)}`);
+        seen.push(`roundcube ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-roundcube-${size.width}-${kind}`, { fullPage: false })}`);
         expectInside(box, size);
         // Elastic hides its sidebar (and quota) on narrow windows only.
         expect(box.placement).toBe(size.width === 800 ? 'floating' : 'anchored');
@@ -106,7 +107,7 @@ for (const kind of BROWSERS) {
         await s.gotoWithBalise(page, sim.url);
         await waitForShell(page);
         const box = await meterBox(page);
-        seen.push(`zimbra ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)}`);
+        seen.push(`zimbra ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-zimbra-${size.width}-${kind}`, { fullPage: false })}`);
         expectInside(box, size);
         // Zimbra's quota area sits at the top bar's right end: on a desktop window the meter stays next to it.
         if (size.width === 1280) {

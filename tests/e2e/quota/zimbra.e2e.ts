@@ -41,9 +41,6 @@ for (const kind of BROWSERS) {
       sim = await startZimbraSim({ profile: 'realistic', seed: 5, quotaBytes: QUOTA, pollMs: 500 });
       s = await launchWithBalise(kind);
       page = await s.newPage();
-      // A desktop window: at 800 px the simulator's top bar pushes its quota area's end off screen, and the meter
-      // floats there instead (tests/e2e/quota/viewport.e2e.ts).
-      await page.setViewport({ width: 1280, height: 900 });
       await loginZimbra(s, page, sim);
       await waitForShell(page);
     });
