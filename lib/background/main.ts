@@ -58,6 +58,8 @@ export function backgroundHandlers(): BackgroundHandlers {
       return enableOnTab(normalized, tabId, knownId);
     },
     'origins/remove': async ({ origin }) => {
+      // A webmail IT listed stays (the options page shows it as managed, without a remove button).
+      if ((await managedSummary()).origins.includes(origin)) throw new Error('This webmail is managed by your IT department');
       await removeOrigin(origin);
       return { ok: true as const };
     },

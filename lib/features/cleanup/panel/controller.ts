@@ -32,7 +32,8 @@ import { isExportError, type ExportError, type ExportItem, type ExportOptions, t
 
 /** The runner and exporter functions the panel uses (run.ts, export.ts); tests give fakes. */
 export interface PanelDeps {
-  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean }>;
+  /** `locked`: the cleanup settings IT locked (managed configuration), e.g. 'cleanup.exportBeforeDelete'. */
+  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean; locked?: readonly string[] }>;
   cache(bal: string): VerdictCache | undefined;
   startJob(webmail: Webmail, req: StartRequest, opts?: RunOptions): Promise<Report>;
   resumeJob(webmail: Webmail, jobId: string, opts?: RunOptions): Promise<Report>;
@@ -81,6 +82,9 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
+  /** IT locked these on (managed configuration): the user cannot turn them off for one run either. */
+  exportLocked: boolean;
+  clinicalLocked: boolean;
   /** The export before the last deletion (ExportView's ExportStatus draws it). */
   exportView: ExportState | null;
   resumable: JobSummary | null;
@@ -126,6 +130,8 @@ export class CleanupController {
       deleteItems: [],
       deleteMissing: 0,
       exportFirst: true,
+      exportLocked: false,
+      clinicalLocked: false,
       exportView: null,
       resumable: null,
       error: null,
@@ -154,7 +160,15 @@ export class CleanupController {
       const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
       const bal = account.address.toLowerCase();
       const rules = defaultRules(settings, folders, bal);
-      this.set({ bal, folders, rules, exportFirst: settings.exportBeforeDelete });
+      const locked = settings.locked ?? [];
+      this.set({
+        bal,
+        folders,
+        rules,
+        exportFirst: settings.exportBeforeDelete,
+        exportLocked: settings.exportBeforeDelete && locked.includes('cleanup.exportBeforeDelete'),
+        clinicalLocked: settings.protectClinical && locked.includes('cleanup.protectClinical'),
+      });
       const status = await this.deps.cleanupStatus(bal).catch(() => null);
       if (status?.running && !status.running.sameTab) {
         this.set({ stage: { kind: 'locked' } });
@@ -267,7 +281,7 @@ export class CleanupController {
   }
 
   setIncludeClinical(include: boolean): void {
-    if (!this.state.rules) return;
+    if (!this.state.rules || (include && this.state.clinicalLocked)) return;
     this.set({ rules: { ...this.state.rules, includeClinical: include } });
     this.rebuild();
   }
@@ -282,6 +296,7 @@ export class CleanupController {
   }
 
   setExportFirst(on: boolean): void {
+    if (!on && this.state.exportLocked) return;
     this.set({ exportFirst: on });
   }
 
