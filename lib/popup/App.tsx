@@ -31,7 +31,17 @@ export function PopupApp() {
       ) : null}
       {state.status === 'ready' ? (
         <>
-          {state.value.place ? <EnableHere place={state.value.place} registered={state.value.registered} onEnabled={reload} /> : null}
+          {state.value.place ? (
+            <EnableHere
+              place={state.value.place}
+              registered={state.value.registered}
+              onEnabled={() => {
+                reload();
+                // Balise needs a moment on the page to find the BAL there: read again once it has.
+                setTimeout(reload, 2500);
+              }}
+            />
+          ) : null}
           {state.value.bals.length === 0 ? (
             <p>{t('popupNoBal')}</p>
           ) : (
