@@ -80,7 +80,7 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
             ) : null}
             <span class="m-figures">
               {formatBytes(q.usedBytes, lang)} / {formatBytes(q.limitBytes, lang)}
-            </span>
+            </span>{' '}
             <strong class="m-pct">{formatPercent(pct, lang)}</strong>
           </span>
           <UsageBar ratio={q.usedBytes / q.limitBytes} level={level} label={label} />
@@ -95,6 +95,8 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
       <span class="m-brand" aria-hidden="true">
         {t('quotaBrand')}
       </span>
+      {/* Spaces between the words (the flex layout ignores them): the text read as a whole says what is shown. */}
+      {' '}
       {body}
       {view.kind === 'quota' && view.staleCode ? (
         <span class="m-stale" aria-hidden="true">

@@ -44,12 +44,19 @@ export async function loginUnregistered(page: Page, sim: ZimbraSim): Promise<str
  */
 export async function openPopupFor(s: Session, from: Page, tabUrl: string): Promise<Page> {
   const popup = await s.openExtensionPage('/popup.html', from);
-  await Promise.all([
-    popup.waitForNavigation({ waitUntil: 'load' }),
-    popup.evaluate((q: string) => {
-      location.search = q;
-    }, `?tab=${encodeURIComponent(tabUrl)}`),
-  ]);
+  const query = `?tab=${encodeURIComponent(tabUrl)}`;
+  // The page navigates itself (Firefox refuses the driver's navigation to moz-extension://, and puppeteer's
+  // navigation events are not seen there): poll for the new document instead.
+  await popup.evaluate((q: string) => {
+    location.search = q;
+  }, query);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await popup.evaluate((q: string) => location.search === q && document.readyState === 'complete', query).catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`the popup did not reload with ${query}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await popup.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !!document.querySelector('[data-setting="origins"]'), { polling: 100, timeout: 15_000 });
   await popup.bringToFront();
   return popup;
