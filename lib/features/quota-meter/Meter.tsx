@@ -108,11 +108,11 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
 }
 
 export const METER_CSS = `
-.m-meter { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 0.4rem; padding: 0.2rem 0.5rem; min-height: 26px; font-weight: 400; max-width: 100%; text-align: start; }
+.m-meter { display: inline-flex; align-items: center; gap: 0.2rem 0.4rem; padding: 0.2rem 0.5rem; min-height: 26px; font-weight: 400; max-width: 100%; text-align: start; }
+:host([data-fit="wrap"]) .m-meter, :host([data-fit="wrap"]) .m-text { flex-wrap: wrap; }
 .m-meter .b-bar { width: 64px; flex: none; }
 .m-brand { font-weight: 700; color: var(--b-accent); }
-.m-text { display: inline-flex; flex-wrap: wrap; gap: 0 0.3rem; align-items: baseline; color: var(--b-fg); }
-.m-figures, .m-pct { white-space: nowrap; }
+.m-text { display: inline-flex; gap: 0 0.3rem; align-items: baseline; white-space: nowrap; color: var(--b-fg); }
 .m-muted { color: var(--b-muted); }
 .m-pct { font-variant-numeric: tabular-nums; }
 .m-meter.warn { border-color: var(--b-warn); }

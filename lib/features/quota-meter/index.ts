@@ -54,7 +54,7 @@ function isoDay(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-const ANCHORED_STYLE: Record<string, string> = { 'max-width': '100%' };
+const WRAP_STYLE: Record<string, string> = { 'max-width': '100%' };
 
 const FLOAT_STYLE: Record<string, string> = {
   position: 'fixed',
@@ -129,16 +129,27 @@ export function mountQuotaMeter(
   const win = doc.defaultView;
 
   type Anchor = NonNullable<ReturnType<typeof visibleAnchor>>;
-  const mountAt = (anchor: Anchor | null) =>
-    anchor
-      ? // Never wider than the host's quota area (Zimbra's is 150-160 px): the meter wraps its lines instead.
-        mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement, hostStyle: ANCHORED_STYLE })
-      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
-
-  const sticksOut = (el: Element) => {
-    const r = el.getBoundingClientRect();
-    return r.left < 0 || r.right > doc.documentElement.clientWidth;
+  /** `wrap`: the meter is never wider than the host's quota area and breaks its line instead. */
+  type Spot = { anchor: Anchor; wrap: boolean } | null;
+  const mountAt = (spot: Spot) => {
+    if (!spot) return mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
+    const m = mountShadow({
+      feature: 'quota',
+      css: `${BASE_CSS}\n${METER_CSS}`,
+      anchor: spot.anchor.element,
+      placement: spot.anchor.placement,
+      ...(spot.wrap ? { hostStyle: WRAP_STYLE } : {}),
+    });
+    if (spot.wrap) m.host.setAttribute('data-fit', 'wrap');
+    return m;
   };
+
+  /** The meter (its host or its button, which may overflow the host) goes past the window's left or right edge. */
+  const sticksOut = (m: MountedUi) =>
+    [m.host, m.container.firstElementChild].some((el) => {
+      const r = el?.getBoundingClientRect();
+      return !!r && (r.left < 0 || r.right > doc.documentElement.clientWidth);
+    });
 
   const swap = (next: MountedUi, anchored: boolean) => {
     if (ui) {
@@ -152,16 +163,17 @@ export function mountQuotaMeter(
   };
 
   /**
-   * Next to the host's quota area when it is on screen and the meter fits in the window there; a quota area at the
-   * window's right edge (Zimbra's top bar) gets the meter before it rather than after; otherwise the meter floats
-   * in the window's corner until the window's width changes.
+   * Next to the host's quota area when it is on screen and the meter fits in the window there, on one line if it
+   * can (Roundcube's footer has the height of one line), else broken to the quota area's width (Zimbra's top bar
+   * ends with a 150-160 px quota area at the window's right edge); otherwise it floats in the window's corner until
+   * the window's width changes.
    */
   const place = () => {
     const anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
-    const tries: (Anchor | null)[] = anchor ? [anchor, ...(anchor.placement === 'after' ? [{ ...anchor, placement: 'before' as const }] : []), null] : [null];
-    for (const at of tries) {
-      swap(mountAt(at), at !== null);
-      if (at === null || !win || !sticksOut(ui!.host)) break;
+    const tries: Spot[] = anchor ? [{ anchor, wrap: false }, { anchor, wrap: true }, null] : [null];
+    for (const spot of tries) {
+      swap(mountAt(spot), spot !== null);
+      if (spot === null || !win || !sticksOut(ui!)) break;
     }
     tooWideAt = anchor && floating && win ? win.innerWidth : null;
   };
@@ -171,7 +183,7 @@ export function mountQuotaMeter(
   const watch = setInterval(() => {
     if (!ui) return;
     // It grows once its figures come: place it again if that made it stick out of the window.
-    if (!floating && ui.host.isConnected && sticksOut(ui.host)) return place();
+    if (!floating && ui.host.isConnected && sticksOut(ui)) return place();
     const anchored = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
     if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);
