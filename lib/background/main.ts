@@ -15,7 +15,8 @@ import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota
 import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
-import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
+import { startSignatureMenu } from './signature-menu';
+import { installBackgroundTesting } from '../testing/background';
 import { enableOnTab } from './enable';
 import { openWelcomeOnInstall } from './welcome';
 import { applyManaged, managedSummary, startManaged, type ManagedDeps } from './managed';
@@ -98,16 +99,7 @@ export const managedDeps: ManagedDeps = {
 
 export function startBackground(): void {
   const handlers = backgroundHandlers();
-  if (TEST_BUILD) {
-    handlers['test/open-page'] = async ({ path }) => {
-      await browser.tabs.create({ url: browser.runtime.getURL(path) });
-      return { ok: true as const };
-    };
-    // The context-menu entry's own handler, on the sender's tab (puppeteer cannot click browser menus).
-    handlers['test/menu-insert-signature'] = async ({ frameId }, sender) => ({
-      result: sender.tab?.id === undefined ? 'no-tab' : await insertSignatureInTab(sender.tab.id, frameId ?? 0, sender.tab.url),
-    });
-  }
+  if (TEST_BUILD) installBackgroundTesting(handlers);
   browser.runtime.onMessage.addListener(
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );

@@ -9,7 +9,7 @@
 import { browser } from 'wxt/browser';
 import { t } from '../i18n/t';
 import { composeContext } from './registry';
-import { parseSignatureHtml } from '../features/signature/tree';
+import { parseSignatureHtml } from '../webmail/kit/signature-html';
 import { insertSignatureAtCaret, type CaretPayload, type CaretResult } from '../features/signature/caret';
 
 export const MENU_ID = 'balise-insert-signature';

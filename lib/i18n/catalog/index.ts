@@ -11,8 +11,9 @@ import exportCatalog from './export';
 import registry from './registry';
 import compose from './compose';
 import onboarding from './onboarding';
+import unrecognised from './unrecognised';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, onboarding } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, onboarding } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;
