@@ -16,6 +16,12 @@ import { PART_NAMES } from './lib/parts/names';
  */
 export const GECKO_ID = '{6b0f7c2e-3d55-4d1b-9a7e-2f3b8c1d4e5a}';
 export const TEST_ORIGIN_PATTERN = 'http://127.0.0.1/*';
+/**
+ * Test builds also hold the permission for http://localhost (another origin for the same servers) WITHOUT
+ * registering it: the onboarding e2e tests enable Balise there from the toolbar popup. The browser's permission
+ * prompt cannot be driven by the tests; with the permission already held, permissions.request() answers at once.
+ */
+export const TEST_UNREGISTERED_PATTERN = 'http://localhost/*';
 
 export default defineConfig({
   manifestVersion: 3,
@@ -51,16 +57,17 @@ export default defineConfig({
       short_name: 'Balise',
       description: '__MSG_extDescription__',
       default_locale: 'fr',
-      permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
+      // 'storage': only to read IT's configuration (storage.managed); Balise keeps its own data in IndexedDB.
+      permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads', 'storage'],
       optional_host_permissions: ['https://*/*'],
-      host_permissions: test ? [TEST_ORIGIN_PATTERN] : [],
+      host_permissions: test ? [TEST_ORIGIN_PATTERN, TEST_UNREGISTERED_PATTERN] : [],
       // The on-demand parts (the detected webmail's adapter with the features, the cleanup panel, the export) are
       // loaded by the content script with import() (lib/parts/load.ts), which needs the files to be web-accessible
       // on webmail pages. They are code only, no data.
       web_accessible_resources: [
         {
           resources: PART_NAMES.map((name) => `${name}.js`),
-          matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN] : ['https://*/*'],
+          matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN, TEST_UNREGISTERED_PATTERN] : ['https://*/*'],
           ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
         },
       ],
@@ -72,6 +79,8 @@ export default defineConfig({
           description: '__MSG_commandInsertSignature__',
         },
       },
+      // Chrome validates IT's configuration against this schema (Firefox takes policies.json's "3rdparty" as is).
+      ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {

@@ -10,6 +10,9 @@ export default defineContentScript({
   runAt: 'document_start',
   cssInjectionMode: 'manual',
   main(ctx) {
+    // Seen by the background (same isolated world) before it injects this file into an open tab (toolbar popup's
+    // "enable on this webmail"): it never starts Balise twice in one page.
+    (window as Window & { __baliseContent?: boolean }).__baliseContent = true;
     void startContent(window, ctx.signal);
   },
 });

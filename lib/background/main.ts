@@ -17,6 +17,10 @@ import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { startSignatureMenu } from './signature-menu';
 import { installBackgroundTesting } from '../testing/background';
+import { enableOnTab } from './enable';
+import { openWelcomeOnInstall } from './welcome';
+import { applyManaged, managedSummary, startManaged, type ManagedDeps } from './managed';
+import { saveBal, saveTemplate } from './registry';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -49,11 +53,19 @@ export function backgroundHandlers(): BackgroundHandlers {
       const ok = await addOrigin(normalized, 'user', knownId);
       return ok ? { ok: true } : { ok: false, reason: 'not-granted' as const };
     },
+    'origins/enable-tab': async ({ origin, tabId, knownId }) => {
+      const normalized = normalizeOrigin(origin, { allowLoopbackHttp: TEST_BUILD });
+      if (!normalized || normalized !== origin) return { ok: false, reason: 'invalid' as const };
+      return enableOnTab(normalized, tabId, knownId);
+    },
     'origins/remove': async ({ origin }) => {
+      // A webmail IT listed stays (the options page shows it as managed, without a remove button).
+      if ((await managedSummary()).origins.includes(origin)) throw new Error('This webmail is managed by your IT department');
       await removeOrigin(origin);
       return { ok: true as const };
     },
     'bals/list': () => db().bals.toArray(),
+    'managed/get': () => managedSummary(),
     ...quotaHandlers(),
     'webmail/seen': async ({ kind, address, quota }, sender) => {
       await recordSeen(address, kind, originOf(sender.url), quota);
@@ -66,6 +78,25 @@ export function backgroundHandlers(): BackgroundHandlers {
   };
 }
 
+/** How IT's configuration reaches the store (lib/background/managed.ts). */
+export const managedDeps: ManagedDeps = {
+  updateSettings: (patch) => updateSettings(patch, { fromManaged: true }),
+  addOrigin: (origin) => addOrigin(origin, 'managed'),
+  isRegisteredOrigin,
+  saveBal: async (bal) => {
+    const existing = await db().bals.get(bal.address.toLowerCase());
+    await saveBal({
+      address: bal.address,
+      kind: bal.kind ?? 'ORG',
+      status: 'active',
+      preferred: existing?.source === 'user' ? existing.preferred : false,
+      ...(bal.operator ? { operator: bal.operator } : {}),
+      ...(bal.situation ? { situation: bal.situation } : {}),
+    });
+  },
+  saveTemplate,
+};
+
 export function startBackground(): void {
   const handlers = backgroundHandlers();
   if (TEST_BUILD) installBackgroundTesting(handlers);
@@ -73,11 +104,15 @@ export function startBackground(): void {
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );
 
-  browser.runtime.onInstalled.addListener(async () => {
+  browser.runtime.onInstalled.addListener(async (details) => {
+    void openWelcomeOnInstall(details, { testBuild: TEST_BUILD }).catch((e: unknown) => console.warn('[Balise] welcome page', e));
     if (TEST_BUILD && !(await isRegisteredOrigin(TEST_ORIGIN))) await addOrigin(TEST_ORIGIN, 'test');
     await syncContentScripts();
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
+  startManaged(() => applyManaged(managedDeps).catch((e: unknown) => console.warn('[Balise] managed configuration', e)));
+  // An origin IT listed is registered as soon as the user (or the browser) grants it.
+  browser.permissions.onAdded.addListener(() => void applyManaged(managedDeps).catch(() => undefined));
   startCleanupBackground(cleanupJournal);
   startQuota();
   startSignatureMenu();

@@ -18,6 +18,8 @@ import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
 import { cleanupRuleMessages } from './cleanup-rules';
+import { onboardingMessages } from './onboarding';
+import { managedMessages } from './managed';
 
 export type { SenderKind } from './define';
 
@@ -30,6 +32,8 @@ export const messageDefs = {
   ...classificationMessages,
   ...registryMessages,
   ...cleanupRuleMessages,
+  ...onboardingMessages,
+  ...managedMessages,
 } as const;
 
 type Defs = typeof messageDefs;

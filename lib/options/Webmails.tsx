@@ -148,9 +148,15 @@ export function Webmails() {
                     </span>
                   ) : null}
                 </span>
-                <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
-                  {t('optionsRemove')}
-                </button>
+                {o.source === 'managed' ? (
+                  <span class="muted" data-managed="origin">
+                    {t('managedBadge')}
+                  </span>
+                ) : (
+                  <button type="button" class="secondary" data-action="remove-origin" disabled={busy} onClick={() => void onRemove(o.origin)}>
+                    {t('optionsRemove')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>

@@ -4,14 +4,21 @@ import { t, uiLang } from '../i18n/t';
 import { useAsync } from '../ui/useAsync';
 import type { Bal, Settings } from '../store/schemas';
 import { BalCard } from './BalCard';
+import { EnableHere } from './EnableHere';
+import { activeTab, type TabPlace } from './enable';
 
-async function load(): Promise<{ settings: Settings; bals: Bal[]; origins: number }> {
-  const [settings, bals, origins] = await Promise.all([send('settings/get', {}), send('bals/list', {}), send('origins/list', {})]);
-  return { settings, bals, origins: origins.length };
+async function load(): Promise<{ settings: Settings; bals: Bal[]; origins: number; registered: string[]; place: TabPlace | null }> {
+  const [settings, bals, origins, place] = await Promise.all([
+    send('settings/get', {}),
+    send('bals/list', {}),
+    send('origins/list', {}),
+    activeTab().catch(() => null),
+  ]);
+  return { settings, bals, origins: origins.length, registered: origins.map((o) => o.origin), place };
 }
 
 export function PopupApp() {
-  const [state] = useAsync(load);
+  const [state, reload] = useAsync(load);
   const lang = uiLang();
   return (
     <main>
@@ -24,6 +31,17 @@ export function PopupApp() {
       ) : null}
       {state.status === 'ready' ? (
         <>
+          {state.value.place ? (
+            <EnableHere
+              place={state.value.place}
+              registered={state.value.registered}
+              onEnabled={() => {
+                reload();
+                // Balise needs a moment on the page to find the BAL there: read again once it has.
+                setTimeout(reload, 2500);
+              }}
+            />
+          ) : null}
           {state.value.bals.length === 0 ? (
             <p>{t('popupNoBal')}</p>
           ) : (

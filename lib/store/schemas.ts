@@ -134,8 +134,8 @@ export type Bal = z.infer<typeof Bal>;
 export const OriginEntry = z.object({
   origin: OriginString,
   addedAt: z.number(),
-  /** 'user': added in the options page; 'test': pre-granted by the test build. */
-  source: z.enum(['user', 'test']),
+  /** 'user': added by the user; 'managed': listed by IT (managed storage); 'test': pre-granted by the test build. */
+  source: z.enum(['user', 'test', 'managed']),
   knownId: z.optional(z.string().check(z.maxLength(64))),
 });
 export type OriginEntry = z.infer<typeof OriginEntry>;

@@ -7,7 +7,7 @@ import { def, Ok } from '../messages/define';
 
 export const testMessages = {
   /** Firefox cannot navigate a test tab to moz-extension:// pages: the background opens them instead. */
-  'test/open-page': def({ path: z.enum(['/popup.html', '/options.html']) }, Ok, ['content']),
+  'test/open-page': def({ path: z.enum(['/popup.html', '/options.html', '/welcome.html']) }, Ok, ['content']),
   /** The quota notifications created so far, oldest first. */
   'test/quota-notifications': def(
     {},

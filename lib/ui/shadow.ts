@@ -23,9 +23,30 @@ export interface MountOptions {
   display?: 'inline-block' | 'block' | 'contents';
   /** Fixed overlay (panels): not placed in the page's flow. */
   overlay?: boolean;
+  /** More CSS properties of the host element (e.g. a floating position), applied like `display`. */
+  hostStyle?: Readonly<Record<string, string>>;
 }
 
 const RESET = ':host{all:initial!important;}';
+const OVERLAY: Readonly<Record<string, string>> = {
+  position: 'fixed',
+  'z-index': '2147483000',
+  inset: '0',
+  'pointer-events': 'none',
+};
+
+/**
+ * The host's own layout, written twice: inline (what the page's side sees) and as a `:host` rule after the reset.
+ * Inside a shadow root an `!important` `:host` rule beats the host's inline `!important` style, so the reset alone
+ * would undo `position: fixed` and leave a floating UI at the bottom of the page's flow, out of sight.
+ */
+function hostRule(props: Readonly<Record<string, string>>): string {
+  const decls = Object.entries(props)
+    .filter(([k, v]) => /^[a-z-]+$/.test(k) && !/[;{}]/.test(v))
+    .map(([k, v]) => `${k}:${v}!important;`)
+    .join('');
+  return `:host{${decls}}`;
+}
 const STOPPED = ['keydown', 'keyup', 'keypress'] as const;
 
 export function mountShadow(opts: MountOptions): MountedUi {
@@ -34,17 +55,16 @@ export function mountShadow(opts: MountOptions): MountedUi {
   host.setAttribute('data-balise', opts.feature);
   const root = host.attachShadow({ mode: 'open' });
   const style = doc.createElement('style');
-  style.textContent = `${RESET}\n${opts.css}`;
+  const layout: Record<string, string> = {
+    display: opts.display ?? 'inline-block',
+    ...(opts.overlay ? OVERLAY : {}),
+    ...(opts.hostStyle ?? {}),
+  };
+  style.textContent = `${RESET}\n${hostRule(layout)}\n${opts.css}`;
   const container = doc.createElement('div');
   container.className = 'balise-root';
   root.append(style, container);
-  host.style.setProperty('display', opts.display ?? 'inline-block', 'important');
-  if (opts.overlay) {
-    host.style.setProperty('position', 'fixed', 'important');
-    host.style.setProperty('z-index', '2147483000', 'important');
-    host.style.setProperty('inset', '0', 'important');
-    host.style.setProperty('pointer-events', 'none', 'important');
-  }
+  for (const [k, v] of Object.entries(layout)) host.style.setProperty(k, v, 'important');
   const stop = (e: Event) => e.stopPropagation();
   for (const type of STOPPED) host.addEventListener(type, stop);
   switch (opts.placement) {

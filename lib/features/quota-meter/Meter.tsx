@@ -44,8 +44,21 @@ export function describe(view: MeterView, level: Level, lang: Lang): string {
   }
 }
 
+/** The words the meter shows, in order (its accessible name must contain them: WCAG 2.5.3, "label in name"). */
+function shownText(view: MeterView, lang: Lang): string {
+  let body: string;
+  if (view.kind === 'quota' && view.quota.limitBytes === null) body = t('quotaUnlimitedShort', formatBytes(view.quota.usedBytes, lang));
+  else if (view.kind === 'quota' && view.quota.limitBytes !== null) {
+    const q = view.quota;
+    body = `${formatBytes(q.usedBytes, lang)} / ${formatBytes(q.limitBytes!, lang)} ${formatPercent(percentUsed(q.usedBytes, q.limitBytes!), lang)}`;
+  } else body = view.kind === 'loading' ? t('quotaLoading') : view.kind === 'unknown' ? t('quotaUnknownShort') : t('quotaUnavailableShort');
+  return `${t('quotaBrand')} ${body}`;
+}
+
 export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: Level; lang: Lang; onOpen: () => void }) {
   const label = describe(view, level, lang);
+  // What a screen reader says: the visible words first (speech-control users say what they see), then the sentence.
+  const name = `${shownText(view, lang)}. ${label}`;
   let body;
   if (view.kind === 'quota') {
     const q = view.quota;
@@ -67,7 +80,7 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
             ) : null}
             <span class="m-figures">
               {formatBytes(q.usedBytes, lang)} / {formatBytes(q.limitBytes, lang)}
-            </span>
+            </span>{' '}
             <strong class="m-pct">{formatPercent(pct, lang)}</strong>
           </span>
           <UsageBar ratio={q.usedBytes / q.limitBytes} level={level} label={label} />
@@ -78,10 +91,12 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
     body = <span class="m-text m-muted">{view.kind === 'loading' ? t('quotaLoading') : view.kind === 'unknown' ? t('quotaUnknownShort') : t('quotaUnavailableShort')}</span>;
   }
   return (
-    <Button action="open-quota" variant="secondary" class={`m-meter ${level}`} aria-haspopup="dialog" aria-label={label} title={label} onClick={onOpen}>
+    <Button action="open-quota" variant="secondary" class={`m-meter ${level}`} aria-haspopup="dialog" aria-label={name} title={label} onClick={onOpen}>
       <span class="m-brand" aria-hidden="true">
         {t('quotaBrand')}
       </span>
+      {/* Spaces between the words (the flex layout ignores them): the text read as a whole says what is shown. */}
+      {' '}
       {body}
       {view.kind === 'quota' && view.staleCode ? (
         <span class="m-stale" aria-hidden="true">
@@ -93,10 +108,11 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
 }
 
 export const METER_CSS = `
-.m-meter { display: inline-flex; align-items: center; gap: 0.4rem; padding: 0.2rem 0.5rem; min-height: 26px; font-weight: 400; max-width: 100%; }
+.m-meter { display: inline-flex; align-items: center; gap: 0.2rem 0.4rem; padding: 0.2rem 0.5rem; min-height: 26px; font-weight: 400; max-width: 100%; text-align: start; }
+:host([data-fit="wrap"]) .m-meter, :host([data-fit="wrap"]) .m-text { flex-wrap: wrap; }
 .m-meter .b-bar { width: 64px; flex: none; }
 .m-brand { font-weight: 700; color: var(--b-accent); }
-.m-text { display: inline-flex; gap: 0.3rem; align-items: baseline; white-space: nowrap; color: var(--b-fg); }
+.m-text { display: inline-flex; gap: 0 0.3rem; align-items: baseline; white-space: nowrap; color: var(--b-fg); }
 .m-muted { color: var(--b-muted); }
 .m-pct { font-variant-numeric: tabular-nums; }
 .m-meter.warn { border-color: var(--b-warn); }

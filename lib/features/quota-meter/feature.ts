@@ -36,6 +36,8 @@ function isoDay(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+const WRAP_STYLE: Record<string, string> = { 'max-width': '100%' };
+
 const FLOAT_STYLE: Record<string, string> = {
   position: 'fixed',
   right: '12px',
@@ -106,27 +108,67 @@ export function mountQuotaMeter(
     return anchor && anchor.element.getClientRects().length > 0 ? anchor : null;
   };
 
-  const place = () => {
-    const anchor = visibleAnchor();
-    const next = anchor
-      ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
-      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append' });
-    if (!anchor) for (const [k, v] of Object.entries(FLOAT_STYLE)) next.host.style.setProperty(k, v, 'important');
-    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
+  /** The window width at which the meter, put next to the host's quota area, stuck out of the window (then it floats). */
+  let tooWideAt: number | null = null;
+  const win = doc.defaultView;
+
+  type Anchor = NonNullable<ReturnType<typeof visibleAnchor>>;
+  /** `wrap`: the meter is never wider than the host's quota area and breaks its line instead. */
+  type Spot = { anchor: Anchor; wrap: boolean } | null;
+  const mountAt = (spot: Spot) => {
+    if (!spot) return mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
+    const m = mountShadow({
+      feature: 'quota',
+      css: `${BASE_CSS}\n${METER_CSS}`,
+      anchor: spot.anchor.element,
+      placement: spot.anchor.placement,
+      ...(spot.wrap ? { hostStyle: WRAP_STYLE } : {}),
+    });
+    if (spot.wrap) m.host.setAttribute('data-fit', 'wrap');
+    return m;
+  };
+
+  /** The meter (its host or its button, which may overflow the host) goes past the window's left or right edge. */
+  const sticksOut = (m: MountedUi) =>
+    [m.host, m.container.firstElementChild].some((el) => {
+      const r = el?.getBoundingClientRect();
+      return !!r && (r.left < 0 || r.right > doc.documentElement.clientWidth);
+    });
+
+  const swap = (next: MountedUi, anchored: boolean) => {
     if (ui) {
       render(null, ui.container);
       ui.remove();
     }
     ui = next;
-    floating = !anchor;
+    floating = !anchored;
+    next.host.setAttribute('data-placement', anchored ? 'anchored' : 'floating');
     renderMeter();
+  };
+
+  /**
+   * Next to the host's quota area when it is on screen and the meter fits in the window there, on one line if it
+   * can (Roundcube's footer has the height of one line), else broken to the quota area's width (Zimbra's top bar
+   * ends with a 150-160 px quota area at the window's right edge); otherwise it floats in the window's corner until
+   * the window's width changes.
+   */
+  const place = () => {
+    const anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
+    const tries: Spot[] = anchor ? [{ anchor, wrap: false }, { anchor, wrap: true }, null] : [null];
+    for (const spot of tries) {
+      swap(mountAt(spot), spot !== null);
+      if (spot === null || !win || !sticksOut(ui!)) break;
+    }
+    tooWideAt = anchor && floating && win ? win.innerWidth : null;
   };
 
   // The host may rebuild the part of the page we sit in, build its quota area after we mounted, or hide it when the
   // window gets narrow: check now and then, and float whenever the quota area is not on screen.
   const watch = setInterval(() => {
     if (!ui) return;
-    const anchored = visibleAnchor();
+    // It grows once its figures come: place it again if that made it stick out of the window.
+    if (!floating && ui.host.isConnected && sticksOut(ui)) return place();
+    const anchored = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
     if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);
 

@@ -10,11 +10,12 @@ import quota from './quota';
 import exportCatalog from './export';
 import registry from './registry';
 import compose from './compose';
+import onboarding from './onboarding';
 import unrecognised from './unrecognised';
 import readable from './readable';
 import retention from './retention';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, readable, retention } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised, readable, retention, onboarding } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

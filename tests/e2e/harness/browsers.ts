@@ -14,6 +14,7 @@ import { startGuardProxy, type GuardProxy } from './guard-proxy';
 import { writeChromiumProfile } from './chromium-profile';
 
 export type BrowserKind = 'chromium' | 'firefox';
+export type ExtensionPagePath = '/popup.html' | '/options.html' | '/welcome.html';
 
 /** BALISE_BROWSERS=chromium (or firefox) runs one browser only, for quick local runs. CI runs both. */
 export const BROWSERS: BrowserKind[] = (process.env.BALISE_BROWSERS ?? 'chromium,firefox')
@@ -70,7 +71,7 @@ export interface Session {
   /** Call a test-bridge command in the page's content script (test builds only). */
   call<T = unknown>(page: Page, cmd: string, ...args: unknown[]): Promise<T>;
   /** Open popup.html or options.html in a tab. `from` must be a page where Balise runs (Firefox needs it). */
-  openExtensionPage(pagePath: '/popup.html' | '/options.html', from?: Page): Promise<Page>;
+  openExtensionPage(pagePath: ExtensionPagePath, from?: Page): Promise<Page>;
   /** Throws if anything tried to reach a host other than 127.0.0.1. */
   assertNoForeignRequests(): void;
   close(): Promise<void>;
@@ -249,7 +250,7 @@ export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = 
     }
   };
 
-  const openExtensionPage = async (pagePath: '/popup.html' | '/options.html', from?: Page) => {
+  const openExtensionPage = async (pagePath: ExtensionPagePath, from?: Page) => {
     const target = new URL(pagePath, extBase).href;
     if (kind === 'chromium') {
       const p = await browser!.newPage();
@@ -301,7 +302,7 @@ export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = 
         const context = guard.log.map((e) => `${((e.at - t0) / 1000).toFixed(2)}s ${e.allowed ? 'ok ' : 'BAD'} ${e.method} ${e.url.slice(0, 120)}`);
         throw new Error(`Requests to hosts other than 127.0.0.1:\n${bad.map((b) => `${b.method} ${b.url}`).join('\n')}\n\nAll requests:\n${context.join('\n')}`);
       }
-      const pageBad = pageRequests.filter((u) => /^(https?|wss?):/.test(u) && new URL(u).hostname !== '127.0.0.1');
+      const pageBad = pageRequests.filter((u) => /^(https?|wss?):/.test(u) && !['127.0.0.1', 'localhost'].includes(new URL(u).hostname));
       if (pageBad.length) throw new Error(`Pages requested other hosts:\n${pageBad.join('\n')}`);
     },
     async close() {

@@ -25,7 +25,12 @@ export interface GuardProxy {
   close(): Promise<void>;
 }
 
-const ALLOWED_HOSTS = new Set(['127.0.0.1']);
+/**
+ * 127.0.0.1, and `localhost` sent there without any name lookup: the onboarding tests need a loopback origin the
+ * test build has not registered. Nothing else.
+ */
+const ALLOWED_HOSTS = new Set(['127.0.0.1', 'localhost']);
+const upstreamHost = (host: string) => (host === 'localhost' ? '127.0.0.1' : host);
 
 export async function startGuardProxy(): Promise<GuardProxy> {
   const log: GuardEntry[] = [];
@@ -50,7 +55,7 @@ export async function startGuardProxy(): Promise<GuardProxy> {
     const headers = { ...req.headers };
     delete headers['proxy-connection'];
     const upstream = http.request(
-      { host: url.hostname, port: url.port || 80, method: req.method, path: url.pathname + url.search, headers, agent },
+      { host: upstreamHost(url.hostname), port: url.port || 80, method: req.method, path: url.pathname + url.search, headers, agent },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders);
         up.pipe(res);
@@ -72,7 +77,7 @@ export async function startGuardProxy(): Promise<GuardProxy> {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    const up = net.connect(Number(port) || 443, host!, () => {
+    const up = net.connect(Number(port) || 443, upstreamHost(host!), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) up.write(head);
       up.pipe(client);
@@ -95,7 +100,7 @@ export async function startGuardProxy(): Promise<GuardProxy> {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    const up = net.connect(Number(url.port) || 80, url.hostname, () => {
+    const up = net.connect(Number(url.port) || 80, upstreamHost(url.hostname), () => {
       const lines = [`${req.method} ${url!.pathname}${url!.search} HTTP/1.1`];
       for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       up.write(lines.join('\r\n') + '\r\n\r\n');

@@ -305,4 +305,17 @@ describe('the cleanup panel controller', () => {
     expect(c2.state.error).toBe('locked');
     expect(c2.state.stage.kind).toBe('preview');
   });
+
+  it('keeps the export before deletion and clinical protection on when IT locked them', async () => {
+    const { c } = await opened({ settings: async () => ({ ...defaultSettings().cleanup, locked: ['cleanup.exportBeforeDelete', 'cleanup.protectClinical'] }) });
+    expect(c.state).toMatchObject({ exportLocked: true, clinicalLocked: true, exportFirst: true });
+    c.setExportFirst(false);
+    expect(c.state.exportFirst).toBe(true);
+    c.setIncludeClinical(true);
+    expect(c.state.rules!.includeClinical).toBeFalsy();
+    const free = await opened();
+    expect(free.c.state).toMatchObject({ exportLocked: false, clinicalLocked: false });
+    free.c.setExportFirst(false);
+    expect(free.c.state.exportFirst).toBe(false);
+  });
 });

@@ -102,9 +102,21 @@ function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boo
         <>
           <p>{t('cleanup_clinical_text', total, counts.xdm, counts.hprim, counts.pdf)}</p>
           <label class="c-confirm">
-            <input type="checkbox" data-action="include-clinical" checked={included} onChange={(e) => onInclude((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input
+              type="checkbox"
+              data-action="include-clinical"
+              checked={included}
+              disabled={state.clinicalLocked}
+              aria-describedby={state.clinicalLocked ? 'c-clinical-locked' : undefined}
+              onChange={(e) => onInclude((e.currentTarget as HTMLInputElement).checked)}
+            />{' '}
             {t('cleanup_clinical_confirm')}
           </label>
+          {state.clinicalLocked ? (
+            <p id="c-clinical-locked" class="b-muted" data-managed="locked">
+              {t('managedLockedNote')}
+            </p>
+          ) : null}
           {included ? <Notice kind="warn">{t('cleanup_clinical_included')}</Notice> : null}
         </>
       ) : null}
@@ -304,9 +316,21 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           )}
           {state.deleteMissing ? <Notice kind="warn">{t('cleanup_delete_missing', state.deleteMissing)}</Notice> : null}
           <label class="c-confirm">
-            <input type="checkbox" data-action="export-first" checked={state.exportFirst} onChange={(e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input
+              type="checkbox"
+              data-action="export-first"
+              checked={state.exportFirst}
+              disabled={state.exportLocked}
+              aria-describedby={state.exportLocked ? 'c-export-locked' : undefined}
+              onChange={(e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked)}
+            />{' '}
             {t('cleanup_delete_export')}
           </label>
+          {state.exportLocked ? (
+            <p id="c-export-locked" class="b-muted" data-managed="locked">
+              {t('managedLockedNote')}
+            </p>
+          ) : null}
           {state.exportFirst ? (
             <>
               <p class="b-muted">{t('cleanup_delete_export_how')}</p>

@@ -68,7 +68,15 @@ export class CleanupController {
       const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
       const bal = account.address.toLowerCase();
       const rules = defaultRules(settings, folders, bal);
-      this.set({ bal, folders, rules, exportFirst: settings.exportBeforeDelete });
+      const locked = settings.locked ?? [];
+      this.set({
+        bal,
+        folders,
+        rules,
+        exportFirst: settings.exportBeforeDelete,
+        exportLocked: settings.exportBeforeDelete && locked.includes('cleanup.exportBeforeDelete'),
+        clinicalLocked: settings.protectClinical && locked.includes('cleanup.protectClinical'),
+      });
       const status = await this.deps.cleanupStatus(bal).catch(() => null);
       if (status?.running && !status.running.sameTab) {
         this.set({ stage: { kind: 'locked' } });
@@ -181,7 +189,7 @@ export class CleanupController {
   }
 
   setIncludeClinical(include: boolean): void {
-    if (!this.state.rules) return;
+    if (!this.state.rules || (include && this.state.clinicalLocked)) return;
     this.set({ rules: { ...this.state.rules, includeClinical: include } });
     this.rebuild();
   }
@@ -196,6 +204,7 @@ export class CleanupController {
   }
 
   setExportFirst(on: boolean): void {
+    if (!on && this.state.exportLocked) return;
     this.set({ exportFirst: on });
   }
 

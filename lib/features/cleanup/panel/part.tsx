@@ -23,7 +23,10 @@ export type { PlanGroupSummary } from './part-api';
 
 export function realDeps(win: Window): PanelDeps {
   return {
-    settings: async () => (await send('settings/get', {})).cleanup,
+    settings: async () => {
+      const [settings, managed] = await Promise.all([send('settings/get', {}), send('managed/get', {}).catch(() => null)]);
+      return { ...settings.cleanup, locked: managed?.locked ?? [] };
+    },
     cache: (bal) => backgroundVerdictCache(bal),
     startJob,
     resumeJob,

@@ -12,7 +12,8 @@ import type { ExportError, ExportItem, ExportOptions, ExportProgress, ExportResu
 
 /** The runner and exporter functions the panel uses (run/, export.ts); tests give fakes. */
 export interface PanelDeps {
-  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean }>;
+  /** `locked`: the cleanup settings IT locked (managed configuration), e.g. 'cleanup.exportBeforeDelete'. */
+  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean; locked?: readonly string[] }>;
   cache(bal: string): VerdictCache | undefined;
   startJob(webmail: Webmail, req: StartRequest, opts?: RunOptions): Promise<Report>;
   resumeJob(webmail: Webmail, jobId: string, opts?: RunOptions): Promise<Report>;
@@ -61,6 +62,9 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
+  /** IT locked these on (managed configuration): the user cannot turn them off for one run either. */
+  exportLocked: boolean;
+  clinicalLocked: boolean;
   /** The export before the last deletion (lib/export/View.tsx's ExportStatus draws it). */
   exportView: ExportState | null;
   resumable: JobSummary | null;
@@ -93,6 +97,8 @@ export function initialState(): PanelState {
     deleteItems: [],
     deleteMissing: 0,
     exportFirst: true,
+    exportLocked: false,
+    clinicalLocked: false,
     exportView: null,
     resumable: null,
     error: null,

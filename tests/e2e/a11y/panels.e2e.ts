@@ -1,0 +1,84 @@
+/**
+ * axe-core on Balise's panels inside a webmail page (the Zimbra simulator), in both browsers, limited to Balise's
+ * own host elements (axe walks their open shadow roots; the host page's own markup is not Balise's to fix): the
+ * quota meter, the quota panel, the cleanup panel at its preview, while running, at its report and at the
+ * permanent deletion's confirmation step. No violation of impact serious or critical; the others are logged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { axe, blocking, describeViolations } from '../harness/axe';
+import { zimbraTarget, type Target } from '../cleanup/targets';
+import { HOST, clickAction, openFromMeter, panelState, waitDeep } from '../cleanup/panel-driver';
+import { openPanelWithKeyboard, closePanelWithEscape } from '../quota/helpers';
+import type { ZimbraSim } from '../../servers/zimbra-sim/index';
+
+async function waitStage(s: Session, page: Page, stage: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await panelState(s, page);
+    if (st?.stage === stage && (stage !== 'preview' || st.groups)) return;
+    if (st?.stage === 'failed') throw new Error('panel failed');
+    if (Date.now() > deadline) throw new Error(`stage ${st?.stage}, waited for ${stage}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const kind of BROWSERS) {
+  describe(`accessibility of Balise's panels in ${kind}`, () => {
+    let s: Session;
+    let target: Target & { sim: ZimbraSim };
+    let page: Page;
+    const log: string[] = [];
+
+    beforeAll(async () => {
+      target = await zimbraTarget();
+      s = await launchWithBalise(kind);
+      page = await s.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      await target.open(s, page);
+    });
+    afterAll(async () => {
+      console.log(`[a11y panels ${kind}]\n${log.join('\n')}`);
+      await s?.close();
+      await target?.stop();
+    });
+
+    const audit = async (name: string, root: string) => {
+      const v = await axe(page, root);
+      log.push(`${name}: ${describeViolations(v)}`);
+      expect(blocking(v), `${name}: ${describeViolations(blocking(v))}`).toEqual([]);
+    };
+
+    it('the quota meter and the quota panel', async () => {
+      await page.waitForFunction(() => !!document.querySelector('[data-balise="quota"]')?.getAttribute('data-used-bytes'), { polling: 200, timeout: 30_000 });
+      await audit('quota meter', '[data-balise="quota"]');
+      await openPanelWithKeyboard(page);
+      await audit('quota panel', '[data-balise="quota-panel"]');
+      await closePanelWithEscape(page);
+    });
+
+    it('the cleanup panel: preview, running, report, delete confirmation', async () => {
+      await page.bringToFront();
+      await openFromMeter(page);
+      await waitStage(s, page, 'preview');
+      await audit('cleanup preview', HOST);
+
+      // Slow moves down so that the running stage can be audited.
+      target.sim.faults.latency(1500, 'MsgActionRequest');
+      await clickAction(page, 'apply');
+      await waitStage(s, page, 'running', 30_000);
+      await audit('cleanup running', HOST);
+      target.sim.faults.reset();
+
+      await waitStage(s, page, 'report');
+      await waitDeep(page, '[data-balise="cleanup-report"]');
+      await audit('cleanup report', HOST);
+
+      await clickAction(page, 'delete-forever');
+      await page.waitForFunction((h: string) => document.querySelector(h)?.shadowRoot?.querySelector('.c-confirm-delete'), { timeout: 60_000, polling: 100 }, HOST);
+      await audit('cleanup delete confirmation', HOST);
+      s.assertNoForeignRequests();
+    });
+  });
+}

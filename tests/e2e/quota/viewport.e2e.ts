@@ -1,0 +1,121 @@
+/**
+ * The quota meter is on screen whatever the window: on Roundcube and on the Zimbra simulator, at 800×600 (where
+ * Roundcube's Elastic skin hides its sidebar, so the meter floats) and at 1280×800, its host element's box lies
+ * inside the viewport, has a size, and is what the page shows at its centre. Before the fix, the floating meter
+ * ended up in the page's flow below the viewport (left 0, top 600, 800×26): the shadow root's `:host` reset beat
+ * the host's own inline `position: fixed`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
+import { loginWithBalise } from '../roundcube/helpers';
+import { loginZimbra, waitForShell } from '../zimbra/helpers';
+import { MiB } from './helpers';
+import { screenshot } from '../onboarding/helpers';
+
+const SIZES = [
+  { width: 800, height: 600 },
+  { width: 1280, height: 800 },
+] as const;
+
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  placement: string | null;
+  position: string;
+  seen: boolean;
+}
+
+/** The meter's host box once its placement settled (the meter re-checks its anchor every 2 s). */
+async function meterBox(page: Page): Promise<Box> {
+  await page.waitForFunction(() => !!document.querySelector('[data-balise="quota"]')?.getAttribute('data-used-bytes'), { timeout: 30_000, polling: 200 });
+  await new Promise((r) => setTimeout(r, 2500));
+  return page.evaluate(() => {
+    const h = document.querySelector('[data-balise="quota"]') as HTMLElement;
+    const r = h.getBoundingClientRect();
+    const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {
+      left: r.left,
+      top: r.top,
+      width: r.width,
+      height: r.height,
+      placement: h.getAttribute('data-placement'),
+      position: getComputedStyle(h).position,
+      seen: at === h || h.contains(at),
+    };
+  });
+}
+
+function expectInside(box: Box, size: { width: number; height: number }): void {
+  expect(box.width).toBeGreaterThan(0);
+  expect(box.height).toBeGreaterThan(0);
+  expect(box.left).toBeGreaterThanOrEqual(0);
+  expect(box.top).toBeGreaterThanOrEqual(0);
+  expect(box.left + box.width).toBeLessThanOrEqual(size.width);
+  expect(box.top + box.height).toBeLessThanOrEqual(size.height);
+  expect(box.seen).toBe(true);
+  if (box.placement === 'floating') expect(box.position).toBe('fixed');
+}
+
+for (const kind of BROWSERS) {
+  describe(`quota meter inside the viewport in ${kind}`, () => {
+    let s: Session;
+    let rc: RoundcubeEnv;
+    let sim: ZimbraSim;
+    let page: Page;
+    const seen: string[] = [];
+
+    beforeAll(async () => {
+      [rc, sim] = await Promise.all([
+        startRoundcube({ profile: 'empty', quotaBytes: 210 * MiB }),
+        startZimbraSim({ profile: 'realistic', seed: 5, quotaBytes: 210 * MiB }),
+      ]);
+      s = await launchWithBalise(kind);
+      page = await s.newPage();
+    });
+    afterAll(async () => {
+      console.log(`[meter viewport ${kind}] ${seen.join('; ')}`);
+      await s?.close();
+      await rc?.stop();
+      await sim?.stop();
+    });
+
+    it('on Roundcube, at 800×600 and 1280×800', async () => {
+      await page.setViewport(SIZES[0]);
+      await loginWithBalise(s, page, rc);
+      for (const size of SIZES) {
+        await page.setViewport(size);
+        await s.gotoWithBalise(page, rc.url);
+        const box = await meterBox(page);
+        seen.push(`roundcube ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-roundcube-${size.width}-${kind}`, { fullPage: false })}`);
+        expectInside(box, size);
+        // Elastic hides its sidebar (and quota) on narrow windows only.
+        expect(box.placement).toBe(size.width === 800 ? 'floating' : 'anchored');
+      }
+    });
+
+    it('on the Zimbra simulator, at 800×600 and 1280×800', async () => {
+      await page.setViewport(SIZES[0]);
+      await loginZimbra(s, page, sim);
+      await waitForShell(page);
+      for (const size of SIZES) {
+        await page.setViewport(size);
+        await s.gotoWithBalise(page, sim.url);
+        await waitForShell(page);
+        const box = await meterBox(page);
+        seen.push(`zimbra ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-zimbra-${size.width}-${kind}`, { fullPage: false })}`);
+        expectInside(box, size);
+        // Zimbra's quota area sits at the top bar's right end: on a desktop window the meter stays next to it.
+        if (size.width === 1280) {
+          expect(box.placement).toBe('anchored');
+          expect(await page.evaluate(() => !!document.querySelector('[data-balise="quota"]')!.closest('#skin_container_quota'))).toBe(true);
+        }
+      }
+      s.assertNoForeignRequests();
+    });
+  });
+}
