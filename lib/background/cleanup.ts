@@ -16,6 +16,7 @@ import { browser } from 'wxt/browser';
 import { db as defaultDb, type BaliseDb } from '../store/db';
 import type { Batch, Job, LockRow } from '../store/schemas';
 import type { Sender } from '../messages/router';
+import { dropVerdicts, runRetention } from './retention';
 
 /** A lock whose heartbeat is older than this is stale (the runner beats every 15 s). */
 export const LOCK_STALE_MS = 60_000;
@@ -200,9 +201,9 @@ export class CleanupJournal {
    * lock still says what its last request did), never for a finished batch, never naming foreign ids.
    */
   async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecordIn): Promise<void> {
-    await this.ownJob(caller, jobId);
+    const job = await this.ownJob(caller, jobId);
     const d = this.db();
-    await d.transaction('rw', d.batches, async () => {
+    const folderId = await d.transaction('rw', d.batches, async () => {
       const batch = await d.batches.get([jobId, seq]);
       if (!batch) throw new CleanupRefused('not-found', 'No such batch');
       if (FINAL_BATCH.has(batch.state)) throw new CleanupRefused('invalid', 'This batch is finished');
@@ -223,7 +224,10 @@ export class CleanupJournal {
         ...(rec.newRefs ? { newRefs: { ...(batch.newRefs ?? {}), ...rec.newRefs } } : {}),
         updatedAt: this.now(),
       });
+      return batch.folderId;
     });
+    // The messages done here left this folder (trashed, put back or deleted): their verdicts name nothing now.
+    await dropVerdicts(job.bal, folderId, rec.done, d).catch(() => undefined);
   }
 
   async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: Record<string, unknown> }): Promise<void> {
@@ -273,8 +277,10 @@ export function callerOf(sender: Sender): Caller {
 /** Message handlers (spread into lib/background/main.ts). */
 export function cleanupHandlers(journal = new CleanupJournal()) {
   return {
-    'cleanup/create': ({ job, batches, takeover }: { job: Job; batches: Batch[]; takeover?: 'same-tab' }, sender: Sender) =>
-      journal.create(callerOf(sender), job, batches, takeover),
+    'cleanup/create': async ({ job, batches, takeover }: { job: Job; batches: Batch[]; takeover?: 'same-tab' }, sender: Sender) => {
+      await runRetention();
+      return journal.create(callerOf(sender), job, batches, takeover);
+    },
     'cleanup/lock': ({ bal, jobId, takeover }: { bal: string; jobId: string; takeover?: 'same-tab' }, sender: Sender) =>
       journal.lock(callerOf(sender), bal, jobId, takeover),
     'cleanup/heartbeat': async ({ bal, jobId }: { bal: string; jobId: string }, sender: Sender) => ({

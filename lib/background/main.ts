@@ -16,6 +16,8 @@ import { exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
+import { guardContent, startOwnership, TabMailboxes } from './ownership';
+import { forgetMailboxes, forgetOrigin, mailboxesOfOrigin, runRetention } from './retention';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -27,6 +29,8 @@ function originOf(url: string | undefined): string {
 export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
 
 const cleanupJournal = new CleanupJournal();
+/** Which mailbox each webmail tab shows (the ownership check of content-script requests). */
+export const tabMailboxes = new TabMailboxes();
 
 export function backgroundHandlers(): BackgroundHandlers {
   return {
@@ -50,7 +54,19 @@ export function backgroundHandlers(): BackgroundHandlers {
     },
     'origins/remove': async ({ origin }) => {
       await removeOrigin(origin);
-      return { ok: true as const };
+      return { ok: true as const, mailboxes: await mailboxesOfOrigin(origin) };
+    },
+    'origins/forget': async ({ origin }) => {
+      const out = await forgetOrigin(origin);
+      for (const address of out.bals) await tabMailboxes.forgetAddress(address);
+      void refreshBadge(browserEffects);
+      return out;
+    },
+    'registry/forget-bal': async ({ address }) => {
+      const out = await forgetMailboxes([address]);
+      await tabMailboxes.forgetAddress(address);
+      void refreshBadge(browserEffects);
+      return out;
     },
     'bals/list': () => db().bals.toArray(),
     ...quotaHandlers(),
@@ -66,8 +82,9 @@ export function backgroundHandlers(): BackgroundHandlers {
 }
 
 export function startBackground(): void {
-  const handlers = backgroundHandlers();
+  const raw = backgroundHandlers();
   if (TEST_BUILD) {
+    const handlers = raw;
     handlers['test/open-page'] = async ({ path }) => {
       await browser.tabs.create({ url: browser.runtime.getURL(path) });
       return { ok: true as const };
@@ -77,6 +94,9 @@ export function startBackground(): void {
       result: sender.tab?.id === undefined ? 'no-tab' : await insertSignatureInTab(sender.tab.id, frameId ?? 0, sender.tab.url),
     });
   }
+  // Content-script requests only concern the mailbox their own tab shows (lib/background/ownership.ts).
+  const handlers = guardContent(raw, tabMailboxes);
+  startOwnership(tabMailboxes);
   browser.runtime.onMessage.addListener(
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );
@@ -87,6 +107,8 @@ export function startBackground(): void {
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
   startCleanupBackground(cleanupJournal);
+  // Retention (lib/background/retention.ts): finished cleanup jobs do not outlive their use.
+  void runRetention();
   startQuota();
   startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.

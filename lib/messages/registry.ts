@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { def, Ok } from './define';
+import { ForgetOutcome } from './core';
 import { Bal, Email, OriginString, Settings, SignatureTemplate } from '../store/schemas';
 import { BalInput, Profile, TemplateInput } from '../registry/schemas';
 
@@ -26,6 +27,11 @@ export const registryMessages = {
   'registry/save-bal': def({ bal: BalInput, previous: z.optional(Email) }, Ok, ['page']),
   /** Remove a BAL from the registry (or forget a seen one). Nothing happens to the mailbox itself. */
   'registry/remove-bal': def({ address: Email }, Ok, ['page']),
+  /**
+   * "Forget this mailbox": remove every row Balise derived from it (the BAL, its quota history, cleanup jobs and
+   * batches, lock, cached verdicts, folder choices, alert state). Nothing happens to the mailbox itself.
+   */
+  'registry/forget-bal': def({ address: Email }, ForgetOutcome, ['page']),
   /** Make this BAL the preferred one of its practice situation. */
   'registry/set-preferred': def({ address: Email }, Ok, ['page']),
   'profile/save': def({ profile: Profile }, Ok, ['page']),
