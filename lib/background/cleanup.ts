@@ -252,6 +252,11 @@ export class CleanupJournal {
     return { job, batches };
   }
 
+  async actionOf(caller: Caller, jobId: string): Promise<Job['action'] | null> {
+    const job = await this.db().jobs.get(jobId);
+    return job && job.origin === caller.origin ? job.action : null;
+  }
+
   async listJobs(caller: Caller, bal: string, limit: number): Promise<Job[]> {
     const jobs = await this.db().jobs.where('bal').equals(bal).toArray();
     return jobs
@@ -275,7 +280,7 @@ export function callerOf(sender: Sender): Caller {
 }
 
 /** Message handlers (spread into lib/background/main.ts). */
-export function cleanupHandlers(journal = new CleanupJournal()) {
+export function cleanupHandlers(journal = new CleanupJournal(), hooks: { beforeDelete?: (tabId: number) => void } = {}) {
   return {
     'cleanup/create': async ({ job, batches, takeover }: { job: Job; batches: Batch[]; takeover?: 'same-tab' }, sender: Sender) => {
       await runRetention();
@@ -290,9 +295,12 @@ export function cleanupHandlers(journal = new CleanupJournal()) {
       await journal.unlock(callerOf(sender), bal, jobId);
       return { ok: true as const };
     },
-    'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => ({
-      ok: await journal.markSent(callerOf(sender), jobId, seq),
-    }),
+    'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => {
+      const caller = callerOf(sender);
+      const ok = await journal.markSent(caller, jobId, seq);
+      if (ok && (await journal.actionOf(caller, jobId)) === 'delete') hooks.beforeDelete?.(caller.tabId);
+      return { ok };
+    },
     'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecordIn, sender: Sender) => {
       await journal.recordBatch(callerOf(sender), jobId, seq, { state, done, failed, ...(newRefs ? { newRefs } : {}) });
       return { ok: true as const };

@@ -12,7 +12,7 @@ import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
 import { CleanupJournal, cleanupHandlers, startCleanupBackground } from './cleanup';
 import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota';
-import { exportHandlers } from './export';
+import { ExportParts, exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
@@ -31,6 +31,8 @@ export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
 const cleanupJournal = new CleanupJournal();
 /** Which mailbox each webmail tab shows (the ownership check of content-script requests). */
 export const tabMailboxes = new TabMailboxes();
+/** Which downloads each export created (lib/background/export.ts). */
+const exportParts = new ExportParts();
 
 export function backgroundHandlers(): BackgroundHandlers {
   return {
@@ -74,9 +76,12 @@ export function backgroundHandlers(): BackgroundHandlers {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
     },
-    ...cleanupHandlers(cleanupJournal),
+    ...cleanupHandlers(cleanupJournal, {
+      // A permanent deletion is about to start in this tab: what it exported so far is the only copy.
+      beforeDelete: (tabId) => exportParts.seal(tabId),
+    }),
     ...classificationHandlers(),
-    ...exportHandlers(),
+    ...exportHandlers(exportParts),
     ...registryHandlers(),
   };
 }
@@ -107,6 +112,7 @@ export function startBackground(): void {
   });
   browser.runtime.onStartup.addListener(() => void syncContentScripts());
   startCleanupBackground(cleanupJournal);
+  browser.tabs.onRemoved.addListener((tabId) => exportParts.seal(tabId));
   // Retention (lib/background/retention.ts): finished cleanup jobs do not outlive their use.
   void runRetention();
   startQuota();
