@@ -7,6 +7,7 @@ import { def, Ok } from './define';
 import { ForgetOutcome } from './core';
 import { Bal, Email, OriginString, Settings, SignatureTemplate } from '../store/schemas';
 import { BalInput, Profile, TemplateInput } from '../registry/schemas';
+import { SAFETY_KEYS } from '../registry/transfer';
 
 /** Largest settings file accepted for import (characters of JSON). */
 export const IMPORT_MAX_CHARS = 1_000_000;
@@ -64,10 +65,16 @@ export const registryMessages = {
    * the browser's permission (the page asks for it, then adds them).
    */
   'transfer/import': def(
-    { json: z.string().check(z.maxLength(IMPORT_MAX_CHARS + 1)) },
+    {
+      json: z.string().check(z.maxLength(IMPORT_MAX_CHARS + 1)),
+      /** The safety settings the user saw turned off by this file and confirmed (see lib/registry/transfer.ts). */
+      confirm: z.optional(z.array(z.enum(SAFETY_KEYS)).check(z.maxLength(SAFETY_KEYS.length))),
+    },
     z.union([
       z.object({ ok: z.literal(true), counts: z.object({ bals: z.number(), templates: z.number() }), origins: z.array(OriginString) }),
       z.object({ ok: z.literal(false), problem: ImportProblem }),
+      /** Nothing written: the file turns these safety settings off; ask the user, then send again with `confirm`. */
+      z.object({ ok: z.literal(false), confirm: z.array(z.enum(SAFETY_KEYS)) }),
     ]),
     ['page'],
   ),
