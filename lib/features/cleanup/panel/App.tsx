@@ -12,6 +12,7 @@ import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
 import { ExportStatus } from '../ExportView';
+import { onlyTrusted, trusted } from '../../../ui/trusted';
 
 function useControllerState(c: CleanupController): PanelState {
   const [, setTick] = useState(0);
@@ -102,7 +103,7 @@ function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boo
         <>
           <p>{t('cleanup_clinical_text', total, counts.xdm, counts.hprim, counts.pdf)}</p>
           <label class="c-confirm">
-            <input type="checkbox" data-action="include-clinical" checked={included} onChange={(e) => onInclude((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input type="checkbox" data-action="include-clinical" checked={included} onClick={onlyTrusted} onChange={trusted((e) => onInclude((e.currentTarget as HTMLInputElement).checked))} />{' '}
             {t('cleanup_clinical_confirm')}
           </label>
           {included ? <Notice kind="warn">{t('cleanup_clinical_included')}</Notice> : null}
@@ -254,7 +255,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
         </>
       ) : null;
       footer = plan ? (
-        <Button action="apply" disabled={state.stale || planned.length === 0} onClick={() => void controller.apply()} data-count={toMove}>
+        <Button action="apply" disabled={state.stale || planned.length === 0} onClick={trusted(() => void controller.apply())} data-count={toMove}>
           {toMove === 0 ? t('cleanup_apply_nothing') : toMove === 1 ? t('cleanup_apply_one') : t('cleanup_apply', toMove)}
         </Button>
       ) : null;
@@ -272,7 +273,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
             </Button>
           ) : null}
           {state.report?.action === 'trash' && (state.report.movedCount > 0 || (plan?.groups.find((g) => g.kind === 'trash')?.count ?? 0) > 0) ? (
-            <Button action="delete-forever" variant="danger" onClick={() => void controller.deleteForever()}>
+            <Button action="delete-forever" variant="danger" onClick={trusted(() => void controller.deleteForever())}>
               {t('cleanup_delete_forever')}
             </Button>
           ) : null}
@@ -304,7 +305,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           )}
           {state.deleteMissing ? <Notice kind="warn">{t('cleanup_delete_missing', state.deleteMissing)}</Notice> : null}
           <label class="c-confirm">
-            <input type="checkbox" data-action="export-first" checked={state.exportFirst} onChange={(e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input type="checkbox" data-action="export-first" checked={state.exportFirst} onClick={onlyTrusted} onChange={trusted((e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked))} />{' '}
             {t('cleanup_delete_export')}
           </label>
           {state.exportFirst ? (
@@ -324,7 +325,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           <Button action="back" variant="secondary" onClick={() => controller.back()}>
             {t('cleanup_back')}
           </Button>
-          <Button action="confirm-delete" variant="danger" disabled={!state.deleteItems.length} onClick={() => void controller.confirmDelete()}>
+          <Button action="confirm-delete" variant="danger" disabled={!state.deleteItems.length} onClick={trusted(() => void controller.confirmDelete())}>
             {state.deleteItems.length === 1 ? t('cleanup_confirm_delete_one') : t('cleanup_confirm_delete', state.deleteItems.length)}
           </Button>
         </>
