@@ -22,8 +22,12 @@ import type { Bal, Settings } from '../store/schemas';
 import type { ComposeContext } from '../messages/registry';
 
 export const TABS_KEY = 'tabs/mailboxes';
-/** How long a request of a page waits for its tab's 'webmail/seen' (sent once the page's features are up). */
-export const SEEN_WAIT_MS = 15_000;
+/**
+ * How long a request of a page waits for its tab's 'webmail/seen' (a page sends it before mounting its features;
+ * two requests may still cross). Requests whose answer is only cut down wait less.
+ */
+export const SEEN_WAIT_MS = 10_000;
+const FILTER_WAIT_MS = 2_000;
 
 export interface TabMailbox {
   address: string;
@@ -231,7 +235,7 @@ export function guardContent(handlers: HandlersFor<Defs>, tabs: TabMailboxes, op
         return h(req, sender, kind);
       }
       if (rule === 'filter') {
-        const own = await tabMailbox(tabs, sender, waitMs).catch(() => null);
+        const own = await tabMailbox(tabs, sender, Math.min(waitMs, FILTER_WAIT_MS)).catch(() => null);
         if (type === 'compose/context') {
           // The signature of the mailbox this page shows, whatever "from" the page read.
           return (await h({ ...r, from: own } as never, sender, kind)) as ComposeContext;

@@ -133,6 +133,19 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
   state.webmail = webmail;
   signal.addEventListener('abort', () => webmail.dispose(), { once: true });
 
+  // Announce the mailbox this page shows before any feature asks about it: the background answers a page's
+  // requests only for that mailbox (lib/background/ownership.ts). The quota is read and reported by the quota
+  // meter ('quota/report'), within its one-request-a-minute budget.
+  if (found.detection.supported && found.detection.page !== 'login') {
+    try {
+      const account = await webmail.account();
+      await send('webmail/seen', { kind: found.detection.kind, address: account.address });
+    } catch (e) {
+      console.warn('[Balise] account', e);
+    }
+    if (signal.aborted) return state;
+  }
+
   const ctx: FeatureContext = { webmail, detection: found.detection, doc: win.document, bus: state.bus, signal };
   for (const feature of FEATURES) {
     try {
@@ -146,15 +159,5 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<Co
     }
   }
   featuresReady(found.detection.supported && found.detection.page !== 'login');
-
-  if (found.detection.supported && found.detection.page !== 'login') {
-    try {
-      const account = await webmail.account();
-      // The quota is read and reported by the quota meter ('quota/report'), within its one-request-a-minute budget.
-      await send('webmail/seen', { kind: found.detection.kind, address: account.address });
-    } catch (e) {
-      console.warn('[Balise] account', e);
-    }
-  }
   return state;
 }
