@@ -271,8 +271,7 @@ for (const kind of BROWSERS) {
     });
 
     it('"Oublier cette boîte" erases every row derived from the mailbox', async () => {
-      await o.reload();
-      await o.waitForSelector(card(sim.address));
+      await o.waitForSelector(card(sim.address), { timeout: 10_000 });
       const quota = async () => bg<unknown[]>(o, 'quota/history', { address: sim.address });
       // The webmail tab reported its quota (the meter runs there): there is history to erase.
       const until = Date.now() + 20_000;
