@@ -3,6 +3,7 @@ import { reportEntrySizes } from './scripts/sizes';
 import preact from '@preact/preset-vite';
 import { catalogs } from './lib/i18n/catalog';
 import { LANGS, mergeCatalogs, toChromeMessages } from './lib/i18n/build';
+import { PART_NAMES } from './lib/parts/names';
 
 /**
  * Two kinds of build:
@@ -10,7 +11,7 @@ import { LANGS, mergeCatalogs, toChromeMessages } from './lib/i18n/build';
  *   webmail's origin in the options page and Balise asks for it then (optional host permission).
  * - the test build (`npm run build:test`, mode "test", output in .output/<browser>-mv3-test): the same code,
  *   plus a pre-granted host permission for http://127.0.0.1 (any port), which the background registers as a
- *   webmail origin at install, and a test bridge in the content script (see lib/test-bridge.ts). Only the
+ *   webmail origin at install, and the test hooks (lib/testing/: a bridge in the content script, test-only background handlers). Only the
  *   e2e tests and the demo load it; it is never zipped for a store.
  */
 export const GECKO_ID = '{6b0f7c2e-3d55-4d1b-9a7e-2f3b8c1d4e5a}';
@@ -53,12 +54,12 @@ export default defineConfig({
       permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
       optional_host_permissions: ['https://*/*'],
       host_permissions: test ? [TEST_ORIGIN_PATTERN] : [],
-      // The cleanup panel and the quota meter's export are loaded on demand by the content script with import()
-      // (lib/features/cleanup/lazy.ts, lib/features/quota-meter/export-lazy.ts), which needs the files to be
-      // web-accessible on webmail pages. They are code only, no data.
+      // The on-demand parts (the detected webmail's adapter with the features, the cleanup panel, the export) are
+      // loaded by the content script with import() (lib/parts/load.ts), which needs the files to be web-accessible
+      // on webmail pages. They are code only, no data.
       web_accessible_resources: [
         {
-          resources: ['cleanup-panel.js', 'quota-export.js'],
+          resources: PART_NAMES.map((name) => `${name}.js`),
           matches: test ? ['https://*/*', TEST_ORIGIN_PATTERN] : ['https://*/*'],
           ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
         },

@@ -26,7 +26,7 @@ import { launchWithBalise, type BrowserKind, type Session } from '../tests/e2e/h
 import { seedMailbox, startRoundcube } from '../tests/servers/roundcube';
 import { listMessages } from '../tests/servers/roundcube/truth';
 import { loginWithBalise } from '../tests/e2e/roundcube/helpers';
-import type { ExportResult } from '../lib/features/cleanup/export';
+import type { ExportResult } from '../lib/export';
 import { recordBenchmark } from './record';
 
 const arg = (name: string, def: string) => {
@@ -248,7 +248,7 @@ try {
       (keepBodies === 'off'
         ? "Chromium: DevTools' copy of every response body, which puppeteer's Network domain turns on and no user's browser has, is limited to 1 KB (with it, a 3,000-message export grew the renderer by 249 MiB instead of 75)."
         : "Chromium: DevTools' copy of every response body left on (--devtools-bodies on): it counts each downloaded message once more."),
-    'Reading: messages are copied in 256 KiB pieces through reused buffers and hashed as they go (lib/features/cleanup/export-buffer.ts), so ' +
+    'Reading: messages are copied in 256 KiB pieces through reused buffers and hashed as they go (lib/export/buffer.ts), so ' +
       "memory does not grow with the messages or the export; what remains above a few pieces is garbage the engine has not collected yet (the " +
       "diagnosis run, with collections forced, shows what is held live). 'downloads' holds a whole part (up to 64 MB) in the browser's blob storage before " +
       'the downloads API saves it: that is the bound by design there.',

@@ -52,7 +52,7 @@ try {
     for (let r = 0; r < (n >= 1000 ? 1 : reps); r++) {
       const ids = pool.splice(0, n).map(String);
       t = performance.now();
-      const res = await s.call<BatchResult>(page, 'webmail', 'moveToTrash', 'INBOX', ids);
+      const res = await s.call<BatchResult>(page, 'webmail', 'mailbox.moveToTrash', 'INBOX', ids);
       times.push(performance.now() - t);
       if (res.done.length !== n || Object.keys(res.newRefs ?? {}).length !== n) throw new Error(`batch of ${n}: ${res.done.length} done, ${res.failed.length} failed`);
     }

@@ -1,9 +1,6 @@
-import { installCleanupPanel } from '@/lib/features/cleanup/panel/entry';
+import { installPanelPart } from '@/lib/features/cleanup/panel/part';
 
-/**
- * The cleanup panel, injected on demand into a webmail tab by the background ('parts/load'), in the same
- * isolated world as the content script (see lib/features/cleanup/lazy.ts).
- */
+/** The cleanup panel's on-demand part (lib/features/cleanup/panel/part-api.ts), loaded with lib/parts/load.ts. */
 export default defineUnlistedScript(() => {
-  installCleanupPanel();
+  installPanelPart();
 });

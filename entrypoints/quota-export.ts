@@ -1,9 +1,6 @@
-import { installQuotaExport } from '@/lib/features/quota-meter/export-part';
+import { installExportPart } from '@/lib/export/part';
 
-/**
- * The quota meter's "keep a copy" export, loaded on demand by the content script with import() (see
- * lib/features/quota-meter/export-lazy.ts), in the content script's own world.
- */
+/** The export's on-demand part (lib/export/part-api.ts), loaded by the quota meter with lib/parts/load.ts. */
 export default defineUnlistedScript(() => {
-  installQuotaExport();
+  installExportPart();
 });

@@ -3,7 +3,9 @@
  * Pure functions plus the built-in list of known MSSanté webmails offered in the options page.
  */
 
-export type KnownKind = 'zimbra' | 'roundcube' | 'medimail' | 'unknown';
+import type { WebmailKind } from './webmail/kind';
+
+export type KnownKind = WebmailKind | 'unknown';
 
 export interface KnownWebmail {
   id: string;

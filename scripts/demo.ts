@@ -18,6 +18,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { BUILD_DIRS, CHROMIUM_FLAGS, CHROMIUM_QUIET_FLAGS } from '../tests/e2e/harness/browsers';
 import { startGuardProxy, type GuardProxy } from '../tests/e2e/harness/guard-proxy';
+import { writeChromiumProfile } from '../tests/e2e/harness/chromium-profile';
 import { startZimbraSim, type ZimbraSim } from '../tests/servers/zimbra-sim/index';
 import { makeRaw } from '../tests/servers/zimbra-sim/testkit';
 
@@ -90,16 +91,7 @@ async function launch(sim: ZimbraSim): Promise<Demo> {
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`No test build in ${dir}: run "npm run build:test" first.`);
   const guard = await startGuardProxy();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'balise-demo-'));
-  fs.mkdirSync(path.join(profile, 'Default'), { recursive: true });
-  fs.writeFileSync(
-    path.join(profile, 'Default', 'Preferences'),
-    JSON.stringify({
-      browser: { enable_spellchecking: false },
-      spellcheck: { dictionaries: [], dictionary: '', use_spelling_service: false },
-      credentials_enable_service: false,
-      profile: { password_manager_enabled: false, password_manager_leak_detection: false },
-    }),
-  );
+  writeChromiumProfile(profile);
   const browser = await puppeteer.launch({
     executablePath: process.env.BALISE_CHROMIUM ?? '/usr/bin/chromium',
     headless: HEADLESS,

@@ -33,3 +33,29 @@ export function reportEntrySizes(outDir: string): void {
   console.log(`\nGzipped size of each script (${path.basename(outDir)}):`);
   for (const r of rows) console.log(`  ${kb(r.gzip)} gz ${kb(r.raw)} raw  ${r.file}`);
 }
+
+/**
+ * `tsx scripts/sizes.ts --record` (after `npm run build`): writes the gzipped size of every script of both store
+ * builds into BENCHMARKS.md ("Script sizes"), the content script loaded on every webmail page first.
+ */
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv.includes('--record')) {
+  const { recordBenchmark } = await import('../bench/record');
+  const root = path.resolve(import.meta.dirname, '..');
+  const lines: string[] = [];
+  for (const build of ['chrome-mv3', 'firefox-mv3']) {
+    const dir = path.join(root, '.output', build);
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`${build} is not built: run npm run build`);
+    const rows = entrySizes(dir).filter((r) => r.file.endsWith('.js'));
+    const role = (f: string) =>
+      f === 'content-scripts/webmail.js'
+        ? 'loaded on every webmail page'
+        : /^webmail-/.test(f)
+          ? 'on demand: that webmail detected'
+          : f === 'cleanup-panel.js' || f === 'quota-export.js'
+            ? 'on demand: on use'
+            : 'extension pages / background';
+    for (const r of rows) lines.push(`${build} ${r.file}: ${(r.gzip / 1024).toFixed(1)} KB gz, ${(r.raw / 1024).toFixed(1)} KB raw (${role(r.file)})`);
+  }
+  recordBenchmark('Script sizes (scripts/sizes.ts --record, store builds)', lines);
+  console.log(lines.join('\n'));
+}

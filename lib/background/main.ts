@@ -15,7 +15,8 @@ import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota
 import { ExportParts, exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
-import { insertSignatureInTab, startSignatureMenu } from './signature-menu';
+import { startSignatureMenu } from './signature-menu';
+import { installBackgroundTesting } from '../testing/background';
 import { guardContent, startOwnership, TabMailboxes } from './ownership';
 import { forgetMailboxes, forgetOrigin, mailboxesOfOrigin, runRetention } from './retention';
 
@@ -88,17 +89,7 @@ export function backgroundHandlers(): BackgroundHandlers {
 
 export function startBackground(): void {
   const raw = backgroundHandlers();
-  if (TEST_BUILD) {
-    const handlers = raw;
-    handlers['test/open-page'] = async ({ path }) => {
-      await browser.tabs.create({ url: browser.runtime.getURL(path) });
-      return { ok: true as const };
-    };
-    // The context-menu entry's own handler, on the sender's tab (puppeteer cannot click browser menus).
-    handlers['test/menu-insert-signature'] = async ({ frameId }, sender) => ({
-      result: sender.tab?.id === undefined ? 'no-tab' : await insertSignatureInTab(sender.tab.id, frameId ?? 0, sender.tab.url),
-    });
-  }
+  if (TEST_BUILD) installBackgroundTesting(raw);
   // Content-script requests only concern the mailbox their own tab shows (lib/background/ownership.ts).
   const handlers = guardContent(raw, tabMailboxes);
   startOwnership(tabMailboxes);

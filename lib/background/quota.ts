@@ -18,15 +18,25 @@ import { formatBytes, formatPercent, percentUsed } from '../format';
 import { t, uiLang } from '../i18n/t';
 import { sendToTab } from '../messages/send';
 import { MessageError } from '../messages/envelope';
-import { TEST_BUILD } from '../env';
 import type { HandlersFor } from '../messages/router';
 import type { quotaMessages } from '../messages/quota';
 
 export const ALERTS_KEY = 'quota/alerts';
-export const TEST_NOTIFICATIONS_KEY = 'test/quota-notifications';
 /** History older than this is dropped (one point an hour at most: about 8,800 rows per BAL and year). */
 export const HISTORY_DAYS = 400;
 const NOTIFICATION_PREFIX = 'balise-quota:';
+
+export interface CreatedNotification {
+  id: string;
+  address: string;
+  level: string;
+  at: number;
+  title: string;
+  message: string;
+}
+
+/** Told of every quota notification created (the test build records them: lib/testing/background.ts). */
+export const notificationObserver: { created?: (n: CreatedNotification) => Promise<void> } = {};
 
 const AlertState = z.record(z.string(), z.enum(['ok', 'warn', 'crit']));
 
@@ -182,11 +192,7 @@ export const browserEffects: QuotaEffects = {
     // Firefox has no notification buttons (the whole notification is clickable there).
     if (!import.meta.env.FIREFOX) options.buttons = [{ title: t('quotaNotifyButton') }];
     await (browser.notifications.create as (id: string, o: unknown) => Promise<string>)(id, options);
-    if (TEST_BUILD) {
-      const row = await db().kv.get(TEST_NOTIFICATIONS_KEY);
-      const list = Array.isArray(row?.value) ? (row!.value as unknown[]) : [];
-      await db().kv.put({ key: TEST_NOTIFICATIONS_KEY, value: [...list, { id, address: n.address, level: n.level, at: Date.now(), title, message }] });
-    }
+    await notificationObserver.created?.({ id, address: n.address, level: n.level, at: Date.now(), title, message });
   },
 };
 
@@ -269,7 +275,7 @@ export async function openCleanup(
 // Wiring
 
 export function quotaHandlers(effects: QuotaEffects = browserEffects): HandlersFor<typeof quotaMessages> {
-  const handlers: HandlersFor<typeof quotaMessages> = {
+  return {
     'quota/report': async ({ address, usedBytes, limitBytes, at }, sender) => {
       rememberTab(sender.tab?.id, address);
       await recordQuota({ address, usedBytes, limitBytes, at }, originOf(sender.url), effects);
@@ -282,13 +288,6 @@ export function quotaHandlers(effects: QuotaEffects = browserEffects): HandlersF
       return r.ok ? { ok: true } : r;
     },
   };
-  if (TEST_BUILD) {
-    handlers['test/quota-notifications'] = async () => {
-      const row = await db().kv.get(TEST_NOTIFICATIONS_KEY);
-      return Array.isArray(row?.value) ? (row!.value as never[]) : [];
-    };
-  }
-  return handlers;
 }
 
 /** Listeners registered synchronously at service-worker start (so that a click wakes the worker up). */

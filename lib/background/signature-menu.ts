@@ -13,7 +13,7 @@
 import { browser } from 'wxt/browser';
 import { t } from '../i18n/t';
 import { composeContext } from './registry';
-import { parseSignatureHtml } from '../features/signature/tree';
+import { parseSignatureHtml } from '../webmail/kit/signature-html';
 import { insertSignatureAtCaret, type CaretPayload, type CaretResult } from '../features/signature/caret';
 import { KNOWN_WEBMAILS } from '../origins';
 import { isRegisteredOrigin } from './origins';

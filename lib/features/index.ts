@@ -4,10 +4,11 @@
  */
 import type { Detection, Webmail } from '../webmail/types';
 import type { Bus } from './bus';
-import { cleanupFeature } from './cleanup';
-import { quotaMeter } from './quota-meter';
+import { cleanupFeature } from './cleanup/feature';
+import { quotaMeter } from './quota-meter/feature';
 import { signatureFeature } from './signature/feature';
 import { composeChecksFeature } from './compose-checks/feature';
+import { unrecognisedFeature } from './unrecognised/feature';
 
 export interface FeatureContext {
   webmail: Webmail;
@@ -22,7 +23,11 @@ export interface Feature {
   id: string;
   /** Whether the feature has something to do on this page. */
   applies(ctx: FeatureContext): boolean;
-  mount(ctx: FeatureContext): void | Promise<void>;
+  /**
+   * Mount on the page. What it returns (or resolves to) is the feature's handle: what it exposes to tests and the
+   * demo (e.g. the quota meter's inspect()), kept by the content script; features register no test command.
+   */
+  mount(ctx: FeatureContext): unknown;
 }
 
 export const FEATURES: Feature[] = [
@@ -30,4 +35,5 @@ export const FEATURES: Feature[] = [
   quotaMeter,
   signatureFeature,
   composeChecksFeature,
+  unrecognisedFeature,
 ];

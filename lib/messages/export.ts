@@ -1,5 +1,5 @@
 /**
- * Messages of the cleanup's export (lib/features/cleanup/export.ts ↔ lib/background/export.ts): the content
+ * Messages of the cleanup's export (lib/export/ ↔ lib/background/export.ts): the content
  * script hands each part of an export to the background, which saves it through the downloads API.
  */
 import * as z from 'zod/mini';

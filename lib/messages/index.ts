@@ -11,7 +11,7 @@
 import * as z from 'zod/mini';
 import { unionOf, type MessageDef, type SenderKind } from './define';
 import { coreMessages } from './core';
-import { testMessages } from './test';
+import { testMessages } from '../testing/messages';
 import { cleanupMessages } from './cleanup';
 import { quotaMessages } from './quota';
 import { exportMessageDefs } from './export';

@@ -33,10 +33,4 @@ export const quotaMessages = {
     z.object({ ok: z.boolean(), reason: z.optional(z.enum(['unknown-bal', 'no-webmail'])) }),
     ['page'],
   ),
-  /** TEST BUILDS ONLY (answered "unhandled" elsewhere): the quota notifications created so far, oldest first. */
-  'test/quota-notifications': def(
-    {},
-    z.array(z.object({ id: z.string(), address: z.string(), level: z.string(), at: z.number(), title: z.string(), message: z.string() })),
-    ['content', 'page'],
-  ),
 } as const;

@@ -78,11 +78,6 @@ export const registryMessages = {
     ]),
     ['page'],
   ),
-  /**
-   * TEST BUILDS ONLY (handled only there): run the handler the context-menu entry runs, on the sender's tab
-   * and the given frame. Context menus cannot be clicked by puppeteer.
-   */
-  'test/menu-insert-signature': def({ frameId: z.optional(z.number().check(z.int(), z.gte(0))) }, z.object({ result: z.string() }), ['content']),
 } as const;
 
 export type ComposeContext = z.infer<(typeof registryMessages)['compose/context']['res']>;

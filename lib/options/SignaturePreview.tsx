@@ -3,7 +3,7 @@
  * rebuilt as Preact elements, so whatever a name or a template holds stays text (no innerHTML anywhere).
  */
 import type { ComponentChildren } from 'preact';
-import { parseSignatureHtml, type SigNode } from '../features/signature/tree';
+import { parseSignatureHtml, type SigNode } from '../webmail/kit/signature-html';
 
 function toVNodes(nodes: readonly SigNode[]): ComponentChildren[] {
   return nodes.map((n, i) => {

@@ -3,10 +3,11 @@
  * are also used by the content script, where size matters.
  */
 import * as z from 'zod/mini';
+import { WebmailKind } from '../webmail/kind';
 
 export const Email = z.string().check(z.maxLength(320), z.regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/));
 export const OriginString = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^/\s?#]+$/));
-export const WebmailKind = z.enum(['roundcube', 'zimbra', 'medimail']);
+export { WebmailKind };
 const Percent = z.number().check(z.int(), z.gte(1), z.lte(100));
 const Count = z.number().check(z.int(), z.gte(0));
 const Bytes = z.number().check(z.gte(0));

@@ -13,13 +13,25 @@
  *   a move gives messages new UIDs in the target folder.
  * - Zimbra classic: item ids are stable across folders; sizes and dates exact; SOAP batches of ≤ 100 ids.
  * - Medimail: no documented API; detection and compose only (signature, checks) until one is known.
+ *
+ * Shape: what every adapter can do sits on `Webmail` itself; what only some can do is a PART that is null when the
+ * adapter (or this page of the webmail) cannot do it, so that an adapter that only lists and reads, or only composes,
+ * stubs nothing and a feature asks `webmail.mailbox` / `webmail.quota` instead of a capability flag:
+ * - `quota`: the mailbox's quota, the host's own quota display changing, the server's retention (QuotaPart);
+ * - `mailbox`: everything that moves or deletes messages, and `stillIn` to ask which ids are still in a folder
+ *   (MailboxPart).
+ * `capabilities` keeps the facts that are not parts (search, folders, raw download, compose, batch size, exact sizes).
+ * Shared building blocks for adapters (abort checks, bounded concurrency, verified actions, the paced same-origin
+ * request) live in ./kit/.
  */
 import type { RawMessage } from './raw';
 
 export type { RawMessage } from './raw';
 
-/** Which webmail a page belongs to. */
-export type WebmailKind = 'roundcube' | 'zimbra' | 'medimail';
+import type { WebmailKind } from './kind';
+
+/** Which webmail a page belongs to (one list: ./kind.ts). */
+export type { WebmailKind } from './kind';
 
 /** What kind of page of that webmail is on screen. */
 export type PageKind = 'mail' | 'compose' | 'login' | 'settings' | 'other';
@@ -185,25 +197,22 @@ export interface ComposeEditor {
 }
 
 export interface Capabilities {
-  quota: boolean;
   folders: boolean;
   search: boolean;
-  /** Can move to trash / move back / delete exact ids. */
-  actions: boolean;
-  emptyFolder: boolean;
   rawDownload: boolean;
   compose: boolean;
-  /** Largest number of ids one action request may carry (Zimbra's web client uses 100). */
+  /** Largest number of ids one mailbox action request may carry (Zimbra's web client uses 100). */
   maxBatch: number;
   /** The host reports exact byte sizes for messages (Zimbra) or formatted ones (Roundcube). */
   exactSizes: boolean;
 }
 
-export interface Webmail {
-  readonly detection: Detection;
-  readonly capabilities: Capabilities;
-  account(): Promise<Account>;
-  quota(): Promise<Quota | null>;
+/** The quota part: null on a webmail (or a page of it) that cannot read the quota. */
+export interface QuotaPart {
+  /** The quota now (a request each call); null when the server gives no figure for this mailbox. */
+  read(): Promise<Quota | null>;
+  /** Called when the host refreshes its own quota display (no request of ours). Returns an unsubscribe. */
+  onHostChange(cb: () => void): () => void;
   /**
    * Optional: how long the server keeps messages in the trash and the junk folder before deleting them by
    * itself, in days (the effective value: Zimbra's zimbraMailTrashLifetime / zimbraPrefTrashLifetime and
@@ -211,11 +220,23 @@ export interface Webmail {
    * that folder (or does not say). Adapters that cannot know leave the method out.
    */
   retention?(): Promise<{ trashDays: number | null; junkDays: number | null }>;
-  /** Called when the host refreshes its own quota display (no request of ours). Returns an unsubscribe. */
-  onHostQuotaChange(cb: () => void): () => void;
-  folders(): Promise<Folder[]>;
-  /** Pages through the whole folder; yields batches of summaries in the requested order. */
-  search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
+}
+
+export interface ActionOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The mailbox part: every action that moves or deletes messages. Null when the adapter cannot act on messages
+ * (Medimail today, Zimbra's Modern UI, a logged-out page, a Roundcube without a trash folder).
+ */
+export interface MailboxPart {
+  /**
+   * Which of these ids are still in `folderId`, asked of the server as cheaply as it allows (Roundcube: a search
+   * on exactly this UID set; Zimbra: a search on these item ids), never by listing the whole folder. Ids that are
+   * not this adapter's are simply not there. Callers batch by capabilities.maxBatch / cutBatches.
+   */
+  stillIn(folderId: string, ids: string[], opts?: ActionOptions): Promise<Set<string>>;
   /**
    * Optional: cut one folder's ids into requests, each of at most `max` ids and within what the host takes in one
    * request (Roundcube's checks carry the UIDs in a URL: a run of consecutive UIDs costs a few bytes, scattered ones
@@ -223,29 +244,49 @@ export interface Webmail {
    */
   cutBatches?(ids: string[], max: number): string[][];
   /** Move these messages (all in `folderId`) to the trash. One request per call: callers batch. */
-  moveToTrash(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  moveToTrash(folderId: string, ids: string[], opts?: ActionOptions): Promise<BatchResult>;
   /** Move these messages (all in `folderId`) to another folder (undo puts them back with this). */
-  move(folderId: string, ids: string[], targetFolderId: string, opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  move(folderId: string, ids: string[], targetFolderId: string, opts?: ActionOptions): Promise<BatchResult>;
   /** Delete these exact messages for good (used on the trash, after the explicit confirmation). */
-  deleteForever(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  deleteForever(folderId: string, ids: string[], opts?: ActionOptions): Promise<BatchResult>;
   /**
    * Optional: mark these messages (all in `folderId`) unread again. Undo uses it to give back the unread mark that
    * the host took away on the way to the trash (Roundcube marks messages read when it moves them there). One
    * request per call: callers batch. `done` = unread now (checked with the server where the host allows it).
    * Adapters that cannot leave the method out; undo then says, per message, that it came back read.
    */
-  markUnread?(folderId: string, ids: string[], opts?: { signal?: AbortSignal }): Promise<BatchResult>;
+  markUnread?(folderId: string, ids: string[], opts?: ActionOptions): Promise<BatchResult>;
   /**
    * Empty a whole folder on the server (every message, not only the page on screen). The trash: deleted for
    * good. Any other folder, junk included: every message goes to the trash (Balise always deletes in two
    * steps). Prefer exact ids (moveToTrash / deleteForever) when a snapshot must be honoured.
    */
-  emptyFolder(folderId: string, opts?: { signal?: AbortSignal }): Promise<void>;
+  emptyFolder(folderId: string, opts?: ActionOptions): Promise<void>;
+}
+
+/** What an adapter could not find on the page (selectors that no longer match): features say so on the page. */
+export interface Recognition {
+  ok: boolean;
+  /** Names of the required page parts not found (the selector names of the adapter's selectors file). */
+  missing: string[];
+}
+
+export interface Webmail {
+  readonly detection: Detection;
+  readonly capabilities: Capabilities;
+  /** Null when this webmail or page gives no quota. */
+  readonly quota: QuotaPart | null;
+  /** Null when this webmail or page cannot move or delete messages. */
+  readonly mailbox: MailboxPart | null;
+  account(): Promise<Account>;
+  folders(): Promise<Folder[]>;
+  /** Pages through the whole folder; yields batches of summaries in the requested order. */
+  search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
   /**
    * The message's raw RFC 822 source, byte for byte: its first bytes (checked to start a message) and the rest as
    * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).
    */
-  rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal }): Promise<RawMessage>;
+  rawMessage(ref: MessageRef, opts?: ActionOptions): Promise<RawMessage>;
   /** Compose editors currently on the page. */
   composeEditors(): ComposeEditor[];
   /**
@@ -254,6 +295,11 @@ export interface Webmail {
    * toolbar. Null when the page has no such place (features then fall back to a floating position).
    */
   uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null;
+  /**
+   * Optional: the page parts this adapter needs and could not find on this page (its selectors file names them).
+   * The 'unrecognised' feature shows them; adapters without the method are taken as recognising their pages.
+   */
+  recognition?(): Recognition;
   /** Stop observers; called when the content script is invalidated. */
   dispose(): void;
 }
@@ -263,6 +309,16 @@ export interface WebmailAdapterFactory {
   kind: WebmailKind;
   detect(doc: Document, loc: Location): Detection | null;
   create(doc: Document, detection: Detection): Webmail;
+}
+
+/**
+ * Detection apart from creation, so that the content script can load an adapter only on its own webmail: `detect` is
+ * tiny and synchronous (no zod, no heavy import: <adapter>/detect.ts), `load` brings the adapter's module.
+ */
+export interface WebmailDetector {
+  kind: WebmailKind;
+  detect(doc: Document, loc: Location): Detection | null;
+  load(): Promise<{ adapterFactory: WebmailAdapterFactory }>;
 }
 
 export type WebmailErrorCode =
@@ -275,7 +331,8 @@ export type WebmailErrorCode =
   | 'server' // the server answered with an error
   | 'invalid-response' // the answer did not have the expected shape
   | 'unsupported'
-  | 'aborted';
+  | 'aborted'
+  | 'blocked'; // a firewall in front of the webmail answered with its block page: Balise stops until a person resumes
 
 export class WebmailError extends Error {
   override readonly name = 'WebmailError';
@@ -290,4 +347,10 @@ export class WebmailError extends Error {
 
 export function isWebmailError(e: unknown): e is WebmailError {
   return e instanceof Error && e.name === 'WebmailError' && typeof (e as WebmailError).code === 'string';
+}
+
+/** The mailbox part, or a WebmailError 'unsupported' for callers that checked `webmail.mailbox` earlier. */
+export function mailboxOf(webmail: Webmail): MailboxPart {
+  if (!webmail.mailbox) throw new WebmailError('unsupported', 'This webmail cannot move or delete messages here');
+  return webmail.mailbox;
 }

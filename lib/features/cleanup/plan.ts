@@ -254,7 +254,7 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
   env.onProgress?.({ phase: 'folders', done: 0, total: 1 });
   const [folders, quotaBefore] = await Promise.all([
     webmail.folders(),
-    webmail.capabilities.quota ? webmail.quota().catch(() => null) : Promise.resolve(null),
+    webmail.quota ? webmail.quota.read().catch(() => null) : Promise.resolve(null),
   ]);
   if (signal?.aborted) throw new WebmailError('aborted', 'Aborted');
 

@@ -19,7 +19,7 @@
  *   (state 'done' | 'failed' | 'cancelled' | 'interrupted'; every item has exactly one line). They REJECT only
  *   when nothing was done at all, with a CleanupError:
  *     'locked'           another job of this mailbox runs (in another tab: `error.holder.sameTab === false`);
- *     'unsupported'      the webmail cannot act on messages (capabilities.actions false);
+ *     'unsupported'      the webmail cannot act on messages (no mailbox part);
  *     'nothing-to-do'    no item at all;
  *     'not-found'        resumeJob / abandonJob: no such job (or not this mailbox's);
  *     'not-resumable'    resumeJob: the job already ended;
@@ -50,7 +50,7 @@
  *   asking the server which of its messages are still in the source folder, and only those are sent again (up to
  *   3 attempts). 'auth-expired' / 'forbidden' stop the job ('interrupted', resumable after logging in again).
  */
-import { isWebmailError, type Folder, type MessageRef, type Quota, type Webmail } from '../../webmail/types';
+import { isWebmailError, mailboxOf, type Folder, type MessageRef, type Quota, type Webmail } from '../../webmail/types';
 import type { Bus } from '../bus';
 import type { Batch, Job } from '../../store/schemas';
 import type { JobAction, JobItem, Plan, Progress, Report, ReportLine } from './types';
@@ -276,7 +276,8 @@ function batchSize(webmail: Webmail): number {
  * ranges), else `size` at a time in the given order. An adapter's cut that loses or repeats an id is not used.
  */
 function cutItems<T>(webmail: Webmail, list: T[], id: (t: T) => string, size: number): T[][] {
-  if (!webmail.cutBatches) return chunk(list, size);
+  const cut = webmail.mailbox?.cutBatches?.bind(webmail.mailbox);
+  if (!cut) return chunk(list, size);
   const byId = new Map<string, T[]>();
   for (const it of list) {
     const q = byId.get(id(it));
@@ -285,7 +286,7 @@ function cutItems<T>(webmail: Webmail, list: T[], id: (t: T) => string, size: nu
   }
   let parts: string[][];
   try {
-    parts = webmail.cutBatches(list.map(id), size);
+    parts = cut(list.map(id), size);
   } catch {
     return chunk(list, size);
   }
@@ -343,19 +344,15 @@ interface Live {
 }
 
 function act(ctx: Ctx, action: JobAction, b: Batch, ids: string[]) {
-  if (action === 'trash') return ctx.webmail.moveToTrash(b.folderId, ids);
-  if (action === 'delete') return ctx.webmail.deleteForever(b.folderId, ids);
-  return ctx.webmail.move(b.folderId, ids, b.target!);
+  const mailbox = mailboxOf(ctx.webmail);
+  if (action === 'trash') return mailbox.moveToTrash(b.folderId, ids);
+  if (action === 'delete') return mailbox.deleteForever(b.folderId, ids);
+  return mailbox.move(b.folderId, ids, b.target!);
 }
 
 /** Which of these ids are still in the folder (the whole folder is listed: the server is the truth). */
 async function stillThere(webmail: Webmail, folderId: string, ids: string[]): Promise<Set<string>> {
-  const wanted = new Set(ids);
-  const found = new Set<string>();
-  for await (const page of webmail.search({ folderId, sort: 'dateDesc' })) {
-    for (const m of page) if (m.ref.folderId === folderId && wanted.has(m.ref.id)) found.add(m.ref.id);
-  }
-  return found;
+  return mailboxOf(webmail).stillIn(folderId, ids);
 }
 
 const sizeIndex = new WeakMap<Batch, Map<string, number>>();
@@ -565,7 +562,7 @@ function linesOf(live: Live, stopReason: string | undefined): ReportLine[] {
 }
 
 async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter'] }> {
-  const quota = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
+  const quota = webmail.quota ? await webmail.quota.read().catch(() => null) : null;
   const folders = webmail.capabilities.folders
     ? await webmail
         .folders()
@@ -596,7 +593,7 @@ async function restoreUnread(ctx: Ctx, live: Live): Promise<void> {
       list.push({ id: now.id, k });
     }
   }
-  const mark = ctx.webmail.markUnread?.bind(ctx.webmail);
+  const mark = ctx.webmail.mailbox?.markUnread?.bind(ctx.webmail.mailbox);
   if (!mark || !byFolder.size) return;
   const before = done.size;
   try {
@@ -752,7 +749,7 @@ function movedItems(job: Job, batches: Batch[]): JobItem[] {
 export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOptions = {}): Promise<Report> {
   const exporter = req.exportFirst ?? opts.exportFirst;
   const ctx = ctxOf(webmail, exporter ? { ...opts, exportFirst: exporter } : opts);
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   if (!req.items.length) throw new CleanupError('nothing-to-do', 'No message to act on');
   const bal = req.bal.toLowerCase();
   const trash = await trashFolderOf(webmail);
@@ -791,7 +788,7 @@ export async function startJob(webmail: Webmail, req: StartRequest, opts: RunOpt
     }
   }
 
-  const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => req.plan?.quotaBefore ?? null) : null;
+  const quotaBefore = webmail.quota ? await webmail.quota.read().catch(() => req.plan?.quotaBefore ?? null) : null;
   const t = ctx.now();
   const jobId = ctx.newId();
   const batches = makeBatches(webmail, jobId, items, t);
@@ -867,7 +864,7 @@ export async function resumeJob(webmail: Webmail, jobId: string, opts: RunOption
   const ctx = ctxOf(webmail, opts);
   const live = await load(ctx, jobId);
   if (!RESUMABLE.has(live.job.state)) throw new CleanupError('not-resumable', 'This cleanup already ended');
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   if (live.job.action === 'delete' && live.extras.needsExport && !live.extras.exported && !opts.exportFirst) {
     throw new CleanupError('export-required', 'This deletion must export the messages first');
   }
@@ -948,7 +945,7 @@ export async function findUndoableJob(bal: string, opts: { deps?: RunDeps } = {}
  */
 export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOptions = {}): Promise<Report> {
   const ctx = ctxOf(webmail, opts);
-  if (!webmail.capabilities.actions) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
+  if (!webmail.mailbox) throw new CleanupError('unsupported', 'This webmail does not let Balise move messages');
   const target = await findUndoableJob(bal, opts.deps ? { deps: opts.deps } : {});
   if (!target) throw new CleanupError('nothing-to-undo', 'Nothing to undo');
   const source = await load(ctx, target.jobId);
@@ -960,7 +957,7 @@ export async function undoLastJob(webmail: Webmail, bal: string, opts: RunOption
   const t = ctx.now();
   const jobId = ctx.newId();
   const batches = makeBatches(webmail, jobId, items.map((i) => ({ ref: i.ref, size: i.size, target: i.restoreTo! })), t);
-  const quotaBefore = webmail.capabilities.quota ? await webmail.quota().catch(() => null) : null;
+  const quotaBefore = webmail.quota ? await webmail.quota.read().catch(() => null) : null;
   const extras: Extras = { startedAt: t, quotaBefore, skipped, sourceJobId: source.job.id };
   // Those that were unread before the trash job are made unread again once back (the host may have marked them read).
   const wasUnread = new Set(source.extras.unread ?? []);

@@ -10,7 +10,7 @@ import { t, type MessageKey } from '../../i18n/t';
 import { isWebmailError, type Folder, type Webmail } from '../../webmail/types';
 import { describe, levelIcon, type MeterView } from './Meter';
 import { expiringSoon, trashReclaim, type ExpiringGroup, type RetentionPolicy } from './retention';
-import type { QuotaExportApi } from './export-lazy';
+import type { ExportPartApi } from '../../export/part-api';
 
 export function errorText(e: unknown): string {
   if (isWebmailError(e)) {
@@ -85,7 +85,7 @@ function FolderChart({ folders, lang }: { folders: Folder[]; lang: Lang }) {
 }
 
 /**
- * The export's own start button and status (lib/features/cleanup/ExportView.tsx), loaded on demand and rendered
+ * The export's own start button and status (lib/export/View.tsx), loaded on demand and rendered
  * here. If it cannot be loaded, the cleanup (which exports before anything is deleted) is offered instead.
  */
 function ExportHost({ mount, onFallback }: { mount: (el: HTMLElement) => Promise<() => void>; onFallback: () => void }) {

@@ -52,7 +52,7 @@ export function resolveRetention(
   };
 }
 
-/** One message to keep a copy of (the shape exportMessages() takes: lib/features/cleanup/export.ts ExportItem). */
+/** One message to keep a copy of (the shape exportMessages() takes: lib/export/contract.ts ExportItem). */
 export interface ExpiringItem {
   ref: MessageRef;
   folderPath: string;

@@ -14,7 +14,7 @@
  *   parsed signature (never from an HTML string); an existing one in the same field is replaced.
  * Returns what it did; when no field has the focus it shows a short note on the page and returns 'no-field'.
  */
-import type { SigNode } from './tree';
+import type { SigNode } from '../../webmail/kit/signature-html';
 
 export const TEXT_START = '\u2063\u200D\u2063';
 export const TEXT_END = '\u2063\u200C\u2063';

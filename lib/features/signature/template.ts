@@ -17,6 +17,7 @@
  */
 
 import { parseAddress } from '../../mssante/addresses';
+import { SAFE_HREF } from '../../webmail/kit/signature-html';
 
 /** Variable names, in the order the options page should list them. */
 export const SIGNATURE_VARIABLES = [
@@ -304,7 +305,6 @@ function mailtoHref(value: string): string | null {
   return addr === null ? null : `mailto:${addr}`;
 }
 
-const SAFE_HREF = /^(?:mailto:|https:\/\/)[^\s"<>`\\\u0000-\u001f\u007f-\u009f]+$/i;
 
 /**
  * Href of a template `<a>` after substitution, or null if not allowed. A value

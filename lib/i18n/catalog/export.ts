@@ -1,6 +1,6 @@
 import type { Catalog } from './types';
 
-/** The cleanup's export (lib/features/cleanup/export*.ts, ExportView.tsx). */
+/** The cleanup's export (lib/export/). */
 export default {
   export_reminder: {
     fr: 'Cet export contient des données de santé de vos patients. Enregistrez-le dans un endroit protégé (le dossier sécurisé du cabinet ou de l’établissement) ou classez les documents dans votre logiciel de dossier patient. Ne le laissez pas sur une clé USB, un ordinateur partagé ou un service de stockage en ligne, et supprimez-le quand vous n’en avez plus besoin.',

@@ -10,8 +10,9 @@ import quota from './quota';
 import exportCatalog from './export';
 import registry from './registry';
 import compose from './compose';
+import unrecognised from './unrecognised';
 
-export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup } as const;
+export const catalogs = { core, popup, options, quota, registry, compose, export: exportCatalog, cleanup, unrecognised } as const;
 
 type Merge<T> = { [K in keyof T]: T[K] }[keyof T];
 type KeysOf<T> = T extends unknown ? keyof T : never;

@@ -13,6 +13,10 @@
  *   (`restoreListState`).
  */
 import { WebmailError, type WebmailErrorCode } from '../types';
+import { createRequester, type Expect, type Pacer, type Requester } from '../kit/request';
+import { codeForMessage, codeForStatus, looksLoggedOut } from './errors';
+
+export { codeForMessage } from './errors';
 import {
   AjaxResponseSchema,
   displayedMessages,
@@ -37,6 +41,8 @@ export interface RcApiOptions {
   commPath?: string;
   token: string;
   fetch?: FetchLike;
+  /** The page's request pacing (lib/webmail/kit/request.ts); a new default one when absent. */
+  pacer?: Pacer;
   /** Local clock (tests). */
   now?: () => number;
 }
@@ -52,30 +58,9 @@ type Params = Record<string, string | number | undefined>;
 /** Pages of one stored search fetched at once (small hosts run a handful of PHP workers). */
 const PAGE_CONCURRENCY = 3;
 
-function codeForStatus(status: number): WebmailErrorCode {
-  if (status === 401) return 'auth-expired';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'unsupported';
-  if (status === 413 || status === 414) return 'server';
-  if (status === 429 || status === 503) return 'busy';
-  return 'server';
-}
-
-/** The code for an error Roundcube displayed ("Erreur de serveur : SELECT: Mailbox doesn't exist: X"). */
-export function codeForMessage(text: string): WebmailErrorCode {
-  const t = text.replace(/&#0?39;/g, "'");
-  if (/doesn't exist|does not exist|NONEXISTENT|n'existe pas/i.test(t)) return 'not-found';
-  if (/OVERQUOTA|quota/i.test(t)) return 'quota-exceeded';
-  return 'server';
-}
-
-function looksLoggedOut(html: string): boolean {
-  return /rcmail\.session_error\(/.test(html) || /<body[^>]*class="[^"]*\btask-login\b/.test(html) || /"task"\s*:\s*"login"/.test(html.slice(0, 200_000));
-}
-
 export class RcApi {
   private readonly base: URL;
-  private readonly fetchImpl: FetchLike;
+  private readonly requester: Requester;
   private readonly now: () => number;
   /** Bounds on (server clock − local clock), in ms, narrowed by every response's Date header. */
   private offsetLow = -Infinity;
@@ -88,7 +73,13 @@ export class RcApi {
     base.hash = '';
     if (base.origin !== new URL(o.pageUrl).origin) throw new WebmailError('forbidden', 'comm_path points to another origin');
     this.base = base;
-    this.fetchImpl = o.fetch ?? ((input, init) => fetch(input, init));
+    this.requester = createRequester({
+      origin: base.origin,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.pacer ? { pacer: o.pacer } : {}),
+      // Roundcube answers an AJAX request with its login page when the session is over: its own page, not a firewall's.
+      ownPage: (html) => looksLoggedOut(html) || /\brcmail\b|roundcube/i.test(html),
+    });
     this.now = o.now ?? (() => Date.now());
   }
 
@@ -132,7 +123,7 @@ export class RcApi {
   }
 
   /** One exchange with the webmail's origin. Throws WebmailError on no answer or an aborted signal. */
-  async send(method: 'GET' | 'POST', params: Params, opts: { body?: Params; ajax?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
+  async send(method: 'GET' | 'POST', params: Params, opts: { body?: Params; ajax?: boolean; signal?: AbortSignal; expect?: Expect } = {}): Promise<Response> {
     if (opts.signal?.aborted) throw new WebmailError('aborted', 'aborted');
     const headers: Record<string, string> = {};
     if (opts.ajax) headers['X-Roundcube-Request'] = this.o.token;
@@ -144,21 +135,12 @@ export class RcApi {
       headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
     }
     const sentAt = this.now();
-    let res: Response;
-    try {
-      res = await this.fetchImpl(this.url(params), {
-        method,
-        headers,
-        body,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        redirect: 'follow',
-        signal: opts.signal,
-      });
-    } catch (e) {
-      if (opts.signal?.aborted) throw new WebmailError('aborted', 'aborted', e);
-      throw new WebmailError('network', 'the webmail did not answer', e);
-    }
+    // Paced, same origin, redirects not followed (a redirect means the session is over): lib/webmail/kit/request.ts.
+    const res = await this.requester.fetch(
+      this.url(params),
+      { method, headers, ...(body !== undefined ? { body } : {}), cache: 'no-store', ...(opts.signal ? { signal: opts.signal } : {}) },
+      opts.expect ?? (opts.ajax ? 'json' : 'html'),
+    );
     this.noteDate(res, sentAt, this.now());
     return res;
   }
@@ -395,7 +377,7 @@ export class RcApi {
    * (BODY.PEEK: never marks the message read).
    */
   async rawMessage(folder: string, uid: number, signal?: AbortSignal): Promise<Response> {
-    const res = await this.send('GET', { _task: 'mail', _action: 'viewsource', _uid: uid, _mbox: folder, _save: 1, _token: this.o.token }, { signal });
+    const res = await this.send('GET', { _task: 'mail', _action: 'viewsource', _uid: uid, _mbox: folder, _save: 1, _token: this.o.token }, { signal, expect: 'raw' });
     if (!res.ok) throw new WebmailError(res.status === 404 ? 'not-found' : codeForStatus(res.status), `HTTP ${res.status} for the raw message`);
     const disposition = res.headers.get('content-disposition') ?? '';
     const type = res.headers.get('content-type') ?? '';

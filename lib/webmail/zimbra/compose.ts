@@ -12,6 +12,8 @@
  * the address lives in the page's JavaScript only (`ZmAddressBubble.email`): recipients() returns the addresses the
  * page shows as text (typed addresses, bubbles without a name).
  */
+import { pickAll } from '../kit/selectors';
+import { ZIMBRA_SELECTORS } from './selectors';
 import type { ComposeEditor } from '../types';
 import {
   findHtmlSignatures,
@@ -200,7 +202,7 @@ export class ZimbraComposeEditor implements ComposeEditor {
 /** Every compose editor on the page, the visible ones first. */
 export function findComposeEditors(doc: Document, ctx: ComposeContext): ZimbraComposeEditor[] {
   const out: { ed: ZimbraComposeEditor; visible: boolean }[] = [];
-  for (const view of Array.from(doc.querySelectorAll('.ZmComposeView[id^="zv__"]'))) {
+  for (const view of pickAll(doc, ZIMBRA_SELECTORS, 'composeView')) {
     const editor = view.querySelector('.ZmHtmlEditor[id^="ZmHtmlEditor"]');
     if (!editor || !/^ZmHtmlEditor\d+$/.test(editor.id)) continue;
     out.push({ ed: new ZimbraComposeEditor(view, editor, ctx), visible: isRendered(view) });

@@ -5,12 +5,14 @@
  */
 import type {
   Account,
-  BatchResult,
   Capabilities,
   ComposeEditor,
   Detection,
   Folder,
   FolderRole,
+  MailboxPart,
+  QuotaPart,
+  Recognition,
   MessageRef,
   MessageSummary,
   Quota,
@@ -21,7 +23,10 @@ import type {
 } from '../types';
 import { WebmailError } from '../types';
 import { splitHead, type RawMessage } from '../raw';
-import { runAction, CHUNK_SIZE, TRASH_ID, type ActionApi } from './actions';
+import { CHUNK_SIZE, TRASH_ID } from './actions';
+import { MAX_PAGE, ZimbraMailbox } from './mailbox';
+
+export { MAX_PAGE } from './mailbox';
 import { findComposeEditors } from './compose';
 import {
   csrfTokenSource,
@@ -34,7 +39,6 @@ import {
 import { buildQuery, isFolderId } from './query';
 import { retentionFromInfo } from './retention';
 import {
-  ActionResponse,
   FolderNode,
   GetFolderResponse,
   GetInfoResponse,
@@ -45,33 +49,28 @@ import {
   type MessageHit,
 } from './soap';
 import type { SigStyle } from './signature';
+import type { Pacer } from '../kit/request';
+import { recognise } from '../kit/selectors';
+import { ZIMBRA_SELECTORS } from './selectors';
 
 const MAIL = 'urn:zimbraMail';
 const ACCOUNT = 'urn:zimbraAccount';
-/** SearchRequest's largest page (`SearchParams.MAX_PARSABLE_LIMIT`). */
-export const MAX_PAGE = 1000;
 
 const ROLES: Record<string, FolderRole> = { '2': 'inbox', '3': 'trash', '4': 'junk', '5': 'sent', '6': 'drafts' };
 /** Views of folders that hold mail; Trash has no view of its own (`FolderConstants`). */
 const MAIL_VIEWS = new Set(['', 'message', 'conversation']);
 
 const NONE: Capabilities = {
-  quota: false,
   folders: false,
   search: false,
-  actions: false,
-  emptyFolder: false,
   rawDownload: false,
   compose: false,
   maxBatch: CHUNK_SIZE,
   exactSizes: true,
 };
 const ALL: Capabilities = {
-  quota: true,
   folders: true,
   search: true,
-  actions: true,
-  emptyFolder: true,
   rawDownload: true,
   compose: true,
   maxBatch: CHUNK_SIZE,
@@ -149,11 +148,15 @@ function attr(attrs: Record<string, unknown> | undefined, name: string): unknown
 export interface ZimbraAdapterOptions {
   /** For unit tests: the transport. */
   fetch?: FetchLike;
+  /** The page's request pacing (lib/webmail/kit/request.ts); a new default one when absent. */
+  pacer?: Pacer;
   now?: () => number;
 }
 
 export class ZimbraWebmail implements Webmail {
   readonly capabilities: Capabilities;
+  readonly quota: QuotaPart | null;
+  readonly mailbox: MailboxPart | null;
   private readonly soap: ZimbraSoap;
   private readonly disposers = new Set<() => void>();
   private info: Promise<GetInfoResponse> | null = null;
@@ -168,8 +171,12 @@ export class ZimbraWebmail implements Webmail {
   ) {
     const working = detection.supported && detection.page !== 'login';
     this.capabilities = working ? ALL : NONE;
+    this.quota = working
+      ? { read: () => this.readQuota(), onHostChange: (cb) => this.onHostQuotaChange(cb), retention: () => this.retention() }
+      : null;
     const origin = doc.location?.origin ?? '';
-    this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch);
+    this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch, opts.pacer);
+    this.mailbox = working ? new ZimbraMailbox(this.soap) : null;
     this.now = opts.now ?? Date.now;
   }
 
@@ -209,13 +216,13 @@ export class ZimbraWebmail implements Webmail {
   }
 
   /** Trash and Junk lifetimes the server's purge applies (admin limit and the user's preference, see retention.ts). */
-  async retention(): Promise<{ trashDays: number | null; junkDays: number | null }> {
+  private async retention(): Promise<{ trashDays: number | null; junkDays: number | null }> {
     this.ensureWorking();
     const info = await this.accountInfo();
     return retentionFromInfo(info.attrs?._attrs, info.prefs?._attrs);
   }
 
-  async quota(): Promise<Quota | null> {
+  private async readQuota(): Promise<Quota | null> {
     this.ensureWorking();
     // Fresh every time: `used` counts everything in the mailbox, trash included (`Mailbox.getSize`).
     const info = await this.soap.call('GetInfoRequest', ACCOUNT, { sections: 'mbox,attrs' }, GetInfoResponse);
@@ -228,8 +235,7 @@ export class ZimbraWebmail implements Webmail {
     return { usedBytes: info.used, limitBytes, at: this.now() };
   }
 
-  onHostQuotaChange(cb: () => void): () => void {
-    if (!this.capabilities.quota) return () => undefined;
+  private onHostQuotaChange(cb: () => void): () => void {
     const stop = observeHostQuota(this.doc, cb);
     this.disposers.add(stop);
     return () => {
@@ -284,86 +290,6 @@ export class ZimbraWebmail implements Webmail {
     }
   }
 
-  private readonly api: ActionApi = {
-    msgAction: async (action, signal) => {
-      await this.soap.call('MsgActionRequest', MAIL, { action }, ActionResponse, { signal });
-    },
-    findIn: async (folderId, ids, signal) => {
-      if (!isFolderId(folderId)) return new Set();
-      const r = await this.soap.call(
-        'SearchRequest',
-        MAIL,
-        { query: `inid:${folderId} item:{${ids.join(',')}}`, types: 'message', sortBy: 'none', limit: Math.min(MAX_PAGE, ids.length), offset: 0 },
-        SearchResponse,
-        { signal },
-      );
-      return new Set((r.m ?? []).map((m) => m.id));
-    },
-  };
-
-  private async act(folderId: string, ids: string[], kind: Parameters<typeof runAction>[3], signal?: AbortSignal): Promise<BatchResult> {
-    if (!this.capabilities.actions) {
-      return { done: [], failed: ids.map((id) => ({ id: String(id), code: this.detection.supported ? 'auth-expired' : 'unsupported' })) };
-    }
-    return runAction(this.api, String(folderId), ids, kind, signal);
-  }
-
-  moveToTrash(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'trash' }, opts.signal);
-  }
-
-  move(folderId: string, ids: string[], targetFolderId: string, opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'move', target: String(targetFolderId) }, opts.signal);
-  }
-
-  deleteForever(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: 'delete' }, opts.signal);
-  }
-
-  /** MsgActionRequest op="!read" (see actions.ts). */
-  markUnread(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<BatchResult> {
-    return this.act(folderId, ids, { op: '!read' }, opts.signal);
-  }
-
-  async emptyFolder(folderId: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    this.ensureWorking();
-    if (!isFolderId(folderId)) throw new WebmailError('not-found', 'Not a Zimbra folder id');
-    if (folderId === TRASH_ID) {
-      // Hard delete on the server, in its own transactions (Mailbox.emptyFolder). Not recursive: folders the user
-      // put in the trash keep their content (the classic client sends recursive:true; Balise deletes only mail).
-      await this.soap.call(
-        'FolderActionRequest',
-        MAIL,
-        { action: { op: 'empty', id: TRASH_ID, recursive: false } },
-        ActionResponse,
-        { signal: opts.signal, timeoutMs: 15 * 60_000 },
-      );
-      return;
-    }
-    // Any other folder: every message to the trash, in chunks, re-reading the folder from its start each round.
-    for (let round = 0; round < 100_000; round++) {
-      if (opts.signal?.aborted) throw new WebmailError('aborted', 'Cancelled');
-      const r = await this.soap.call(
-        'SearchRequest',
-        MAIL,
-        { query: `inid:${folderId}`, types: 'message', sortBy: 'none', limit: MAX_PAGE, offset: 0 },
-        SearchResponse,
-        { signal: opts.signal },
-      );
-      const ids = (r.m ?? []).map((m) => m.id);
-      if (!ids.length) return;
-      let progress = 0;
-      for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
-        const res = await runAction(this.api, folderId, ids.slice(i, i + CHUNK_SIZE), { op: 'trash' }, opts.signal);
-        progress += res.done.length;
-        const bad = res.failed.find((f) => f.code !== 'not-found');
-        if (bad) throw new WebmailError(bad.code, 'Emptying the folder stopped', { moved: progress });
-        progress += res.failed.length; // vanished meanwhile: gone from the folder too
-      }
-      if (!progress) throw new WebmailError('server', 'Emptying the folder makes no progress');
-    }
-  }
-
   async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {
     this.ensureWorking();
     if (!/^\d{1,10}$/.test(String(ref?.id))) throw new WebmailError('not-found', 'Not a Zimbra message id');
@@ -384,8 +310,13 @@ export class ZimbraWebmail implements Webmail {
   }
 
   uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null {
-    if (!this.capabilities.quota) return null;
+    if (!this.quota) return null;
     return kind === 'quota' ? quotaAnchor(this.doc) : toolbarAnchor(this.doc);
+  }
+
+  /** The page parts Balise needs on this page (selectors.ts), and which of them are missing. */
+  recognition(): Recognition {
+    return recognise(this.doc, ZIMBRA_SELECTORS, this.detection.page);
   }
 
   dispose(): void {
@@ -399,3 +330,6 @@ export const zimbraAdapter: WebmailAdapterFactory = {
   detect: (doc, loc) => detectZimbra(doc, loc),
   create: (doc, detection) => new ZimbraWebmail(doc, detection),
 };
+
+/** What detect.ts's `load` gives (lib/webmail/types.ts WebmailDetector). */
+export const adapterFactory = zimbraAdapter;

@@ -9,6 +9,8 @@
  * (form#zLoginForm with loginOp); `public/modern.jsp` → /modern/ (the Modern UI, #zm-x-web in its public fork).
  */
 import type { Detection } from '../types';
+import { pick, pickAll } from '../kit/selectors';
+import { ZIMBRA_SELECTORS } from './selectors';
 
 const TOKEN_RE = /^[A-Za-z0-9_:.=+/-]{1,512}$/;
 const SCRIPT_TOKEN_RE = /window\.csrfToken\s*=\s*"([^"\\\r\n]{1,512})"/;
@@ -92,9 +94,9 @@ export function detectZimbra(doc: Document, loc: Location): Detection | null {
 // ---- the host's quota display -------------------------------------------------------------------------------------
 
 function quotaKey(doc: Document): string | null {
-  const q = doc.getElementById('z_userQuota');
+  const q = pick(doc, ZIMBRA_SELECTORS, 'quota');
   if (!q) return null;
-  const bar = q.querySelector('.quotabar > div');
+  const bar = pick(doc, ZIMBRA_SELECTORS, 'quotaBar');
   return `${q.getAttribute('aria-label') ?? ''}|${bar?.getAttribute('style') ?? ''}|${bar?.className ?? ''}|${q.textContent ?? ''}`;
 }
 
@@ -162,10 +164,10 @@ export function quotaAnchor(doc: Document): { element: Element; placement: 'befo
 
 export function toolbarAnchor(doc: Document): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null {
   // The list view's main toolbar: ztb__TV-main (messages), ztb__CLV-main (conversations)… (ZmId.getToolbarId).
-  const bars = Array.from(doc.querySelectorAll('[id^="ztb__"][id$="-main"]'));
+  const bars = pickAll(doc, ZIMBRA_SELECTORS, 'mainToolbar');
   const bar = bars.find(rendered) ?? bars[0];
   if (bar) return { element: bar, placement: 'append' };
-  const container = doc.getElementById('skin_container_app_top_toolbar');
+  const container = pick(doc, ZIMBRA_SELECTORS, 'toolbarContainer');
   if (container) return { element: container, placement: 'append' };
   return null;
 }

@@ -15,6 +15,7 @@
  * own marker plus its own stable marker `data-balise-sig` (HTML). Never two blocks.
  */
 
+import { signatureFragment } from '../kit/signature-html';
 export const MARK = '\u200B';
 export const BALISE_ATTR = 'data-balise-sig';
 export type SigStyle = 'outlook' | 'internet';
@@ -168,40 +169,9 @@ function hasContentBefore(body: Element, ref: Node | null): boolean {
   return false;
 }
 
-const KEEP = new Set(['B', 'STRONG', 'I', 'EM', 'U', 'BR', 'A', 'DIV', 'P', 'SPAN', 'SMALL']);
-const DROP = new Set(['SCRIPT', 'STYLE', 'IFRAME', 'FRAME', 'OBJECT', 'EMBED', 'LINK', 'META', 'TEMPLATE', 'SVG', 'MATH', 'IMG', 'VIDEO', 'AUDIO', 'SOURCE', 'FORM', 'INPUT', 'BUTTON', 'TEXTAREA', 'SELECT', 'NOSCRIPT', 'TITLE', 'HEAD', 'BASE']);
-
-/**
- * Copies signature HTML into `parent` (a node of the editor's document) through an inert parse and a whitelist:
- * text, b strong i em u br a[href=mailto:|https:] div p span small. No attribute but that href; nothing that loads
- * or runs anything. Text never contains the marker character.
- */
-export function appendSanitized(parent: Element, html: string): void {
-  const doc = parent.ownerDocument;
-  const parsed = new DOMParser().parseFromString(`<!DOCTYPE html><html><body>${html}</body></html>`, 'text/html');
-  const copy = (from: Node, to: Node, depth: number) => {
-    if (depth > 32) return;
-    for (const child of Array.from(from.childNodes)) {
-      if (child.nodeType === Node.TEXT_NODE) {
-        to.appendChild(doc.createTextNode((child.textContent ?? '').replace(/\u200B/g, '')));
-      } else if (child.nodeType === Node.ELEMENT_NODE) {
-        const tag = (child as Element).tagName.toUpperCase();
-        if (DROP.has(tag)) continue;
-        if (!KEEP.has(tag)) {
-          copy(child, to, depth + 1);
-          continue;
-        }
-        const el = doc.createElement(tag.toLowerCase());
-        if (tag === 'A') {
-          const href = (child as Element).getAttribute('href') ?? '';
-          if (/^(mailto:|https:\/\/)[^\s"'<>\\]*$/i.test(href)) el.setAttribute('href', href);
-        }
-        to.appendChild(el);
-        copy(child, el, depth + 1);
-      }
-    }
-  };
-  copy(parsed.body, parent, 0);
+/** Signature HTML into `parent` through the one shared path (lib/webmail/kit/signature-html.ts); text never holds the marker. */
+function appendSignature(parent: Element, html: string): void {
+  parent.appendChild(signatureFragment(parent.ownerDocument, html, { dropChars: /\u200B/g }));
 }
 
 /** Puts the signature in the host's block (or a new one with Zimbra's marker); removes any other block. */
@@ -215,12 +185,12 @@ export function setHtmlSignature(body: Element, html: string, style: SigStyle, k
       o.block.remove();
     }
     while (keep.block.firstChild) keep.block.firstChild.remove();
-    appendSanitized(keep.block, html);
+    appendSignature(keep.block, html);
     keep.block.setAttribute(BALISE_ATTR, '1');
     return;
   }
   const block = doc.createElement('div');
-  appendSanitized(block, html);
+  appendSignature(block, html);
   block.setAttribute(BALISE_ATTR, '1');
   let first: Element = block;
   if (style === 'internet') {

@@ -11,7 +11,8 @@
  * `nosession`: Balise never takes the page's SOAP session (that would steal the page's change notifications).
  */
 import * as z from 'zod/mini';
-import { WebmailError, type WebmailErrorCode } from '../types';
+import { WebmailError, isWebmailError, type WebmailErrorCode } from '../types';
+import { createRequester, type Pacer, type Requester } from '../kit/request';
 
 export type Namespace = 'urn:zimbraMail' | 'urn:zimbraAccount';
 
@@ -209,6 +210,8 @@ function linkSignals(outer: AbortSignal | undefined, timeoutMs: number) {
 }
 
 function transportError(e: unknown, outer: AbortSignal | undefined, timedOut: boolean): WebmailError {
+  // The paced request's own verdicts (a redirect, a block page, another origin) stand as they are.
+  if (isWebmailError(e) && (e.code === 'blocked' || e.code === 'auth-expired' || e.code === 'forbidden')) return e;
   if (outer?.aborted) return new WebmailError('aborted', 'Cancelled');
   if (timedOut) return new WebmailError('network', 'No answer from the webmail in time', { timeout: true });
   return new WebmailError('network', 'The webmail could not be reached', { cause: e instanceof Error ? e.message : String(e) });
@@ -223,8 +226,14 @@ export class ZimbraSoap {
   constructor(
     private readonly origin: string,
     private readonly csrfTokens: () => readonly string[],
-    private readonly fetchImpl: FetchLike = (input, init) => fetch(input, init),
-  ) {}
+    fetchImpl?: FetchLike,
+    pacer?: Pacer,
+  ) {
+    // Paced, same origin, redirects not followed: lib/webmail/kit/request.ts.
+    this.requester = createRequester({ origin, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(pacer ? { pacer } : {}) });
+  }
+
+  private readonly requester: Requester;
 
   /** Sends one request and returns its parsed response element; throws WebmailError. */
   async call<S extends z.ZodMiniType>(
@@ -273,14 +282,11 @@ export class ZimbraSoap {
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchImpl(`${this.origin}/service/soap/${name}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers,
-        body: JSON.stringify(envelope),
-        signal: link.signal,
-      });
+      res = await this.requester.fetch(
+        `${this.origin}/service/soap/${name}`,
+        { method: 'POST', cache: 'no-store', headers, body: JSON.stringify(envelope), signal: link.signal },
+        'json',
+      );
       text = await res.text();
     } catch (e) {
       throw transportError(e, opts.signal, link.timedOut());
@@ -321,12 +327,7 @@ export class ZimbraSoap {
     const link = linkSignals(opts.signal, opts.timeoutMs ?? 5 * DEFAULT_TIMEOUT);
     let res: Response;
     try {
-      res = await this.fetchImpl(`${this.origin}${pathAndQuery}`, {
-        method: 'GET',
-        credentials: 'same-origin',
-        cache: 'no-store',
-        signal: link.signal,
-      });
+      res = await this.requester.fetch(`${this.origin}${pathAndQuery}`, { method: 'GET', cache: 'no-store', signal: link.signal }, 'raw');
     } catch (e) {
       link.done();
       throw transportError(e, opts.signal, link.timedOut());

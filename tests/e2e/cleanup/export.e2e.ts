@@ -23,7 +23,7 @@ import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listMessages, rawMessage } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
-import type { ExportResult } from '../../../lib/features/cleanup/export';
+import type { ExportResult } from '../../../lib/export';
 import { loginWithBalise } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 

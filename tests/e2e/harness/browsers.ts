@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startGuardProxy, type GuardProxy } from './guard-proxy';
+import { writeChromiumProfile } from './chromium-profile';
 
 export type BrowserKind = 'chromium' | 'firefox';
 
@@ -124,23 +125,8 @@ export async function launchWithBalise(kind: BrowserKind, opts: LaunchOptions = 
   let extBase: string;
   try {
     if (kind === 'chromium') {
-      // Typing in a field makes Chromium fetch a spell-check dictionary from Google's CDN, and submitting a login
-      // form makes it check the password against Google's leak service: both off, in the profile.
-      fs.mkdirSync(path.join(profile, 'Default'), { recursive: true });
-      fs.writeFileSync(
-        path.join(profile, 'Default', 'Preferences'),
-        JSON.stringify({
-          browser: { enable_spellchecking: false },
-          spellcheck: { dictionaries: [], dictionary: '', use_spelling_service: false },
-          credentials_enable_service: false,
-          profile: { password_manager_enabled: false, password_manager_leak_detection: false },
-          // Downloads: into the test's folder, and without Safe Browsing's download check (it asks Google about
-          // every zip the browser saves: Chromium's own traffic, which the guard would flag).
-          ...(opts.downloadDir
-            ? { download: { default_directory: opts.downloadDir, prompt_for_download: false, directory_upgrade: true }, safebrowsing: { enabled: false } }
-            : {}),
-        }),
-      );
+      // Spell-check downloads, the password leak check and Safe Browsing's download check off (chromium-profile.ts).
+      writeChromiumProfile(profile, opts.downloadDir ? { downloadDir: opts.downloadDir } : {});
       browser = await puppeteer.launch({
         executablePath: process.env.BALISE_CHROMIUM ?? '/usr/bin/chromium',
         headless: true,

@@ -58,7 +58,7 @@ describe('Roundcube adapter', () => {
 
       it("reads the quota as Dovecot counts it, and hears Roundcube's own quota refresh", async () => {
         const truth = await quotaTruth(env);
-        const q = await call<Quota>('quota');
+        const q = await call<Quota>('quota.read');
         expect(q).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
         // Roundcube rounds usage up to the KiB: within 1 KiB of the bytes Dovecot charges.
         expect(q.usedBytes - truth.usedBytes).toBeGreaterThanOrEqual(0);
@@ -199,7 +199,7 @@ describe('Roundcube adapter', () => {
         const batch = inbox.slice(0, 500);
         const ids = [...batch.map((m) => String(m.uid)), '999999'];
         const t = performance.now();
-        const res = await call<BatchResult>('moveToTrash', 'INBOX', ids.slice(0, 500));
+        const res = await call<BatchResult>('mailbox.moveToTrash', 'INBOX', ids.slice(0, 500));
         timings.push(`${kind}: moveToTrash(500) ${sec(performance.now() - t)}`);
         expect(res.done.sort()).toEqual(batch.map((m) => String(m.uid)).sort());
         expect(res.failed).toEqual([]);
@@ -214,22 +214,22 @@ describe('Roundcube adapter', () => {
         expect(inboxNow.size).toBe(inbox.length - 500);
 
         // A UID that is not there is reported, never counted as moved.
-        const ghost = await call<BatchResult>('moveToTrash', 'INBOX', ['999999', String(inbox[600]!.uid)]);
+        const ghost = await call<BatchResult>('mailbox.moveToTrash', 'INBOX', ['999999', String(inbox[600]!.uid)]);
         expect(ghost.failed).toEqual([{ id: '999999', code: 'not-found' }]);
         expect(ghost.done).toEqual([String(inbox[600]!.uid)]);
         expect((await byMessageId(env, 'Trash')).get(inbox[600]!.messageId)!.uid).toBe(Number(ghost.newRefs![String(inbox[600]!.uid)]!.id));
 
         // Undo: back to the inbox from the trash with the new ids.
         const back = batch.slice(0, 20).map((m) => res.newRefs![String(m.uid)]!.id);
-        const undo = await call<BatchResult>('move', 'Trash', back, 'INBOX');
+        const undo = await call<BatchResult>('mailbox.move', 'Trash', back, 'INBOX');
         expect(undo.done.sort()).toEqual([...back].sort());
         const inboxAfter = await byMessageId(env, 'INBOX');
         for (const m of batch.slice(0, 20)) expect(inboxAfter.get(m.messageId)!.uid).toBe(Number(undo.newRefs![res.newRefs![String(m.uid)]!.id]!.id));
         // More than a request may carry (5,000 ids, or a UID set too scattered for an 8 KB request line): refused,
         // nothing moved.
         const countBefore = (await listMessages(env, 'INBOX')).length;
-        await expect(call('moveToTrash', 'INBOX', Array.from({ length: 5001 }, (_, i) => String(i + 1)))).rejects.toMatchObject({ code: 'unsupported' });
-        await expect(call('moveToTrash', 'INBOX', Array.from({ length: 700 }, (_, i) => String(1_000_000 + 2 * i)))).rejects.toMatchObject({ code: 'unsupported' });
+        await expect(call('mailbox.moveToTrash', 'INBOX', Array.from({ length: 5001 }, (_, i) => String(i + 1)))).rejects.toMatchObject({ code: 'unsupported' });
+        await expect(call('mailbox.moveToTrash', 'INBOX', Array.from({ length: 700 }, (_, i) => String(1_000_000 + 2 * i)))).rejects.toMatchObject({ code: 'unsupported' });
         expect((await listMessages(env, 'INBOX')).length).toBe(countBefore);
         expect(await roundcubePrefs(env)).toEqual(prefsBefore);
       });
@@ -237,7 +237,7 @@ describe('Roundcube adapter', () => {
       it('deletes exact ids for good, then empties the trash and the junk folder', async () => {
         const trash = await listMessages(env, 'Trash');
         const victims = trash.slice(0, 5);
-        const del = await call<BatchResult>('deleteForever', 'Trash', [...victims.map((m) => String(m.uid)), '999998']);
+        const del = await call<BatchResult>('mailbox.deleteForever', 'Trash', [...victims.map((m) => String(m.uid)), '999998']);
         expect(del.done.sort()).toEqual(victims.map((m) => String(m.uid)).sort());
         expect(del.failed).toEqual([{ id: '999998', code: 'not-found' }]);
         const left = await byMessageId(env, 'Trash');
@@ -245,7 +245,7 @@ describe('Roundcube adapter', () => {
         expect(left.size).toBe(trash.length - 5);
 
         const junk = await listMessages(env, 'Junk');
-        await call('emptyFolder', 'Junk');
+        await call('mailbox.emptyFolder', 'Junk');
         const trashNow = await byMessageId(env, 'Trash');
         expect((await listMessages(env, 'Junk')).length).toBe(0);
         for (const m of junk) expect(trashNow.has(m.messageId)).toBe(true);
@@ -254,7 +254,7 @@ describe('Roundcube adapter', () => {
         await env.doveadm(['mailbox', 'create', '-u', env.user, 'Trash/Ancien']);
         const raws = [0, 1, 2].map((i) => Buffer.from(`Message-ID: <ancien-${i}-${kind}@balise.test>\r\nSubject: ancien ${i}\r\nFrom: a@b.fr\r\n\r\ncorps\r\n`));
         for (const r of raws) await deliver(env, 'Trash/Ancien', r);
-        await call('emptyFolder', 'Trash/Ancien');
+        await call('mailbox.emptyFolder', 'Trash/Ancien');
         expect((await listMessages(env, 'Trash/Ancien')).length).toBe(0);
         const withOld = await byMessageId(env, 'Trash');
         for (let i = 0; i < 3; i++) expect(withOld.has(`ancien-${i}-${kind}@balise.test`)).toBe(true);
@@ -262,11 +262,11 @@ describe('Roundcube adapter', () => {
 
         const before = await quotaTruth(env);
         const trashBytes = (await folderStatus(env)).find((f) => f.name === 'Trash')!.vsize;
-        await call('emptyFolder', 'Trash');
+        await call('mailbox.emptyFolder', 'Trash');
         expect((await listMessages(env, 'Trash')).length).toBe(0);
         const after = await quotaTruth(env);
         expect(before.usedBytes - after.usedBytes).toBe(trashBytes);
-        const q = await call<Quota>('quota');
+        const q = await call<Quota>('quota.read');
         expect(q.usedBytes).toBe(after.usedKiB * 1024);
       });
 
@@ -286,13 +286,14 @@ describe('Roundcube adapter', () => {
         const other = await s.newPage();
         await other.goto(`${env.url}?_task=logout&_token=${await page.evaluate('rcmail.env.request_token')}`, { waitUntil: 'load' });
         await other.close();
-        await expect(call('quota')).rejects.toMatchObject({ code: 'auth-expired' });
+        await expect(call('quota.read')).rejects.toMatchObject({ code: 'auth-expired' });
         await expect(search({ folderId: 'INBOX', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'auth-expired' });
-        await expect(call('moveToTrash', 'INBOX', ['1'])).rejects.toMatchObject({ code: 'auth-expired' });
+        await expect(call('mailbox.moveToTrash', 'INBOX', ['1'])).rejects.toMatchObject({ code: 'auth-expired' });
         // The login page is Roundcube too, with nothing to do.
         await s.gotoWithBalise(page, env.url);
         expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'login', supported: true });
-        await expect(call('quota')).resolves.toBeNull();
+        // No quota and no mailbox part there.
+        expect(await s.call(page, 'webmail-parts')).toEqual({ quota: false, mailbox: false, retention: false });
         await expect(call('folders')).rejects.toMatchObject({ code: 'unsupported' });
       });
 

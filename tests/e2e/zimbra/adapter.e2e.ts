@@ -45,7 +45,7 @@ for (const kind of BROWSERS) {
     });
 
     it('reads the quota exactly as GetInfo gives it (used, zimbraMailQuota)', async () => {
-      const q = await call<Quota>('quota');
+      const q = await call<Quota>('quota.read');
       expect(q.usedBytes).toBe(sim.mailbox.used);
       expect(q.limitBytes).toBe(200 * 1024 * 1024);
       expect(q.at).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ for (const kind of BROWSERS) {
         .sort((a, b) => a.date - b.date)
         .slice(0, 500)
         .map((m) => String(m.id));
-      const r = await call<BatchResult>('moveToTrash', '2', moved);
+      const r = await call<BatchResult>('mailbox.moveToTrash', '2', moved);
       expect(r.failed).toEqual([]);
       expect(r.done.sort()).toEqual([...moved].sort());
       expect(Object.keys(r.newRefs!)).toHaveLength(500);
@@ -142,12 +142,12 @@ for (const kind of BROWSERS) {
       expect(actions.map((a) => a.ids)).toEqual([100, 100, 100, 100, 100]);
       // Moving to the trash frees nothing: the quota counts the trash.
       expect(sim.mailbox.used).toBe(usedBefore);
-      expect((await call<Quota>('quota')).usedBytes).toBe(usedBefore);
+      expect((await call<Quota>('quota.read')).usedBytes).toBe(usedBefore);
     });
 
     it('moves some back (undo) to where they came from', async () => {
       const back = moved.slice(0, 120);
-      const r = await call<BatchResult>('move', '3', back, '2');
+      const r = await call<BatchResult>('mailbox.move', '3', back, '2');
       expect(r.done.sort()).toEqual([...back].sort());
       expect(r.newRefs![back[0]!]).toEqual({ folderId: '2', id: back[0] });
       for (const id of back) expect(sim.mailbox.messages.get(Number(id))!.folderId).toBe(2);
@@ -158,7 +158,7 @@ for (const kind of BROWSERS) {
       const inInbox = String(inFolder(2)[0]!.id);
       const usedBefore = sim.mailbox.used;
       const freed = inTrash.reduce((a, id) => a + sim.mailbox.messages.get(Number(id))!.size, 0);
-      const r = await call<BatchResult>('deleteForever', '3', [...inTrash, inInbox]);
+      const r = await call<BatchResult>('mailbox.deleteForever', '3', [...inTrash, inInbox]);
       expect(r.done.sort()).toEqual([...inTrash].sort());
       expect(r.failed).toEqual([{ id: inInbox, code: 'not-found' }]);
       for (const id of inTrash) expect(sim.mailbox.messages.has(Number(id))).toBe(false);
@@ -170,17 +170,17 @@ for (const kind of BROWSERS) {
       const junk = inFolder(4).map((m) => m.id);
       expect(junk.length).toBeGreaterThan(0);
       const from = sim.requestLog.length;
-      await call('emptyFolder', '4');
+      await call('mailbox.emptyFolder', '4');
       expect(inFolder(4)).toHaveLength(0);
       for (const id of junk) expect(sim.mailbox.messages.get(id)!.folderId).toBe(3);
       expect(actionRequests(sim, from).every((a) => a.ids <= 100)).toBe(true);
 
       const trashBytes = inFolder(3).reduce((a, m) => a + m.size, 0);
       const usedBefore = sim.mailbox.used;
-      await call('emptyFolder', '3');
+      await call('mailbox.emptyFolder', '3');
       expect(inFolder(3)).toHaveLength(0);
       expect(sim.mailbox.used).toBe(usedBefore - trashBytes);
-      const q = await call<Quota>('quota');
+      const q = await call<Quota>('quota.read');
       expect(q.usedBytes).toBe(sim.mailbox.used);
       const folders = await call<Folder[]>('folders');
       expect(folders.find((f) => f.id === '3')).toMatchObject({ count: 0, bytes: 0 });

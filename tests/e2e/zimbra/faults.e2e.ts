@@ -47,21 +47,21 @@ for (const kind of BROWSERS) {
     it('session expired between two batches of a series: the second reports auth-expired, only the first moved', async () => {
       const ids = inboxIds(300);
       const batches = [ids.slice(0, 100), ids.slice(100, 200), ids.slice(200)];
-      const first = await call<BatchResult>('moveToTrash', '2', batches[0]);
+      const first = await call<BatchResult>('mailbox.moveToTrash', '2', batches[0]);
       expect(first.done).toHaveLength(100);
       sim.faults.expireSession();
-      const second = await call<BatchResult>('moveToTrash', '2', batches[1]);
+      const second = await call<BatchResult>('mailbox.moveToTrash', '2', batches[1]);
       expect(second.done).toEqual([]);
       expect(second.failed).toHaveLength(100);
       expect(second.failed.every((f) => f.code === 'auth-expired')).toBe(true);
       const where = folderOfIds(sim, ids);
       expect(ids.filter((id) => where[id] === 3)).toEqual(batches[0]);
       expect(ids.filter((id) => where[id] === 2)).toEqual([...batches[1]!, ...batches[2]!]);
-      await expect(call('quota')).rejects.toMatchObject({ code: 'auth-expired' });
+      await expect(call('quota.read')).rejects.toMatchObject({ code: 'auth-expired' });
 
       // Logged in again: the rest goes through (what a resumed job does).
       await loginZimbra(s, page, sim);
-      const rest = await call<BatchResult>('moveToTrash', '2', [...batches[1]!, ...batches[2]!]);
+      const rest = await call<BatchResult>('mailbox.moveToTrash', '2', [...batches[1]!, ...batches[2]!]);
       expect(rest.done).toHaveLength(200);
       expect(Object.values(folderOfIds(sim, ids)).every((f) => f === 3)).toBe(true);
     });
@@ -71,7 +71,7 @@ for (const kind of BROWSERS) {
       const from = sim.requestLog.length;
       // The 2nd request of the series meets an expired session (and everything after it).
       sim.faults.failNext('MsgActionRequest', 'service.AUTH_EXPIRED', { nth: 2, times: 10 });
-      const r = await call<BatchResult>('moveToTrash', '2', ids);
+      const r = await call<BatchResult>('mailbox.moveToTrash', '2', ids);
       sim.faults.reset();
       const where = folderOfIds(sim, ids);
       expect(r.done.sort()).toEqual(ids.filter((id) => where[id] === 3).sort());
@@ -87,7 +87,7 @@ for (const kind of BROWSERS) {
       const gone = [ids[10]!, ids[70]!];
       expect(sim.faults.vanish(gone)).toHaveLength(2);
       const from = sim.requestLog.length;
-      const r = await call<BatchResult>('moveToTrash', '2', ids);
+      const r = await call<BatchResult>('mailbox.moveToTrash', '2', ids);
       expect(r.failed).toEqual(gone.map((id) => ({ id, code: 'not-found' })));
       expect(r.done.sort()).toEqual(ids.filter((id) => !gone.includes(id)).sort());
       const where = folderOfIds(sim, ids);
@@ -104,13 +104,13 @@ for (const kind of BROWSERS) {
     it('move: an id vanished (mail.NO_SUCH_MSG): the rest of the batch still moves', async () => {
       const ids = inboxIds(50);
       sim.faults.vanish([ids[0]!]);
-      const r = await call<BatchResult>('move', '2', ids, '257');
+      const r = await call<BatchResult>('mailbox.move', '2', ids, '257');
       expect(r.failed).toEqual([{ id: ids[0], code: 'not-found' }]);
       expect(r.done).toHaveLength(49);
       for (const id of r.done) expect(sim.mailbox.messages.get(Number(id))!.folderId).toBe(257);
       expect(r.newRefs![ids[1]!]).toEqual({ folderId: '257', id: ids[1] });
       // A target folder that does not exist: nothing moves, every id says not-found.
-      const r2 = await call<BatchResult>('move', '257', ids.slice(1, 5), '99999');
+      const r2 = await call<BatchResult>('mailbox.move', '257', ids.slice(1, 5), '99999');
       expect(r2.done).toEqual([]);
       expect(r2.failed.map((f) => f.code)).toEqual(['not-found', 'not-found', 'not-found', 'not-found']);
       for (const id of ids.slice(1, 5)) expect(sim.mailbox.messages.get(Number(id))!.folderId).toBe(257);
@@ -119,7 +119,7 @@ for (const kind of BROWSERS) {
     it('delete: the server would list a vanished id as deleted; the adapter says not-found', async () => {
       const trash = [...sim.mailbox.messages.values()].filter((m) => m.folderId === 3).slice(0, 20).map((m) => String(m.id));
       sim.faults.vanish([trash[5]!]);
-      const r = await call<BatchResult>('deleteForever', '3', trash);
+      const r = await call<BatchResult>('mailbox.deleteForever', '3', trash);
       expect(r.failed).toEqual([{ id: trash[5], code: 'not-found' }]);
       expect(r.done).toHaveLength(19);
       for (const id of trash) expect(sim.mailbox.messages.has(Number(id))).toBe(false);
@@ -128,18 +128,18 @@ for (const kind of BROWSERS) {
     it('a cut connection: the adapter asks where the messages are and reports network for what did not move', async () => {
       const ids = inboxIds(40);
       sim.faults.dropConnection('MsgActionRequest');
-      const r = await call<BatchResult>('moveToTrash', '2', ids);
+      const r = await call<BatchResult>('mailbox.moveToTrash', '2', ids);
       expect(r.done).toEqual([]);
       expect([...new Set(r.failed.map((f) => f.code))]).toEqual(['network']);
       expect(Object.values(folderOfIds(sim, ids)).every((f) => f === 2)).toBe(true);
       // The next call works.
-      const again = await call<BatchResult>('moveToTrash', '2', ids);
+      const again = await call<BatchResult>('mailbox.moveToTrash', '2', ids);
       expect(again.done).toHaveLength(40);
     });
 
     it('busy emptying, permission denied, quota of an unlimited mailbox', async () => {
       sim.faults.failNext('FolderActionRequest', 'service.ALREADY_IN_PROGRESS');
-      await expect(call('emptyFolder', '3')).rejects.toMatchObject({ code: 'busy' });
+      await expect(call('mailbox.emptyFolder', '3')).rejects.toMatchObject({ code: 'busy' });
       expect([...sim.mailbox.messages.values()].some((m) => m.folderId === 3)).toBe(true);
       // The page's own features (the quota meter after the moves above) may send a GetFolderRequest at the same
       // moment and take the fault: then try again, and only then (at most twice).
@@ -159,7 +159,7 @@ for (const kind of BROWSERS) {
         expect(attempt).toBeLessThan(2);
       }
       sim.mailbox.quotaBytes = 0;
-      expect(await call('quota')).toMatchObject({ usedBytes: sim.mailbox.used, limitBytes: null });
+      expect(await call('quota.read')).toMatchObject({ usedBytes: sim.mailbox.used, limitBytes: null });
     });
 
     it('never sent more than 100 ids in one action, and nothing left 127.0.0.1', () => {

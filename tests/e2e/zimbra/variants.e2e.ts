@@ -3,7 +3,7 @@
  * - the Modern UI (/modern/): recognised, and shown as not supported (nothing is attempted);
  * - the login page; an 8.8.15 server before patch 4 (no localStorage.csrfToken: the token comes from the page's
  *   inline script, read as text); an English account; an unlimited quota;
- * - the host's own quota display refreshing after another client's action (onHostQuotaChange).
+ * - the host's own quota display refreshing after another client's action (quota.onHostChange).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -41,7 +41,9 @@ for (const kind of BROWSERS) {
       await s.gotoWithBalise(page, `${z.url}?loginOp=logout`);
       const st = await waitForAdapter(s, page);
       expect(st.detection).toEqual({ kind: 'zimbra', variant: 'classic', page: 'login', supported: true });
-      await expect(s.call(page, 'webmail', 'quota')).rejects.toMatchObject({ code: 'auth-expired' });
+      // Logged out: no quota and no mailbox part, and what is left says why.
+      expect(await s.call(page, 'webmail-parts')).toEqual({ quota: false, mailbox: false, retention: false });
+      await expect(s.call(page, 'webmail', 'account')).rejects.toMatchObject({ code: 'auth-expired' });
     });
 
     it('shows the Modern UI as not supported, and does nothing there', async () => {
@@ -51,9 +53,11 @@ for (const kind of BROWSERS) {
       const st = await s.call<StateView>(page, 'state');
       expect(st.detection).toEqual({ kind: 'zimbra', variant: 'modern', page: 'mail', supported: false, unsupportedReason: 'zimbra-modern' });
       const from = z.requestLog.length;
-      await expect(s.call(page, 'webmail', 'quota')).rejects.toMatchObject({ code: 'unsupported' });
+      // Neither a quota nor a mailbox part: nothing can read the quota or move a message here.
+      expect(await s.call(page, 'webmail-parts')).toEqual({ quota: false, mailbox: false, retention: false });
       await expect(s.call(page, 'webmail', 'folders')).rejects.toMatchObject({ code: 'unsupported' });
-      expect(await s.call(page, 'webmail', 'moveToTrash', '2', ['300'])).toEqual({ done: [], failed: [{ id: '300', code: 'unsupported' }] });
+      await expect(s.call(page, 'webmail', 'account')).rejects.toMatchObject({ code: 'unsupported' });
+      await expect(s.call(page, 'webmail', 'mailbox.moveToTrash', '2', ['300'])).rejects.toThrow(/no adapter part mailbox/);
       expect(await s.call(page, 'compose', 'list')).toEqual([]);
       // Balise sent nothing to the server from this page.
       expect(z.requestLog.slice(from).filter((e) => e.request !== 'GetInfoRequest' || e.session)).toEqual([]);
@@ -65,7 +69,7 @@ for (const kind of BROWSERS) {
       expect(await page.evaluate(() => localStorage.getItem('csrfToken'))).toBeNull();
       const st = await s.call<StateView>(page, 'state');
       expect(st.detection).toMatchObject({ variant: 'classic', supported: true, version: '20230425094201_p3' });
-      const q = await s.call<Quota>(page, 'webmail', 'quota');
+      const q = await s.call<Quota>(page, 'webmail', 'quota.read');
       expect(q.usedBytes).toBe(z.mailbox.used);
       const folders = await s.call<Folder[]>(page, 'webmail', 'folders');
       expect(folders.find((f) => f.id === '2')!.count).toBe([...z.mailbox.messages.values()].filter((m) => m.folderId === 2).length);
@@ -76,7 +80,7 @@ for (const kind of BROWSERS) {
       const z = await sim({ locale: 'en', quotaBytes: 0 });
       await loginZimbra(s, page, z);
       await waitForShell(page);
-      const q = await s.call<Quota>(page, 'webmail', 'quota');
+      const q = await s.call<Quota>(page, 'webmail', 'quota.read');
       expect(q).toMatchObject({ usedBytes: z.mailbox.used, limitBytes: null });
       const folders = await s.call<Folder[]>(page, 'webmail', 'folders');
       expect(folders.filter((f) => f.role !== 'other').map((f) => f.name)).toEqual(['Inbox', 'Trash', 'Junk', 'Sent', 'Drafts']);
@@ -85,7 +89,7 @@ for (const kind of BROWSERS) {
       // after two-factor setup): the refused token is followed by the page's own, once.
       await page.evaluate(() => localStorage.setItem('csrfToken', '0_0123456789abcdef0123456789abcdef01234567'));
       const from = z.requestLog.length;
-      expect((await s.call<Quota>(page, 'webmail', 'quota')).usedBytes).toBe(z.mailbox.used);
+      expect((await s.call<Quota>(page, 'webmail', 'quota.read')).usedBytes).toBe(z.mailbox.used);
       expect(z.requestLog.slice(from).filter((e) => e.request === 'GetInfoRequest' && !e.session).map((e) => e.fault ?? 'ok')).toEqual(['service.AUTH_REQUIRED', 'ok']);
     });
 
@@ -104,7 +108,7 @@ for (const kind of BROWSERS) {
       let n = 0;
       while (Date.now() < deadline && !(n = await s.call<number>(page, 'webmail-quota-events', 'count'))) await new Promise((r) => setTimeout(r, 100));
       expect(n).toBeGreaterThanOrEqual(1);
-      expect((await s.call<Quota>(page, 'webmail', 'quota')).usedBytes).toBe(z.mailbox.used);
+      expect((await s.call<Quota>(page, 'webmail', 'quota.read')).usedBytes).toBe(z.mailbox.used);
     });
 
     it('made no request to any host but 127.0.0.1', () => {

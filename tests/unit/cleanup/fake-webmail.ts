@@ -8,6 +8,8 @@ import type {
   BatchResult,
   Folder,
   FolderRole,
+  MailboxPart,
+  QuotaPart,
   MessageRef,
   MessageSummary,
   Quota,
@@ -51,11 +53,8 @@ const ROLES: Record<string, FolderRole> = { INBOX: 'inbox', Sent: 'sent', Drafts
 export class FakeWebmail implements Webmail {
   readonly detection = { kind: 'zimbra' as const, page: 'mail' as const, supported: true };
   readonly capabilities = {
-    quota: true,
     folders: true,
     search: true,
-    actions: true,
-    emptyFolder: true,
     rawDownload: true,
     compose: false,
     maxBatch: 100,
@@ -123,11 +122,11 @@ export class FakeWebmail implements Webmail {
   async account() {
     return { address: 'martin.durand@medecin.mssante.fr' };
   }
-  async quota(): Promise<Quota> {
+  readonly quota: QuotaPart = { read: () => this.readQuota(), onHostChange: () => () => undefined };
+  /** The fake acts on its own messages: it is its own mailbox part. */
+  readonly mailbox: MailboxPart = this;
+  async readQuota(): Promise<Quota> {
     return { usedBytes: this.messages.reduce((a, m) => a + m.raw.length, 0), limitBytes: this.opts.quotaLimit === undefined ? 200 * 1024 * 1024 : this.opts.quotaLimit, at: Date.now() };
-  }
-  onHostQuotaChange() {
-    return () => undefined;
   }
   async folders(): Promise<Folder[]> {
     return this.folderIds.map((id) => {
@@ -214,6 +213,9 @@ export class FakeWebmail implements Webmail {
       }
     }
     return { done, failed };
+  }
+  async stillIn(folderId: string, ids: string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.byRef({ folderId, id })));
   }
   async moveToTrash(folderId: string, ids: string[]) {
     return this.act(folderId, ids, 'Trash');

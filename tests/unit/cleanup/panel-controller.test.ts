@@ -8,7 +8,7 @@ import { plannedMessages } from '../../../lib/features/cleanup/plan';
 import { refKey } from '../../../lib/features/cleanup/classify';
 import type { JobItem, Report, ReportLine } from '../../../lib/features/cleanup/types';
 import type { StartRequest } from '../../../lib/features/cleanup/run';
-import type { ExportItem } from '../../../lib/features/cleanup/export';
+import type { ExportItem } from '../../../lib/export';
 import { defaultSettings } from '../../../lib/store/settings';
 import { FakeWebmail, rawMessage } from './fake-webmail';
 

@@ -7,7 +7,7 @@
  *   answer is lost), partially, by hanging forever (the tab closed mid-request), with an expired session, etc.
  * - tabStore(): the background's real journal (fake-indexeddb) seen from one fake tab, which can be "closed".
  */
-import type { BatchResult, Folder, FolderRole, MessageRef, MessageSummary, Quota, SearchQuery, Webmail, WebmailErrorCode } from '../../../lib/webmail/types';
+import type { BatchResult, Folder, FolderRole, MailboxPart, QuotaPart, MessageRef, MessageSummary, Quota, SearchQuery, Webmail, WebmailErrorCode } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
 import type { RawMessage } from '../../../lib/webmail/raw';
 import { CleanupJournal, type Caller } from '../../../lib/background/cleanup';
@@ -121,11 +121,8 @@ export class FaultyWebmail implements Webmail {
     maxBatch = 3,
   ) {
     this.capabilities = {
-      quota: true,
       folders: true,
       search: true,
-      actions: true,
-      emptyFolder: false,
       rawDownload: false,
       compose: false,
       maxBatch,
@@ -139,14 +136,15 @@ export class FaultyWebmail implements Webmail {
     return { address: 'martin.durand@medecin.mssante.fr' };
   }
 
-  async quota(): Promise<Quota> {
+  readonly quota: QuotaPart = { read: () => this.readQuota(), onHostChange: () => () => undefined };
+  /** The fake acts on the truth mailbox itself: it is its own mailbox part (tests replace its methods on it). */
+  readonly mailbox: MailboxPart = this;
+
+  async readQuota(): Promise<Quota> {
     const used = this.truth.messages.reduce((s, m) => s + (m.at ? m.size : 0), 0);
     return { usedBytes: used, limitBytes: 10_000_000, at: 0 };
   }
 
-  onHostQuotaChange() {
-    return () => undefined;
-  }
 
   async folders(): Promise<Folder[]> {
     return FOLDERS.map((f) => {
@@ -254,6 +252,14 @@ export class FaultyWebmail implements Webmail {
     if (fault.kind === 'no-refs') delete res.newRefs;
     if (op === 'delete') delete res.newRefs;
     return res;
+  }
+
+  /** Which ids are in the folder (the runner's check after an interrupted request), with the search's faults. */
+  async stillIn(folderId: string, ids: string[]): Promise<Set<string>> {
+    const n = ++this.searches;
+    const code = this.searchFault(n);
+    if (code) throw new WebmailError(code, `search fault ${code}`);
+    return new Set(ids.filter((id) => this.truth.find({ folderId, id })));
   }
 
   moveToTrash(folderId: string, ids: string[]) {

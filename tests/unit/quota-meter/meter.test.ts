@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseHTML } from 'linkedom';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Bus } from '../../../lib/features/bus';
-import { hostAttributes, levelOf, mountQuotaMeter } from '../../../lib/features/quota-meter';
+import { hostAttributes, levelOf, mountQuotaMeter } from '../../../lib/features/quota-meter/feature';
 import { sortFolders } from '../../../lib/features/quota-meter/Panel';
 import type { FeatureContext } from '../../../lib/features';
-import type { Folder, MessageSummary, Quota, SearchQuery, Webmail } from '../../../lib/webmail/types';
+import type { Folder, MailboxPart, QuotaPart, MessageSummary, Quota, SearchQuery, Webmail } from '../../../lib/webmail/types';
 import { WebmailError } from '../../../lib/webmail/types';
-import type { QuotaExportApi } from '../../../lib/features/quota-meter/export-lazy';
+import type { ExportPartApi } from '../../../lib/export/part-api';
 
 const MiB = 1024 * 1024;
 const T0 = Date.UTC(2026, 5, 1, 9, 0, 0);
@@ -43,7 +43,19 @@ function msg(folderId: string, id: string, daysAgo: number, size: number): Messa
 
 class FakeWebmail implements Webmail {
   readonly detection = { kind: 'roundcube' as const, page: 'mail' as const, supported: true };
-  readonly capabilities = { quota: true, folders: true, search: true, actions: true, emptyFolder: true, rawDownload: true, compose: false, maxBatch: 100, exactSizes: false };
+  readonly capabilities = { folders: true, search: true, rawDownload: true, compose: false, maxBatch: 100, exactSizes: false };
+  readonly quota: QuotaPart = {
+    read: () => this.readQuota(),
+    onHostChange: (cb) => this.onHostQuotaChange(cb),
+    retention: () => this.retention(),
+  };
+  readonly mailbox: MailboxPart = {
+    stillIn: async () => new Set<string>(),
+    moveToTrash: async () => ({ done: [], failed: [] }),
+    move: async () => ({ done: [], failed: [] }),
+    deleteForever: async () => ({ done: [], failed: [] }),
+    emptyFolder: async () => undefined,
+  };
   quotaValue: Quota | null = { usedBytes: 100 * MiB, limitBytes: 200 * MiB, at: 0 };
   quotaCalls: number[] = [];
   failNext = false;
@@ -53,12 +65,12 @@ class FakeWebmail implements Webmail {
   messages: MessageSummary[] = [msg('Trash', '1', 40, 1000), msg('Trash', '2', 10, 2000), msg('Trash/Old', '3', 200, 3000), msg('INBOX', '4', 100, 4000)];
   retentionValue: { trashDays: number | null; junkDays: number | null } | undefined = { trashDays: 30, junkDays: null };
   constructor() {
-    if (!this.retentionValue) delete (this as Partial<Webmail>).retention;
+    if (!this.retentionValue) delete this.quota.retention;
   }
   async account() {
     return { address: ADDRESS.toUpperCase() };
   }
-  async quota() {
+  async readQuota() {
     this.quotaCalls.push(Date.now());
     if (this.failNext) {
       this.failNext = false;
@@ -80,10 +92,6 @@ class FakeWebmail implements Webmail {
     this.searches.push(q);
     yield this.messages.filter((m) => m.ref.folderId === q.folderId && (q.before === undefined || m.date! < q.before));
   }
-  moveToTrash = async () => ({ done: [], failed: [] });
-  move = async () => ({ done: [], failed: [] });
-  deleteForever = async () => ({ done: [], failed: [] });
-  emptyFolder = async () => undefined;
   rawMessage = async (): Promise<never> => {
     throw new WebmailError('unsupported', 'not used by the meter');
   };
@@ -102,7 +110,7 @@ function onScreen(el: Element | null, shown = true) {
   if (el) (el as unknown as { getClientRects: () => unknown[] }).getClientRects = () => (shown ? [{}] : []);
 }
 
-function setup(opts: { anchor?: boolean; quota?: Quota | null; loadExport?: () => Promise<QuotaExportApi> } = {}) {
+function setup(opts: { anchor?: boolean; quota?: Quota | null; loadExport?: () => Promise<ExportPartApi> } = {}) {
   const { document } = parseHTML('<!doctype html><html><body><div id="quotadisplay">80%</div><main id="x"></main></body></html>');
   (globalThis as { document?: unknown }).document = document;
   onScreen(document.getElementById('quotadisplay'));
@@ -337,7 +345,7 @@ describe('the details panel', () => {
   it('hands the expiring messages to the export part when it loads, and removes it when the panel closes', async () => {
     const mounted: { items: number; filenameBase: string }[] = [];
     let removed = 0;
-    const loadExport = async (): Promise<QuotaExportApi> => ({
+    const loadExport = async (): Promise<ExportPartApi> => ({
       mount(el, props) {
         mounted.push({ items: props.items.length, filenameBase: props.filenameBase });
         const b = el.ownerDocument.createElement('button');

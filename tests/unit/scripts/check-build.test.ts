@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkManifest, checkText, PINNED_PERMISSIONS } from '../../../scripts/check-build';
+import { checkManifest, checkText, PINNED_PERMISSIONS, PINNED_WEB_ACCESSIBLE } from '../../../scripts/check-build';
 
 const store = (over: Record<string, unknown> = {}) => ({
   permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
   optional_host_permissions: ['https://*/*'],
   host_permissions: [],
-  web_accessible_resources: [{ resources: ['cleanup-panel.js', 'quota-export.js'], matches: ['https://*/*'], use_dynamic_url: true }],
+  web_accessible_resources: [{ resources: [...PINNED_WEB_ACCESSIBLE], matches: ['https://*/*'], use_dynamic_url: true }],
   ...over,
 });
 const problems = (m: Record<string, unknown>) => {
@@ -23,7 +23,7 @@ describe('the store build and zip checks', () => {
   it('refuse the test build: the pre-granted host, the test origin in web-accessible matches', () => {
     const test = store({
       host_permissions: ['http://127.0.0.1/*'],
-      web_accessible_resources: [{ resources: ['cleanup-panel.js', 'quota-export.js'], matches: ['https://*/*', 'http://127.0.0.1/*'] }],
+      web_accessible_resources: [{ resources: [...PINNED_WEB_ACCESSIBLE], matches: ['https://*/*', 'http://127.0.0.1/*'] }],
     });
     const p = problems(test);
     expect(p.some((x) => x.includes('host_permissions'))).toBe(true);
@@ -34,7 +34,7 @@ describe('the store build and zip checks', () => {
   it('pin the permission list and the web-accessible files', () => {
     expect(problems(store({ permissions: [...store().permissions, 'tabs'] }))[0]).toMatch(/permissions/);
     expect(problems(store({ optional_permissions: ['history'] }))[0]).toMatch(/optional_permissions/);
-    expect(problems(store({ web_accessible_resources: [{ resources: ['cleanup-panel.js', 'quota-export.js', 'options.html'], matches: ['https://*/*'] }] }))[0]).toMatch(/web_accessible/);
+    expect(problems(store({ web_accessible_resources: [{ resources: [...PINNED_WEB_ACCESSIBLE, 'options.html'], matches: ['https://*/*'] }] }))[0]).toMatch(/web_accessible/);
   });
 
   it('find the test bridge and the test origin in shipped code', () => {

@@ -4,7 +4,7 @@ import { parseHTML } from 'linkedom';
 import { h, render } from 'preact';
 import type { Bal } from '../../../lib/store/schemas';
 import { pickTemplate, resolveSignature, signatureVars } from '../../../lib/features/signature/resolve';
-import { buildSignatureDom, nodesToHtml, parseSignatureHtml, type SigNode } from '../../../lib/features/signature/tree';
+import { buildSignatureDom, nodesToHtml, parseSignatureHtml, type SigNode } from '../../../lib/webmail/kit/signature-html';
 import { defaultTemplate, renderSignature } from '../../../lib/features/signature/template';
 import { SignatureHtml } from '../../../lib/options/SignaturePreview';
 

@@ -11,7 +11,7 @@ import { Groups, Largest } from './Groups';
 import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
-import { ExportStatus } from '../ExportView';
+import { ExportStatus } from '../../../export/View';
 import { onlyTrusted, trusted } from '../../../ui/trusted';
 
 function useControllerState(c: CleanupController): PanelState {
@@ -128,7 +128,7 @@ function RunProgress({ state, lang, onCancel }: { state: PanelState; lang: Lang;
         {title}
       </p>
       {x ? (
-        // The export's own view (ExportView.tsx): progress, stop button, then each file saved and checked.
+        // The export's own view (lib/export/View.tsx): progress, stop button, then each file saved and checked.
         <ExportStatus state={x.state} progress={x.progress} result={x.result} error={x.error} lang={lang} onCancel={onCancel} />
       ) : p ? (
         <>

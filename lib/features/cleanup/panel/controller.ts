@@ -28,7 +28,7 @@ import {
 } from '../plan';
 import { refKey, type VerdictCache } from '../classify';
 import type { CleanupStatus, Exporter, JobSummary, RunOptions, StartRequest } from '../run';
-import { isExportError, type ExportError, type ExportItem, type ExportOptions, type ExportProgress, type ExportResult, type ExportTarget, type SaveFile } from '../export';
+import { isExportError, type ExportError, type ExportItem, type ExportOptions, type ExportProgress, type ExportResult, type ExportTarget, type SaveFile } from '../../../export';
 
 /** The runner and exporter functions the panel uses (run.ts, export.ts); tests give fakes. */
 export interface PanelDeps {
@@ -81,14 +81,14 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
-  /** The export before the last deletion (ExportView's ExportStatus draws it). */
+  /** The export before the last deletion (lib/export/View.tsx's ExportStatus draws it). */
   exportView: ExportState | null;
   resumable: JobSummary | null;
   /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
   error: string | null;
 }
 
-/** The export's state as ExportView's ExportStatus shows it (its public contract: data-export-state). */
+/** The export's state as lib/export/View.tsx's ExportStatus shows it (its public contract: data-export-state). */
 export interface ExportState {
   state: 'picking' | 'exporting' | 'verifying' | 'saving' | 'verified' | 'failed' | 'cancelled';
   progress: ExportProgress | null;

@@ -118,7 +118,7 @@ const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => Str
 describe('moveToTrash tells the truth', () => {
   it('maps old UIDs to the new ones, in order, for a batch larger than a page', async () => {
     const { rc, wm } = setup();
-    const res = await wm.moveToTrash('INBOX', ids(101, 500));
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(101, 500));
     expect(res.done).toHaveLength(500);
     expect(res.failed).toEqual([]);
     expect(res.newRefs!['101']).toEqual({ folderId: 'Trash', id: '31' });
@@ -133,9 +133,9 @@ describe('moveToTrash tells the truth', () => {
   it('moves 5,000 consecutive UIDs in one request, every check within 8 KB of request line', async () => {
     const { rc, wm } = setup({ INBOX: 6000, Trash: 0 });
     const asked = ids(1, 6000);
-    const parts = wm.cutBatches(asked, 5000);
+    const parts = wm.mailbox!.cutBatches!(asked, 5000);
     expect(parts.map((p) => p.length)).toEqual([5000, 1000]);
-    const res = await wm.moveToTrash('INBOX', parts[0]!);
+    const res = await wm.mailbox!.moveToTrash('INBOX', parts[0]!);
     expect(res.done).toHaveLength(5000);
     expect(res.newRefs!['5000']).toEqual({ folderId: 'Trash', id: '5000' });
     expect(rc.log.filter((l) => l.action === 'move')).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('moveToTrash tells the truth', () => {
   it('still knows what happened when the answer is lost after the server moved them', async () => {
     const { rc, wm } = setup();
     rc.onMove = () => ({ answer: 'drop' });
-    const res = await wm.moveToTrash('INBOX', ids(1, 10));
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(1, 10));
     expect(res.done).toEqual(ids(1, 10));
     expect(Object.keys(res.newRefs!)).toHaveLength(10);
   });
@@ -153,7 +153,7 @@ describe('moveToTrash tells the truth', () => {
   it('reports a partial move and the ids that were never there', async () => {
     const { rc, wm } = setup();
     rc.onMove = (uids) => ({ move: uids.slice(0, 3), answer: 'error' });
-    const res = await wm.moveToTrash('INBOX', ['5', '6', '7', '8', '9', '5000', 'abc']);
+    const res = await wm.mailbox!.moveToTrash('INBOX', ['5', '6', '7', '8', '9', '5000', 'abc']);
     expect(res.done).toEqual(['5', '6', '7']);
     expect(res.failed).toEqual(
       expect.arrayContaining([
@@ -170,7 +170,7 @@ describe('moveToTrash tells the truth', () => {
   it('gives no mapping when something else arrived in the trash meanwhile', async () => {
     const { rc, wm } = setup();
     rc.afterMove = () => void rc.deliver('Trash');
-    const res = await wm.moveToTrash('INBOX', ids(1, 20));
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(1, 20));
     expect(res.done).toHaveLength(20);
     expect(res.newRefs).toBeUndefined();
   });
@@ -187,7 +187,7 @@ describe('moveToTrash tells the truth', () => {
       return {};
     };
     const before = rc.folders.get('Trash')!.next;
-    const res = await wm.moveToTrash('INBOX', ids(1, 120));
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(1, 120));
     expect(res.newRefs!['1']).toEqual({ folderId: 'Trash', id: String(before + 5) });
     expect(Object.keys(res.newRefs!)).toHaveLength(120);
   });
@@ -196,23 +196,43 @@ describe('moveToTrash tells the truth', () => {
     const { rc, wm } = setup();
     const ac = new AbortController();
     ac.abort();
-    await expect(wm.moveToTrash('INBOX', ['1'], { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
+    await expect(wm.mailbox!.moveToTrash('INBOX', ['1'], { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
     expect(rc.log).toEqual([]);
-    await expect(wm.moveToTrash('INBOX', ids(1, 5001))).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(wm.mailbox!.moveToTrash('INBOX', ids(1, 5001))).rejects.toMatchObject({ code: 'unsupported' });
     // Scattered UIDs whose set would not fit in a check's request line are refused before anything is sent.
     const scattered = Array.from({ length: 700 }, (_, i) => String(1_000_000 + 2 * i));
-    await expect(wm.moveToTrash('INBOX', scattered)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(wm.mailbox!.moveToTrash('INBOX', scattered)).rejects.toMatchObject({ code: 'unsupported' });
     expect(rc.log.filter((l) => l.action === 'move')).toEqual([]);
-    await expect(wm.moveToTrash('Nowhere', ['1'])).rejects.toMatchObject({ code: 'not-found' });
+    await expect(wm.mailbox!.moveToTrash('Nowhere', ['1'])).rejects.toMatchObject({ code: 'not-found' });
   });
 });
 
 describe('deleteForever', () => {
   it('deletes exactly the ids that are there', async () => {
     const { rc, wm } = setup();
-    const res: BatchResult = await wm.deleteForever('Trash', ['1', '2', '99']);
+    const res: BatchResult = await wm.mailbox!.deleteForever('Trash', ['1', '2', '99']);
     expect(res).toEqual({ done: ['1', '2'], failed: [{ id: '99', code: 'not-found' }] });
     expect(rc.folders.get('Trash')!.uids).not.toContain(1);
     expect(rc.log.filter((l) => l.action === 'delete').map((l) => l.params._uid)).toEqual(['1,2']);
+  });
+});
+
+describe('stillIn asks the server about exactly these UIDs', () => {
+  it('answers with the ids still in the folder, one search for a run, never a listing of the folder', async () => {
+    const { rc, wm } = setup({ INBOX: 1200, Trash: 30 });
+    const from = rc.log.length;
+    const there = await wm.mailbox!.stillIn('INBOX', ['5', '6', '7', '99999', 'abc', '5']);
+    expect([...there].sort()).toEqual(['5', '6', '7']);
+    const searches = rc.log.slice(from).filter((l) => l.action === 'search');
+    expect(searches.map((l) => l.params._filter)).toEqual(['UID 5:7,99999', 'UID 5:7,99999']);
+    expect(rc.log.slice(from).filter((l) => l.action === 'list' && l.params._page !== '1')).toEqual([]);
+  });
+
+  it('gives an empty set for nothing, and stops on an aborted signal', async () => {
+    const { wm } = setup();
+    expect(await wm.mailbox!.stillIn('INBOX', [])).toEqual(new Set());
+    const ac = new AbortController();
+    ac.abort();
+    await expect(wm.mailbox!.stillIn('INBOX', ['1'], { signal: ac.signal })).rejects.toMatchObject({ code: 'aborted' });
   });
 });

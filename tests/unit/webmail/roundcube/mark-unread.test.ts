@@ -80,7 +80,7 @@ function setup() {
 describe('Roundcube markUnread', () => {
   it('sends mail/mark _flag=unread for exactly the UIDs there, by POST with the request token, and checks with the server', async () => {
     const { rc, wm } = setup();
-    const res = await wm.markUnread('INBOX', ['3', '5', '7']);
+    const res = await wm.mailbox!.markUnread!('INBOX', ['3', '5', '7']);
     expect(res).toEqual({ done: ['3', '5', '7'], failed: [] });
     const marks = rc.log.filter((l) => l.action === 'mark');
     expect(marks).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('Roundcube markUnread', () => {
 
   it('reports ids that are not there as not-found and never sends them', async () => {
     const { rc, wm } = setup();
-    const res = await wm.markUnread('Patients', ['2', '99', 'abc']);
+    const res = await wm.mailbox!.markUnread!('Patients', ['2', '99', 'abc']);
     expect(res.done).toEqual(['2']);
     expect(res.failed).toEqual(expect.arrayContaining([{ id: '99', code: 'not-found' }, { id: 'abc', code: 'not-found' }]));
     expect(rc.log.find((l) => l.action === 'mark')!.body._uid).toBe('2');
@@ -106,12 +106,12 @@ describe('Roundcube markUnread', () => {
   it('tells the truth when the server refuses, says success without doing it, or the answer is lost after it did', async () => {
     const refused = setup();
     refused.rc.markMode = 'error';
-    expect(await refused.wm.markUnread('INBOX', ['1', '2'])).toEqual({ done: [], failed: [{ id: '1', code: 'server' }, { id: '2', code: 'server' }] });
+    expect(await refused.wm.mailbox!.markUnread!('INBOX', ['1', '2'])).toEqual({ done: [], failed: [{ id: '1', code: 'server' }, { id: '2', code: 'server' }] });
     const lying = setup();
     lying.rc.markMode = 'lie';
-    expect((await lying.wm.markUnread('INBOX', ['1'])).failed).toEqual([{ id: '1', code: 'server' }]);
+    expect((await lying.wm.mailbox!.markUnread!('INBOX', ['1'])).failed).toEqual([{ id: '1', code: 'server' }]);
     const dropped = setup();
     dropped.rc.markMode = 'drop';
-    expect(await dropped.wm.markUnread('INBOX', ['4', '6'])).toEqual({ done: ['4', '6'], failed: [] });
+    expect(await dropped.wm.mailbox!.markUnread!('INBOX', ['4', '6'])).toEqual({ done: ['4', '6'], failed: [] });
   });
 });

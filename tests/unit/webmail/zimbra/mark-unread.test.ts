@@ -59,7 +59,7 @@ describe('Zimbra markUnread', () => {
   it('sends MsgActionRequest op="!read" with the CSRF token, at most 100 ids per request', async () => {
     const { server, wm } = setup();
     const ids = Array.from({ length: 230 }, (_, i) => String(301 + i));
-    const res = await wm.markUnread('2', ids);
+    const res = await wm.mailbox!.markUnread!('2', ids);
     expect(res.done).toEqual(ids);
     expect(res.failed).toEqual([]);
     expect(res.newRefs).toBeUndefined();
@@ -74,7 +74,7 @@ describe('Zimbra markUnread', () => {
 
   it('reports a missing id as not-found and marks the rest (Zimbra refuses the whole request for it)', async () => {
     const { server, wm } = setup(10);
-    const res = await wm.markUnread('2', ['301', '999', '302']);
+    const res = await wm.mailbox!.markUnread!('2', ['301', '999', '302']);
     expect(res.done.sort()).toEqual(['301', '302']);
     expect(res.failed).toEqual([{ id: '999', code: 'not-found' }]);
     expect(server.unread.get('301')).toBe(true);
@@ -85,8 +85,31 @@ describe('Zimbra markUnread', () => {
   it('an unanswered request is not claimed done (where a message is cannot tell whether it was marked)', async () => {
     const { server, wm } = setup(10);
     server.dropNext = true;
-    const res = await wm.markUnread('2', ['303', '304']);
+    const res = await wm.mailbox!.markUnread!('2', ['303', '304']);
     expect(res.done).toEqual([]);
     expect(res.failed).toEqual([{ id: '303', code: 'network' }, { id: '304', code: 'network' }]);
+  });
+});
+
+describe('Zimbra stillIn', () => {
+  it('asks one SearchRequest on exactly these item ids in the folder (inid:F item:{…}); ids that are not Zimbra ids are not there', async () => {
+    const requests: { name: string; body: Record<string, unknown> }[] = [];
+    const fetch = async (input: string, init: RequestInit): Promise<Response> => {
+      const name = new URL(input).pathname.split('/').pop()!;
+      const body = (JSON.parse(String(init.body)) as { Body: Record<string, Record<string, unknown>> }).Body[name]!;
+      requests.push({ name, body });
+      const m = [{ id: '301', d: 1, s: 10 }, { id: '303', d: 1, s: 10 }];
+      return new Response(JSON.stringify({ Body: { SearchResponse: { m, more: false } } }), { headers: { 'content-type': 'application/json' } });
+    };
+    const wm = new ZimbraWebmail(fakeDocument(), detection, { fetch });
+    const there = await wm.mailbox!.stillIn('2', ['301', '302', '303', 'x;y', '301']);
+    expect([...there].sort()).toEqual(['301', '303']);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ name: 'SearchRequest', body: { query: 'inid:2 item:{301,302,303}', types: 'message' } });
+  });
+
+  it('has no mailbox part on a page it cannot act on (logged out, Modern UI)', () => {
+    expect(new ZimbraWebmail(fakeDocument(), { ...detection, page: 'login' }).mailbox).toBeNull();
+    expect(new ZimbraWebmail(fakeDocument(), { kind: 'zimbra', variant: 'modern', page: 'mail', supported: false, unsupportedReason: 'zimbra-modern' }).mailbox).toBeNull();
   });
 });

@@ -1,0 +1,310 @@
+/**
+ * The quota meter on the webmail page (issue 5): a compact meter next to the host's quota display (floating when
+ * the page has no such place), refreshed when the host refreshes its own figure and after Balise's actions
+ * (QuotaRefresher: at most one quota request a minute), reported to the background (badge, history,
+ * notification), with a details panel (folders, trash, retention) one click away.
+ */
+import { h, render } from 'preact';
+import type { Feature, FeatureContext } from '../index';
+import { mountShadow, type MountedUi } from '../../ui/shadow';
+import { BASE_CSS } from '../../ui/kit';
+import { quotaLevel } from '../../ui/level';
+import type { Level } from '../../ui/components';
+import { uiLang } from '../../i18n/t';
+import { send } from '../../messages/send';
+import { isWebmailError, type Folder, type Quota } from '../../webmail/types';
+import { Meter, METER_CSS, type MeterView } from './Meter';
+import { QuotaPanel, PANEL_CSS } from './Panel';
+import { QuotaRefresher } from './refresher';
+import { resolveRetention, type ExpiringGroup, type RetentionPolicy } from './retention';
+import { EXPORT_PART, type ExportPartApi } from '../../export/part-api';
+import type { ExportTarget } from '../../export/contract';
+import { loadPart } from '../../parts/load';
+import { t } from '../../i18n/t';
+import type { Settings } from '../../store/schemas';
+
+const FOLDERS_TTL_MS = 5 * 60_000;
+
+/** The export part's API, loading it once (lib/export/part-api.ts). */
+export function loadExportPart(): Promise<ExportPartApi> {
+  return loadPart<ExportPartApi>(EXPORT_PART);
+}
+
+/** Local date as YYYY-MM-DD, for file names. */
+function isoDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const FLOAT_STYLE: Record<string, string> = {
+  position: 'fixed',
+  right: '12px',
+  bottom: '12px',
+  'z-index': '2147482000',
+};
+
+export function levelOf(view: MeterView, settings: Pick<Settings, 'quota'> | null): Level {
+  if (view.kind !== 'quota') return 'unknown';
+  const warn = settings?.quota.warnPercent ?? 80;
+  const crit = settings?.quota.criticalPercent ?? 95;
+  return quotaLevel(view.quota.usedBytes, view.quota.limitBytes, warn, crit);
+}
+
+/** The host element's public attributes: the exact byte figures shown (empty when unknown). */
+export function hostAttributes(view: MeterView, level: Level): Record<string, string> {
+  const q = view.kind === 'quota' ? view.quota : null;
+  return {
+    'data-used-bytes': q ? String(q.usedBytes) : '',
+    'data-limit-bytes': q && q.limitBytes !== null ? String(q.limitBytes) : '',
+    'data-level': level,
+    'data-state': view.kind === 'quota' ? (view.quota.limitBytes === null ? 'unlimited' : view.staleCode ? 'stale' : 'ok') : view.kind,
+    'data-at': q ? String(q.at) : '',
+  };
+}
+
+export function mountQuotaMeter(
+  ctx: FeatureContext,
+  opts: { now?: () => number; loadExport?: () => Promise<ExportPartApi> } = {},
+) {
+  const { webmail, doc, bus, signal } = ctx;
+  const quotaPart = webmail.quota;
+  if (!quotaPart) throw new Error('the quota meter needs the webmail\'s quota part');
+  const now = opts.now ?? (() => Date.now());
+  const lang = uiLang();
+  let view: MeterView = { kind: 'loading' };
+  let settings: Settings | null = null;
+  let address: string | null = null;
+  let ui: MountedUi | null = null;
+  let floating = false;
+  let panel: MountedUi | null = null;
+  const cleanupEvents: { source: string; at: number }[] = [];
+  /** Tests only (setExportTarget, used by lib/testing/): Chromium's save dialog cannot be driven by the e2e harness. */
+  let exportTarget: ExportTarget | undefined;
+
+  const mountExport = async (el: HTMLElement, groups: ExpiringGroup[]) => {
+    const api = await (opts.loadExport ?? loadExportPart)();
+    return api.mount(el, {
+      webmail,
+      items: groups.flatMap((g) => g.items),
+      filenameBase: t('quotaExportFilename', isoDay(now())),
+      lang,
+      ...(exportTarget ? { target: exportTarget } : {}),
+    });
+  };
+
+  const level = () => levelOf(view, settings);
+
+  const renderMeter = () => {
+    if (!ui) return;
+    for (const [k, v] of Object.entries(hostAttributes(view, level()))) ui.host.setAttribute(k, v);
+    render(h(Meter, { view, level: level(), lang, onOpen: openPanel }), ui.container);
+  };
+
+  /** The host's quota area, when it is on screen (responsive layouts hide Roundcube's sidebar on narrow windows). */
+  const visibleAnchor = () => {
+    const anchor = webmail.uiAnchor('quota');
+    return anchor && anchor.element.getClientRects().length > 0 ? anchor : null;
+  };
+
+  const place = () => {
+    const anchor = visibleAnchor();
+    const next = anchor
+      ? mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: anchor.element, placement: anchor.placement })
+      : mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append' });
+    if (!anchor) for (const [k, v] of Object.entries(FLOAT_STYLE)) next.host.style.setProperty(k, v, 'important');
+    next.host.setAttribute('data-placement', anchor ? 'anchored' : 'floating');
+    if (ui) {
+      render(null, ui.container);
+      ui.remove();
+    }
+    ui = next;
+    floating = !anchor;
+    renderMeter();
+  };
+
+  // The host may rebuild the part of the page we sit in, build its quota area after we mounted, or hide it when the
+  // window gets narrow: check now and then, and float whenever the quota area is not on screen.
+  const watch = setInterval(() => {
+    if (!ui) return;
+    const anchored = visibleAnchor();
+    if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
+  }, 2000);
+
+  const loadSettings = () =>
+    send('settings/get', {}).then(
+      (s) => {
+        settings = s;
+        renderMeter();
+      },
+      () => undefined,
+    );
+
+  const accountP = webmail.account().then(
+    (a) => (address = a.address.toLowerCase()),
+    () => null,
+  );
+
+  const report = async (q: Quota) => {
+    const addr = address ?? (await accountP);
+    if (!addr) return;
+    await send('quota/report', { address: addr, usedBytes: q.usedBytes, limitBytes: q.limitBytes, at: q.at }).catch((e) =>
+      console.warn('[Balise] quota report', e),
+    );
+  };
+
+  let emitting = false;
+  const refresher = new QuotaRefresher({
+    now,
+    read: () => quotaPart.read(),
+    onResult: (r) => {
+      if ('error' in r) {
+        const code = isWebmailError(r.error) ? r.error.code : 'server';
+        view = view.kind === 'quota' ? { kind: 'quota', quota: view.quota, staleCode: code } : { kind: 'error', code };
+      } else if (r.quota === null) {
+        view = { kind: 'unknown' };
+      } else {
+        if (lastUsed !== null && lastUsed !== r.quota.usedBytes) foldersCache = null;
+        lastUsed = r.quota.usedBytes;
+        view = { kind: 'quota', quota: r.quota };
+        void report(r.quota);
+        if (r.source === 'read') {
+          emitting = true;
+          try {
+            bus.emit('quota', { usedBytes: r.quota.usedBytes, limitBytes: r.quota.limitBytes, at: r.quota.at });
+          } finally {
+            emitting = false;
+          }
+        }
+      }
+      void loadSettings();
+      renderPanel();
+      renderMeter();
+    },
+  });
+
+  // Folder sizes cost the host one request per folder (Roundcube: two): keep them a few minutes, until Balise
+  // changes the mailbox or the used space moves.
+  let foldersCache: { at: number; promise: Promise<Folder[]> } | null = null;
+  const loadFolders = (): Promise<Folder[]> => {
+    if (!webmail.capabilities.folders) return Promise.resolve([]);
+    if (!foldersCache || now() - foldersCache.at > FOLDERS_TTL_MS) {
+      const promise = webmail.folders();
+      const entry = { at: now(), promise };
+      foldersCache = entry;
+      promise.catch(() => {
+        if (foldersCache === entry) foldersCache = null;
+      });
+    }
+    return foldersCache.promise;
+  };
+  let lastUsed: number | null = null;
+
+  const loadPolicy = async (): Promise<RetentionPolicy> => {
+    const server = quotaPart.retention ? await quotaPart.retention().catch(() => null) : null;
+    const addr = address ?? (await accountP);
+    const bals = await send('bals/list', {}).catch(() => []);
+    const bal = bals.find((b) => b.address === addr);
+    return resolveRetention(server, bal?.limits, doc.location?.origin ?? '');
+  };
+
+  function closePanel(opts: { restoreFocus?: boolean } = {}) {
+    if (!panel) return;
+    render(null, panel.container);
+    panel.remove();
+    panel = null;
+    // Back to the meter's button (the Panel returns focus where it was, but the host may have rebuilt its
+    // quota area meanwhile, and the meter with it).
+    if (opts.restoreFocus && ui) ui.root.querySelector<HTMLElement>('[data-action="open-quota"]')?.focus();
+  }
+
+  function renderPanel() {
+    if (!panel) return;
+    render(
+      h(QuotaPanel, {
+        webmail,
+        address,
+        view,
+        level: level(),
+        lang,
+        loadPolicy,
+        loadFolders,
+        now,
+        onClose: () => closePanel({ restoreFocus: true }),
+        onCleanup: () => {
+          closePanel();
+          bus.emit('open-cleanup', { source: 'meter' });
+        },
+        mountExport,
+        // Only when the export could not be loaded: the cleanup panel exports before it deletes anything.
+        onExportExpiring: () => {
+          closePanel();
+          bus.emit('open-cleanup', { source: 'meter' });
+        },
+        onRetry: () => refresher.request('user'),
+      }),
+      panel.container,
+    );
+  }
+
+  function openPanel() {
+    if (panel) return;
+    void loadSettings();
+    panel = mountShadow({ feature: 'quota-panel', css: `${BASE_CSS}\n${PANEL_CSS}`, anchor: doc.body, placement: 'append', display: 'block', overlay: true });
+    renderPanel();
+  }
+
+  place();
+  void loadSettings();
+  refresher.request('initial');
+  const offHost = quotaPart.onHostChange(() => refresher.request('host'));
+  bus.on(
+    'mailbox-changed',
+    () => {
+      foldersCache = null;
+      refresher.request('action');
+    },
+    signal,
+  );
+  bus.on(
+    'quota',
+    (q) => {
+      if (!emitting) refresher.supply(q);
+    },
+    signal,
+  );
+  bus.on('open-cleanup', (e) => void cleanupEvents.push({ source: e.source, at: now() }), signal);
+
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearInterval(watch);
+      offHost();
+      refresher.dispose();
+      closePanel();
+      if (ui) {
+        render(null, ui.container);
+        ui.remove();
+      }
+    },
+    { once: true },
+  );
+  return {
+    refresher,
+    openPanel,
+    closePanel,
+    /** What the meter shows and read so far (for tests and the demo). */
+    inspect: () => ({ reads: refresher.reads, nextAt: refresher.nextAt(), view, level: level(), address, cleanupEvents }),
+    /** Force the export's target (tests: Chromium's save dialog cannot be driven); anything else: 'auto'. */
+    setExportTarget(target: unknown): ExportTarget | null {
+      exportTarget = target === 'downloads' || target === 'file' ? target : undefined;
+      return exportTarget ?? null;
+    },
+  };
+}
+
+export const quotaMeter: Feature = {
+  id: 'quota-meter',
+  applies: ({ webmail, detection }) => detection.supported && detection.page !== 'login' && detection.page !== 'compose' && !!webmail.quota,
+  mount: (ctx) => mountQuotaMeter(ctx),
+};

@@ -1,0 +1,170 @@
+/**
+ * One pacing policy for every request an adapter sends to its webmail:
+ * - bounded: at most `concurrency` requests waiting for their answer's headers at once, and at least `minIntervalMs`
+ *   between two request starts (a body streamed afterwards, e.g. a raw download, no longer holds a place);
+ * - never a retry loop here: a failure goes back to the caller as a WebmailError, once;
+ * - same origin only, redirects never followed (`redirect: 'manual'`): an opaque redirect or an answer from another
+ *   origin means the session is over or something stands in between, and becomes 'auth-expired';
+ * - a firewall's block page (HTML where JSON was expected, or its markers, with status 200 or 403) becomes 'blocked',
+ *   and from then on the pacer refuses every request until a person's action calls `reset()`: a WAF that blocks
+ *   Balise must not be hammered, and the user must see it.
+ *
+ * Defaults (DEFAULT_PACING): 4 at once, no minimum interval. Measured against the e2e and bench timings of both
+ * adapters, which already keep 3 of their own requests in flight at most per operation; the interval is there for
+ * hosts that want one (an adapter or a test passes its own figures).
+ */
+import { WebmailError } from '../types';
+
+export interface PacingOptions {
+  /** Requests waiting for their answer at once. */
+  concurrency: number;
+  /** Milliseconds between two request starts. */
+  minIntervalMs: number;
+}
+
+export const DEFAULT_PACING: PacingOptions = { concurrency: 4, minIntervalMs: 0 };
+
+/** Texts a web application firewall's block page shows (FortiWeb, F5 ASM, generic). */
+export const BLOCK_MARKERS = ['Web Page Blocked', 'The URL you requested has been blocked', 'Attack ID'];
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What the caller expects in the answer's body: JSON, an HTML page, or bytes it streams (not inspected). */
+export type Expect = 'json' | 'html' | 'raw';
+
+export class Pacer {
+  readonly opts: PacingOptions;
+  private active = 0;
+  private lastStart = -Infinity;
+  private readonly waiting: (() => void)[] = [];
+  private blockedBy: WebmailError | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    opts: Partial<PacingOptions> = {},
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.opts = { ...DEFAULT_PACING, ...opts };
+    if (!(this.opts.concurrency >= 1)) this.opts.concurrency = 1;
+    if (!(this.opts.minIntervalMs >= 0)) this.opts.minIntervalMs = 0;
+  }
+
+  /** The block that stops every request, if one was seen. */
+  get blocked(): WebmailError | null {
+    return this.blockedBy;
+  }
+
+  /** Stop every request from now on (a block page was seen). */
+  block(e: WebmailError): void {
+    this.blockedBy ??= e;
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  /** A person chose to try again: requests may go out again. */
+  reset(): void {
+    this.blockedBy = null;
+  }
+
+  private pump(): void {
+    if (this.timer || !this.waiting.length || this.active >= this.opts.concurrency) return;
+    const wait = this.lastStart + this.opts.minIntervalMs - this.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    this.active++;
+    this.lastStart = this.now();
+    this.waiting.shift()!();
+    this.pump();
+  }
+
+  /** Runs `fn` when a place is free; the place is given back when `fn` settles. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal | null): Promise<T> {
+    if (this.blockedBy) throw this.blockedBy;
+    if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+    let started = false;
+    await new Promise<void>((resolve) => {
+      this.waiting.push(() => {
+        started = true;
+        resolve();
+      });
+      this.pump();
+    });
+    // Released without a place: the pacer was blocked meanwhile.
+    if (!started || this.blockedBy) {
+      if (started) this.release();
+      throw this.blockedBy ?? new WebmailError('blocked', 'requests are stopped');
+    }
+    try {
+      if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  private release(): void {
+    this.active--;
+    this.pump();
+  }
+}
+
+/**
+ * True when this answer is a firewall's block page rather than the webmail's: HTML with status 200 or 403, and either one of
+ * BLOCK_MARKERS or an HTML page where JSON was expected that the adapter does not recognise as its own (`ownPage`:
+ * e.g. Roundcube answers an AJAX request with its login page when the session is over).
+ */
+export function isBlockPage(status: number, contentType: string, text: string, expect: Expect, ownPage: (html: string) => boolean = () => false): boolean {
+  if ((status !== 200 && status !== 403) || !/text\/html/i.test(contentType)) return false;
+  if (BLOCK_MARKERS.some((m) => text.includes(m))) return true;
+  return expect === 'json' && !ownPage(text);
+}
+
+export interface Requester {
+  readonly pacer: Pacer;
+  /**
+   * One same-origin request, paced. Throws WebmailError: 'aborted', 'network' (no answer), 'auth-expired' (a redirect
+   * or another origin's answer), 'blocked' (a block page; every later request too until pacer.reset()).
+   */
+  fetch(url: string, init: RequestInit, expect: Expect): Promise<Response>;
+}
+
+export function createRequester(o: { origin: string; fetch?: FetchLike; pacer?: Pacer; ownPage?: (html: string) => boolean }): Requester {
+  const pacer = o.pacer ?? new Pacer();
+  const fetchImpl: FetchLike = o.fetch ?? ((input, init) => fetch(input, init));
+  return {
+    pacer,
+    async fetch(url, init, expect) {
+      if (new URL(url, o.origin).origin !== o.origin) throw new WebmailError('forbidden', 'not the webmail’s origin');
+      return pacer.run(async () => {
+        let res: Response;
+        try {
+          res = await fetchImpl(url, { ...init, redirect: 'manual', credentials: 'same-origin' });
+        } catch (e) {
+          if (init.signal?.aborted) throw new WebmailError('aborted', 'aborted', e);
+          throw new WebmailError('network', 'the webmail did not answer', e);
+        }
+        if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+          throw new WebmailError('auth-expired', 'the webmail sent Balise elsewhere (a redirect): the session is probably over', { status: res.status });
+        }
+        if (res.url && new URL(res.url).origin !== o.origin) throw new WebmailError('auth-expired', 'the answer came from another origin');
+        const type = res.headers.get('content-type') ?? '';
+        if ((res.status === 200 || res.status === 403) && (expect !== 'raw' || res.status === 403) && /text\/html/i.test(type)) {
+          const text = await res
+            .clone()
+            .text()
+            .catch(() => '');
+          if (isBlockPage(res.status, type, text, expect, o.ownPage)) {
+            const blocked = new WebmailError('blocked', 'a firewall in front of the webmail blocked Balise’s request', { status: res.status });
+            pacer.block(blocked);
+            throw blocked;
+          }
+        }
+        return res;
+      }, init.signal);
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * One contract for every webmail adapter, run over every target below in both browsers: the same assertions, each
+ * checked against the target's own truth (Roundcube: doveadm; the Zimbra simulator: its mailbox). Adding a webmail
+ * means adding a target (tests/e2e/cleanup/targets.ts: log in, truth, folders) and what this file needs on top (the
+ * address, raw bytes, how to open a compose view), not copying tests.
+ *
+ * What an adapter cannot do is declared per target (`parts`); the assertions that need a part are skipped by name
+ * when the target declares it absent, and the first test checks the live adapter has exactly the declared parts, so
+ * nothing is skipped silently.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { roundcubeTarget, zimbraTarget, type Target, type Truth } from '../cleanup/targets';
+import { rawMessage as doveRaw } from '../../servers/roundcube/truth';
+import { waitForAdapter } from '../roundcube/helpers';
+import type { Account, BatchResult, Folder, MessageSummary, Quota } from '../../../lib/webmail/types';
+
+interface Parts {
+  quota: boolean;
+  mailbox: boolean;
+  compose: boolean;
+}
+
+interface ContractTarget {
+  target: Target;
+  address: string;
+  /** The message's bytes as the server stores them. */
+  raw(folderId: string, id: string): Promise<Buffer>;
+  /** Opens a compose view in `page` and waits until the adapter can see it. */
+  openCompose(s: Session, page: Page): Promise<void>;
+}
+
+/** The parts each adapter has on a logged-in mail page (declared: the first test checks the live adapter agrees). */
+const PARTS: Record<string, Parts> = {
+  roundcube: { quota: true, mailbox: true, compose: true },
+  zimbra: { quota: true, mailbox: true, compose: true },
+};
+
+const TARGETS: Record<string, () => Promise<ContractTarget>> = {
+  roundcube: async () => {
+    const t = await roundcubeTarget({ seed: 3 });
+    return {
+      target: t,
+      address: t.env.address,
+      raw: (folderId, id) => doveRaw(t.env, folderId, Number(id)),
+      openCompose: async (s, page) => {
+        await s.gotoWithBalise(page, `${t.url}?_task=mail&_action=compose`);
+        await waitForAdapter(s, page);
+        await page.waitForSelector('#composebody');
+      },
+    };
+  },
+  zimbra: async () => {
+    const t = await zimbraTarget({ seed: 13 });
+    return {
+      target: t,
+      address: t.sim.address,
+      raw: async (_folderId, id) => t.sim.mailbox.messages.get(Number(id))!.raw,
+      openCompose: async (_s, page) => {
+        await page.bringToFront();
+        await page.click('#zb__NEW_MENU');
+        await page.waitForSelector('[id^="zv__COMPOSE-"] [id^="ZmHtmlEditor"][id$="_body"]');
+      },
+    };
+  },
+};
+
+const ROLE_OF: Record<keyof Target['folders'], Folder['role'] | null> = { inbox: 'inbox', trash: 'trash', junk: 'junk', patients: null, archives: null };
+
+function inFolder(truth: Truth, folder: string): Set<string> {
+  return new Set([...truth.values()].filter((w) => w.folder === folder).map((w) => w.id));
+}
+
+describe.each(Object.keys(TARGETS))('adapter contract: %s', (name) => {
+  let ct: ContractTarget;
+  beforeAll(async () => {
+    ct = await TARGETS[name]!();
+  }, 240_000);
+  afterAll(async () => {
+    await ct?.target.stop();
+  });
+
+  for (const kind of BROWSERS) {
+    describe(`in ${kind}`, () => {
+      let s: Session;
+      let page: Page;
+      beforeAll(async () => {
+        await ct.target.reseed();
+        s = await launchWithBalise(kind);
+        page = await s.newPage();
+        await ct.target.open(s, page);
+      }, 240_000);
+      afterAll(async () => {
+        await s?.close();
+      });
+      const call = <T>(method: string, ...args: unknown[]) => s.call<T>(page, 'webmail', method, ...args);
+      const listAll = async (folderId: string) => (await call<MessageSummary[][]>('search', { folderId, sort: 'dateAsc' })).flat();
+      const declared = (part: keyof Parts) => PARTS[name]![part];
+
+      it('detects its webmail on the mail page, with exactly the declared parts', async () => {
+        const st = await waitForAdapter(s, page);
+        expect(st.detection).toMatchObject({ kind: name, page: 'mail', supported: true });
+        const parts = await s.call<{ quota: boolean; mailbox: boolean }>(page, 'webmail-parts');
+        expect({ quota: parts.quota, mailbox: parts.mailbox }).toEqual({ quota: PARTS[name]!.quota, mailbox: PARTS[name]!.mailbox });
+      });
+
+      it('reads the account (the mailbox address)', async () => {
+        expect((await call<Account>('account')).address).toBe(ct.address.toLowerCase());
+      });
+
+      it.skipIf(!declared('quota'))('[quota] reads the quota as the server counts it (to the KiB)', async () => {
+        const q = await call<Quota>('quota.read');
+        expect(Math.abs(q.usedBytes - (await ct.target.usedBytes()))).toBeLessThan(1024);
+        expect(q.limitBytes === null || q.limitBytes > q.usedBytes).toBe(true);
+      });
+
+      it('lists the folders with their roles and exact counts', async () => {
+        const folders = await call<Folder[]>('folders');
+        const truth = await ct.target.truth();
+        for (const [role, id] of Object.entries(ct.target.folders) as [keyof Target['folders'], string][]) {
+          const f = folders.find((x) => x.id === id);
+          expect(f, `${role} (${id})`).toBeDefined();
+          if (ROLE_OF[role]) expect(f!.role).toBe(ROLE_OF[role]);
+          expect(f!.count, `${role} count`).toBe(inFolder(truth, id).size);
+        }
+      });
+
+      it('searches through the whole folder: every message of the inbox, once', async () => {
+        const list = await listAll(ct.target.folders.inbox);
+        const ids = list.map((m) => m.ref.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(new Set(ids)).toEqual(inFolder(await ct.target.truth(), ct.target.folders.inbox));
+        expect(ids.length).toBeGreaterThan(200); // more than one page of the host's list
+      });
+
+      it.skipIf(!declared('mailbox'))('[mailbox] moves a batch, verified at the source (stillIn) and in the server’s truth, and back', async () => {
+        const { patients, archives } = ct.target.folders;
+        const before = await ct.target.truth();
+        const ids = [...inFolder(before, patients)].slice(0, 6);
+        expect(ids.length).toBe(6);
+        const keys = ids.map((id) => [...before].find(([, w]) => w.folder === patients && w.id === id)![0]);
+        const ghost = name === 'roundcube' ? '999999' : '9999999';
+        const sorted = (xs: string[]) => [...xs].sort();
+        expect(await call<string[]>('mailbox.stillIn', patients, [...ids, ghost])).toEqual(sorted(ids));
+
+        const r = await call<BatchResult>('mailbox.move', patients, [...ids, ghost], archives);
+        expect(new Set(r.done)).toEqual(new Set(ids));
+        expect(r.failed).toEqual([{ id: ghost, code: 'not-found' }]);
+        // At the source: none of them is still there (asked of the server, not of a list).
+        expect(await call<string[]>('mailbox.stillIn', patients, ids)).toEqual([]);
+        const after = await ct.target.truth();
+        for (const k of keys) expect(after.get(k)!.folder).toBe(archives);
+        // Where they are now, as the adapter says: exactly the server's new ids.
+        // A missing entry means "moved, id unchanged unknown": Zimbra's ids do not change, Roundcube maps its new UIDs.
+        const now = ids.map((id) => r.newRefs?.[id] ?? (name === 'zimbra' ? { folderId: archives, id } : undefined));
+        expect(now.every((x) => x && x.folderId === archives)).toBe(true);
+        expect(now.map((x) => x!.id)).toEqual(keys.map((k) => after.get(k)!.id));
+        expect(await call<string[]>('mailbox.stillIn', archives, now.map((x) => x!.id))).toEqual(sorted(now.map((x) => x!.id)));
+
+        const back = await call<BatchResult>('mailbox.move', archives, now.map((x) => x!.id), patients);
+        expect(back.failed).toEqual([]);
+        const restored = await ct.target.truth();
+        for (const k of keys) expect(restored.get(k)!.folder).toBe(patients);
+      });
+
+      it('downloads raw messages byte for byte', async () => {
+        const list = await listAll(ct.target.folders.patients);
+        for (const m of list.slice(0, 4)) {
+          const got = await call<{ base64: string; length: number }>('rawMessage', m.ref);
+          const want = await ct.raw(m.ref.folderId, m.ref.id);
+          expect(got.length).toBe(want.length);
+          expect(Buffer.from(got.base64, 'base64').equals(want)).toBe(true);
+        }
+      });
+
+      it.skipIf(!declared('compose'))('[compose] finds the compose editor', async () => {
+        await ct.openCompose(s, page);
+        let editors: { id: string; mode: string }[] = [];
+        for (let i = 0; i < 50 && !editors.length; i++) {
+          editors = await s.call<{ id: string; mode: string }[]>(page, 'compose', 'list');
+          if (!editors.length) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(editors.length).toBe(1);
+        expect(['html', 'text']).toContain(editors[0]!.mode);
+      });
+
+      it('made no request to any host but 127.0.0.1', () => {
+        s.assertNoForeignRequests();
+      });
+    });
+  }
+});
