@@ -7,6 +7,12 @@ import { db } from '../store/db';
 import type { ClassificationRow } from '../store/schemas';
 import type { HandlersFor, Sender } from '../messages/router';
 import type { classificationMessages } from '../messages/classify';
+import { purgeIdleVerdicts } from './retention';
+
+const DAY = 86_400_000;
+/** Idle verdicts of a mailbox are purged at most this often (a snapshot sends many 'classify/get'). */
+const PURGE_EVERY_MS = 10 * 60_000;
+const lastPurge = new Map<string, number>();
 
 class ForbiddenError extends Error {
   readonly code = 'forbidden';
@@ -24,7 +30,15 @@ export function classificationHandlers(now: () => number = Date.now): HandlersFo
   return {
     'classify/get': async ({ bal, refs }, sender) => {
       const key = await checkBal(bal, sender);
+      const t = now();
+      // A snapshot reads the verdicts of the messages that still exist: what is not read for long goes.
+      if (t - (lastPurge.get(key) ?? -Infinity) > PURGE_EVERY_MS) {
+        lastPurge.set(key, t);
+        await purgeIdleVerdicts(key, t);
+      }
       const found = await db().classifications.bulkGet(refs.map((r) => [key, r.folderId, r.id] as [string, string, string]));
+      const stale = found.filter((r): r is ClassificationRow => !!r && t - r.at > DAY);
+      if (stale.length) await db().classifications.bulkPut(stale.map((r) => ({ ...r, at: t })));
       return {
         rows: found
           .filter((r): r is ClassificationRow => !!r)

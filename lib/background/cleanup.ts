@@ -20,6 +20,7 @@ import { Batch as BatchRow, Job as JobRow, type Batch, type Job, type LockRow } 
 import { JobExtrasSchema, JobHead, type BatchRecord, type JobExtras, type LockHolder } from '../store/journal';
 import * as z from 'zod/mini';
 import type { Sender } from '../messages/router';
+import { dropVerdicts, runRetention } from './retention';
 
 /** A lock whose heartbeat is older than this is stale (the runner beats every 15 s). */
 export const LOCK_STALE_MS = 60_000;
@@ -249,9 +250,9 @@ export class CleanupJournal {
    * lock still says what its last request did), never for a finished batch, never naming foreign ids.
    */
   async recordBatch(caller: Caller, jobId: string, seq: number, rec: BatchRecord): Promise<void> {
-    await this.ownJob(caller, jobId);
+    const job = await this.ownJob(caller, jobId);
     const d = this.db();
-    await d.transaction('rw', d.batches, async () => {
+    const folderId = await d.transaction('rw', d.batches, async () => {
       const batch = await d.batches.get([jobId, seq]);
       if (!batch) throw new CleanupRefused('not-found', 'No such batch');
       if (FINAL_BATCH.has(batch.state)) throw new CleanupRefused('invalid', 'This batch is finished');
@@ -272,7 +273,10 @@ export class CleanupJournal {
         ...(rec.newRefs ? { newRefs: { ...(batch.newRefs ?? {}), ...rec.newRefs } } : {}),
         updatedAt: this.now(),
       });
+      return batch.folderId;
     });
+    // The messages done here left this folder (trashed, put back or deleted): their verdicts name nothing now.
+    await dropVerdicts(job.bal, folderId, rec.done, d).catch(() => undefined);
   }
 
   async updateJob(caller: Caller, jobId: string, patch: { state?: Job['state']; report?: JobExtras }): Promise<void> {
@@ -312,6 +316,11 @@ export class CleanupJournal {
     return job && job.origin === caller.origin ? { job, batches: job.report?.stopReason === 'journal-outdated' ? [] : batches } : null;
   }
 
+  async actionOf(caller: Caller, jobId: string): Promise<Job['action'] | null> {
+    const job = await this.db().jobs.get(jobId);
+    return job && job.origin === caller.origin ? job.action : null;
+  }
+
   async listJobs(caller: Caller, bal: string, limit: number): Promise<Job[]> {
     const num = (x: unknown) => (typeof x === 'number' ? x : -Infinity);
     const rows = (await this.db().jobs.where('bal').equals(bal).toArray())
@@ -342,10 +351,12 @@ export function callerOf(sender: Sender): Caller {
 }
 
 /** Message handlers (spread into lib/background/main.ts). */
-export function cleanupHandlers(journal = new CleanupJournal()) {
+export function cleanupHandlers(journal = new CleanupJournal(), hooks: { beforeDelete?: (tabId: number) => void } = {}) {
   return {
-    'cleanup/create': ({ job, batches, takeover }: { job: Job; batches: Batch[]; takeover?: 'same-tab' }, sender: Sender) =>
-      journal.create(callerOf(sender), job, batches, takeover),
+    'cleanup/create': async ({ job, batches, takeover }: { job: Job; batches: Batch[]; takeover?: 'same-tab' }, sender: Sender) => {
+      await runRetention();
+      return journal.create(callerOf(sender), job, batches, takeover);
+    },
     'cleanup/lock': ({ bal, jobId, takeover }: { bal: string; jobId: string; takeover?: 'same-tab' }, sender: Sender) =>
       journal.lock(callerOf(sender), bal, jobId, takeover),
     'cleanup/heartbeat': async ({ bal, jobId }: { bal: string; jobId: string }, sender: Sender) => ({
@@ -355,9 +366,12 @@ export function cleanupHandlers(journal = new CleanupJournal()) {
       await journal.unlock(callerOf(sender), bal, jobId);
       return { ok: true as const };
     },
-    'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => ({
-      ok: await journal.markSent(callerOf(sender), jobId, seq),
-    }),
+    'cleanup/mark-sent': async ({ jobId, seq }: { jobId: string; seq: number }, sender: Sender) => {
+      const caller = callerOf(sender);
+      const ok = await journal.markSent(caller, jobId, seq);
+      if (ok && (await journal.actionOf(caller, jobId)) === 'delete') hooks.beforeDelete?.(caller.tabId);
+      return { ok };
+    },
     'cleanup/record-batch': async ({ jobId, seq, state, done, failed, newRefs }: { jobId: string; seq: number } & BatchRecord, sender: Sender) => {
       await journal.recordBatch(callerOf(sender), jobId, seq, { state, done, failed, ...(newRefs ? { newRefs } : {}) });
       return { ok: true as const };

@@ -12,7 +12,7 @@ import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
 import { CleanupJournal, cleanupHandlers, startCleanupBackground } from './cleanup';
 import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota';
-import { exportHandlers } from './export';
+import { ExportParts, exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
 import { startSignatureMenu } from './signature-menu';
@@ -21,6 +21,8 @@ import { enableOnTab } from './enable';
 import { openWelcomeOnInstall } from './welcome';
 import { applyManaged, managedSummary, startManaged, type ManagedDeps } from './managed';
 import { saveBal, saveTemplate } from './registry';
+import { guardContent, startOwnership, TabMailboxes } from './ownership';
+import { forgetMailboxes, forgetOrigin, mailboxesOfOrigin, runRetention } from './retention';
 
 /** Origin the test build pre-grants (host_permissions) and registers at install, like a user would. */
 export const TEST_ORIGIN = 'http://127.0.0.1';
@@ -32,6 +34,10 @@ function originOf(url: string | undefined): string {
 export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
 
 const cleanupJournal = new CleanupJournal();
+/** Which mailbox each webmail tab shows (the ownership check of content-script requests). */
+export const tabMailboxes = new TabMailboxes();
+/** Which downloads each export created (lib/background/export.ts). */
+const exportParts = new ExportParts();
 
 export function backgroundHandlers(): BackgroundHandlers {
   return {
@@ -62,7 +68,19 @@ export function backgroundHandlers(): BackgroundHandlers {
       // A webmail IT listed stays (the options page shows it as managed, without a remove button).
       if ((await managedSummary()).origins.includes(origin)) throw new Error('This webmail is managed by your IT department');
       await removeOrigin(origin);
-      return { ok: true as const };
+      return { ok: true as const, mailboxes: await mailboxesOfOrigin(origin) };
+    },
+    'origins/forget': async ({ origin }) => {
+      const out = await forgetOrigin(origin);
+      for (const address of out.bals) await tabMailboxes.forgetAddress(address);
+      void refreshBadge(browserEffects);
+      return out;
+    },
+    'registry/forget-bal': async ({ address }) => {
+      const out = await forgetMailboxes([address]);
+      await tabMailboxes.forgetAddress(address);
+      void refreshBadge(browserEffects);
+      return out;
     },
     'bals/list': () => db().bals.toArray(),
     'managed/get': () => managedSummary(),
@@ -71,9 +89,12 @@ export function backgroundHandlers(): BackgroundHandlers {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
     },
-    ...cleanupHandlers(cleanupJournal),
+    ...cleanupHandlers(cleanupJournal, {
+      // A permanent deletion is about to start in this tab: what it exported so far is the only copy.
+      beforeDelete: (tabId) => exportParts.seal(tabId),
+    }),
     ...classificationHandlers(),
-    ...exportHandlers(),
+    ...exportHandlers(exportParts),
     ...registryHandlers(),
   };
 }
@@ -98,8 +119,11 @@ export const managedDeps: ManagedDeps = {
 };
 
 export function startBackground(): void {
-  const handlers = backgroundHandlers();
-  if (TEST_BUILD) installBackgroundTesting(handlers);
+  const raw = backgroundHandlers();
+  if (TEST_BUILD) installBackgroundTesting(raw);
+  // Content-script requests only concern the mailbox their own tab shows (lib/background/ownership.ts).
+  const handlers = guardContent(raw, tabMailboxes);
+  startOwnership(tabMailboxes);
   browser.runtime.onMessage.addListener(
     createListener({ defs: messageDefs, union: AnyRequestSchema }, handlers, backgroundClassifier(isRegisteredOrigin)),
   );
@@ -114,6 +138,9 @@ export function startBackground(): void {
   // An origin IT listed is registered as soon as the user (or the browser) grants it.
   browser.permissions.onAdded.addListener(() => void applyManaged(managedDeps).catch(() => undefined));
   startCleanupBackground(cleanupJournal);
+  browser.tabs.onRemoved.addListener((tabId) => exportParts.seal(tabId));
+  // Retention (lib/background/retention.ts): finished cleanup jobs do not outlive their use.
+  void runRetention();
   startQuota();
   startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.

@@ -11,7 +11,7 @@ import { Profile, PROFILE_KEY, type BalInput, type TemplateInput } from '../regi
 import { choosePreferred, enforcePreferred, normalizeAddress, situationKey } from '../registry/rules';
 import { mergeLimits } from '../registry/limits';
 import { resolveSignature } from '../features/signature/resolve';
-import { buildSettingsFile, checkSettingsFile, exportFilename, type ImportProblem } from '../registry/transfer';
+import { buildSettingsFile, checkSettingsFile, exportFilename, safetyDowngrades, type ImportProblem, type SafetyKey } from '../registry/transfer';
 import { parseAddress } from '../mssante/addresses';
 import { KNOWN_WEBMAILS } from '../origins';
 import type { HandlersFor } from '../messages/router';
@@ -177,19 +177,30 @@ export async function exportSettings(now = new Date()): Promise<{ json: string; 
 
 export type ImportOutcome =
   | { ok: true; counts: { bals: number; templates: number }; origins: string[] }
-  | { ok: false; problem: ImportProblem };
+  | { ok: false; problem: ImportProblem }
+  | { ok: false; confirm: SafetyKey[] };
 
 /**
  * Import a settings file: checked whole first, then written in ONE transaction (settings, person's details,
  * registry, templates). BALs only seen stay unless the file registers them. `hooks.afterBals` lets tests
  * make the transaction fail half-way.
  */
-export async function importSettings(json: string, hooks: { afterBals?: () => void | Promise<void> } = {}, now = Date.now()): Promise<ImportOutcome> {
+export async function importSettings(
+  json: string,
+  hooks: { afterBals?: () => void | Promise<void> } = {},
+  now = Date.now(),
+  confirmed: readonly SafetyKey[] = [],
+): Promise<ImportOutcome> {
   const check = checkSettingsFile(json);
   if (!check.ok) return check;
   const file = check.file;
   const d = db();
+  let asked: SafetyKey[] = [];
   await d.transaction('rw', [d.kv, d.bals, d.templates], async () => {
+    // A file that turns a safety setting off needs the user's word for it (the options page shows the change).
+    const downgrades = safetyDowngrades(await getSettings(), readSettings(file.settings));
+    asked = downgrades.filter((k) => !confirmed.includes(k));
+    if (asked.length) return;
     await d.kv.put({ key: 'settings', value: readSettings(file.settings) });
     await d.kv.put({ key: PROFILE_KEY, value: file.profile });
     const current = await d.bals.toArray();
@@ -220,6 +231,7 @@ export async function importSettings(json: string, hooks: { afterBals?: () => vo
       });
     }
   });
+  if (asked.length) return { ok: false, confirm: asked };
   const registered = new Set((await d.origins.toArray()).map((o) => o.origin));
   return { ok: true, counts: { bals: file.bals.length, templates: file.templates.length }, origins: file.origins.filter((o) => !registered.has(o)) };
 }
@@ -262,6 +274,6 @@ export function registryHandlers(): HandlersFor<typeof registryMessages> {
     },
     'compose/context': ({ from }, sender) => composeContext(from, originOf(sender.url)),
     'transfer/export': () => exportSettings(),
-    'transfer/import': ({ json }) => importSettings(json),
+    'transfer/import': ({ json, confirm }) => importSettings(json, {}, Date.now(), confirm ?? []),
   };
 }

@@ -5,12 +5,30 @@
  * scripting.executeScript (lib/features/signature/caret.ts). Clicking the entry or pressing the shortcut grants
  * activeTab on that tab, which is what lets Balise inject there: no host permission is needed for webmails the
  * user did not add.
+ *
+ * The signature carries the user's identity (name, RPPS, phone): on a page whose origin is neither a webmail the
+ * user added nor a known MSSanté webmail, Balise first asks, in that tab, whether to insert it there. The question
+ * runs in Balise's isolated world (the page's own scripts cannot answer it for the user); "no" inserts nothing.
  */
 import { browser } from 'wxt/browser';
 import { t } from '../i18n/t';
 import { composeContext } from './registry';
 import { parseSignatureHtml } from '../webmail/kit/signature-html';
 import { insertSignatureAtCaret, type CaretPayload, type CaretResult } from '../features/signature/caret';
+import { KNOWN_WEBMAILS } from '../origins';
+import { isRegisteredOrigin } from './origins';
+
+/** Injected in the tab's top frame: the browser's own confirmation dialog. */
+export function askBeforeSignature(question: string): boolean {
+  return globalThis.confirm(question);
+}
+
+/** A webmail the user added, or one of the known MSSanté webmails: no question there. */
+export async function isTrustedOrigin(origin: string | null): Promise<boolean> {
+  if (!origin) return false;
+  if (KNOWN_WEBMAILS.some((k) => k.origin === origin)) return true;
+  return isRegisteredOrigin(origin);
+}
 
 export const MENU_ID = 'balise-insert-signature';
 export const COMMAND = 'insert-signature';
@@ -24,9 +42,24 @@ function originOf(url: string | undefined): string | null {
 }
 
 /** Resolve the signature for this tab and insert it at the caret of the given frame (the top one by default). */
-export async function insertSignatureInTab(tabId: number, frameId = 0, tabUrl?: string): Promise<CaretResult | 'failed'> {
+export async function insertSignatureInTab(tabId: number, frameId = 0, tabUrl?: string): Promise<CaretResult | 'failed' | 'declined'> {
   let url = tabUrl;
   if (url === undefined) url = await browser.tabs.get(tabId).then((tab) => tab.url, () => undefined);
+  const origin = originOf(url);
+  if (!(await isTrustedOrigin(origin))) {
+    let yes = false;
+    try {
+      const asked = await browser.scripting.executeScript({
+        target: { tabId, frameIds: [0] },
+        func: askBeforeSignature,
+        args: [t('sigAskUnknownOrigin', origin ?? url ?? '')],
+      });
+      yes = asked?.[0]?.result === true;
+    } catch (e) {
+      console.warn('[Balise] could not ask before inserting the signature', e);
+    }
+    if (!yes) return 'declined';
+  }
   const ctx = await composeContext(null, originOf(url));
   const payload: CaretPayload = {
     text: ctx.signature.text,

@@ -5,8 +5,10 @@
  */
 import * as z from 'zod/mini';
 import { def, Ok } from './define';
+import { ForgetOutcome } from './core';
 import { Bal, Email, OriginString, Settings, SignatureTemplate } from '../store/schemas';
 import { BalInput, Profile, TemplateInput } from '../registry/schemas';
+import { SAFETY_KEYS } from '../registry/transfer';
 
 /** Largest settings file accepted for import (characters of JSON). */
 export const IMPORT_MAX_CHARS = 1_000_000;
@@ -27,6 +29,11 @@ export const registryMessages = {
   'registry/save-bal': def({ bal: BalInput, previous: z.optional(Email) }, Ok, ['page']),
   /** Remove a BAL from the registry (or forget a seen one). Nothing happens to the mailbox itself. */
   'registry/remove-bal': def({ address: Email }, Ok, ['page']),
+  /**
+   * "Forget this mailbox": remove every row Balise derived from it (the BAL, its quota history, cleanup jobs and
+   * batches, lock, cached verdicts, folder choices, alert state). Nothing happens to the mailbox itself.
+   */
+  'registry/forget-bal': def({ address: Email }, ForgetOutcome, ['page']),
   /** Make this BAL the preferred one of its practice situation. */
   'registry/set-preferred': def({ address: Email }, Ok, ['page']),
   'profile/save': def({ profile: Profile }, Ok, ['page']),
@@ -59,10 +66,16 @@ export const registryMessages = {
    * the browser's permission (the page asks for it, then adds them).
    */
   'transfer/import': def(
-    { json: z.string().check(z.maxLength(IMPORT_MAX_CHARS + 1)) },
+    {
+      json: z.string().check(z.maxLength(IMPORT_MAX_CHARS + 1)),
+      /** The safety settings the user saw turned off by this file and confirmed (see lib/registry/transfer.ts). */
+      confirm: z.optional(z.array(z.enum(SAFETY_KEYS)).check(z.maxLength(SAFETY_KEYS.length))),
+    },
     z.union([
       z.object({ ok: z.literal(true), counts: z.object({ bals: z.number(), templates: z.number() }), origins: z.array(OriginString) }),
       z.object({ ok: z.literal(false), problem: ImportProblem }),
+      /** Nothing written: the file turns these safety settings off; ask the user, then send again with `confirm`. */
+      z.object({ ok: z.literal(false), confirm: z.array(z.enum(SAFETY_KEYS)) }),
     ]),
     ['page'],
   ),

@@ -10,6 +10,8 @@ export type HandlersFor<Defs extends Record<string, MessageDef>> = {
   [K in keyof Defs & string]?: (
     req: { type: K } & z.infer<z.ZodMiniObject<Defs[K]['req']>>,
     sender: Sender,
+    /** Who sent it, as the classifier decided (ownership checks need to tell content scripts from pages). */
+    kind?: SenderKind,
   ) => Promise<z.infer<Defs[K]['res']>> | z.infer<Defs[K]['res']>;
 };
 
@@ -44,10 +46,10 @@ export async function dispatch<Defs extends Record<string, MessageDef>>(
   const req = parsed.data as { type: keyof Defs & string };
   const d = channel.defs[req.type]!;
   if (!d.from.includes(kind)) return fail('forbidden', `${kind} may not send ${req.type}`);
-  const handler = handlers[req.type] as ((r: unknown, s: Sender) => unknown) | undefined;
+  const handler = handlers[req.type] as ((r: unknown, s: Sender, k: SenderKind) => unknown) | undefined;
   if (!handler) return fail('unhandled', `No handler for ${req.type}`);
   try {
-    const data = await handler(req, sender);
+    const data = await handler(req, sender, kind);
     const checked = z.safeParse(d.res, data);
     if (!checked.success) return fail('internal', `Handler for ${req.type} answered an invalid shape`);
     return { ok: true, data: checked.data };

@@ -18,6 +18,7 @@ import { limitText, readLimitFields, type LimitKey } from '../registry/limits';
 import { preferredFor, registryOf, situationKey, situationsOf } from '../registry/rules';
 import { TEST_BUILD } from '../env';
 import type { ComponentProps } from 'preact';
+import { ForgetBal } from './Forget';
 import { errorText, FieldCheck, inputValue, StatusLine, type Notice } from './form-feedback';
 import { Depublish } from './Depublish';
 
@@ -468,6 +469,7 @@ function BalCard({
         <button type="button" class="secondary" data-action="remove-bal" onClick={() => void remove()}>
           {t('regRemove')}
         </button>
+        <ForgetBal address={bal.address} onDone={onChanged} />
       </div>
       {depublish ? <Depublish bal={bal} bals={bals} profile={profile} /> : null}
     </li>
@@ -524,6 +526,7 @@ export function Registry({ bals, profile, reload }: { bals: Bal[]; profile: Prof
                 <button type="button" class="secondary" data-action="dismiss-seen" onClick={() => void dismiss(b.address)}>
                   {t('regDismiss')}
                 </button>
+                <ForgetBal address={b.address} onDone={after} />
               </li>
             ))}
           </ul>

@@ -9,7 +9,7 @@ import { send } from '../messages/send';
 import { t } from '../i18n/t';
 import { originToMatchPattern } from '../origins';
 import { importMessageKey, importPlace } from '../registry/error-keys';
-import { MAX_CHARS, type ImportProblem } from '../registry/transfer';
+import { MAX_CHARS, type ImportProblem, type SafetyKey } from '../registry/transfer';
 import { errorText, StatusLine, type Notice } from './form-feedback';
 
 export function importProblemText(problem: ImportProblem): string {
@@ -20,6 +20,8 @@ export function Transfer({ reload }: { reload: () => void }) {
   const [notice, setNotice] = useState<Notice>(null);
   const [origins, setOrigins] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  /** A file that turns safety settings off, waiting for the user's confirmation. */
+  const [pending, setPending] = useState<{ json: string; keys: SafetyKey[] } | null>(null);
 
   const onExport = async () => {
     try {
@@ -45,6 +47,7 @@ export function Transfer({ reload }: { reload: () => void }) {
     input.value = '';
     if (!file) return;
     setOrigins([]);
+    setPending(null);
     if (file.size > MAX_CHARS * 4) {
       setNotice({ kind: 'error', text: importProblemText({ code: 'too-large', path: [] }) });
       return;
@@ -56,19 +59,47 @@ export function Transfer({ reload }: { reload: () => void }) {
         setNotice({ kind: 'error', text: importProblemText({ code: 'too-large', path: [] }) });
         return;
       }
-      const res = await send('transfer/import', { json: text });
-      if (!res.ok) {
-        setNotice({ kind: 'error', text: importProblemText(res.problem as ImportProblem) });
-        return;
-      }
-      setNotice({ kind: 'ok', text: t('trImported', res.counts.bals, res.counts.templates) });
-      setOrigins(res.origins);
-      reload();
+      await runImport(text, []);
     } catch (err) {
       setNotice({ kind: 'error', text: errorText(err) });
     } finally {
       setBusy(false);
     }
+  };
+
+  const runImport = async (json: string, confirm: SafetyKey[]) => {
+    const res = await send('transfer/import', { json, ...(confirm.length ? { confirm } : {}) });
+    if (!res.ok) {
+      if ('confirm' in res) {
+        // Nothing was written: show the user what the file turns off, and wait for their word.
+        setPending({ json, keys: res.confirm });
+        setNotice(null);
+      } else {
+        setNotice({ kind: 'error', text: importProblemText(res.problem as ImportProblem) });
+      }
+      return;
+    }
+    setPending(null);
+    setNotice({ kind: 'ok', text: t('trImported', res.counts.bals, res.counts.templates) });
+    setOrigins(res.origins);
+    reload();
+  };
+
+  const onConfirm = async () => {
+    if (!pending) return;
+    setBusy(true);
+    try {
+      await runImport(pending.json, pending.keys);
+    } catch (err) {
+      setNotice({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onCancelImport = () => {
+    setPending(null);
+    setNotice({ kind: 'ok', text: t('trSafetyCancelled') });
   };
 
   const onGrant = () => {
@@ -104,6 +135,29 @@ export function Transfer({ reload }: { reload: () => void }) {
       <p class="muted">{t('trImportHelp')}</p>
       <input id="import-file" type="file" accept="application/json,.json" disabled={busy} onChange={(e) => void onImport(e)} />
       <StatusLine notice={notice} />
+      {pending ? (
+        <div class="card" role="alertdialog" aria-labelledby="import-confirm-h" data-list="import-confirm">
+          <p id="import-confirm-h">
+            <strong>{t('trSafetyHeading')}</strong>
+          </p>
+          <ul>
+            {pending.keys.map((k) => (
+              <li key={k} data-safety={k}>
+                {t(k === 'exportBeforeDelete' ? 'trSafetyExportBeforeDelete' : 'trSafetyProtectClinical')}
+              </li>
+            ))}
+          </ul>
+          <p>{t('trSafetyQuestion')}</p>
+          <div class="row">
+            <button type="button" class="danger" data-action="confirm-import" disabled={busy} onClick={() => void onConfirm()}>
+              {t('trSafetyConfirm')}
+            </button>
+            <button type="button" class="secondary" data-action="cancel-import" disabled={busy} onClick={onCancelImport}>
+              {t('trSafetyCancel')}
+            </button>
+          </div>
+        </div>
+      ) : null}
       {origins.length ? (
         <div class="card" data-list="import-origins">
           <p>{t('trOrigins')}</p>

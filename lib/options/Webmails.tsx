@@ -5,6 +5,7 @@ import { t } from '../i18n/t';
 import { classifyOrigin, KNOWN_WEBMAILS, normalizeOrigin, originToMatchPattern } from '../origins';
 import { useAsync } from '../ui/useAsync';
 import { TEST_BUILD } from '../env';
+import { ForgetOrigin } from './Forget';
 
 type Notice = { kind: 'ok' | 'error'; text: string; /** A known webmail's origin to add instead of what was typed. */ instead?: { origin: string; knownId: string } } | null;
 
@@ -26,6 +27,8 @@ export function Webmails() {
   const [custom, setCustom] = useState('');
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
+  /** A removed origin whose mailboxes Balise still holds rows about: offer to forget them. */
+  const [leftover, setLeftover] = useState<{ origin: string; mailboxes: string[] } | null>(null);
 
   /** Ask for the permission (synchronously, inside the click) then record the origin. */
   const add = (origin: string, knownId: string | undefined) => {
@@ -74,8 +77,9 @@ export function Webmails() {
   const onRemove = async (origin: string) => {
     setBusy(true);
     try {
-      await send('origins/remove', { origin });
+      const res = await send('origins/remove', { origin });
       setNotice({ kind: 'ok', text: t('optionsRemoved', origin) });
+      setLeftover(res.mailboxes?.length ? { origin, mailboxes: res.mailboxes } : null);
     } catch (err) {
       setNotice({ kind: 'error', text: t('errorGeneric', err instanceof Error ? err.message : String(err)) });
     } finally {
@@ -131,6 +135,16 @@ export function Webmails() {
           </p>
         ) : null}
       </div>
+      {leftover ? (
+        <ForgetOrigin
+          origin={leftover.origin}
+          mailboxes={leftover.mailboxes}
+          onDone={(n) => {
+            setLeftover(null);
+            if (n) setNotice({ kind: n.kind === 'error' ? 'error' : 'ok', text: n.text });
+          }}
+        />
+      ) : null}
       {origins.status === 'ready' ? (
         origins.value.length === 0 ? (
           <p class="muted" data-origins-empty="">

@@ -65,6 +65,19 @@ export interface ImportProblem {
   path: (string | number)[];
 }
 
+/**
+ * The two settings that keep a cleanup from losing documents: export before a permanent deletion, and keep
+ * messages with clinical documents out of the cleanup. A file that turns either off is imported only once the
+ * user has seen that change and confirmed it (the options page asks; the background refuses without it).
+ */
+export const SAFETY_KEYS = ['exportBeforeDelete', 'protectClinical'] as const;
+export type SafetyKey = (typeof SAFETY_KEYS)[number];
+
+/** The safety settings that are on now and that the imported file turns off. */
+export function safetyDowngrades(current: Pick<Settings, 'cleanup'>, incoming: Pick<Settings, 'cleanup'>): SafetyKey[] {
+  return SAFETY_KEYS.filter((k) => current.cleanup[k] && !incoming.cleanup[k]);
+}
+
 export type ImportCheck = { ok: true; file: SettingsFile } | { ok: false; problem: ImportProblem };
 
 function fail(code: ImportCode, path: (string | number)[] = []): ImportCheck {

@@ -1,8 +1,19 @@
 /**
- * Every piece of Balise UI on a webmail page lives in its own open shadow root, under a host element that
+ * Every piece of Balise UI on a webmail page lives in its own shadow root, under a host element that
  * carries data-balise="<feature>" (a stable contract for automation). Page CSS cannot reach inside; Balise's CSS
  * cannot leak out; keyboard events typed in Balise's controls do not reach the webmail's shortcuts.
+ *
+ * Store builds use CLOSED shadow roots: the webmail page's own scripts cannot read Balise's panels (what the
+ * cleanup found, the report) through host.shadowRoot, nor reach its controls. Test builds keep them open so that
+ * the e2e tests can look inside (puppeteer's `>>>`); the destructive controls check `isTrusted` in both
+ * (lib/ui/trusted.ts).
  */
+import { TEST_BUILD } from '../env';
+
+/** The shadow root's mode for a build: closed in store builds, open in test builds (automation). */
+export function shadowModeFor(testBuild: boolean): ShadowRootMode {
+  return testBuild ? 'open' : 'closed';
+}
 export type Placement = 'before' | 'after' | 'prepend' | 'append';
 
 export interface MountedUi {
@@ -53,7 +64,7 @@ export function mountShadow(opts: MountOptions): MountedUi {
   const doc = opts.anchor.ownerDocument;
   const host = doc.createElement(`balise-${opts.feature}`);
   host.setAttribute('data-balise', opts.feature);
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: shadowModeFor(TEST_BUILD) });
   const style = doc.createElement('style');
   const layout: Record<string, string> = {
     display: opts.display ?? 'inline-block',

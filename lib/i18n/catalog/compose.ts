@@ -11,6 +11,10 @@ export default {
   sigInserted: { fr: 'Signature insérée.', en: 'Signature inserted.' },
   sigRemoved: { fr: 'Signature retirée.', en: 'Signature removed.' },
   sigFailed: { fr: 'La signature n’a pas pu être modifiée : $1', en: 'The signature could not be changed: $1' },
+  sigAskUnknownOrigin: {
+    fr: 'Balise : insérer votre signature (nom, RPPS, téléphone, BAL) sur $1 ? Ce site n’est ni un de vos webmails ni un webmail MSSanté connu.',
+    en: 'Balise: insert your signature (name, RPPS, phone, mailbox) on $1? This site is neither one of your webmails nor a known MSSanté webmail.',
+  },
   sigMenuInsert: { fr: 'Insérer ma signature MSSanté (Balise)', en: 'Insert my MSSanté signature (Balise)' },
   sigNoField: {
     fr: 'Balise : cliquez d’abord dans la zone de texte où placer votre signature, puis recommencez.',

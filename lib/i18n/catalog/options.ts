@@ -18,6 +18,24 @@ export default {
     en: 'Webmail added: $1. Reload its page to see Balise.',
   },
   optionsRemoved: { fr: 'Webmail retiré : $1.', en: 'Webmail removed: $1.' },
+  forgetBal: { fr: 'Oublier cette boîte', en: 'Forget this mailbox' },
+  forgetBalQuestion: {
+    fr: 'Effacer tout ce que Balise garde sur $1 : la BAL, l’historique du quota, les nettoyages et leurs rapports (plus d’annulation possible), les analyses de messages et les dossiers choisis. La boîte elle-même et ses messages ne changent pas.',
+    en: 'Erase everything Balise keeps about $1: the mailbox, its quota history, its cleanups and their reports (no more undo), message analyses and chosen folders. The mailbox itself and its messages do not change.',
+  },
+  forgetConfirm: { fr: 'Oui, tout effacer', en: 'Yes, erase it all' },
+  forgetCancel: { fr: 'Non', en: 'No' },
+  forgetDone: {
+    fr: 'Balise a oublié $1 ($2 nettoyages, $3 analyses de messages, $4 points de quota effacés).',
+    en: 'Balise forgot $1 ($2 cleanups, $3 message analyses, $4 quota points erased).',
+  },
+  forgetOriginQuestion: {
+    fr: 'Balise garde encore des données sur les boîtes vues sur $1 (historique du quota, nettoyages, analyses de messages). Les effacer aussi ?',
+    en: 'Balise still keeps data about the mailboxes seen on $1 (quota history, cleanups, message analyses). Erase them too?',
+  },
+  forgetOriginConfirm: { fr: 'Oublier ces boîtes', en: 'Forget these mailboxes' },
+  forgetOriginKeep: { fr: 'Les garder', en: 'Keep them' },
+  forgetOriginDone: { fr: 'Données des boîtes de $1 effacées ($2 BAL).', en: 'Data of the mailboxes of $1 erased ($2 mailboxes).' },
   optionsDenied: {
     fr: 'Autorisation refusée : Balise ne pourra pas s’afficher sur $1.',
     en: 'Permission refused: Balise cannot show up on $1.',

@@ -336,6 +336,25 @@ export default {
   },
   trGrant: { fr: 'Autoriser ces webmails', en: 'Allow these webmails' },
   trGranted: { fr: 'Webmails ajoutés.', en: 'Webmails added.' },
+  trSafetyHeading: {
+    fr: 'Ce fichier désactive des protections du nettoyage :',
+    en: 'This file turns off cleanup safeguards:',
+  },
+  trSafetyExportBeforeDelete: {
+    fr: 'Exporter avant toute suppression définitive : activé maintenant, DÉSACTIVÉ par le fichier (des messages pourraient être supprimés sans copie).',
+    en: 'Export before any permanent deletion: on now, turned OFF by the file (messages could be deleted with no copy).',
+  },
+  trSafetyProtectClinical: {
+    fr: 'Protéger les messages avec documents cliniques : activé maintenant, DÉSACTIVÉ par le fichier (ils pourraient être proposés au nettoyage).',
+    en: 'Protect messages with clinical documents: on now, turned OFF by the file (they could be offered for cleanup).',
+  },
+  trSafetyQuestion: {
+    fr: 'Rien n’a encore été repris. Reprendre ces réglages quand même ?',
+    en: 'Nothing has been loaded yet. Load these settings anyway?',
+  },
+  trSafetyConfirm: { fr: 'Oui, reprendre et désactiver', en: 'Yes, load them and turn these off' },
+  trSafetyCancel: { fr: 'Non, ne rien reprendre', en: 'No, load nothing' },
+  trSafetyCancelled: { fr: 'Import annulé : rien n’a été modifié.', en: 'Import cancelled: nothing was changed.' },
   trDenied: { fr: 'Autorisation refusée : ces webmails n’ont pas été ajoutés.', en: 'Permission refused: these webmails were not added.' },
   imp_too_large: {
     fr: 'Le fichier est trop gros pour être un fichier de réglages Balise (plus de 1 Mo).',

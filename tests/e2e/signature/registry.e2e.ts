@@ -245,6 +245,47 @@ for (const kind of BROWSERS) {
       expect(origins.map((x) => x.origin)).toContain('http://127.0.0.1:4567');
     });
 
+    it('settings file turning off export-before-delete and clinical protection: shown, written only once confirmed', async () => {
+      const { json } = await bg<{ json: string }>(o, 'transfer/export');
+      const file = JSON.parse(json) as { settings: { cleanup: Record<string, unknown> } };
+      file.settings.cleanup = { ...file.settings.cleanup, exportBeforeDelete: false, protectClinical: false };
+      const unsafe = path.join(tmp, 'unsafe.json');
+      fs.writeFileSync(unsafe, JSON.stringify(file));
+      const input = (await o.$('#import-file')) as ElementHandle<HTMLInputElement>;
+      const cleanupNow = async () => (await bg<{ cleanup: { exportBeforeDelete: boolean; protectClinical: boolean } }>(o, 'settings/get')).cleanup;
+      // Refused first: nothing written.
+      await input.uploadFile(unsafe);
+      await o.waitForSelector('[data-list="import-confirm"] [data-safety="exportBeforeDelete"]', { timeout: 10_000 });
+      expect(await o.$$eval('[data-list="import-confirm"] [data-safety]', (els) => els.map((e) => e.getAttribute('data-safety')))).toEqual(['exportBeforeDelete', 'protectClinical']);
+      expect(await cleanupNow()).toMatchObject({ exportBeforeDelete: true, protectClinical: true });
+      await o.click('[data-action="cancel-import"]');
+      await waitNotice('transfer', 'ok');
+      expect(await cleanupNow()).toMatchObject({ exportBeforeDelete: true, protectClinical: true });
+      // Confirmed: written.
+      await input.uploadFile(unsafe);
+      await o.waitForSelector('[data-action="confirm-import"]', { timeout: 10_000 });
+      await o.click('[data-action="confirm-import"]');
+      await o.waitForFunction(() => !document.querySelector('[data-list="import-confirm"]'), { polling: 100, timeout: 10_000 });
+      expect(await cleanupNow()).toMatchObject({ exportBeforeDelete: false, protectClinical: false });
+      await bg(o, 'settings/update', { patch: { cleanup: { exportBeforeDelete: true, protectClinical: true } } });
+    });
+
+    it('"Oublier cette boîte" erases every row derived from the mailbox', async () => {
+      await o.waitForSelector(card(sim.address), { timeout: 10_000 });
+      const quota = async () => bg<unknown[]>(o, 'quota/history', { address: sim.address });
+      // The webmail tab reported its quota (the meter runs there): there is history to erase.
+      const until = Date.now() + 20_000;
+      while ((await quota()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+      expect((await quota()).length).toBeGreaterThan(0);
+      await o.click(`${card(sim.address)} [data-action="forget-bal"]`);
+      await o.waitForSelector(`${card(sim.address)} [data-action="confirm-forget-bal"]`);
+      await o.click(`${card(sim.address)} [data-action="confirm-forget-bal"]`);
+      await o.waitForFunction((sel) => !document.querySelector(sel), { polling: 100, timeout: 10_000 }, card(sim.address));
+      const reg = await bg<{ bals: { address: string }[] }>(o, 'registry/get');
+      expect(reg.bals.map((b) => b.address)).not.toContain(sim.address);
+      expect(await quota()).toEqual([]);
+    });
+
     it('no dialog, no request to any host but 127.0.0.1', () => {
       expect(dialogs).toEqual([]);
       s.assertNoForeignRequests();

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { resolveObjectURL } from 'node:buffer';
-import { exportHandlers, waitForDownload } from '../../../lib/background/export';
+import { EXPORT_IDLE_MS, ExportParts, exportHandlers, waitForDownload } from '../../../lib/background/export';
 import { DownloadPath, exportMessageDefs } from '../../../lib/messages/export';
 import { unionOf } from '../../../lib/messages/define';
 
@@ -142,5 +142,41 @@ describe('export: background', () => {
     expect(union.safeParse({ type: 'export/save-part', filename: 'x.zip', size: 1, url: 'javascript:alert(1)' }).success).toBe(false);
     expect(union.safeParse({ type: 'export/save-part', filename: 'x.zip', size: 1, blob: 'not a blob' }).success).toBe(false);
     expect(union.safeParse({ type: 'export/save-part', filename: 'x.zip', size: 1, blob: new Blob([]) }).success).toBe(true);
+  });
+});
+
+describe('export: which parts may be removed', () => {
+  const tab = (id: number, url = 'http://127.0.0.1:8080/?_task=mail') => ({ url, tab: { id }, frameId: 0, id: fakeBrowser.runtime.id }) as never;
+  const part = (h: ReturnType<typeof exportHandlers>, sender: never, n: number) =>
+    h['export/save-part']!({ type: 'export/save-part', filename: `E/E-partie-0${n}.zip`, size: 3, blob: new Blob([new Uint8Array(3)]) }, sender);
+
+  it("refuses a request naming another export's part (another tab, or an earlier export of the same tab)", async () => {
+    let t = 0;
+    const parts = new ExportParts(() => t);
+    const h = exportHandlers(parts);
+    const a = await part(h, tab(3), 1);
+    const b = await part(h, tab(4), 1);
+    await expect(h['export/remove-parts']!({ type: 'export/remove-parts', ids: [a.downloadId, b.downloadId] }, tab(3))).rejects.toMatchObject({ code: 'forbidden' });
+    expect(removedFiles).toEqual([]);
+    // Tab 3's next export, after a pause: its first export's part is sealed.
+    t += EXPORT_IDLE_MS + 1;
+    const c = await part(h, tab(3), 2);
+    await expect(h['export/remove-parts']!({ type: 'export/remove-parts', ids: [a.downloadId] }, tab(3))).rejects.toMatchObject({ code: 'forbidden' });
+    // Its own unfinished export's part: removed.
+    await h['export/remove-parts']!({ type: 'export/remove-parts', ids: [c.downloadId] }, tab(3));
+    expect(removedFiles).toEqual([c.downloadId]);
+  });
+
+  it('refuses to remove a verified part: once a permanent deletion started in the tab, or the tab reloaded', async () => {
+    const parts = new ExportParts();
+    const h = exportHandlers(parts);
+    const a = await part(h, tab(5), 1);
+    parts.seal(5); // what 'cleanup/mark-sent' of a 'delete' job does
+    await expect(h['export/remove-parts']!({ type: 'export/remove-parts', ids: [a.downloadId] }, tab(5))).rejects.toMatchObject({ code: 'forbidden' });
+    const withDoc = (doc: string) => ({ ...(tab(6) as object), documentId: doc }) as never;
+    const b = await part(h, withDoc('page-1'), 1);
+    await expect(h['export/remove-parts']!({ type: 'export/remove-parts', ids: [b.downloadId] }, withDoc('page-2'))).rejects.toMatchObject({ code: 'forbidden' });
+    expect(removedFiles).toEqual([]);
+    expect(erased).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { resetDbForTests } from '../../../lib/store/db';
-import { COMMAND, MENU_ID, insertSignatureInTab, startSignatureMenu } from '../../../lib/background/signature-menu';
+import { db, resetDbForTests } from '../../../lib/store/db';
+import { COMMAND, MENU_ID, askBeforeSignature, insertSignatureInTab, startSignatureMenu } from '../../../lib/background/signature-menu';
 import { saveBal, saveProfile } from '../../../lib/background/registry';
 import { insertSignatureAtCaret, type CaretPayload } from '../../../lib/features/signature/caret';
 
@@ -103,5 +103,41 @@ describe('startSignatureMenu', () => {
       { tabId: 11, frameIds: [0] },
     ]);
     expect(queries).toEqual([{ active: true, currentWindow: true }]);
+  });
+});
+
+describe('on a page that is neither a webmail the user added nor a known one', () => {
+  it('asks first, in the tab, and inserts nothing when the user says no', async () => {
+    await saveProfile({ prenom: 'Sophie', nom: 'Martin', rpps: '10003456789' });
+    let answer = false;
+    const b = fakeBrowser as unknown as Record<string, Record<string, unknown>>;
+    b.scripting!.executeScript = async (opts: Call & { args: unknown[] }) => {
+      calls.push(opts as Call);
+      if (opts.func === askBeforeSignature) return [{ frameId: 0, result: answer }];
+      return [{ frameId: opts.target.frameIds[0], result: 'inserted' }];
+    };
+    expect(await insertSignatureInTab(7, 0, 'https://forum.example.com/post')).toBe('declined');
+    expect(calls.map((c) => c.func)).toEqual([askBeforeSignature]);
+    expect(calls[0]!.target).toEqual({ tabId: 7, frameIds: [0] });
+    expect(String(calls[0]!.args[0])).toBe('sigAskUnknownOrigin'); // the catalog key (getMessage is stubbed)
+    answer = true;
+    calls = [];
+    expect(await insertSignatureInTab(7, 0, 'https://forum.example.com/post')).toBe('inserted');
+    expect(calls.map((c) => c.func)).toEqual([askBeforeSignature, insertSignatureAtCaret]);
+  });
+
+  it('does not ask on a known MSSanté webmail nor on a webmail the user added', async () => {
+    await db().origins.put({ origin: 'https://webmail.cabinet.fr', addedAt: 0, source: 'user' });
+    expect(await insertSignatureInTab(7, 0, 'https://webmail.cabinet.fr/?_task=mail')).toBe('inserted');
+    expect(await insertSignatureInTab(7, 0, 'https://mailiz.mssante.fr/')).toBe('inserted');
+    expect(calls.map((c) => c.func)).toEqual([insertSignatureAtCaret, insertSignatureAtCaret]);
+  });
+
+  it('a question it could not ask counts as no', async () => {
+    const b = fakeBrowser as unknown as Record<string, Record<string, unknown>>;
+    b.scripting!.executeScript = async () => {
+      throw new Error('Cannot access a chrome:// URL');
+    };
+    expect(await insertSignatureInTab(7, 0, 'https://forum.example.com/')).toBe('declined');
   });
 });

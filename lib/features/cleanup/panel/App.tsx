@@ -12,6 +12,7 @@ import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
 import { ExportStatus } from '../../../export/View';
+import { onlyTrusted, trusted } from '../../../ui/trusted';
 
 function useControllerState(c: CleanupController): PanelState {
   const [, setTick] = useState(0);
@@ -108,7 +109,8 @@ function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boo
               checked={included}
               disabled={state.clinicalLocked}
               aria-describedby={state.clinicalLocked ? 'c-clinical-locked' : undefined}
-              onChange={(e) => onInclude((e.currentTarget as HTMLInputElement).checked)}
+              onClick={onlyTrusted}
+              onChange={trusted((e) => onInclude((e.currentTarget as HTMLInputElement).checked))}
             />{' '}
             {t('cleanup_clinical_confirm')}
           </label>
@@ -266,7 +268,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
         </>
       ) : null;
       footer = plan ? (
-        <Button action="apply" disabled={state.stale || planned.length === 0} onClick={() => void controller.apply()} data-count={toMove}>
+        <Button action="apply" disabled={state.stale || planned.length === 0} onClick={trusted(() => void controller.apply())} data-count={toMove}>
           {toMove === 0 ? t('cleanup_apply_nothing') : toMove === 1 ? t('cleanup_apply_one') : t('cleanup_apply', toMove)}
         </Button>
       ) : null;
@@ -284,7 +286,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
             </Button>
           ) : null}
           {state.report?.action === 'trash' && (state.report.movedCount > 0 || (plan?.groups.find((g) => g.kind === 'trash')?.count ?? 0) > 0) ? (
-            <Button action="delete-forever" variant="danger" onClick={() => void controller.deleteForever()}>
+            <Button action="delete-forever" variant="danger" onClick={trusted(() => void controller.deleteForever())}>
               {t('cleanup_delete_forever')}
             </Button>
           ) : null}
@@ -322,7 +324,8 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
               checked={state.exportFirst}
               disabled={state.exportLocked}
               aria-describedby={state.exportLocked ? 'c-export-locked' : undefined}
-              onChange={(e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked)}
+              onClick={onlyTrusted}
+              onChange={trusted((e) => controller.setExportFirst((e.currentTarget as HTMLInputElement).checked))}
             />{' '}
             {t('cleanup_delete_export')}
           </label>
@@ -348,7 +351,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           <Button action="back" variant="secondary" onClick={() => controller.back()}>
             {t('cleanup_back')}
           </Button>
-          <Button action="confirm-delete" variant="danger" disabled={!state.deleteItems.length} onClick={() => void controller.confirmDelete()}>
+          <Button action="confirm-delete" variant="danger" disabled={!state.deleteItems.length} onClick={trusted(() => void controller.confirmDelete())}>
             {state.deleteItems.length === 1 ? t('cleanup_confirm_delete_one') : t('cleanup_confirm_delete', state.deleteItems.length)}
           </Button>
         </>

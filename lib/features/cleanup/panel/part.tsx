@@ -66,7 +66,7 @@ function close(): void {
 
 export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps(ctx.doc.defaultView ?? window)): CleanupController {
   if (current) {
-    current.ui.host.shadowRoot?.querySelector<HTMLElement>('[data-action="close"]')?.focus();
+    current.ui.root.querySelector<HTMLElement>('[data-action="close"]')?.focus();
     return current.controller;
   }
   const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}\n${EXPORT_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
