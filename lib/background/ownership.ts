@@ -188,6 +188,8 @@ const RULES: Record<string, 'claim' | 'job' | 'filter' | 'none' | ((req: Record<
   'cleanup/get-job': 'job',
   'bals/list': 'filter',
   'settings/get': 'filter',
+  // The cleanup panel reads which settings IT locked; the organisational BALs of the answer are cut to the tab's own.
+  'managed/get': 'filter',
   'compose/context': 'filter',
   ping: 'none',
   'export/save-part': 'none',
@@ -242,6 +244,10 @@ export function guardContent(handlers: HandlersFor<Defs>, tabs: TabMailboxes, op
         }
         const res = await h(req, sender, kind);
         if (type === 'bals/list') return (res as Bal[]).filter((b) => b.address === own);
+        if (type === 'managed/get') {
+          const m = res as { config: { bals?: { address: string }[] } };
+          return { ...m, config: { ...m.config, ...(m.config.bals ? { bals: m.config.bals.filter((b) => b.address === own) } : {}) } };
+        }
         return onlyOwnFolders(res as Settings, own);
       }
       await requireOwn(tabs, sender, rule(r), waitMs);

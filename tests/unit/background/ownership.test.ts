@@ -8,6 +8,7 @@ import { backgroundHandlers } from '../../../lib/background/main';
 import { AnyRequestSchema, messageDefs } from '../../../lib/messages';
 import { backgroundClassifier, dispatch, type Sender } from '../../../lib/messages/router';
 import { updateSettings } from '../../../lib/background/settings';
+import { forgetManagedCache } from '../../../lib/background/managed';
 import type { Job } from '../../../lib/store/schemas';
 
 const A = 'a@medecin.mssante.fr';
@@ -82,6 +83,20 @@ describe('ownership of content-script requests', () => {
     expect(all.ok && (all.data as unknown[]).length).toBe(2);
     // A tab that showed no mailbox gets none.
     expect(await call({ type: 'bals/list' }, tab(4, WEB))).toEqual({ ok: true, data: [] });
+  });
+
+  it('managed/get gives a tab only its own mailbox among the organisational BALs IT configured; pages see all', async () => {
+    const { call } = setup();
+    const b = fakeBrowser as unknown as Record<string, Record<string, unknown>>;
+    b.storage!.managed = { get: async () => ({ locked: ['cleanup.exportBeforeDelete'], bals: [{ address: A, kind: 'ORG' }, { address: B, kind: 'ORG' }] }) };
+    forgetManagedCache();
+    await call({ type: 'webmail/seen', kind: 'roundcube', address: A }, tab(6, WEB));
+    const own = await call({ type: 'managed/get' }, tab(6, WEB));
+    const bals = (r: typeof own) => (r.ok ? ((r.data as { config: { bals?: { address: string }[] } }).config.bals ?? []).map((x) => x.address) : null);
+    expect(bals(own)).toEqual([A]);
+    expect(own.ok && (own.data as { locked: string[] }).locked).toContain('cleanup.exportBeforeDelete');
+    expect(bals(await call({ type: 'managed/get' }, page))).toEqual([A, B]);
+    forgetManagedCache();
   });
 
   it('compose/context gives the signature of the tab’s mailbox, not the one asked for', async () => {

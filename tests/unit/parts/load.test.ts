@@ -24,7 +24,7 @@ describe('on-demand parts', () => {
   it('names a part per webmail that has one', () => {
     expect(webmailPartName('roundcube')).toBe('webmail-roundcube');
     expect(webmailPartName('zimbra')).toBe('webmail-zimbra');
-    expect(webmailPartName('medimail')).toBeNull();
+    expect(webmailPartName('medimail')).toBe('webmail-medimail');
     for (const name of PART_NAMES) expect(name).toMatch(/^[a-z-]+$/);
   });
 });

@@ -48,13 +48,13 @@ describe('the context-menu / shortcut handler', () => {
 
   it('falls back to the top frame when the clicked frame cannot be reached', async () => {
     failFrames.add(5);
-    expect(await insertSignatureInTab(7, 5, 'https://mailiz.mssante.fr/')).toBe('inserted');
+    expect(await insertSignatureInTab(7, 5, 'https://roundcube.mssante.fr/')).toBe('inserted');
     expect(calls.map((c) => c.target.frameIds[0])).toEqual([5, 0]);
   });
 
   it('reports a failure instead of throwing', async () => {
     failFrames.add(0);
-    expect(await insertSignatureInTab(7, 0, 'https://mailiz.mssante.fr/')).toBe('failed');
+    expect(await insertSignatureInTab(7, 0, 'https://roundcube.mssante.fr/')).toBe('failed');
   });
 });
 
@@ -80,14 +80,14 @@ describe('startSignatureMenu', () => {
     const settle = async (n: number) => {
       for (let i = 0; i < 50 && calls.length < n; i++) await new Promise((r) => setTimeout(r, 5));
     };
-    onClick!({ menuItemId: MENU_ID, frameId: 2 }, { id: 9, url: 'https://mailiz.mssante.fr/compose' });
+    onClick!({ menuItemId: MENU_ID, frameId: 2 }, { id: 9, url: 'https://roundcube.mssante.fr/compose' });
     await settle(1);
     expect(calls.map((c) => c.target)).toEqual([{ tabId: 9, frameIds: [2] }]);
     // Another extension's entry, or no tab: nothing.
     onClick!({ menuItemId: 'other' }, { id: 9 });
     onClick!({ menuItemId: MENU_ID });
     // The shortcut inserts into the top frame of the tab it names, or of the active tab.
-    onCommand!(COMMAND, { id: 4, url: 'https://mailiz.mssante.fr/' });
+    onCommand!(COMMAND, { id: 4, url: 'https://roundcube.mssante.fr/' });
     await settle(2);
     onCommand!('something-else', { id: 4 });
     const queries: unknown[] = [];
@@ -129,7 +129,7 @@ describe('on a page that is neither a webmail the user added nor a known one', (
   it('does not ask on a known MSSanté webmail nor on a webmail the user added', async () => {
     await db().origins.put({ origin: 'https://webmail.cabinet.fr', addedAt: 0, source: 'user' });
     expect(await insertSignatureInTab(7, 0, 'https://webmail.cabinet.fr/?_task=mail')).toBe('inserted');
-    expect(await insertSignatureInTab(7, 0, 'https://mailiz.mssante.fr/')).toBe('inserted');
+    expect(await insertSignatureInTab(7, 0, 'https://roundcube.mssante.fr/')).toBe('inserted');
     expect(calls.map((c) => c.func)).toEqual([insertSignatureAtCaret, insertSignatureAtCaret]);
   });
 
