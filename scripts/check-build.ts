@@ -41,11 +41,13 @@ const ALLOWED_URL = [
   // Text of two of Dexie's error messages (shown to developers, never requested).
   /^https:\/\/tinyurl\.com\/y2uuvskb$/,
   /^http:\/\/bit\.ly\/2kdckMn$/,
-  ...KNOWN_WEBMAILS.map((k) => new RegExp(`^${k.origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)),
+  // The known webmails list (offered to pick, never contacted): mail pages and their portal / login origins.
+  ...KNOWN_WEBMAILS.flatMap((k) => [k.origin, ...k.notWebmail.map((n) => n.origin)]).map((o) => new RegExp(`^${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)),
 ];
 
 /** Pinned: the permissions Balise asks for at install (README, "Privacy", says why each one). */
-export const PINNED_PERMISSIONS = ['activeTab', 'contextMenus', 'downloads', 'notifications', 'scripting'];
+// 'storage': Chrome gives an extension its IT policy (storage.managed) only with it; Balise stores nothing there.
+export const PINNED_PERMISSIONS = ['activeTab', 'contextMenus', 'downloads', 'notifications', 'scripting', 'storage'];
 /** Pinned: the only files web pages may load (the content script's on-demand chunks), on https pages only. */
 export const PINNED_WEB_ACCESSIBLE = PART_NAMES.map((name) => `${name}.js`).sort();
 /** Test-build code and data that must never ship: the test bridge, the pre-granted host and its origin. */

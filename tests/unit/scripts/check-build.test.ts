@@ -17,7 +17,7 @@ const problems = (m: Record<string, unknown>) => {
 describe('the store build and zip checks', () => {
   it('accept the store manifest', () => {
     expect(problems(store())).toEqual([]);
-    expect(PINNED_PERMISSIONS).toHaveLength(5);
+    expect(PINNED_PERMISSIONS).toHaveLength(6);
   });
 
   it('refuse the test build: the pre-granted host, the test origin in web-accessible matches', () => {
