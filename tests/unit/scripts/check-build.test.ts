@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkManifest, checkText, PINNED_PERMISSIONS, PINNED_WEB_ACCESSIBLE } from '../../../scripts/check-build';
 
 const store = (over: Record<string, unknown> = {}) => ({
-  permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads'],
+  permissions: ['scripting', 'notifications', 'contextMenus', 'activeTab', 'downloads', 'storage'],
   optional_host_permissions: ['https://*/*'],
   host_permissions: [],
   web_accessible_resources: [{ resources: [...PINNED_WEB_ACCESSIBLE], matches: ['https://*/*'], use_dynamic_url: true }],
