@@ -31,7 +31,8 @@ function originOf(url: string | undefined): string {
   return url ? new URL(url).origin : '';
 }
 
-export type BackgroundHandlers = HandlersFor<typeof messageDefs>;
+export type { BackgroundHandlers } from './handlers';
+import type { BackgroundHandlers } from './handlers';
 
 const cleanupJournal = new CleanupJournal();
 /** Which mailbox each webmail tab shows (the ownership check of content-script requests). */

@@ -16,17 +16,8 @@ import { webmailPartName } from '../parts/names';
 import type { WebmailPartApi } from './part';
 import { installContentTesting } from '../testing/content';
 
-export interface ContentState {
-  detection: Detection | null;
-  webmail: Webmail | null;
-  bus: Bus;
-  mounted: string[];
-  failed: { feature: string; message: string }[];
-  /** Each mounted feature's handle (see Feature.mount). */
-  features: Record<string, unknown>;
-  /** Resolves once the flow below is over (webmail and features ready, or nothing to do here). */
-  settled: Promise<void>;
-}
+export type { ContentState } from './state';
+import type { ContentState } from './state';
 
 /** Resolves after the page's load event, then lets the page's own load handlers run first. */
 export function afterLoad(win: Window): Promise<void> {

@@ -6,7 +6,7 @@ import { browser } from 'wxt/browser';
 import { db } from '../store/db';
 import { notificationObserver, type CreatedNotification } from '../background/quota';
 import { insertSignatureInTab } from '../background/signature-menu';
-import type { BackgroundHandlers } from '../background/main';
+import type { BackgroundHandlers } from '../background/handlers';
 
 /** Also a marker: scripts/check-build.ts fails a store build that contains "balise:test-hooks". */
 const NOTIFICATIONS_KEY = 'balise:test-hooks/quota-notifications';

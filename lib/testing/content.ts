@@ -7,7 +7,7 @@
  */
 import { send } from '../messages/send';
 import { peekPart } from '../parts/load';
-import type { ContentState } from '../content/main';
+import type { ContentState } from '../content/state';
 import type { CleanupPanelApi } from '../features/cleanup/panel/part-api';
 import type { mountQuotaMeter } from '../features/quota-meter/feature';
 import { installTestBridge, registerTestCommand } from './bridge';

@@ -10,7 +10,7 @@
  * into the content script. So the head travels beside the untouched body, and readers (export, classifier) read
  * the rest with a BYOB reader into their own buffer (see readInto()).
  */
-import { WebmailError } from './types';
+import { WebmailError } from './error';
 
 export interface RawMessage {
   /** The first bytes of the message (at least 256 unless the message is shorter), in a buffer of this script's own. */

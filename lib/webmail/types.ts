@@ -323,33 +323,9 @@ export interface WebmailDetector {
   load(): Promise<{ adapterFactory: WebmailAdapterFactory }>;
 }
 
-export type WebmailErrorCode =
-  | 'auth-expired' // session over: the user must log in again
-  | 'forbidden' // token refused, permission denied
-  | 'not-found' // message or folder no longer exists
-  | 'quota-exceeded'
-  | 'busy' // the server is already doing this (e.g. emptying a folder)
-  | 'network' // no answer
-  | 'server' // the server answered with an error
-  | 'invalid-response' // the answer did not have the expected shape
-  | 'unsupported'
-  | 'aborted'
-  | 'blocked'; // a firewall in front of the webmail answered with its block page: Balise stops until a person resumes
-
-export class WebmailError extends Error {
-  override readonly name = 'WebmailError';
-  constructor(
-    readonly code: WebmailErrorCode,
-    message: string,
-    readonly detail?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-export function isWebmailError(e: unknown): e is WebmailError {
-  return e instanceof Error && e.name === 'WebmailError' && typeof (e as WebmailError).code === 'string';
-}
+// The error every adapter throws lives in its own file so that raw.ts (which types.ts names) can throw it too.
+export { WebmailError, isWebmailError, type WebmailErrorCode } from './error';
+import { WebmailError, type WebmailErrorCode } from './error';
 
 /** The mailbox part, or a WebmailError 'unsupported' for callers that checked `webmail.mailbox` earlier. */
 export function mailboxOf(webmail: Webmail): MailboxPart {

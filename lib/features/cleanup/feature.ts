@@ -3,7 +3,7 @@
  * views) is an on-demand part (panel/part-api.ts) loaded the first time the user opens it, from the quota meter's
  * button, the popup ('tab/open-cleanup', forwarded to the bus by the content script) or a notification.
  */
-import type { Feature, FeatureContext } from '../index';
+import type { Feature, FeatureContext } from '../context';
 import { loadPart } from '../../parts/load';
 import { PANEL_PART, type CleanupPanelApi } from './panel/part-api';
 

@@ -5,7 +5,7 @@
  * notification), with a details panel (folders, trash, retention) one click away.
  */
 import { h, render } from 'preact';
-import type { Feature, FeatureContext } from '../index';
+import type { Feature, FeatureContext } from '../context';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
 import { BASE_CSS } from '../../ui/base-css';
 import { quotaLevel } from '../../ui/level';

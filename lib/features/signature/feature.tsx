@@ -14,7 +14,7 @@
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Feature, FeatureContext } from '../index';
+import type { Feature, FeatureContext } from '../context';
 import type { ComposeEditor } from '../../webmail/types';
 import { mountShadow } from '../../ui/shadow';
 import { BASE_CSS } from '../../ui/base-css';

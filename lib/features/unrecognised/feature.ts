@@ -7,7 +7,7 @@
  * Hosts build their page after `load` (Zimbra's shell, its folder tree): the check is repeated for a while before
  * anything is shown, and the notice goes away by itself once the page is recognised.
  */
-import type { Feature, FeatureContext } from '../index';
+import type { Feature, FeatureContext } from '../context';
 import type { Recognition, WebmailKind } from '../../webmail/types';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
 import { t, type MessageKey } from '../../i18n/t';

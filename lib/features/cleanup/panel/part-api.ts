@@ -4,7 +4,7 @@
  * loads them with loadPart() (lib/parts/load.ts) the first time the user opens the panel. This is the API the
  * part hands over.
  */
-import type { FeatureContext } from '../../index';
+import type { FeatureContext } from '../../context';
 import type { GroupKind } from '../types';
 
 export const PANEL_PART = 'cleanup-panel';

@@ -4,7 +4,7 @@
  * the background's classification cache and the user's settings.
  */
 import { render } from 'preact';
-import type { FeatureContext } from '../../index';
+import type { FeatureContext } from '../../context';
 import { mountShadow, type MountedUi } from '../../../ui/shadow';
 import { BASE_CSS } from '../../../ui/base-css';
 import { uiLang } from '../../../i18n/t';

@@ -8,7 +8,7 @@
  * else the one known operator figure for this kind of webmail (Medimail is often served behind a portal's origin).
  */
 import { h, render } from 'preact';
-import type { Feature, FeatureContext } from '../index';
+import type { Feature, FeatureContext } from '../context';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
 import { BASE_CSS } from '../../ui/base-css';
 import { t } from '../../i18n/t';
