@@ -155,3 +155,14 @@ export function urlMatchesOrigins(pageUrl: string, origins: readonly string[]): 
   }
   return origins.includes(origin);
 }
+
+/** Same scheme and host name: a registered origin covers every port of its host (match patterns, hence injection, ignore the port). */
+export function sameHost(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.protocol === y.protocol && x.hostname === y.hostname;
+  } catch {
+    return false;
+  }
+}

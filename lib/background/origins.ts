@@ -11,16 +11,8 @@ import { CONTENT_SCRIPT_FILE } from '../env';
 
 export const CONTENT_SCRIPT_ID = 'balise-webmail';
 
-/** Same scheme and host name (match patterns, hence injection, ignore the port). */
-export function sameHost(a: string, b: string): boolean {
-  try {
-    const x = new URL(a);
-    const y = new URL(b);
-    return x.protocol === y.protocol && x.hostname === y.hostname;
-  } catch {
-    return false;
-  }
-}
+export { sameHost } from '../origins';
+import { sameHost } from '../origins';
 
 export async function listOrigins(): Promise<OriginEntry[]> {
   return db().origins.orderBy('origin').toArray();

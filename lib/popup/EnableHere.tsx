@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/t';
-import { sameHostOrigin } from './same-host';
+import { sameHost } from '../origins';
 import { describeOrigin, enableHere, type EnableOutcome, type TabPlace } from './enable';
 
 export interface EnableHereProps {
@@ -19,7 +19,7 @@ export function EnableHere({ place, registered, onEnabled }: EnableHereProps) {
   const [state, setState] = useState<'idle' | 'working' | EnableOutcome>('idle');
   const info = describeOrigin(place.origin);
   const host = new URL(place.origin).host;
-  const active = registered.some((o) => sameHostOrigin(o, place.origin));
+  const active = registered.some((o) => sameHost(o, place.origin));
   if (active && state === 'idle') return null;
 
   if (info.role === 'portal' || info.role === 'login') {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { activeTab, describeOrigin } from '../../../lib/popup/enable';
-import { sameHostOrigin } from '../../../lib/popup/same-host';
+import { sameHost } from '../../../lib/origins';
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -28,7 +28,7 @@ describe('the popup’s view of the tab it was opened over', () => {
   });
 
   it('treats every port of a registered host as registered (match patterns ignore ports)', () => {
-    expect(sameHostOrigin('http://127.0.0.1', 'http://127.0.0.1:8025')).toBe(true);
-    expect(sameHostOrigin('http://127.0.0.1', 'http://localhost:8025')).toBe(false);
+    expect(sameHost('http://127.0.0.1', 'http://127.0.0.1:8025')).toBe(true);
+    expect(sameHost('http://127.0.0.1', 'http://localhost:8025')).toBe(false);
   });
 });
