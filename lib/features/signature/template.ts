@@ -14,6 +14,10 @@
  *   with `mailto:` or `https://` after substitution. Any other `<` in a
  *   template is escaped as text. No `javascript:` (or other scheme) link can
  *   come out.
+ *
+ * Why one file of ~440 lines: the template language's grammar (variables, lines, separators, inline tags) and both
+ * renderers that must agree on it (text, HTML) are read together when the safety model above is checked; split,
+ * a change to one side's parsing could drift from the other's escaping.
  */
 
 import { parseAddress } from '../../mssante/addresses';
