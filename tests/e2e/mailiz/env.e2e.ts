@@ -86,7 +86,7 @@ describe('Mailiz-like environment', () => {
         const shown = (await page.evaluate(`(document.querySelector('#quotadisplay').getAttribute('data-original-title') || document.querySelector('#quotadisplay').title || '') + ' ' + document.querySelector('#rcmquotadisplay').textContent`)) as string;
         expect(shown).toMatch(/Mo|%/);
         const truth = await quotaTruth(env);
-        const q = await s.call<Quota>(page, 'webmail', 'quota');
+        const q = await s.call<Quota>(page, 'webmail', 'quota.read');
         expect(q).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
       });
 

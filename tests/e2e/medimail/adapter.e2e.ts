@@ -160,8 +160,11 @@ for (const kind of BROWSERS) {
     it('says the session is over when Medimail sends its requests to the login page', async () => {
       await s.gotoWithBalise(page, `${sim.url}?m=liste&f=2&o=date&p=1`);
       await waitForAdapter(s, page);
+      // The adapter keeps the list pages it read for 10 s (the retention meter reads every folder on load, later in
+      // Firefox than in Chromium): let the meter finish and those pages age out, so every call below asks the server.
+      await page.waitForFunction(`(document.querySelector('[data-balise="quota"]') || {getAttribute: () => 'loading'}).getAttribute('data-state') !== 'loading'`, { polling: 100, timeout: 30_000 });
       sim.expireSessions();
-      // Pages the retention meter has just read are kept 10 s by the adapter: ask for pages it has not read.
+      await new Promise((r) => setTimeout(r, 10_500));
       await expect(call('search', { folderId: '1', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'auth-expired' });
       await expect(call('rawMessage', { folderId: '2', id: String(inFolder(2)[0]!.id) })).rejects.toMatchObject({ code: 'auth-expired' });
       await loginMedimail(s, page, sim);

@@ -57,7 +57,7 @@ describe('Roundcube with the Larry skin', () => {
         const folders = await call<Folder[]>('folders');
         expect(folders.map((f) => f.id).sort()).toEqual((await folderStatus(env)).map((t) => t.name).sort());
         const truth = await quotaTruth(env);
-        expect(await call<Quota>('quota')).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
+        expect(await call<Quota>('quota.read')).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
       });
 
       it('reports where the skin-dependent mount points stand', async () => {
