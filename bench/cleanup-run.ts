@@ -42,6 +42,12 @@ function uidSet(uids: number[]): string {
   return parts.join(',');
 }
 
+/** BENCH_TRACE=1: each request's start, relative to the first, to see where a phase spends its time. */
+function trace(log: { at: number; doneAt?: number; method: string; url: string }[]): void {
+  const t0 = log[0]?.at ?? 0;
+  for (const e of log) console.log(`  @${e.at - t0} +${e.doneAt ? e.doneAt - e.at : '?'} ms ${e.method} ${decodeURIComponent(e.url).slice(0, 150)}`);
+}
+
 const env = await startRoundcube({ profile: 'bench' });
 const lines: string[] = [];
 const trashCount = async () => (await folderStatus(env)).find((f) => f.name === 'Trash')!.messages;
@@ -82,6 +88,7 @@ try {
       const batchesMs = (lastBatchAt || performance.now()) - t;
       // Requests the page sent to the webmail meanwhile (the network guard sees them all), less our own polling (none: polls are in-page).
       const webmailRequests = s.guard.log.slice(logFrom).filter((e) => e.url.startsWith(env.url)).length;
+      if (process.env.BENCH_TRACE) trace(s.guard.log.slice(logFrom));
       const moved = (await trashCount()) - trash0;
       if (report.state !== 'done' || report.movedCount !== count || moved !== count) {
         throw new Error(`Balise moved ${report.movedCount} (server: ${moved}), state ${report.state}, expected ${count}`);
@@ -153,12 +160,14 @@ try {
       }
 
       // 2. The 100 largest of the whole mailbox.
+      const logTop = s.guard.log.length;
       t = performance.now();
       const folders = await s.call<Folder[]>(page, 'webmail', 'folders');
       const found: MessageSummary[] = [];
       for (const f of folders) found.push(...(await s.call<MessageSummary[][]>(page, 'webmail', 'search', { folderId: f.id, sort: 'sizeDesc' }, { limit: 100 })).flat());
       const top = found.sort((a, b) => b.size - a.size).slice(0, 100);
       const baliseTop = performance.now() - t;
+      if (process.env.BENCH_TRACE) trace(s.guard.log.slice(logTop));
       t = performance.now();
       const all = await listAllMessages(env);
       const doveTop = all.sort((a, b) => b.vsize - a.vsize).slice(0, 100);

@@ -281,7 +281,11 @@ export interface Webmail {
   /** Null when this webmail or page cannot move or delete messages. */
   readonly mailbox: MailboxPart | null;
   account(): Promise<Account>;
-  folders(): Promise<Folder[]>;
+  /**
+   * The folders with their message counts and sizes. `{ figures: false }`: only ids, names, paths and roles are
+   * wanted (counts may be 0 and sizes null), for a caller that must not pay a request per folder (Roundcube).
+   */
+  folders(opts?: { figures?: boolean } | null): Promise<Folder[]>;
   /** Pages through the whole folder; yields batches of summaries in the requested order. */
   search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
   /**

@@ -53,22 +53,24 @@ export class RcMailbox implements MailboxPart {
       });
     }
     let maxBefore = 0;
+    let fresh: number[] | null = null;
     return this.verified(folderId, ids, opts, {
-      beforeSend: async () => void (maxBefore = await api.maxUid(targetFolderId, opts?.signal ?? undefined)),
+      // The target's highest UID is read at the same time as the source check (independent reads, one round trip).
+      alongside: async (signal) => void (maxBefore = await api.maxUid(targetFolderId, signal)),
       send: (a, present) => a.moveUids(folderId, present, targetFolderId),
       refused: 'move refused',
-      // Done: the ones no longer in the source.
+      // Done: the ones no longer in the source. What arrived in the target is read at the same time (used by refs).
       succeeded: async (present) => {
-        const remaining = await this.existing(folderId, present);
+        const [remaining, arrived] = await Promise.all([this.existing(folderId, present), this.newUids(targetFolderId, maxBefore).catch(() => null)]);
+        fresh = arrived;
         return new Set(present.filter((u) => !remaining.has(u)));
       },
-      refs: async (done) => {
-        if (!done.length) return undefined;
-        const fresh = await this.newUids(targetFolderId, maxBefore).catch(() => null);
+      refs: (done) => {
+        const arrived = fresh as number[] | null;
         // Only a one-to-one answer is used: anything else arrived meanwhile, or went missing.
-        if (!fresh || fresh.length !== done.length) return undefined;
+        if (!done.length || !arrived || arrived.length !== done.length) return undefined;
         const sortedOld = [...done].sort((a, b) => a - b);
-        return Object.fromEntries(sortedOld.map((u, k) => [u, { folderId: targetFolderId, id: String(fresh[k]) }]));
+        return Object.fromEntries(sortedOld.map((u, k) => [u, { folderId: targetFolderId, id: String(arrived[k]) }]));
       },
     });
   }
@@ -109,7 +111,7 @@ export class RcMailbox implements MailboxPart {
       send: (api: RcApi, present: number[]) => Promise<{ ok: boolean; message?: string | undefined }>;
       refused: string;
       succeeded: (present: number[]) => Promise<Set<number>>;
-      beforeSend?: () => Promise<void>;
+      alongside?: (signal?: AbortSignal) => Promise<void>;
       refs?: (done: number[]) => Record<number, MessageRef> | undefined | Promise<Record<number, MessageRef> | undefined>;
     },
   ): Promise<BatchResult> {
@@ -125,7 +127,7 @@ export class RcMailbox implements MailboxPart {
         failed,
         {
           present: (keys, signal) => this.existing(folderId, keys, signal),
-          ...(how.beforeSend ? { beforeSend: how.beforeSend } : {}),
+          ...(how.alongside ? { alongside: how.alongside } : {}),
           send: (present) => how.send(api, present),
           refusal: (message) => new WebmailError(codeForMessage(message), message || how.refused),
           succeeded: how.succeeded,

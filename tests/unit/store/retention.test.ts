@@ -78,11 +78,14 @@ describe('retention of cleanup jobs', () => {
     await db().classifications.bulkPut([
       { bal: A, folderId: 'INBOX', id: '1', size: 1, clinical: 'hprim', at: NOW },
       { bal: A, folderId: 'INBOX', id: '2', size: 1, clinical: null, at: NOW },
+      // The same id in another folder is another message.
+      { bal: A, folderId: 'Archives', id: '1', size: 1, clinical: null, at: NOW },
     ]);
     await journal.markSent(caller, 'j1', 0);
     await journal.recordBatch(caller, 'j1', 0, { state: 'sent', done: ['1'], failed: [] });
     expect(await db().classifications.get([A, 'INBOX', '1'])).toBeUndefined();
     expect(await db().classifications.get([A, 'INBOX', '2'])).toBeDefined();
+    expect(await db().classifications.get([A, 'Archives', '1'])).toBeDefined();
   });
 });
 

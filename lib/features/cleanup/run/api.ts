@@ -50,7 +50,8 @@ export interface CleanupStatus {
 }
 
 async function trashFolderOf(webmail: Webmail): Promise<string | null> {
-  const folders = await webmail.folders();
+  // Only the trash's id: no per-folder figures (on Roundcube they cost a request per folder).
+  const folders = await webmail.folders({ figures: false });
   return folders.find((f) => f.role === 'trash')?.id ?? null;
 }
 
