@@ -42,6 +42,7 @@ import { RcMailbox } from './actions';
 import { ROUNDCUBE_MAX_BATCH } from './batches';
 import { RcComposeEditor } from './compose';
 import { keepingListState, requireApi, type RcContext } from './context';
+import { largestThreshold } from './largest';
 import { detectRoundcube, readPageEnv, readToken } from './detect';
 import { accountFromDom, accountFromHtml, findAnchor, foldersFromDom, observeQuotaDisplay } from './page';
 import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries } from './parse';
@@ -129,8 +130,9 @@ export class RoundcubeWebmail implements Webmail {
     };
   }
 
-  async folders(): Promise<Folder[]> {
+  async folders(opts?: { figures?: boolean } | null): Promise<Folder[]> {
     const api = requireApi(this.ctx);
+    const figures = opts?.figures !== false;
     let env = this.env;
     let boxes = envMailboxes(env);
     if (!boxes.length) {
@@ -143,7 +145,8 @@ export class RoundcubeWebmail implements Webmail {
     const names = new Map(boxes.map((b) => [b.id, b.name]));
     const real = boxes.filter((b) => !b.virtual);
     return mapLimit(real, FOLDER_CONCURRENCY, async (b) => {
-      const info = await api.folderInfo(b.id);
+      // Counts and sizes cost one settings page per folder: only when asked for.
+      const info = figures ? await api.folderInfo(b.id) : { count: 0, sizeLabel: null };
       let label = info.sizeLabel;
       if (!label && info.count) label = await api.folderSize(b.id);
       const size = label ? parseSizeLabel(label) : null;
@@ -171,9 +174,27 @@ export class RoundcubeWebmail implements Webmail {
     if (!q.folderId) throw new WebmailError('not-found', 'no folder');
     // The user's time zone (dates in rows) and, on the way, a Date header for the server's clock.
     const timeZone = await api.timeZone(signal);
-    const built = buildFilter(q, api.serverNowSec());
-    if ('nothing' in built) return;
-    const rows = await keepingListState(this.ctx, () => api.searchAll(q.folderId, built.filter, signal));
+    const base = buildFilter(q, api.serverNowSec());
+    if ('nothing' in base) return;
+    let filter = base.filter;
+    const limit = opts.limit;
+    const rows = await keepingListState(this.ctx, async () => {
+      if (q.sort === 'sizeDesc' && limit !== undefined && limit > 0) {
+        // The N largest: narrow with LARGER rather than list the whole folder (see ./largest.ts).
+        const first = await api.searchFirst(q.folderId, filter, signal);
+        const sample = first.rows.map((r) => parseSizeLabel(r.cols.size ?? '')?.bytes ?? 0);
+        const floor = q.largerThan ?? 0;
+        const t = await largestThreshold(limit, first.total, sample, async (t) => {
+          const f = buildFilter({ ...q, largerThan: Math.max(floor, t) }, api.serverNowSec());
+          return 'nothing' in f ? 0 : (await api.countMatching(q.folderId, f.filter, signal)).total;
+        });
+        if (t > floor) {
+          const narrowed = buildFilter({ ...q, largerThan: t }, api.serverNowSec());
+          if (!('nothing' in narrowed)) filter = narrowed.filter;
+        }
+      }
+      return api.searchAll(q.folderId, filter, signal);
+    });
     const dateFormat = typeof this.env.date_format === 'string' ? this.env.date_format : undefined;
     let list = sortSummaries(
       rows.map(({ row, now }) => rowToSummary(row, { folderId: q.folderId, now, timeZone, dateFormat })),
