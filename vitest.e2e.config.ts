@@ -12,6 +12,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     teardownTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', './tests/e2e/harness/durations-reporter.ts'],
   },
 });
