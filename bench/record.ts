@@ -11,7 +11,11 @@ export function recordBenchmark(section: string, lines: string[]): void {
   const block = [
     `## ${section}`,
     '',
-    `Run ${new Date().toISOString()} on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`,
+    // The load average at the end says how busy the machine was: absolute times move with it, same-run ratios less.
+    `Run ${new Date().toISOString()} on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min) at the end.`,
     '',
     ...lines.map((l) => `- ${l}`),
     '',
