@@ -14,7 +14,9 @@ export function loadPanel(): Promise<CleanupPanelApi> {
 
 export const cleanupFeature: Feature = {
   id: 'cleanup',
-  applies: (ctx) => ctx.detection.supported && ctx.detection.page !== 'login' && ctx.webmail.capabilities.search,
+  // A webmail Balise cannot move messages on (no mailbox part: Medimail, which deletes by age itself) gets no cleanup
+  // panel: a preview whose "apply" can never work would only mislead.
+  applies: (ctx) => ctx.detection.supported && ctx.detection.page !== 'login' && ctx.webmail.capabilities.search && ctx.webmail.mailbox !== null,
   mount(ctx: FeatureContext) {
     ctx.bus.on(
       'open-cleanup',

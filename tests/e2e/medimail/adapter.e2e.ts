@@ -67,6 +67,8 @@ for (const kind of BROWSERS) {
       const st = await s.call<StateView>(page, 'state');
       expect(st.mounted).toContain('retention-meter');
       expect(st.mounted).not.toContain('quota-meter');
+      // Balise cannot move messages there: no cleanup panel that could never apply.
+      expect(st.mounted).not.toContain('cleanup');
     });
 
     it('lists the four default folders and the sub-folder with their counts', async () => {
