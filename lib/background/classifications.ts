@@ -6,7 +6,7 @@
 import { db } from '../store/db';
 import type { ClassificationRow } from '../store/schemas';
 import type { HandlersFor, Sender } from '../messages/router';
-import type { classificationMessages } from '../messages/classify';
+import { CLASSIFY_MAX_KEPT, type classificationMessages } from '../messages/classify';
 import { purgeIdleVerdicts } from './retention';
 
 const DAY = 86_400_000;
@@ -44,6 +44,18 @@ export function classificationHandlers(now: () => number = Date.now): HandlersFo
           .filter((r): r is ClassificationRow => !!r)
           .map((r) => ({ folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical })),
       };
+    },
+    'classify/ids': async ({ bal }, sender) => {
+      const key = await checkBal(bal, sender);
+      // Most recently read first: beyond the cap, the oldest-read wait for the idle purge.
+      const rows = await db().classifications.where('bal').equals(key).toArray();
+      rows.sort((a, b) => b.at - a.at);
+      return { refs: rows.slice(0, CLASSIFY_MAX_KEPT).map((r) => ({ folderId: r.folderId, id: r.id })) };
+    },
+    'classify/drop': async ({ bal, refs }, sender) => {
+      const key = await checkBal(bal, sender);
+      await db().classifications.bulkDelete(refs.map((r) => [key, r.folderId, r.id] as [string, string, string]));
+      return { ok: true as const };
     },
     'classify/put': async ({ bal, rows }, sender) => {
       const key = await checkBal(bal, sender);

@@ -175,6 +175,8 @@ const RULES: Record<string, 'claim' | 'job' | 'filter' | 'none' | ((req: Record<
   'quota/report': (r) => r.address as string,
   'classify/get': (r) => r.bal as string,
   'classify/put': (r) => r.bal as string,
+  'classify/ids': (r) => r.bal as string,
+  'classify/drop': (r) => r.bal as string,
   'cleanup/save-rule-defaults': (r) => r.bal as string,
   'cleanup/create': (r) => (r.job as { bal: string }).bal,
   'cleanup/lock': (r) => r.bal as string,

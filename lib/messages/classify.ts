@@ -16,6 +16,8 @@ const Verdict = z.object({
 
 /** One plan asks for at most this many messages at a time (the planner splits bigger asks). */
 export const CLASSIFY_MAX_REFS = 5000;
+/** 'classify/ids' names at most this many (the oldest-read beyond it wait for the idle purge). */
+export const CLASSIFY_MAX_KEPT = 50_000;
 
 export const classificationMessages = {
   /** The cached verdicts among these messages of this BAL (those never classified are absent). */
@@ -26,4 +28,8 @@ export const classificationMessages = {
   ),
   /** Remember verdicts found by downloading the messages. */
   'classify/put': def({ bal: Email, rows: z.array(Verdict).check(z.maxLength(1000)) }, Ok, ['content']),
+  /** Which messages of this BAL have a verdict (ids only), so a snapshot can ask the server which still exist. */
+  'classify/ids': def({ bal: Email }, z.object({ refs: z.array(MessageRefSchema).check(z.maxLength(CLASSIFY_MAX_KEPT)) }), ['content']),
+  /** Forget the verdicts of these messages: the server says they are no longer there. */
+  'classify/drop': def({ bal: Email, refs: z.array(MessageRefSchema).check(z.maxLength(CLASSIFY_MAX_REFS)) }, Ok, ['content']),
 } as const;

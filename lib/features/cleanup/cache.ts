@@ -16,6 +16,12 @@ export function backgroundVerdictCache(bal: string): VerdictCache {
       }
       return out;
     },
+    async ids(): Promise<MessageRef[]> {
+      return (await send('classify/ids', { bal })).refs;
+    },
+    async drop(refs: MessageRef[]): Promise<void> {
+      for (let i = 0; i < refs.length; i += GET_CHUNK) await send('classify/drop', { bal, refs: refs.slice(i, i + GET_CHUNK) });
+    },
     async put(rows: CachedVerdict[]): Promise<void> {
       for (let i = 0; i < rows.length; i += PUT_CHUNK) {
         await send('classify/put', { bal, rows: rows.slice(i, i + PUT_CHUNK) });

@@ -156,6 +156,10 @@ export interface CachedVerdict {
 export interface VerdictCache {
   get(refs: MessageRef[]): Promise<CachedVerdict[]>;
   put(rows: CachedVerdict[]): Promise<void>;
+  /** The messages that have a verdict (for pruning: see prune-verdicts.ts). */
+  ids?(): Promise<MessageRef[]>;
+  /** Forget these messages' verdicts. */
+  drop?(refs: MessageRef[]): Promise<void>;
 }
 
 export const refKey = (r: MessageRef) => `${r.folderId}\u0000${r.id}`;

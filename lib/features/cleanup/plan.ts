@@ -22,6 +22,7 @@
  * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
  * the host gives them exactly, always in the safe direction (plan less, keep more).
  */
+import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
@@ -54,6 +55,8 @@ export interface SnapshotStats {
   searches: number;
   searchMs: number;
   classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] };
+  /** Verdicts of messages no longer on the server, dropped by this snapshot (prune-verdicts.ts). */
+  prunedVerdicts?: number;
   totalMs: number;
 }
 
@@ -205,12 +208,15 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
   const folderList = folders.filter((f) => plans.has(f.id));
   let folderDone = 0;
   env.onProgress?.({ phase: 'search', done: 0, total: folderList.length });
+  /** Folders listed with no criterion: every id there now (what verdict pruning needs, at no cost). */
+  const listedWhole = new Map<string, Set<string>>();
   for (const f of folderList) {
     const seen = new Set<string>();
     const here: Candidate[] = [];
     for (const step of plans.get(f.id)!) {
       const found = await collect(webmail, { folderId: f.id, sort: 'sizeDesc', ...step.q }, signal);
       searches++;
+      if (!Object.keys(step.q).length) listedWhole.set(f.id, new Set(found.filter((m) => m.ref.folderId === f.id).map((m) => m.ref.id)));
       for (const m of found) {
         // A message is planned only from its own folder's answer.
         if (m.ref.folderId !== f.id || seen.has(m.ref.id) || !step.check(m)) continue;
@@ -260,6 +266,11 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
     failures: new Map(),
     stats: { searches, searchMs, classify: { total: 0, cached: 0, downloaded: 0, downloadedBytes: 0, ms: 0, cacheErrors: 0, errors: [] }, totalMs: 0 },
   };
+  if (env.cache) {
+    // Never in the way of the preview: a failure leaves the verdicts to the idle purge.
+    const pruned = await pruneVerdicts(webmail, env.cache, folders, listedWhole, signal).catch(() => null);
+    if (pruned) snapshot.stats.prunedVerdicts = pruned.dropped;
+  }
   await classifySnapshot(env, snapshot, rules);
   snapshot.stats.totalMs = Date.now() - t0;
   return snapshot;

@@ -41,6 +41,18 @@ describe('classification cache in the background', () => {
     expect(await db().classifications.get([BAL, 'INBOX', '7'])).toMatchObject({ clinical: 'pdf' });
   });
 
+  it('names the ids it holds and drops those a snapshot found gone, for the own webmail only', async () => {
+    await db().bals.put({ address: BAL, kind: null, status: 'active', preferred: false, source: 'seen', webmailOrigin: 'https://webmail.example.fr' });
+    const own = from('https://webmail.example.fr');
+    await call({ type: 'classify/put', bal: BAL, rows: [{ folderId: 'INBOX', id: '7', size: 1, clinical: 'pdf' }, { folderId: 'Trash', id: '8', size: 1, clinical: null }] }, own);
+    expect(await call({ type: 'classify/ids', bal: BAL }, own)).toEqual({ ok: true, data: { refs: [{ folderId: 'INBOX', id: '7' }, { folderId: 'Trash', id: '8' }] } });
+    expect(await call({ type: 'classify/ids', bal: BAL }, from('https://evil.example.com'))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call({ type: 'classify/drop', bal: BAL, refs: [{ folderId: 'Trash', id: '8' }] }, from('https://evil.example.com'))).toMatchObject({ ok: false });
+    expect(await call({ type: 'classify/drop', bal: BAL, refs: [{ folderId: 'Trash', id: '8' }] }, own)).toEqual({ ok: true, data: { ok: true } });
+    expect(await db().classifications.get([BAL, 'Trash', '8'])).toBeUndefined();
+    expect(await db().classifications.get([BAL, 'INBOX', '7'])).toBeDefined();
+  });
+
   it('refuses malformed verdicts', async () => {
     const r = await call({ type: 'classify/put', bal: BAL, rows: [{ folderId: 'INBOX', id: '7', size: -1, clinical: 'virus' }] }, from('https://webmail.example.fr'));
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
