@@ -87,6 +87,14 @@ export default {
   cleanup_count_one: { fr: '1 message', en: '1 message' },
   cleanup_about: { fr: 'environ $1', en: 'about $1' },
   cleanup_show: { fr: 'Voir les messages', en: 'Show the messages' },
+  cleanup_report_freed_differs: {
+    fr: 'Les deux chiffres diffèrent : l’espace mesuré compte aussi les messages arrivés ou supprimés ailleurs pendant le nettoyage, et le webmail arrondit les tailles qu’il affiche.',
+    en: 'The two figures differ: the space measured also counts messages that arrived or were deleted elsewhere during the cleanup, and the webmail rounds the sizes it lists.',
+  },
+  cleanup_trash_differs: {
+    fr: 'La corbeille contient $1 ($2) : $3 y restent, protégés ou gardés par vous. C’est pourquoi le chiffre ci-dessus est plus petit que celui du panneau d’espace.',
+    en: 'The trash holds $1 ($2): $3 stay there, protected or kept by you. This is why the figure above is smaller than the space panel’s.',
+  },
   cleanup_hide: { fr: 'Masquer les messages', en: 'Hide the messages' },
   cleanup_col_keep: { fr: 'Garder', en: 'Keep' },
   cleanup_col_from: { fr: 'Expéditeur', en: 'From' },

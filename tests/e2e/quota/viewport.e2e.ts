@@ -1,7 +1,9 @@
 /**
- * The quota meter is on screen whatever the window: on Roundcube and on the Zimbra simulator, at 800×600 (where
- * Roundcube's Elastic skin hides its sidebar, so the meter floats) and at 1280×800, its host element's box lies
- * inside the viewport, has a size, and is what the page shows at its centre. Before the fix, the floating meter
+ * The quota meter is on screen whatever the window: on Roundcube and on the Zimbra simulator at 800×600 (where
+ * Roundcube's Elastic skin hides its sidebar, so the meter floats), 1280×800, 1366×768, 1920×1080 and 1280×800 at
+ * 200 % zoom (a 640×400 CSS viewport at device scale 2, which is what the zoom does to the page's layout); on the
+ * Mailiz-like Roundcube and on the Medimail stand-in (its retention meter) at 800×600, 1366×768 and 200 %: its host
+ * element's box lies inside the viewport, has a size, and is what the page shows at its centre. Before the fix, the floating meter
  * ended up in the page's flow below the viewport (left 0, top 600, 800×26): the shadow root's `:host` reset beat
  * the host's own inline `position: fixed`.
  */
@@ -14,11 +16,24 @@ import { loginWithBalise } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import { MiB } from './helpers';
 import { screenshot } from '../onboarding/helpers';
+import { mailizTarget, medimailTarget } from '../cleanup/targets';
 
-const SIZES = [
+interface Size {
+  width: number;
+  height: number;
+  deviceScaleFactor?: number;
+}
+const SIZES: Size[] = [
   { width: 800, height: 600 },
   { width: 1280, height: 800 },
-] as const;
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+  // 1280×800 at 200 %.
+  { width: 640, height: 400, deviceScaleFactor: 2 },
+];
+/** The other pages: the narrow, the common laptop and the zoomed window. */
+const FEW: Size[] = [SIZES[0]!, SIZES[2]!, SIZES[4]!];
+const label = (z: Size) => `${z.width}×${z.height}${z.deviceScaleFactor ? `@${z.deviceScaleFactor}x` : ''}`;
 
 interface Box {
   left: number;
@@ -32,7 +47,14 @@ interface Box {
 
 /** The meter's host box once its placement settled (the meter re-checks its anchor every 2 s). */
 async function meterBox(page: Page): Promise<Box> {
-  await page.waitForFunction(() => !!document.querySelector('[data-balise="quota"]')?.getAttribute('data-used-bytes'), { timeout: 30_000, polling: 200 });
+  // The quota meter says its figures; Medimail's retention meter (same host name) its retention.
+  await page.waitForFunction(
+    () => {
+      const h = document.querySelector('[data-balise="quota"]');
+      return !!(h?.getAttribute('data-used-bytes') || h?.getAttribute('data-retention-days'));
+    },
+    { timeout: 30_000, polling: 200 },
+  );
   await new Promise((r) => setTimeout(r, 2500));
   return page.evaluate(() => {
     const h = document.querySelector('[data-balise="quota"]') as HTMLElement;
@@ -50,7 +72,7 @@ async function meterBox(page: Page): Promise<Box> {
   });
 }
 
-function expectInside(box: Box, size: { width: number; height: number }): void {
+function expectInside(box: Box, size: Size): void {
   expect(box.width).toBeGreaterThan(0);
   expect(box.height).toBeGreaterThan(0);
   expect(box.left).toBeGreaterThanOrEqual(0);
@@ -84,22 +106,22 @@ for (const kind of BROWSERS) {
       await sim?.stop();
     });
 
-    it('on Roundcube, at 800×600 and 1280×800', async () => {
-      await page.setViewport(SIZES[0]);
+    it('on Roundcube, at 800, 1280, 1366, 1920 px and 200 %', async () => {
+      await page.setViewport(SIZES[0]!);
       await loginWithBalise(s, page, rc);
       for (const size of SIZES) {
         await page.setViewport(size);
         await s.gotoWithBalise(page, rc.url);
         const box = await meterBox(page);
-        seen.push(`roundcube ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-roundcube-${size.width}-${kind}`, { fullPage: false })}`);
+        seen.push(`roundcube ${label(size)}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-roundcube-${label(size)}-${kind}`, { fullPage: false })}`);
         expectInside(box, size);
-        // Elastic hides its sidebar (and quota) on narrow windows only.
-        expect(box.placement).toBe(size.width === 800 ? 'floating' : 'anchored');
+        // Elastic hides its sidebar (and quota) on narrow windows only (below 1200 CSS px: also at 200 %).
+        expect(box.placement).toBe(size.width < 1200 ? 'floating' : 'anchored');
       }
     });
 
-    it('on the Zimbra simulator, at 800×600 and 1280×800', async () => {
-      await page.setViewport(SIZES[0]);
+    it('on the Zimbra simulator, at 800, 1280, 1366, 1920 px and 200 %', async () => {
+      await page.setViewport(SIZES[0]!);
       await loginZimbra(s, page, sim);
       await waitForShell(page);
       for (const size of SIZES) {
@@ -107,15 +129,39 @@ for (const kind of BROWSERS) {
         await s.gotoWithBalise(page, sim.url);
         await waitForShell(page);
         const box = await meterBox(page);
-        seen.push(`zimbra ${size.width}×${size.height}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-zimbra-${size.width}-${kind}`, { fullPage: false })}`);
+        seen.push(`zimbra ${label(size)}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(page, `meter-zimbra-${label(size)}-${kind}`, { fullPage: false })}`);
         expectInside(box, size);
         // Zimbra's quota area sits at the top bar's right end: on a desktop window the meter stays next to it.
-        if (size.width === 1280) {
+        if (size.width >= 1280) {
           expect(box.placement).toBe('anchored');
           expect(await page.evaluate(() => !!document.querySelector('[data-balise="quota"]')!.closest('#skin_container_quota'))).toBe(true);
         }
       }
       s.assertNoForeignRequests();
     });
+
+    it('on the Mailiz-like Roundcube (behind its OpenID Connect login) and the Medimail stand-in, at 800, 1366 px and 200 %', async () => {
+      for (const start of [mailizTarget, medimailTarget]) {
+        const t = await start({ seed: 3 });
+        try {
+          const p = await s.newPage();
+          await p.setViewport(FEW[0]!);
+          await t.open(s, p);
+          const url = p.url();
+          for (const size of FEW) {
+            await p.setViewport(size);
+            await s.gotoWithBalise(p, url);
+            const box = await meterBox(p);
+            const name = t.label.startsWith('Medimail') ? 'medimail' : 'mailiz';
+            seen.push(`${name} ${label(size)}: ${box.placement} ${JSON.stringify(box)} ${await screenshot(p, `meter-${name}-${label(size)}-${kind}`, { fullPage: false })}`);
+            expectInside(box, size);
+          }
+          await p.close();
+        } finally {
+          await t.stop();
+        }
+      }
+      s.assertNoForeignRequests();
+    }, 300_000);
   });
 }

@@ -8,7 +8,9 @@ import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { parseHTML } from 'linkedom';
 import { h, render } from 'preact';
-import { ReportView } from '../../../lib/features/cleanup/panel/Report';
+import { ReportView, freedDiffers } from '../../../lib/features/cleanup/panel/Report';
+import { Groups } from '../../../lib/features/cleanup/panel/Groups';
+import type { Plan } from '../../../lib/features/cleanup/types';
 import { CleanupController, type PanelDeps } from '../../../lib/features/cleanup/panel/controller';
 import { defaultRules, ruleDefaultsOf } from '../../../lib/features/cleanup/rules';
 import type { Report, ReportLine } from '../../../lib/features/cleanup/types';
@@ -215,5 +217,41 @@ describe('keep these settings as my defaults', () => {
     // Another BAL saved folders none of which exist here: Balise's defaults.
     expect(defaultRules(s, folders, 'other@x.mssante.fr').old.folderIds).toEqual(['INBOX', 'Sent', 'Patients']);
     expect(defaultRules(s, folders, 'new@x.mssante.fr').old.folderIds).toEqual(['INBOX', 'Sent', 'Patients']);
+  });
+});
+
+describe('the trash group and the quota panel agree, or say why not', () => {
+  const trashFolder = (count: number, bytes: number): Folder =>
+    ({ id: 'Trash', name: 'Corbeille', path: 'Corbeille', role: 'trash', count, bytes, bytesPrecision: 0, depth: 0 }) as Folder;
+  function draw(trash: Folder, group: { count: number; bytes: number }) {
+    const { document } = parseHTML('<!doctype html><html><body><div id="root"></div></body></html>');
+    const root = document.getElementById('root')!;
+    const plan = {
+      id: 'p1',
+      rules: defaultRules(defaultSettings().cleanup, [trash]),
+      groups: [{ kind: 'trash', messages: [], count: group.count, bytes: group.bytes, bytesPrecision: 0 }],
+    } as unknown as Plan;
+    render(h(Groups, { plan, folders: [trash], lang: 'fr', onKeep: () => undefined }), root as unknown as Element);
+    return root;
+  }
+
+  it('says how many stay in the trash when the group frees less than the whole trash', () => {
+    const root = draw(trashFolder(12, 5_000_000), { count: 9, bytes: 4_000_000 });
+    const note = root.querySelector('[data-note="trash-differs"]')!;
+    expect(note.getAttribute('data-trash-count')).toBe('12');
+    expect(note.textContent).toContain('3 messages y restent');
+  });
+
+  it('says nothing more when the group is the whole trash', () => {
+    expect(draw(trashFolder(9, 4_000_000), { count: 9, bytes: 4_000_000 }).querySelector('[data-note="trash-differs"]')).toBeNull();
+  });
+});
+
+describe('predicted and measured space after a run', () => {
+  const base = { jobId: 'j', action: 'delete', state: 'done', movedCount: 1, failedCount: 0, lines: [], quotaAfter: null, startedAt: 0, endedAt: 0 } as unknown as Report;
+  it('say why they differ beyond rounding, and only then', () => {
+    expect(freedDiffers({ ...base, predictedFreed: 10_000_000, actualFreed: 10_020_000 })).toBe(false);
+    expect(freedDiffers({ ...base, predictedFreed: 10_000_000, actualFreed: 7_000_000 })).toBe(true);
+    expect(freedDiffers({ ...base, predictedFreed: 10_000_000, actualFreed: null })).toBe(false);
   });
 });

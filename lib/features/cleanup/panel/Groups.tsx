@@ -97,12 +97,28 @@ function GroupView({
           </button>
         ) : null}
       </div>
+      {group.kind === 'trash' ? <TrashDiffers group={group} folders={folders} lang={lang} /> : null}
       {open ? (
         <div id={`${id}-list`} class="c-list">
           <MessageRows messages={group.messages} lang={lang} folderColumn={spans} mode={group.kind === 'protected' ? 'protected' : 'planned'} onKeep={onKeep} />
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The quota panel says what emptying the whole trash frees; this group frees less when protected or kept messages
+ * stay in the trash. Two figures of the same space must agree or say why not.
+ */
+function TrashDiffers({ group, folders, lang }: { group: PlanGroup; folders: Folder[]; lang: Lang }) {
+  const trash = folders.find((f) => f.role === 'trash');
+  if (!trash || trash.count <= group.count) return null;
+  const stay = trash.count - group.count;
+  return (
+    <p class="b-muted" data-note="trash-differs" data-trash-count={trash.count} data-trash-bytes={trash.bytes ?? ''}>
+      {t('cleanup_trash_differs', countText(trash.count), trash.bytes === null ? '?' : bytesText(trash.bytes, trash.bytesPrecision, lang), countText(stay))}
+    </p>
   );
 }
 

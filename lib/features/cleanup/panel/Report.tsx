@@ -47,6 +47,13 @@ function ReasonList({ groups, message, outcome }: { groups: Map<string, ReportLi
   );
 }
 
+/** Predicted and measured space differ by more than rounding (5 % and 64 KiB): the report says why. */
+export function freedDiffers(report: Report): boolean {
+  if (report.actualFreed === null) return false;
+  const gap = Math.abs(report.actualFreed - report.predictedFreed);
+  return gap > 64 * 1024 && gap > 0.05 * Math.max(report.predictedFreed, 1);
+}
+
 export function ReportView({
   report,
   lang,
@@ -135,6 +142,7 @@ export function ReportView({
           report.actualFreed === null ? t('cleanup_report_unknown') : formatBytes(Math.max(0, report.actualFreed), lang),
         )}
       </p>
+      {freedDiffers(report) ? <p class="b-muted" data-note="freed-differs">{t('cleanup_report_freed_differs')}</p> : null}
       {report.action === 'trash' && done.length ? <p class="b-notice info">{t('cleanup_report_trash_note')}</p> : null}
       {report.action === 'delete' ? <p class="b-muted">{t('cleanup_undo_gone')}</p> : null}
     </section>
