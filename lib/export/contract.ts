@@ -139,6 +139,8 @@ export interface ExportTexts extends NameTexts, ManifestTexts {
   manifestName: string;
   readmeName: string;
   readme: string;
+  /** Appended to the read-me when the export writes the readable archive (index.html, "Messages/"). */
+  readmeReadable?: string;
 }
 
 /** The texts, through the browser's i18n (French first). */
@@ -150,6 +152,7 @@ export function exportTexts(): ExportTexts {
     manifestName: t('export_manifestName'),
     readmeName: t('export_readmeName'),
     readme: t('export_readme'),
+    readmeReadable: t('export_readmeReadable'),
     columns: [
       t('export_col_part'),
       t('export_col_file'),

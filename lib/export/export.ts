@@ -143,7 +143,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
 
   const manifestName = safeBaseName(texts.manifestName);
   const readmeName = texts.readmeName;
-  const readme = encoder.encode(texts.readme);
+  const readme = encoder.encode(withReadable && texts.readmeReadable ? texts.readme + texts.readmeReadable : texts.readme);
   const readmeSha = await sha256Hex(readme);
   const partsMode = target === 'downloads';
   const partName = (n: number) => `${base}-${safeBaseName(texts.partWord)}-${pad(n, 2)}.zip`;

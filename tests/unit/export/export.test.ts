@@ -255,6 +255,7 @@ describe('readable archive', () => {
     expect(r.readable!.bytes).toBe(names.filter((n) => n === 'index.html' || n.startsWith('Messages/')).reduce((s, n) => s + zip[n]!.length, 0));
     const index = new TextDecoder().decode(zip['index.html']);
     expect(index).toContain('dr.x@test.mssante.fr');
+    expect(new TextDecoder().decode(zip['LISEZMOI.txt'])).toContain('index.html');
     for (const l of links(index, 'index.html')) expect(names, `index.html → ${l}`).toContain(l);
     for (const p of pages) {
       const html = new TextDecoder().decode(zip[p]);

@@ -32,6 +32,7 @@ export function textsFor(lang: 'fr' | 'en' = 'fr'): ExportTexts {
     manifestName: c.export_manifestName[lang],
     readmeName: c.export_readmeName[lang],
     readme: c.export_readme[lang],
+    readmeReadable: c.export_readmeReadable[lang],
     columns: [
       c.export_col_part[lang],
       c.export_col_file[lang],
