@@ -36,7 +36,7 @@ interface Args {
 interface Outcome {
   state: 'none' | 'running' | 'verified' | 'failed';
   result?: ExportResult;
-  error?: { code: string; message: string; detail: Record<string, unknown> };
+  error?: { code: string; message: string; detail: Record<string, unknown>; causeStack?: string };
   items?: number;
 }
 
@@ -74,7 +74,8 @@ function depsFor(a: Args): ExportDeps {
 function errorOf(e: unknown): Outcome['error'] {
   if (isExportError(e)) {
     const { cause: _cause, ...detail } = e.detail;
-    return { code: e.code, message: e.message, detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown> };
+    const stack = (e.detail.cause as Error | undefined)?.stack;
+    return { code: e.code, message: e.message, detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown>, ...(stack ? { causeStack: String(stack).slice(0, 2000) } : {}) };
   }
   return { code: 'unexpected', message: (e as Error)?.message ?? String(e), detail: {} };
 }
