@@ -76,7 +76,7 @@ const PDF_SIG = [0x25, 0x50, 0x44, 0x46, 0x2d];
  * `instanceof Uint8Array` then reads `.constructor` (@noble/hashes, when the export hashes the entry) is denied
  * access to it. Such a buffer is copied once; one of this realm is used as it is.
  */
-function toBytes(content: Attachment['content']): Uint8Array {
+export function toBytes(content: Attachment['content']): Uint8Array {
   if (typeof content === 'string') return encoder.encode(content);
   if (content instanceof Uint8Array) return content;
   if (content instanceof ArrayBuffer) return new Uint8Array(content);
