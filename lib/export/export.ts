@@ -49,7 +49,6 @@ import { backgroundDownloads, canPickFile, pickSaveFile, pickerError, type SaveF
 import { LEAD_MAX, readLead } from './read';
 import { DownloadsOutput, FileOutput, type Output } from './outputs';
 import { ReadableExport } from './readable/readable';
-import { t } from '../i18n/t';
 import {
   DEFAULT_PART_BYTES,
   MiB,
