@@ -8,9 +8,11 @@
  * Public contract (automation, e2e): the root carries data-export-state (idle | picking | exporting | verifying |
  * saving | verified | failed | cancelled) and data-exported-count (messages in the export so far, or in the
  * checked result); the start button is data-action="export", the stop button data-action="cancel-export"; each
- * file line carries data-file and data-verified. Text only, never HTML.
+ * file line carries data-file and data-verified; the "also write the readable archive" box is
+ * data-action="export-readable" (checked by default: settings.cleanup.exportReadable). Text only, never HTML.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { send } from '../messages/send';
 import type { Webmail } from '../webmail/types';
 import { Button, Notice, ProgressBar } from '../ui/components';
 import { formatBytes, type Lang } from '../format';
@@ -31,6 +33,7 @@ export type ExportUiState = 'idle' | 'picking' | 'exporting' | 'verifying' | 'sa
 export const EXPORT_CSS = `
 .x-export { display: flex; flex-direction: column; gap: 0.35rem; }
 .x-export p { margin: 0.2rem 0; }
+.x-option { display: block; margin: 0.2rem 0; }
 .x-files { margin: 0.2rem 0; padding-left: 1.2rem; }
 .x-files li { margin: 0.15rem 0; word-break: break-all; }
 .x-badge { display: inline-block; margin-left: 0.4rem; padding: 0 0.35rem; border-radius: 3px; background: #dafbe1; color: var(--b-ok); font-weight: 600; word-break: normal; }
@@ -177,6 +180,7 @@ export function ExportPanel({
   partBytes,
   target,
   deps,
+  readable: readableProp,
   onVerified,
   onFailed,
 }: {
@@ -187,6 +191,8 @@ export function ExportPanel({
   partBytes?: number;
   target?: ExportTarget;
   deps?: ExportDeps;
+  /** Start with the readable archive on or off (default: the setting cleanup.exportReadable, else on). */
+  readable?: boolean;
   onVerified?: (r: ExportResult) => void;
   onFailed?: (e: ExportError) => void;
 }) {
@@ -194,6 +200,21 @@ export function ExportPanel({
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [result, setResult] = useState<ExportResult | null>(null);
   const [error, setError] = useState<ExportError | null>(null);
+  const [readable, setReadable] = useState(readableProp ?? true);
+  const touched = useRef(readableProp !== undefined);
+  useEffect(() => {
+    if (touched.current) return;
+    let live = true;
+    send('settings/get', {}).then(
+      (s) => {
+        if (live && !touched.current) setReadable(s.cleanup.exportReadable);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const ctl = useRef<AbortController | null>(null);
   const totalBytes = items.reduce((s, i) => s + (i.size ?? 0), 0);
 
@@ -210,6 +231,7 @@ export function ExportPanel({
       items,
       {
         filenameBase,
+        readable,
         signal: abort.signal,
         ...(partBytes ? { partBytes } : {}),
         ...(target ? { target } : {}),
@@ -245,6 +267,21 @@ export function ExportPanel({
             {items.length === 1 ? t('export_startOne', formatBytes(totalBytes, lang)) : t('export_start', items.length, formatBytes(totalBytes, lang))}
           </Button>
         </div>
+      ) : null}
+      {state !== 'verified' ? (
+        <label class="x-option">
+          <input
+            type="checkbox"
+            data-action="export-readable"
+            checked={readable}
+            disabled={busy}
+            onChange={(e) => {
+              touched.current = true;
+              setReadable((e.currentTarget as HTMLInputElement).checked);
+            }}
+          />{' '}
+          {t('export_readable')}
+        </label>
       ) : null}
       <ExportStatus state={state} progress={progress} result={result} error={error} lang={lang} onCancel={() => ctl.current?.abort()} />
     </div>

@@ -6,8 +6,9 @@ import type { MessageRef, MessageSummary } from '../webmail/types';
 import type { NameTexts } from './names';
 import type { ManifestTexts } from './manifest';
 import { ZIP_MAX_BYTES, ZIP_MAX_ENTRIES } from './zip';
-import { t } from '../i18n/t';
+import { t, uiLang } from '../i18n/t';
 import type { DownloadTransport, SaveFile } from './targets';
+import type { ReadableTexts } from './readable/texts';
 
 export const MiB = 1024 * 1024;
 export const DEFAULT_PART_BYTES = 64 * MiB;
@@ -54,6 +55,14 @@ export interface ExportOptions {
   target?: ExportTarget;
   /** A file already chosen (e.g. by pickSaveFile() in an earlier click): used instead of opening the dialog. */
   file?: SaveFile;
+  /**
+   * Also write the readable archive (lib/export/readable/: index.html at the root, and a folder per message under
+   * "Messages/" with message.html and its attachments, XDM documents extracted). Default: true (the setting
+   * cleanup.exportReadable is what the UIs start from). The .eml files and manifests are the same either way.
+   */
+  readable?: boolean;
+  /** The mailbox's address, for index.html's title (default: the webmail's account(), or nothing). */
+  mailbox?: string;
 }
 
 export interface ExportedMessage {
@@ -118,6 +127,8 @@ export interface ExportResult {
   bytes: number;
   /** Bytes of the zips. */
   zipBytes: number;
+  /** The readable archive, when written: its entries (pages, attachments, index.html) and their bytes, all files. */
+  readable?: { entries: number; bytes: number };
   startedAt: number;
   endedAt: number;
 }
@@ -128,6 +139,8 @@ export interface ExportTexts extends NameTexts, ManifestTexts {
   manifestName: string;
   readmeName: string;
   readme: string;
+  /** Appended to the read-me when the export writes the readable archive (index.html, "Messages/"). */
+  readmeReadable?: string;
 }
 
 /** The texts, through the browser's i18n (French first). */
@@ -139,6 +152,7 @@ export function exportTexts(): ExportTexts {
     manifestName: t('export_manifestName'),
     readmeName: t('export_readmeName'),
     readme: t('export_readme'),
+    readmeReadable: t('export_readmeReadable'),
     columns: [
       t('export_col_part'),
       t('export_col_file'),
@@ -154,22 +168,49 @@ export function exportTexts(): ExportTexts {
   };
 }
 
+/** The readable archive's texts, through the browser's i18n, in the UI's language. */
+export function readableTexts(): ReadableTexts {
+  return { lang: uiLang(), tr: t, reminder: t('export_reminder') };
+}
+
 /** What the export uses from the browser; tests give fakes. */
 export interface ExportDeps {
   canPickFile?: () => boolean;
   pickFile?: (suggestedName: string) => Promise<SaveFile>;
   downloads?: DownloadTransport;
   texts?: ExportTexts;
+  readableTexts?: ReadableTexts;
+  /** The window whose DOMPurify and DOMParser the readable archive uses (default: the page's own; tests: jsdom's). */
+  window?: Window;
   defaultPartBytes?: () => Promise<number>;
 }
 
 /** Which target 'auto' means here, for these items. */
-export function chooseTarget(target: ExportTarget, items: ExportItem[], canPick: boolean): 'file' | 'downloads' {
+export function chooseTarget(target: ExportTarget, items: ExportItem[], canPick: boolean, readable = true): 'file' | 'downloads' {
   if (target !== 'auto') return target;
-  return canPick && fitsOneZip(items) ? 'file' : 'downloads';
+  return canPick && fitsOneZip(items, readable) ? 'file' : 'downloads';
 }
 
-export function fitsOneZip(items: ExportItem[]): boolean {
-  const estimate = items.reduce((s, i) => s + (i.size ?? 0) * 1.1 + 1024, 0) + 10 * MiB;
-  return items.length + 8 <= ZIP_MAX_ENTRIES && estimate <= ZIP_MAX_BYTES;
+/**
+ * Room the readable archive may take beside a message of `size` bytes, before it is parsed: its decoded
+ * attachments (at most 3/4 of the raw size for base64), documents extracted from an XDM, its page (the body again,
+ * sanitised) and a few KiB of headers and page shell. A margin, not a measure: the real entries are known only
+ * once the message is parsed (ReadableExport's finish()).
+ */
+export function readableMargin(size: number): number {
+  return Math.ceil(size * 1.5) + READABLE_MESSAGE_BYTES;
+}
+export const READABLE_MESSAGE_BYTES = 64 * 1024;
+/** Entries the readable archive adds per message, on average (page + attachments + extracted documents). */
+export const READABLE_ENTRIES_PER_MESSAGE = 4;
+/** Entries kept free for one message's readable part before it is parsed (a message with more fails loudly). */
+export const READABLE_ENTRIES_RESERVE = 256;
+/** index.html: its shell and headings, then about this much per message listed. */
+export const INDEX_BASE_BYTES = 16 * 1024;
+export const INDEX_BYTES_PER_MESSAGE = 1536;
+
+export function fitsOneZip(items: ExportItem[], readable = true): boolean {
+  const estimate = items.reduce((s, i) => s + (i.size ?? 0) * 1.1 + 1024 + (readable ? readableMargin((i.size ?? 0) * 1.1) + INDEX_BYTES_PER_MESSAGE : 0), 0) + 10 * MiB;
+  const entries = items.length * (readable ? 1 + READABLE_ENTRIES_PER_MESSAGE : 1) + 8 + (readable ? READABLE_ENTRIES_RESERVE : 0);
+  return entries <= ZIP_MAX_ENTRIES && estimate <= ZIP_MAX_BYTES;
 }

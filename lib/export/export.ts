@@ -25,6 +25,13 @@
  * mode the part being built is held too (at most `partBytes`, in the browser's blob storage), and released once
  * saved; a message whose size the webmail did not say is read whole there, since a part must know it first.
  *
+ * The readable archive (ExportOptions.readable, on by default; lib/export/readable/): beside the .eml files, each zip
+ * (each part) gets index.html at its root and a folder per message under "Messages/" (message.html, sanitised by
+ * DOMPurify, and the message's attachments, XDM documents extracted). Each message's raw pieces go to its sink as
+ * they go to the zip; its readable entries are written right after its .eml (and checked with everything else);
+ * index.html is written last, from the small records kept per message. A message is held whole for parsing only
+ * up to readable.MAX_PARSE_BYTES (past that its page says it is too large and links to its .eml).
+ *
  * Failures are loud: any message that cannot be read, any write, check or download that fails rejects with an
  * ExportError, after removing what was written (so no unchecked copy of patient data stays behind). The promise
  * only resolves when everything was checked; ExportResult.verification says what was checked and how.
@@ -41,12 +48,18 @@ import { ExportError, isExportError } from './error';
 import { backgroundDownloads, canPickFile, pickSaveFile, pickerError, type SaveFile } from './targets';
 import { LEAD_MAX, readLead } from './read';
 import { DownloadsOutput, FileOutput, type Output } from './outputs';
+import { ReadableExport } from './readable/readable';
 import {
   DEFAULT_PART_BYTES,
   MiB,
   chooseTarget,
   exportTexts,
   fitsOneZip,
+  readableMargin,
+  readableTexts,
+  INDEX_BASE_BYTES,
+  INDEX_BYTES_PER_MESSAGE,
+  READABLE_ENTRIES_RESERVE,
   type ExportDeps,
   type ExportItem,
   type ExportOptions,
@@ -73,6 +86,15 @@ function pad(n: number, width: number): string {
 
 const encoder = new TextEncoder();
 
+/** The mailbox's address for index.html, from the webmail (nothing if it cannot say). */
+async function mailboxOf(webmail: Webmail): Promise<string> {
+  try {
+    return (await webmail.account()).address;
+  } catch {
+    return '';
+  }
+}
+
 export async function exportMessages(webmail: Webmail, items: ExportItem[], opts: ExportOptions, deps: ExportDeps = {}): Promise<ExportResult> {
   const startedAt = Date.now();
   const base = safeBaseName(opts.filenameBase);
@@ -82,9 +104,10 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   // (An async function runs synchronously until its first await.)
   let filePromise: Promise<SaveFile> | null = null;
   if (!webmail.capabilities.rawDownload) throw new ExportError('unsupported', 'This webmail cannot give raw messages');
-  target = opts.file ? 'file' : chooseTarget(opts.target ?? 'auto', items, canPick);
+  const withReadable = opts.readable ?? true;
+  target = opts.file ? 'file' : chooseTarget(opts.target ?? 'auto', items, canPick, withReadable);
   if (target === 'file' && !opts.file && !canPick && !deps.pickFile) throw new ExportError('unsupported', 'No save dialog in this browser');
-  if (target === 'file' && !fitsOneZip(items)) throw new ExportError('too-large', `${items.length} messages are more than one zip can hold`);
+  if (target === 'file' && !fitsOneZip(items, withReadable)) throw new ExportError('too-large', `${items.length} messages are more than one zip can hold`);
   if (target === 'file') filePromise = opts.file ? Promise.resolve(opts.file) : (deps.pickFile ?? pickSaveFile)(`${base}.zip`);
 
   let file: SaveFile | null = null;
@@ -119,12 +142,20 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
 
   const manifestName = safeBaseName(texts.manifestName);
   const readmeName = texts.readmeName;
-  const readme = encoder.encode(texts.readme);
+  const readme = encoder.encode(withReadable && texts.readmeReadable ? texts.readme + texts.readmeReadable : texts.readme);
   const readmeSha = await sha256Hex(readme);
   const partsMode = target === 'downloads';
   const partName = (n: number) => `${base}-${safeBaseName(texts.partWord)}-${pad(n, 2)}.zip`;
   const partManifest = (n: number) => `${manifestName}-${safeBaseName(texts.partWord)}-${pad(n, 2)}`;
   const names = new NameRegistry([readmeName, `${manifestName}.csv`, `${manifestName}.json`]);
+  // The readable archive's names are claimed before any message's: a mailbox folder called "Messages" then
+  // becomes "Messages (2)" in the zip, and nothing can take index.html.
+  const rTexts = withReadable ? (deps.readableTexts ?? readableTexts()) : null;
+  const readableDir = rTexts ? names.claim('', rTexts.tr('readable_dirName')) : '';
+  const indexPath = rTexts ? names.claim('', 'index.html') : '';
+  const mailbox = rTexts ? (opts.mailbox ?? (await mailboxOf(webmail))) : '';
+  let readableEntries = 0;
+  let readableBytes = 0;
   const createdAt = isoLocal(startedAt)!;
   const whole = new ManifestBuilder(texts, { format: 'balise-export/1', createdAt, part: null });
 
@@ -141,6 +172,8 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   let zip!: ZipWriter;
   let partManifestBuilder = null as ManifestBuilder | null;
   let partMessages = 0;
+  /** One per zip (per part): its index.html lists that zip's messages. */
+  let readable = null as ReadableExport | null;
 
   const writeChunks = async (chunks: Uint8Array[]) => {
     try {
@@ -158,6 +191,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     partNo++;
     zip = new ZipWriter();
     partMessages = 0;
+    if (rTexts) readable = new ReadableExport({ texts: rTexts, rootDir: readableDir, indexPath, ...(deps.window ? { window: deps.window } : {}) });
     if (partsMode) {
       for (const ext of ['csv', 'json']) names.claim('', `${partManifest(partNo)}.${ext}`);
       partManifestBuilder = new ManifestBuilder(texts, { format: 'balise-export/1', createdAt, part: partNo });
@@ -169,6 +203,10 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   const projected = (extra: { name: string; size: number } | null, extraEntry: ManifestEntry | null, last: boolean) => {
     let size = zip.projected;
     if (extra) size += entryCost(extra.name, extra.size);
+    // The readable part of `extra` (a margin), and index.html, written when the zip closes.
+    if (readable && extra) size += readableMargin(extra.size);
+    const listed = partMessages + (extra ? 1 : 0);
+    if (readable && listed > 0) size += entryCost(indexPath, INDEX_BASE_BYTES + INDEX_BYTES_PER_MESSAGE * listed);
     if (partManifestBuilder) {
       const grow = extraEntry ? ManifestBuilder.cost(extraEntry, partManifestBuilder.count === 0) : 0;
       size += entryCost(`${partManifest(partNo)}.csv`, 0) + entryCost(`${partManifest(partNo)}.json`, 0);
@@ -190,6 +228,22 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   });
 
   const closePart = async (last: boolean) => {
+    if (readable && partMessages > 0) {
+      // index.html last (before the manifests), from the records of this zip's messages, streamed as it is built.
+      const hash = sha256Stream();
+      let size = 0;
+      await writeChunks(zip.open(indexPath, startedAt));
+      for (const piece of readable.indexPieces({ exportedAt: startedAt, mailbox })) {
+        hash.update(piece);
+        size += piece.length;
+        await writeChunks(zip.push(piece, false));
+      }
+      await writeChunks(zip.push(new Uint8Array(0), true));
+      zip.close(hash.hex());
+      readableEntries++;
+      readableBytes += size;
+    }
+    readable = null;
     if (partManifestBuilder && partMessages > 0) {
       const m = partManifestBuilder.build();
       await writeEntry(`${partManifest(partNo)}.csv`, m.csv, await sha256Hex(m.csv), startedAt);
@@ -266,13 +320,13 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       try {
         if (partsMode) {
           const tooBig = projected({ name: path, size: expected }, estimate, false) > partBytes;
-          const tooMany = zip.entries.length + 5 > ZIP_MAX_ENTRIES;
+          const tooMany = zip.entries.length + 5 + (readable ? READABLE_ENTRIES_RESERVE : 0) > ZIP_MAX_ENTRIES;
           // A message larger than a part gets a part of its own.
           if (partMessages > 0 && (tooBig || tooMany)) {
             await closePart(false);
             await openPart();
           }
-        } else if (projected({ name: path, size: expected }, estimate, true) > ZIP_MAX_BYTES || zip.entries.length + 4 > ZIP_MAX_ENTRIES) {
+        } else if (projected({ name: path, size: expected }, estimate, true) > ZIP_MAX_BYTES || zip.entries.length + 4 + (readable ? READABLE_ENTRIES_RESERVE : 0) > ZIP_MAX_ENTRIES) {
           throw new ExportError('too-large', 'The export is more than one zip can hold');
         }
       } catch (e) {
@@ -281,9 +335,12 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       }
       const hash = sha256Stream();
       let size = 0;
+      // The readable archive's view of this message: it gets every piece too (it copies them: `scratch` is reused).
+      const sink = readable?.begin({ mailboxFolder: item.folderPath, emlPath: path, fallback: { date, from, subject }, ...(item.size ? { sizeHint: item.size } : {}) }) ?? null;
       const put = async (piece: Uint8Array, final: boolean) => {
         hash.update(piece);
         size += piece.length;
+        sink?.push(piece);
         await writeChunks(zip.push(piece, final));
       };
       await writeChunks(zip.open(path, date));
@@ -307,6 +364,18 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
           subject: item.summary?.subject,
           webmailCode: 'invalid-response',
         });
+      }
+      if (sink) {
+        // This message's folder under "Messages/": its page, attachments and extracted documents, checked with the
+        // rest when the zip is read back. Their bytes are dropped once written.
+        const { entries } = await sink.finish();
+        for (const r of entries) {
+          signal?.throwIfAborted();
+          await writeEntry(r.path, r.bytes, await sha256Hex(r.bytes), r.mtime);
+          readableEntries++;
+          readableBytes += r.bytes.length;
+        }
+        if (zip.entries.length + 4 > ZIP_MAX_ENTRIES) throw new ExportError('too-large', 'The export is more than one zip can hold');
       }
       const e = entry(partsMode ? partNo : null, size, sha256);
       partManifestBuilder?.add(e);
@@ -362,6 +431,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     count: exported.length,
     bytes,
     zipBytes: files.reduce((s, f) => s + f.bytes, 0),
+    ...(rTexts ? { readable: { entries: readableEntries, bytes: readableBytes } } : {}),
     startedAt,
     endedAt: Date.now(),
   };

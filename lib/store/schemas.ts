@@ -60,6 +60,12 @@ export const Settings = z
         protectClinical: z._default(z.boolean(), true),
         exportBeforeDelete: z._default(z.boolean(), true),
         exportPartMB: z._default(z.number().check(z.int(), z.gte(8), z.lte(1024)), 64),
+        /**
+         * The export also writes the readable archive (index.html, a page and the attachments per message) beside
+         * the .eml files: what the export views' "export-readable" box starts from. Added after 0.1.0: a record
+         * written before has no such field and reads as true (the default), field by field (readSettings).
+         */
+        exportReadable: z._default(z.boolean(), true),
         /** Which rules the cleanup panel starts with ("Keep these settings as my defaults"). */
         emptyTrash: z._default(z.boolean(), true),
         emptyJunk: z._default(z.boolean(), true),

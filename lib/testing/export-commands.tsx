@@ -2,7 +2,7 @@
  * TEST BUILDS ONLY (registered by ./content.ts): drive the export from e2e tests and
  * benchmarks with the page's real adapter.
  *
- *   s.call(page, 'export', 'mount', { folderIds: ['INBOX'], limit: 20, filenameBase, saveTo: 'opfs' | 'picker', target, partMB })
+ *   s.call(page, 'export', 'mount', { folderIds: ['INBOX'], limit: 20, filenameBase, saveTo: 'opfs' | 'picker', target, partMB, readable })
  *   → mounts the ExportPanel (host data-balise="export") for those messages; the test clicks data-action="export".
  *   s.call(page, 'export', 'outcome') → { state, result?, error? } of the last export (JSON-safe).
  *   s.call(page, 'export', 'run', {...same}) → runs the export without UI and returns its outcome.
@@ -28,13 +28,15 @@ interface Args {
   saveTo?: 'opfs' | 'picker';
   target?: ExportTarget;
   partMB?: number;
+  /** The readable archive on or off (default: the export views' own default). */
+  readable?: boolean;
   /** Folder path shown in the zip for a folder id (default: from the adapter's folders()). */
 }
 
 interface Outcome {
   state: 'none' | 'running' | 'verified' | 'failed';
   result?: ExportResult;
-  error?: { code: string; message: string; detail: Record<string, unknown> };
+  error?: { code: string; message: string; detail: Record<string, unknown>; causeStack?: string };
   items?: number;
 }
 
@@ -72,7 +74,8 @@ function depsFor(a: Args): ExportDeps {
 function errorOf(e: unknown): Outcome['error'] {
   if (isExportError(e)) {
     const { cause: _cause, ...detail } = e.detail;
-    return { code: e.code, message: e.message, detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown> };
+    const stack = (e.detail.cause as Error | undefined)?.stack;
+    return { code: e.code, message: e.message, detail: JSON.parse(JSON.stringify(detail)) as Record<string, unknown>, ...(stack ? { causeStack: String(stack).slice(0, 2000) } : {}) };
   }
   return { code: 'unexpected', message: (e as Error)?.message ?? String(e), detail: {} };
 }
@@ -104,7 +107,7 @@ export async function exportCommand(ctx: { webmail: Webmail | null; doc: Documen
   last = { state: 'running', items: items.length };
   if (op === 'run') {
     try {
-      const result = await exportMessages(webmail, items, { filenameBase, target, ...(partBytes ? { partBytes } : {}) }, depsFor(a));
+      const result = await exportMessages(webmail, items, { filenameBase, target, ...(partBytes ? { partBytes } : {}), ...(a.readable !== undefined ? { readable: a.readable } : {}) }, depsFor(a));
       last = { state: result.verified ? 'verified' : 'failed', result, items: items.length };
     } catch (e) {
       last = { state: 'failed', error: errorOf(e), items: items.length };
@@ -128,6 +131,7 @@ export async function exportCommand(ctx: { webmail: Webmail | null; doc: Documen
         lang={uiLang()}
         target={target}
         {...(partBytes ? { partBytes } : {})}
+        {...(a.readable !== undefined ? { readable: a.readable } : {})}
         deps={depsFor(a)}
         onVerified={(result) => (last = { state: 'verified', result, items: items.length })}
         onFailed={(e) => (last = { state: 'failed', error: errorOf(e), items: items.length })}

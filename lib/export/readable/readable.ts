@@ -70,9 +70,20 @@ const encoder = new TextEncoder();
 const latin1 = new TextDecoder('latin1');
 const PDF_SIG = [0x25, 0x50, 0x44, 0x46, 0x2d];
 
-function toBytes(content: Attachment['content']): Uint8Array {
+/**
+ * An attachment's bytes as a Uint8Array of this realm. postal-mime decodes through the window's Blob: in a Firefox
+ * content script the ArrayBuffer that gives back belongs to the page's compartment, and code that checks
+ * `instanceof Uint8Array` then reads `.constructor` (@noble/hashes, when the export hashes the entry) is denied
+ * access to it. Such a buffer is copied once; one of this realm is used as it is.
+ */
+export function toBytes(content: Attachment['content']): Uint8Array {
   if (typeof content === 'string') return encoder.encode(content);
-  return content instanceof Uint8Array ? content : new Uint8Array(content);
+  if (content instanceof Uint8Array) return content;
+  if (content instanceof ArrayBuffer) return new Uint8Array(content);
+  const foreign = new Uint8Array(content as ArrayBuffer);
+  const own = new Uint8Array(foreign.length);
+  own.set(foreign);
+  return own;
 }
 
 function formatAddress(a: Address): string[] {

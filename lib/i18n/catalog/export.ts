@@ -76,6 +76,16 @@ export default {
   export_partWord: { fr: 'partie', en: 'part', note: 'In part file names: "<name>-partie-01.zip".' },
   export_manifestName: { fr: 'manifeste', en: 'manifest', note: 'File name of the list of messages in the zip.' },
   export_readmeName: { fr: 'LISEZMOI.txt', en: 'README.txt' },
+  export_readable: {
+    fr: 'Ajouter une version lisible sans logiciel de messagerie (index.html, un dossier par message avec ses pièces jointes)',
+    en: 'Add a version readable without a mail program (index.html, one folder per message with its attachments)',
+    note: 'Checkbox of the export views (data-action="export-readable").',
+  },
+  export_readmeReadable: {
+    fr: '\r\nPour lire les messages sans logiciel de messagerie, ouvrez index.html dans votre navigateur : il les liste par mois et par expéditeur. Chaque message a son dossier dans « Messages », avec sa page (message.html) et ses pièces jointes, à glisser dans votre logiciel de dossier patient. Ces pages n’affichent aucune image distante et ne se connectent nulle part ; les liens vers des sites sont montrés sans être cliquables.\r\n',
+    en: '\r\nTo read the messages without a mail program, open index.html in your browser: it lists them by month and by sender. Each message has its own folder in "Messages", with its page (message.html) and its attachments, ready to drag into your patient record software. These pages show no remote image and connect nowhere; links to websites are shown but not clickable.\r\n',
+    note: 'Added to export_readme when the export writes the readable archive. The folder name is readable_dirName.',
+  },
   export_readme: {
     fr: 'Export Balise de messages MSSanté.\r\n\r\nCe fichier contient des données de santé de patients. Conservez-le dans un endroit protégé (dossier sécurisé du cabinet ou de l’établissement) ou classez les documents dans le logiciel de dossier patient, puis supprimez-le quand vous n’en avez plus besoin.\r\n\r\nChaque message est un fichier .eml (il s’ouvre avec Thunderbird ou Outlook), rangé dans le dossier de la boîte où il se trouvait. Le manifeste (.csv pour Excel, .json) liste chaque message : dossier, date, expéditeur, objet, taille et empreinte SHA-256 du fichier .eml.\r\n',
     en: 'Balise export of MSSanté messages.\r\n\r\nThis file holds patients’ health data. Keep it somewhere protected (your practice’s or facility’s secure folder) or file the documents in the patient record software, then delete it once you no longer need it.\r\n\r\nEach message is an .eml file (it opens in Thunderbird or Outlook), in the folder of the mailbox it was in. The manifest (.csv for Excel, .json) lists every message: folder, date, sender, subject, size and SHA-256 fingerprint of the .eml file.\r\n',

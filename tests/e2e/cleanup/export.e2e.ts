@@ -26,6 +26,7 @@ import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import type { ExportResult } from '../../../lib/export';
 import { loginWithBalise } from '../roundcube/helpers';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
+import { opfsNames, savedZips } from './export-files';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const same = (a: Uint8Array | undefined, b: Uint8Array) => !!a && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -36,45 +37,6 @@ interface Outcome {
   result?: ExportResult;
   error?: { code: string; message: string; detail: Record<string, unknown> };
   items?: number;
-}
-
-/** Read a file of the page origin's private file system (where the test build's export wrote). */
-async function readOpfs(page: Page, name: string): Promise<Uint8Array | null> {
-  const size = await page.evaluate(async (n: string) => {
-    try {
-      return (await (await (await navigator.storage.getDirectory()).getFileHandle(n)).getFile()).size;
-    } catch {
-      return null;
-    }
-  }, name);
-  if (size === null) return null;
-  const out = new Uint8Array(size);
-  const CHUNK = 8 << 20;
-  for (let at = 0; at < size; at += CHUNK) {
-    const b64 = await page.evaluate(
-      async (n: string, from: number, len: number) => {
-        const file = await (await (await navigator.storage.getDirectory()).getFileHandle(n)).getFile();
-        const bytes = new Uint8Array(await file.slice(from, from + len).arrayBuffer());
-        let s = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(s);
-      },
-      name,
-      at,
-      CHUNK,
-    );
-    out.set(Buffer.from(b64, 'base64'), at);
-  }
-  return out;
-}
-
-async function opfsNames(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const dir = await navigator.storage.getDirectory();
-    const out: string[] = [];
-    for await (const k of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) out.push(k);
-    return out;
-  });
 }
 
 function filesUnder(dir: string): string[] {
@@ -98,20 +60,6 @@ async function clickExportAndWait(s: Session, page: Page, until: string, timeout
   await page.click(`${HOST} >>> [data-action="export"]`);
   await waitForExportState(page, until, timeout);
   return s.call<Outcome>(page, 'export', 'outcome');
-}
-
-/** The zips of an export, by file index, as bytes. */
-async function savedZips(kind: 'file' | 'downloads', page: Page, r: ExportResult, downloadDir: string): Promise<Uint8Array[]> {
-  if (kind === 'file') {
-    const bytes = await readOpfs(page, r.files[0]!.savedAs);
-    expect(bytes).not.toBeNull();
-    return [bytes!];
-  }
-  return r.files.map((f) => {
-    // The downloads API reports the absolute path it saved to: it must be in the test's download folder.
-    expect(f.savedAs.startsWith(downloadDir)).toBe(true);
-    return new Uint8Array(fs.readFileSync(f.savedAs));
-  });
 }
 
 /** Everything the export claims, checked against the zips and the server's bytes. */

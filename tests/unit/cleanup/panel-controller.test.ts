@@ -8,7 +8,7 @@ import { plannedMessages } from '../../../lib/features/cleanup/plan';
 import { refKey } from '../../../lib/features/cleanup/classify';
 import type { JobItem, Report, ReportLine } from '../../../lib/features/cleanup/types';
 import type { StartRequest } from '../../../lib/features/cleanup/run';
-import type { ExportItem } from '../../../lib/export';
+import type { ExportItem, ExportOptions } from '../../../lib/export';
 import { defaultSettings } from '../../../lib/store/settings';
 import { FakeWebmail, rawMessage } from './fake-webmail';
 
@@ -221,6 +221,28 @@ describe('the cleanup panel controller', () => {
     await c.confirmDelete();
     expect(c.state.exportView).toMatchObject({ state: 'failed', error: { code: 'verify-failed' } });
     expect(w.messages.filter((m) => m.folderId === 'Trash')).toHaveLength(inTrash);
+  });
+
+  it('exports with the readable archive unless the user turned it off, titled with the BAL', async () => {
+    const seen: ExportOptions[] = [];
+    const exportMessages = (async (_w: unknown, items: ExportItem[], o: ExportOptions) => {
+      seen.push(o);
+      return { verified: true, target: 'file', verification: { method: 'reread-saved-file', messagesExpected: items.length, messagesMatched: items.length, entriesChecked: 0, entriesMatched: 0, limits: [] }, files: [], messages: items.map((i) => ({ ref: i.ref, fileIndex: 0, path: 'x.eml', bytes: 1, sha256: 'x' })), count: items.length, bytes: 1, zipBytes: 1, startedAt: NOW, endedAt: NOW };
+    }) as PanelDeps['exportMessages'];
+    const on = await opened({ exportMessages });
+    expect(on.c.state.exportReadable).toBe(true);
+    await on.c.apply();
+    await on.c.deleteForever();
+    await on.c.confirmDelete();
+    expect(seen[0]).toMatchObject({ readable: true, mailbox: on.c.state.bal });
+    const off = await opened({ exportMessages, settings: async () => ({ ...defaultSettings().cleanup, exportReadable: false }) });
+    expect(off.c.state.exportReadable).toBe(false);
+    off.c.setExportReadable(true);
+    off.c.setExportReadable(false);
+    await off.c.apply();
+    await off.c.deleteForever();
+    await off.c.confirmDelete();
+    expect(seen[1]).toMatchObject({ readable: false });
   });
 
   it('deletes without export only when the user turned it off, and never asks for a file then', async () => {

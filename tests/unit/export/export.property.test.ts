@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { exportMessages, type ExportItem } from '../../../lib/export';
 import { blobSource, readCentralDirectory } from '../../../lib/export/zip';
-import { MemoryDownloads, MemoryFile, makeMessage, mapStore, rawWebmail, sha256, textsFor, unzip } from './fakes';
+import { MemoryDownloads, MemoryFile, makeMessage, mapStore, rawWebmail, sha256, textsFor, unzip, readableDeps } from './fakes';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -50,6 +50,7 @@ describe('export properties', () => {
         const dl = new MemoryDownloads();
         const r = await exportMessages(rawWebmail(store, { chunk: 4096, byteStream }), items, { filenameBase: 'Export', partBytes: bound }, {
           texts,
+          ...readableDeps,
           canPickFile: () => false,
           downloads: dl,
         });
@@ -104,6 +105,7 @@ describe('export properties', () => {
         const file = new MemoryFile();
         const r = await exportMessages(rawWebmail(store, { chunk: 1000, byteStream }), items, { filenameBase: 'E' }, {
           texts,
+          ...readableDeps,
           canPickFile: () => true,
           pickFile: async () => file,
         });

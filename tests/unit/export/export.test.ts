@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportMessages, isExportError, type ExportError, type ExportItem, type ExportProgress } from '../../../lib/export';
 import { readCentralDirectory, blobSource } from '../../../lib/export/zip';
-import { MemoryDownloads, MemoryFile, makeMessage, mapStore, parseCsv, rawWebmail, sha256, textsFor, unzip } from './fakes';
+import { MemoryDownloads, MemoryFile, makeMessage, mapStore, parseCsv, rawWebmail, sha256, textsFor, unzip, readableDeps } from './fakes';
 
 beforeAll(() => {
   process.env.TZ = 'Europe/Paris';
@@ -14,8 +14,8 @@ beforeAll(() => {
 const texts = textsFor('fr');
 /** Byte equality (vitest's deep equality is very slow on large typed arrays). */
 const same = (a: Uint8Array | undefined, b: Uint8Array) => !!a && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-const fileDeps = (file: MemoryFile) => ({ texts, canPickFile: () => true, pickFile: async () => file });
-const partDeps = (dl: MemoryDownloads) => ({ texts, canPickFile: () => false, downloads: dl });
+const fileDeps = (file: MemoryFile) => ({ texts, ...readableDeps, canPickFile: () => true, pickFile: async () => file });
+const partDeps = (dl: MemoryDownloads) => ({ texts, ...readableDeps, canPickFile: () => false, downloads: dl });
 
 function sample() {
   const msgs = [
@@ -51,7 +51,8 @@ describe('export to one file', () => {
     const { msgs, store, items } = sample();
     const file = new MemoryFile('Export.zip');
     const progress: ExportProgress[] = [];
-    const r = await exportMessages(rawWebmail(store), items, { filenameBase: 'Export Balise', onProgress: (p) => progress.push(p) }, fileDeps(file));
+    // The .eml part alone (the readable archive beside it: 'readable archive' below).
+    const r = await exportMessages(rawWebmail(store), items, { filenameBase: 'Export Balise', readable: false, onProgress: (p) => progress.push(p) }, fileDeps(file));
 
     expect(r.verified).toBe(true);
     expect(r.target).toBe('file');
@@ -128,7 +129,7 @@ describe('export to one file', () => {
     const big = makeMessage({ subject: 'gros', body: new Uint8Array(9 * 1024 * 1024).fill(65) });
     const store = mapStore([{ ref: { folderId: 'INBOX', id: '1' }, raw: big }]);
     const file = new MemoryFile();
-    const r = await exportMessages(rawWebmail(store), [{ ref: { folderId: 'INBOX', id: '1' }, folderPath: 'INBOX' }], { filenameBase: 'x' }, fileDeps(file));
+    const r = await exportMessages(rawWebmail(store), [{ ref: { folderId: 'INBOX', id: '1' }, folderPath: 'INBOX' }], { filenameBase: 'x', readable: false }, fileDeps(file));
     expect(r.verified).toBe(true);
     expect(file.largestWrite).toBeLessThanOrEqual(4 * 1024 * 1024);
     // 16 KiB chunks staged into 1 MiB writes.
@@ -188,6 +189,7 @@ describe('export to one file', () => {
     const { store, items } = sample();
     const closed = await exportMessages(rawWebmail(store), items, { filenameBase: 'x' }, {
       texts,
+      ...readableDeps,
       canPickFile: () => true,
       pickFile: () => Promise.reject(new DOMException('The user aborted a request.', 'AbortError')),
     }).catch((e) => e);
@@ -204,6 +206,7 @@ describe('export to one file', () => {
     let opened = false;
     const p = exportMessages(rawWebmail(store), items, { filenameBase: 'Export' }, {
       texts,
+      ...readableDeps,
       canPickFile: () => true,
       pickFile: (name) => {
         opened = true;
@@ -220,6 +223,67 @@ describe('export to one file', () => {
     await expect(exportMessages(rawWebmail(store, { rawDownload: false }), items, { filenameBase: 'x' }, fileDeps(new MemoryFile()))).rejects.toMatchObject({
       code: 'unsupported',
     });
+  });
+});
+
+describe('readable archive', () => {
+  /** Every href of a page, resolved against the page's own path in the zip ('#…' and mailto: left out). */
+  const links = (html: string, at: string) =>
+    [...html.matchAll(/href="([^"]*)"/g)]
+      .map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"'))
+      .filter((h) => !h.startsWith('#') && !h.startsWith('mailto:'))
+      .map((h) => decodeURIComponent(new URL(h, `file:///zip/${at.split('/').map(encodeURIComponent).join('/')}`).pathname.slice('/zip/'.length)));
+
+  it('writes index.html and a page per message beside the .eml files; every link resolves; all of it is checked', async () => {
+    const { msgs, store, items } = sample();
+    // A mailbox folder called "Messages" must not mix with the readable folder.
+    const extra = { ref: { folderId: 'Messages', id: '9' }, folderPath: 'Messages', raw: makeMessage({ subject: 'Dans Messages', from: 'a@b.fr', date: 'Tue, 4 Mar 2025 09:00:00 +0100' }) };
+    const all = mapStore([...msgs, extra]);
+    const file = new MemoryFile('Export.zip');
+    const r = await exportMessages(rawWebmail(all), [...items, { ref: extra.ref, folderPath: extra.folderPath, size: extra.raw.length }], { filenameBase: 'Export', mailbox: 'dr.x@test.mssante.fr' }, fileDeps(file));
+    expect(store).toBeDefined();
+    expect(r.verified).toBe(true);
+    const zip = unzip(file.content!);
+    const names = Object.keys(zip);
+    expect(names).toContain('index.html');
+    expect(r.messages.find((m) => m.ref.id === '9')!.path.startsWith('Messages (2)/')).toBe(true);
+    const pages = names.filter((n) => n.startsWith('Messages/') && n.endsWith('/message.html'));
+    expect(pages).toHaveLength(5);
+    // Every entry was read back and checked, the readable ones included; index.html was written last but manifests.
+    expect(r.verification.entriesChecked).toBe(names.length);
+    expect(r.readable!.entries).toBe(names.length - 5 - 3);
+    expect(r.readable!.bytes).toBe(names.filter((n) => n === 'index.html' || n.startsWith('Messages/')).reduce((s, n) => s + zip[n]!.length, 0));
+    const index = new TextDecoder().decode(zip['index.html']);
+    expect(index).toContain('dr.x@test.mssante.fr');
+    expect(new TextDecoder().decode(zip['LISEZMOI.txt'])).toContain('index.html');
+    for (const l of links(index, 'index.html')) expect(names, `index.html → ${l}`).toContain(l);
+    for (const p of pages) {
+      const html = new TextDecoder().decode(zip[p]);
+      expect(html).not.toMatch(/<script/i);
+      expect(html).toContain('http-equiv="Content-Security-Policy"');
+      const ls = links(html, p);
+      expect(ls).toContain('index.html');
+      expect(ls.some((l) => l.endsWith('.eml'))).toBe(true);
+      for (const l of ls) expect(names, `${p} → ${l}`).toContain(l);
+    }
+  });
+
+  it('in parts: each part has its own index.html listing its messages, and stays within the bound', async () => {
+    const { store, items } = sample();
+    const dl = new MemoryDownloads();
+    const r = await exportMessages(rawWebmail(store), items, { filenameBase: 'Export', partBytes: 200_000 }, partDeps(dl));
+    expect(r.verified).toBe(true);
+    expect(r.files.length).toBeGreaterThan(1);
+    for (const [i, f] of r.files.entries()) {
+      const zip = unzip(dl.parts()[i]!.bytes);
+      const own = r.messages.filter((m) => m.fileIndex === i);
+      if (own.length) {
+        const index = new TextDecoder().decode(zip['index.html']);
+        expect(index.match(/message\.html"/g)?.length).toBe(own.length * 2); // by month and by sender
+        for (const l of links(index, 'index.html')) expect(Object.keys(zip)).toContain(l);
+      } else expect(zip['index.html']).toBeUndefined();
+      if (f.bytes > 200_000) expect(f.messages).toBeLessThanOrEqual(1);
+    }
   });
 });
 

@@ -11,6 +11,15 @@ import { splitHead } from '../../../lib/webmail/raw';
 import type { DownloadTransport, SaveFile, SavedPart } from '../../../lib/export';
 import type { ExportTexts } from '../../../lib/export';
 import exportCatalog from '../../../lib/i18n/catalog/export';
+import readableCatalog from '../../../lib/i18n/catalog/readable';
+import { catalogTranslate } from '../../../lib/export/readable/texts';
+import { JSDOM } from 'jsdom';
+
+/** What the readable archive needs in Node: the catalog's texts and a jsdom window (DOMPurify, DOMParser). */
+export const readableDeps = {
+  readableTexts: { lang: 'fr' as const, tr: catalogTranslate(readableCatalog, 'fr'), reminder: exportCatalog.export_reminder.fr },
+  window: new JSDOM('<!DOCTYPE html><html><body></body></html>').window as unknown as Window,
+};
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -23,6 +32,7 @@ export function textsFor(lang: 'fr' | 'en' = 'fr'): ExportTexts {
     manifestName: c.export_manifestName[lang],
     readmeName: c.export_readmeName[lang],
     readme: c.export_readme[lang],
+    readmeReadable: c.export_readmeReadable[lang],
     columns: [
       c.export_col_part[lang],
       c.export_col_file[lang],

@@ -10,6 +10,7 @@ describe('settings', () => {
     expect(s.cleanup.largeOlderThanMonths).toBe(3);
     expect(s.cleanup.recentDays).toBe(30);
     expect(s.cleanup.exportBeforeDelete).toBe(true);
+    expect(s.cleanup.exportReadable).toBe(true);
     expect(s.signature.autoInsert).toBe(false);
   });
 
@@ -17,6 +18,18 @@ describe('settings', () => {
     const s = readSettings({ quota: { warnPercent: 70 } });
     expect(s.quota).toEqual({ warnPercent: 70, criticalPercent: 95 });
     expect(s.cleanup.oldMonths).toBe(12);
+  });
+
+  it('read a cleanup record written before exportReadable existed as on, and keep a choice once made', () => {
+    // What 0.1.0 stored: every cleanup field of the time, none for the readable archive.
+    const before = { cleanup: { oldMonths: 18, largeMB: 5, largeOlderThanMonths: 3, recentDays: 30, protectUnread: true, protectFlagged: true, protectClinical: true, exportBeforeDelete: true, exportPartMB: 64 } };
+    const s = readSettings(before);
+    expect(s.cleanup.exportReadable).toBe(true);
+    expect(s.cleanup.oldMonths).toBe(18);
+    expect(readSettings({ cleanup: { ...before.cleanup, exportReadable: false } }).cleanup.exportReadable).toBe(false);
+    const off = applySettingsPatch(s, { cleanup: { exportReadable: false } });
+    expect(off.success && off.data.cleanup.exportReadable).toBe(false);
+    expect(applySettingsPatch(s, { cleanup: { exportReadable: 'yes' } }).success).toBe(false);
   });
 
   it('keep the good parts of a damaged record', () => {

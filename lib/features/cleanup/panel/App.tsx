@@ -336,6 +336,15 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           ) : null}
           {state.exportFirst ? (
             <>
+              <label class="c-confirm">
+                <input
+                  type="checkbox"
+                  data-action="export-readable"
+                  checked={state.exportReadable}
+                  onChange={(e) => controller.setExportReadable((e.currentTarget as HTMLInputElement).checked)}
+                />{' '}
+                {t('export_readable')}
+              </label>
               <p class="b-muted">{t('cleanup_delete_export_how')}</p>
               <Notice kind="info">{t('export_reminder')}</Notice>
             </>

@@ -74,6 +74,7 @@ export class CleanupController {
         folders,
         rules,
         exportFirst: settings.exportBeforeDelete,
+        exportReadable: settings.exportReadable ?? true,
         exportLocked: settings.exportBeforeDelete && locked.includes('cleanup.exportBeforeDelete'),
         clinicalLocked: settings.protectClinical && locked.includes('cleanup.protectClinical'),
       });
@@ -206,6 +207,10 @@ export class CleanupController {
   setExportFirst(on: boolean): void {
     if (!on && this.state.exportLocked) return;
     this.set({ exportFirst: on });
+  }
+
+  setExportReadable(on: boolean): void {
+    this.set({ exportReadable: on });
   }
 
   /** Stop planning, or stop the running job after its current batch. */

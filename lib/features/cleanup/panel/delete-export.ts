@@ -59,8 +59,11 @@ export function deletionExporter(host: ExportHost, opts: { file: Promise<SaveFil
         if (m) item.summary = { date: m.summary.date, from: m.summary.from, subject: m.summary.subject };
         return item;
       });
+      const panel = host.state();
       const eo: ExportOptions = {
         filenameBase,
+        readable: panel.exportReadable,
+        ...(panel.bal ? { mailbox: panel.bal } : {}),
         onProgress: (p) => {
           const state = p.phase === 'verify' ? 'verifying' : p.phase === 'save' ? 'saving' : 'exporting';
           host.set({ exportView: { state, progress: p, result: null, error: null } });

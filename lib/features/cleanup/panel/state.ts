@@ -13,7 +13,7 @@ import type { ExportError, ExportItem, ExportOptions, ExportProgress, ExportResu
 /** The runner and exporter functions the panel uses (run/, export.ts); tests give fakes. */
 export interface PanelDeps {
   /** `locked`: the cleanup settings IT locked (managed configuration), e.g. 'cleanup.exportBeforeDelete'. */
-  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean; locked?: readonly string[] }>;
+  settings(): Promise<CleanupSettings & { exportBeforeDelete: boolean; exportReadable?: boolean; locked?: readonly string[] }>;
   cache(bal: string): VerdictCache | undefined;
   startJob(webmail: Webmail, req: StartRequest, opts?: RunOptions): Promise<Report>;
   resumeJob(webmail: Webmail, jobId: string, opts?: RunOptions): Promise<Report>;
@@ -62,6 +62,8 @@ export interface PanelState {
   deleteItems: JobItem[];
   deleteMissing: number;
   exportFirst: boolean;
+  /** The export before deletion also writes the readable archive (settings.cleanup.exportReadable to start with). */
+  exportReadable: boolean;
   /** IT locked these on (managed configuration): the user cannot turn them off for one run either. */
   exportLocked: boolean;
   clinicalLocked: boolean;
@@ -97,6 +99,7 @@ export function initialState(): PanelState {
     deleteItems: [],
     deleteMissing: 0,
     exportFirst: true,
+    exportReadable: true,
     exportLocked: false,
     clinicalLocked: false,
     exportView: null,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unzipSync, zipSync } from 'fflate';
-import { ReadableExport, type ReadableEntry } from '../../../../lib/export/readable/readable';
+import { ReadableExport, toBytes, type ReadableEntry } from '../../../../lib/export/readable/readable';
+import vm from 'node:vm';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { buildHprim, buildJpeg, buildPdf, buildXdmZip, labResults } from '../../../servers/seed/documents';
 import { makePatient, OWNER } from '../../../servers/seed/content';
 import { Rng } from '../../../servers/seed/rng';
@@ -201,5 +203,18 @@ describe('readable export, end to end', () => {
     const over = new ReadableExport({ texts, rootDir: 'Messages', window: win, maxParseBytes: raw.length - 1 });
     const r = await over.addMessage({ mailboxFolder: 'INBOX', emlPath: null }, piecesOf(raw, 1000));
     expect(r.record).toMatchObject({ status: 'too-large', subject: 'Cap', size: raw.length });
+  });
+});
+
+describe('attachment bytes from another realm', () => {
+  it('copies a buffer of another realm (postal-mime through the page window\'s Blob in a Firefox content script) into one hashing accepts', () => {
+    const foreign = vm.runInNewContext('new Uint8Array([1, 2, 3, 250]).buffer') as ArrayBuffer;
+    expect(foreign instanceof ArrayBuffer).toBe(false);
+    const bytes = toBytes(foreign);
+    expect(bytes instanceof Uint8Array).toBe(true);
+    expect([...bytes]).toEqual([1, 2, 3, 250]);
+    expect(() => sha256(bytes)).not.toThrow();
+    const own = new Uint8Array([9]).buffer;
+    expect(toBytes(own).buffer).toBe(own);
   });
 });

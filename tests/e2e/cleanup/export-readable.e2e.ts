@@ -1,0 +1,313 @@
+/**
+ * The readable archive of an export (lib/export/readable/), in both real browsers, on real Roundcube + Dovecot:
+ * seed messages with an XDM, an HPRIM result, a PDF, the seed's HTML newsletter and a newsletter written to call
+ * out (remote and local images, CSS backgrounds, a script, an event handler, a frame, a style sheet) are exported
+ * from the export panel's button with its "export-readable" box left as it comes (on). The saved zip is unzipped
+ * with fflate: every .eml is the server's byte for byte, every link of index.html and of each message.html points
+ * to an entry of the zip, no page has a script and each has the Content-Security-Policy meta. Then index.html and
+ * message pages are opened from file:// in the same driven browser: the browser resolves every link to a file
+ * that exists, the page made no request but for files, the beacon server got no hit, and the network guard saw
+ * nothing foreign. Last, the same messages with and without the readable archive (time and size, logged).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { unzipSync } from 'fflate';
+import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { deliver, seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { listMessages, rawMessage, readManifest } from '../../servers/roundcube/truth';
+import type { ExportResult } from '../../../lib/export';
+import { loginWithBalise } from '../roundcube/helpers';
+import { savedZips } from './export-files';
+
+const HOST = '[data-balise="export"]';
+const same = (a: Uint8Array | undefined, b: Uint8Array) => !!a && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+interface Outcome {
+  state: 'none' | 'running' | 'verified' | 'failed';
+  result?: ExportResult;
+  error?: { code: string; message: string };
+}
+
+/** A newsletter that tries every way an HTML mail calls out when opened (all of it must be dropped or inert). */
+function trackingNewsletter(beacon: number): Buffer {
+  const b = `http://127.0.0.1:${beacon}`;
+  const html = `<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0;url=${b}/refresh">
+<link rel="stylesheet" href="${b}/style.css"><style>body { background: url(${b}/css-bg.gif) }</style>
+<script>fetch('${b}/script')</script><base href="${b}/base/"></head>
+<body onload="fetch('${b}/onload')"><h1>Lettre Pharma Exemple</h1>
+<p><img src="http://tracker.pharma-lettre.example/open.gif?u=martin.durand" alt="logo Pharma"> <img src="${b}/pixel.gif" alt=""></p>
+<div style="background-image: url(${b}/div-bg.gif); color: #333">Offre réservée aux professionnels de santé.</div>
+<p><a href="https://pharma-lettre.example/promo?u=martin.durand">Voir l’offre</a> <a href="javascript:fetch('${b}/js')">ici</a></p>
+<img src="x" onerror="fetch('${b}/onerror')"><iframe src="${b}/frame"></iframe><video poster="${b}/poster.png"></video>
+<form action="${b}/form"><input name="q"></form><svg><image href="${b}/svg.png"/></svg>
+</body></html>`;
+  const lines = [
+    'From: "Lettre Pharma Exemple" <news@pharma-lettre.example>',
+    'To: "Dr Martin Durand" <martin.durand@medecin.mssante.fr>',
+    'Subject: =?UTF-8?Q?Lettre_Pharma_=E2=80=93_image_distante?=',
+    'Date: Tue, 02 Jun 2026 09:30:00 +0200',
+    'Message-ID: <readable.tracking@pharma-lettre.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/alternative; boundary="b-readable"',
+    '',
+    '--b-readable',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('Lettre Pharma Exemple\n\nVoir l’offre : https://pharma-lettre.example/promo\n').toString('base64'),
+    '--b-readable',
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    ...(Buffer.from(html).toString('base64').match(/.{1,76}/g) ?? []),
+    '--b-readable--',
+    '',
+  ];
+  return Buffer.from(lines.join('\r\n'));
+}
+
+/** Every href/src of an HTML page, resolved against its own path in the zip (fragments and mailto: left out). */
+function targets(html: string, at: string): string[] {
+  const base = `file:///zip/${at.split('/').map(encodeURIComponent).join('/')}`;
+  return [...html.matchAll(/\b(?:href|src)="([^"]*)"/g)]
+    .map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+    .filter((h) => !h.startsWith('#') && !/^mailto:/i.test(h) && !/^data:image\//i.test(h))
+    .map((h) => {
+      const u = new URL(h, base);
+      expect(u.protocol, `${at}: ${h}`).toBe('file:');
+      return decodeURIComponent(u.pathname.slice('/zip/'.length));
+    });
+}
+
+describe('readable archive of an export, on Roundcube + Dovecot', () => {
+  let env: RoundcubeEnv;
+  const hits: string[] = [];
+  let beacon: http.Server;
+  let beaconPort = 0;
+  /** XDM, HPRIM, PDF (the smallest of each in the seed), the seed's HTML newsletter, the tracking one. */
+  let refs: { folderId: string; id: string; size: number; what: string }[];
+  /** 30 INBOX messages + those: for the with / without figures. */
+  let more: { folderId: string; id: string }[];
+  const truthCache = new Map<string, Uint8Array>();
+  const truth = async (ref: { folderId: string; id: string }) => {
+    const k = `${ref.folderId}/${ref.id}`;
+    if (!truthCache.has(k)) truthCache.set(k, new Uint8Array(await rawMessage(env, ref.folderId, Number(ref.id))));
+    return truthCache.get(k)!;
+  };
+
+  beforeAll(async () => {
+    beacon = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => beacon.listen(0, '127.0.0.1', r));
+    beaconPort = (beacon.address() as { port: number }).port;
+    env = await startRoundcube({ profile: 'empty' });
+    await seedMailbox(env, { profile: 'realistic', seed: 3 });
+    const uid = await deliver(env, 'INBOX', trackingNewsletter(beaconPort));
+    const seeded = readManifest(env).messages;
+    const smallest = (ok: (m: (typeof seeded)[number]) => boolean, what: string) => {
+      const m = seeded.filter(ok).sort((a, b) => a.size - b.size)[0];
+      if (!m) throw new Error(`no ${what} in the seed`);
+      return { folderId: m.folder, id: String(m.uid), size: m.size, what };
+    };
+    refs = [
+      smallest((m) => m.clinical === 'xdm', 'xdm'),
+      smallest((m) => m.clinical === 'hprim', 'hprim'),
+      smallest((m) => m.clinical === 'pdf' && m.attachments.some((a) => /\.pdf$/i.test(a.filename)), 'pdf'),
+      smallest((m) => /@(actu-medicale-hebdo|formation-dpc-ouest|quotidien-generaliste)\.example/.test(m.from) && m.folder === 'INBOX', 'newsletter'),
+      { folderId: 'INBOX', id: String(uid), size: 0, what: 'tracking' },
+    ];
+    const inbox = (await listMessages(env, 'INBOX')).sort((a, b) => a.uid - b.uid).slice(0, 30);
+    more = [...inbox.map((m) => ({ folderId: m.folder, id: String(m.uid) })), ...refs.filter((r) => !inbox.some((m) => m.folder === r.folderId && String(m.uid) === r.id))];
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await new Promise((r) => beacon?.close(r));
+  });
+
+  for (const kind of BROWSERS) {
+    describe(`in ${kind}`, () => {
+      let s: Session;
+      let page: Page;
+      let downloadDir: string;
+      let unzipDir: string;
+      const target = kind === 'chromium' ? 'file' : 'downloads';
+      const saveTo = kind === 'chromium' ? { saveTo: 'opfs' } : {};
+
+      beforeAll(async () => {
+        downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-readable-${kind}-`));
+        unzipDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-readable-open-${kind}-`));
+        s = await launchWithBalise(kind, { downloadDir });
+        page = await s.newPage();
+        await loginWithBalise(s, page, env);
+      });
+      afterAll(async () => {
+        s?.assertNoForeignRequests();
+        await s?.close();
+        fs.rmSync(downloadDir, { recursive: true, force: true });
+        fs.rmSync(unzipDir, { recursive: true, force: true });
+      });
+
+      it('exports XDM, HPRIM, PDF and newsletters with index.html and a page per message; every link resolves inside the zip', async () => {
+        await s.call(page, 'export', 'mount', { refs: refs.map(({ folderId, id }) => ({ folderId, id })), filenameBase: 'Export lisible', ...saveTo });
+        // The box is there and on by default.
+        await page.waitForSelector(`${HOST} >>> [data-action="export-readable"]`);
+        expect(await page.$eval(`${HOST} >>> [data-action="export-readable"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
+        await page.click(`${HOST} >>> [data-action="export"]`);
+        await page.waitForFunction(
+          (host: string) => ['verified', 'failed'].includes(document.querySelector(host)?.shadowRoot?.querySelector('[data-export-state]')?.getAttribute('data-export-state') ?? ''),
+          { timeout: 90_000, polling: 100 },
+          HOST,
+        );
+        const out = await s.call<Outcome>(page, 'export', 'outcome');
+        expect(out.error).toBeUndefined();
+        const r = out.result!;
+        expect(r.verified).toBe(true);
+        expect(r.target).toBe(target);
+        expect(r.files).toHaveLength(1);
+        expect(r.readable!.entries).toBeGreaterThan(refs.length);
+        expect(r.verification.entriesChecked).toBe(r.verification.entriesMatched);
+        const [bytes] = await savedZips(target, page, r, downloadDir);
+        const zip = unzipSync(bytes!);
+        const names = Object.keys(zip);
+        const delivered = refs.find((x) => x.what === 'tracking')!;
+        for (const m of r.messages) {
+          if (m.ref.folderId === delivered.folderId && m.ref.id === delivered.id) {
+            // doveadm save stored it with LF line ends (its fetch shows that); IMAP, hence Roundcube, gives CRLF.
+            expect(text(zip[m.path]!).replace(/\r\n/g, '\n'), m.path).toBe(text(await truth(m.ref)).replace(/\r\n/g, '\n'));
+          } else expect(same(zip[m.path], await truth(m.ref)), m.path).toBe(true);
+        }
+
+        // index.html: every message once by month and once by sender, every link to an entry of the zip.
+        const index = text(zip['index.html']!);
+        expect(index).toContain('martin.durand@medecin.mssante.fr');
+        const fromIndex = targets(index, 'index.html');
+        for (const l of fromIndex) expect(names, `index.html → ${l}`).toContain(l);
+        const pages = names.filter((n) => n.startsWith('Messages/') && n.endsWith('/message.html'));
+        expect(pages).toHaveLength(refs.length);
+        for (const p of pages) expect(fromIndex).toContain(p);
+        for (const p of [...pages, 'index.html']) {
+          const html = text(zip[p]!);
+          expect(html, p).not.toMatch(/<script|<iframe|<link|<base|<form|<[^>]*\son[a-z]+\s*=|javascript:/i);
+          expect(html, p).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;`);
+          if (p === 'index.html') continue;
+          const ls = targets(html, p);
+          expect(ls).toContain('index.html');
+          expect(ls.filter((l) => l.endsWith('.eml'))).toHaveLength(1);
+          for (const l of ls) expect(names, `${p} → ${l}`).toContain(l);
+        }
+        // What each message became.
+        const pageOf = (what: string) => {
+          const ref = refs.find((x) => x.what === what)!;
+          const eml = r.messages.find((m) => m.ref.folderId === ref.folderId && m.ref.id === ref.id)!.path;
+          const href = encodeURIComponent(eml.split('/').at(-1)!).replace(/'/g, '&#39;');
+          const p = pages.find((x) => text(zip[x]!).includes(`${href}"`));
+          expect(p, what).toBeDefined();
+          return { path: p!, html: text(zip[p!]!), dir: p!.replace(/\/message\.html$/, '') };
+        };
+        const xdm = pageOf('xdm');
+        expect(names.some((n) => n.startsWith(`${xdm.dir}/`) && /IHE_XDM\.ZIP$/i.test(n))).toBe(true);
+        // Documents extracted from the XDM beside it (text "extrait de …" in the page).
+        expect(names.filter((n) => n.startsWith(`${xdm.dir}/`) && !/IHE_XDM\.ZIP$|message\.html$/i.test(n)).length).toBeGreaterThan(0);
+        expect(pageOf('hprim').html).toMatch(/HPRIM/);
+        const pdf = pageOf('pdf');
+        expect(names.some((n) => n.startsWith(`${pdf.dir}/`) && /\.pdf$/i.test(n))).toBe(true);
+        expect(pageOf('newsletter').html).toMatch(/class="link-off"/);
+        const tracking = pageOf('tracking').html;
+        expect(tracking).not.toContain('tracker.pharma-lettre.example/open.gif"');
+        expect(tracking).not.toMatch(new RegExp(`(src|href|url\\()[=("']*http://127\\.0\\.0\\.1:${beaconPort}`));
+        expect(tracking).toMatch(/class="img-off"/);
+
+        // Open it from file:// as the user would (unzipped into a folder).
+        for (const [name, data] of Object.entries(zip)) {
+          if (name.endsWith('/')) continue;
+          fs.mkdirSync(path.dirname(path.join(unzipDir, name)), { recursive: true });
+          fs.writeFileSync(path.join(unzipDir, name), data);
+        }
+        await s.call(page, 'export', 'unmount');
+      });
+
+      it('opens index.html and the message pages from file:// with no request but for files, no script, and every link to an existing file', async () => {
+        const guardBefore = s.guard.log.length;
+        const viewer = await s.newPage();
+        const requests: string[] = [];
+        viewer.on('request', (req) => void requests.push(req.url()));
+        try {
+          const open = async (rel: string) => {
+            await viewer.goto(pathToFileURL(path.join(unzipDir, rel)).href, { waitUntil: 'load' });
+            // Give late loads (images, CSS backgrounds, refresh) their chance.
+            await new Promise((r) => setTimeout(r, 500));
+            const seen = await viewer.evaluate(() => ({
+              scripts: document.querySelectorAll('script').length,
+              csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null,
+              links: Array.from(document.querySelectorAll('a[href]'), (a) => (a as HTMLAnchorElement).href),
+              images: Array.from(document.images, (i) => i.src),
+            }));
+            expect(seen.scripts, rel).toBe(0);
+            expect(seen.csp, rel).toMatch(/^default-src 'none';/);
+            for (const href of [...seen.links, ...seen.images]) {
+              if (href.startsWith('mailto:') || href.startsWith('data:')) continue;
+              const u = new URL(href);
+              expect(u.protocol, `${rel}: ${href}`).toBe('file:');
+              expect(fs.existsSync(fileURLToPath(u.href.replace(/#.*$/, ''))), `${rel}: ${href}`).toBe(true);
+            }
+            return seen;
+          };
+          const index = await open('index.html');
+          const pages = [...new Set(index.links.filter((l) => l.endsWith('/message.html')))];
+          expect(pages).toHaveLength(refs.length);
+          for (const p of pages) await open(path.relative(unzipDir, fileURLToPath(p)));
+          // Follow a link the way a user does: from the index to a message, back to the index.
+          await viewer.goto(pathToFileURL(path.join(unzipDir, 'index.html')).href);
+          await Promise.all([viewer.waitForNavigation(), viewer.click('a[href$="/message.html"]')]);
+          expect(viewer.url()).toMatch(/\/message\.html$/);
+          await Promise.all([viewer.waitForNavigation(), viewer.click('nav a')]);
+          expect(viewer.url()).toMatch(/\/index\.html$/);
+        } finally {
+          await viewer.close();
+        }
+        // file: and data: only (Firefox reports a data: font of its own UI as a request of the page: nothing leaves).
+        expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+        expect(hits).toEqual([]);
+        // Nothing the pages did reached the network guard (the webmail tab, still open, may poll its server).
+        expect(s.guard.log.slice(guardBefore).filter((e) => e.target !== new URL(env.url).host)).toEqual([]);
+        s.assertNoForeignRequests();
+      });
+
+      it('the same messages with and without the readable archive: time and size (logged)', async () => {
+        const run = async (readable: boolean) => {
+          await s.call(page, 'export', 'clear-opfs').catch(() => undefined);
+          const out = await s.call<Outcome>(page, 'export', 'run', { refs: more, filenameBase: `Export ${readable ? 'avec' : 'sans'}`, readable, ...saveTo });
+          expect(out.error).toBeUndefined();
+          expect(out.result!.verified).toBe(true);
+          return out.result!;
+        };
+        // Warm-up (the parts' code, the server's caches), then each twice, alternated.
+        await run(true);
+        const rounds: { without: ExportResult; with: ExportResult }[] = [];
+        for (let i = 0; i < 2; i++) rounds.push({ without: await run(false), with: await run(true) });
+        const ms = (r: ExportResult) => r.endedAt - r.startedAt;
+        const best = (k: 'with' | 'without') => rounds.map((x) => x[k]).sort((a, b) => ms(a) - ms(b))[0]!;
+        const w = best('with');
+        const wo = best('without');
+        expect(w.readable!.entries).toBeGreaterThan(more.length);
+        expect(wo.readable).toBeUndefined();
+        expect(w.bytes).toBe(wo.bytes);
+        const mib = (n: number) => (n / 1048576).toFixed(2);
+        console.log(
+          `[readable figures] ${kind} '${w.target}', ${more.length} messages (${mib(w.bytes)} MiB of .eml): ` +
+            `without ${ms(wo)} ms, zip ${mib(wo.zipBytes)} MiB; with ${ms(w)} ms (+${(((ms(w) - ms(wo)) / ms(wo)) * 100).toFixed(0)} %), ` +
+            `zip ${mib(w.zipBytes)} MiB (+${(((w.zipBytes - wo.zipBytes) / wo.zipBytes) * 100).toFixed(0)} %), readable part ${w.readable!.entries} entries, ${mib(w.readable!.bytes)} MiB; ` +
+            `all runs (ms) without ${rounds.map((x) => ms(x.without)).join(', ')}, with ${rounds.map((x) => ms(x.with)).join(', ')}`,
+        );
+      }, 240_000);
+    });
+  }
+});
