@@ -78,6 +78,8 @@ export function placeHtmlSignature(body: HTMLElement, html: string, top: boolean
 export class RcComposeEditor implements ComposeEditor {
   readonly id: string;
   private active: { html: string; text: string } | null = null;
+  /** Every text block Balise wrote in this editor: after a replace, the previous one is still known as ours. */
+  private readonly written = new Set<string>();
   private lastMode: Mode;
   private readonly cleanups: (() => void)[] = [];
   private pollTimer: number | undefined;
@@ -119,6 +121,7 @@ export class RcComposeEditor implements ComposeEditor {
   private knownTextSignatures(): string[] {
     const known = envSignatures(this.env).map((s) => s.text.replace(/\r\n?/g, '\n'));
     if (this.active) known.push(textSignatureBlock(this.active.text, this.separator()));
+    known.push(...this.written);
     return known.filter((k) => k.length > 1);
   }
 
@@ -231,7 +234,9 @@ export class RcComposeEditor implements ComposeEditor {
     const ta = this.textarea();
     if (!ta) return;
     const topPosting = this.env?.top_posting === true && this.env?.sig_below !== true;
-    this.writeText(ta, replaceOwnTextSignature(ta.value, this.knownTextSignatures(), textSignatureBlock(sig.text, this.separator()), topPosting));
+    const block = textSignatureBlock(sig.text, this.separator());
+    this.writeText(ta, replaceOwnTextSignature(ta.value, this.knownTextSignatures(), block, topPosting));
+    this.written.add(block);
   }
 
   private writeText(ta: HTMLTextAreaElement, value: string): void {

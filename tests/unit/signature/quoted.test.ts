@@ -197,3 +197,16 @@ describe('Zimbra HTML: markers inside the quoted part are the quoted message’s
     });
   }
 });
+
+describe('Roundcube plain-text forward after an identity switch', () => {
+  it('the identity’s signature appended after ours: both end the body, outside the quote; one block remains', () => {
+    const ours = textSignatureBlock(OURS_A);
+    const host = '-- \nSecrétariat';
+    const fwdPart = `-------- Message original --------\nObjet: CR\n\nTexte\n-- \n${QUOTED_SIG}`;
+    const body = `\n\n\n${fwdPart}\n\n${ours}\n\n${host}`;
+    const out = replaceOwnTextSignature(body, [host, ours], ours);
+    expect(out).toContain(fwdPart);
+    expect(count(out, ours)).toBe(1);
+    expect(out).not.toContain('Secrétariat');
+  });
+});

@@ -100,8 +100,8 @@ export interface MaskedText {
  * its own "-- " signature (Balise's or anyone's): it is never the signature of this message.
  * - every run of lines starting with ">" (a reply's quote), with the reply header above it when that line ends
  *   with ":" (Roundcube's mailreplyintro, "Le …, X a écrit :");
- * - from a forward header ("-------- Message original --------") to the end, except a known signature block
- *   that ends the body (Roundcube appends the identity's signature after the forwarded text when not top posting).
+ * - from a forward header ("-------- Message original --------") to the end, except the known signature blocks
+ *   that end the body (Roundcube appends the identity's signature after the forwarded text when not top posting).
  * Each part becomes one line `\0Q<n>\0`; {@link unmaskQuotes} puts them back byte for byte.
  */
 export function maskQuotes(body: string, known: string[] = []): MaskedText {
@@ -117,13 +117,20 @@ export function maskQuotes(body: string, known: string[] = []): MaskedText {
     const line = lines[i]!;
     if (FORWARD_HEADER.test(line)) {
       const rest = lines.slice(i).join('\n');
-      const trimmedLen = rest.replace(/\n+$/, '').length;
+      // Known signature blocks that end the body, one after the other (the identity's, then Balise's or the
+      // reverse after an identity switch), stay outside the quote.
+      const blocks = known.map((k) => k.replace(/\r\n?/g, '\n').replace(/^\n+|\n+$/g, '')).filter((b) => b.length > 1);
+      blocks.sort((a, b) => b.length - a.length);
       let cut = rest.length;
-      for (const k of [...known].sort((a, b) => b.length - a.length)) {
-        const block = k.replace(/\r\n?/g, '\n').replace(/^\n+|\n+$/g, '');
-        if (block.length > 1 && trimmedLen > block.length && rest.slice(0, trimmedLen).endsWith(block)) {
-          cut = trimmedLen - block.length;
-          break;
+      for (let again = true; again; ) {
+        again = false;
+        const head = rest.slice(0, cut).replace(/\n+$/, '');
+        for (const block of blocks) {
+          if (head.length > block.length && head.endsWith(block)) {
+            cut = head.length - block.length;
+            again = true;
+            break;
+          }
         }
       }
       const quote = rest.slice(0, cut).replace(/\n+$/, '');
