@@ -9,9 +9,11 @@
  * - On a webmail where Balise's content script has a compose editor (Roundcube, Zimbra), the content script's
  *   own insertion is used (the host's signature block, see lib/features/signature/feature.tsx).
  * - Text fields (textarea, text input): the text goes at the caret between two invisible markers
- *   ({@link TEXT_START}, {@link TEXT_END}); a field that already holds a marked block gets it replaced instead.
+ *   ({@link TEXT_START}, {@link TEXT_END}); a field that already holds a marked block gets it replaced instead,
+ *   unless that block is on a quoted line ("> ").
  * - Rich-text fields (contenteditable, designMode): a `<div data-balise-signature>` built node by node from the
- *   parsed signature (never from an HTML string); an existing one in the same field is replaced.
+ *   parsed signature (never from an HTML string); an existing one in the same field is replaced, unless it is
+ *   inside a `<blockquote>` (a quoted message).
  * Returns what it did; when no field has the focus it shows a short note on the page and returns 'no-field'.
  */
 import type { SigNode } from '../../webmail/kit/signature-html';
@@ -74,8 +76,19 @@ export async function insertSignatureAtCaret(payload: CaretPayload): Promise<Car
     const text = isInput ? payload.text.replace(/\s*\n+\s*/g, ' · ') : payload.text;
     const block = START + text + END;
     const value = field.value;
-    const s = value.indexOf(START);
-    const e = s === -1 ? -1 : value.indexOf(END, s + START.length);
+    // A marked block on a quoted line ("> …": a reply to a mail signed this way) belongs to the quoted message.
+    let s = -1;
+    let e = -1;
+    for (let from = value.indexOf(START); from !== -1; from = value.indexOf(START, from + START.length)) {
+      const lineStart = from > 0 ? value.lastIndexOf('\n', from - 1) + 1 : 0;
+      if (value[lineStart] === '>') continue;
+      const end = value.indexOf(END, from + START.length);
+      if (end !== -1) {
+        s = from;
+        e = end;
+      }
+      break;
+    }
     let result: CaretResult;
     if (s !== -1 && e !== -1) {
       field.setRangeText(block, s, e + END.length, 'end');
@@ -119,7 +132,11 @@ export async function insertSignatureAtCaret(payload: CaretPayload): Promise<Car
     };
     build(wrapper, Array.isArray(payload.nodes) ? payload.nodes : []);
 
-    const existing = root.querySelector(`[${ATTR}]`);
+    // Never a block inside a quoted message (a reply to a mail signed this way carries the same marker).
+    const existing = Array.from(root.querySelectorAll(`[${ATTR}]`)).find((b) => {
+      for (let cur = b.parentElement; cur && cur !== root; cur = cur.parentElement) if (cur.tagName === 'BLOCKQUOTE') return false;
+      return true;
+    });
     let result: CaretResult;
     if (existing) {
       existing.replaceWith(wrapper);

@@ -8,13 +8,24 @@
  * The host's own signatures live in the account settings and how it puts one in a message is not documented either:
  * Balise manages one block of its own (marked data-balise-signature), never two.
  */
-import { insertTextSignature, stripTextSignatures, textSignatureBlock } from '../roundcube/parse';
+import { maskQuotes, replaceOwnTextSignature, textSignatureBlock } from '../roundcube/parse';
 import { signatureFragment } from '../kit/signature-html';
 import type { ComposeEditor } from '../types';
 import { composeForms } from './detect';
 import { LABELS, MAX_ATTACHMENTS_BYTES, SELECTORS } from './selectors';
 
 const MARK = 'data-balise-signature';
+
+/**
+ * Balise's blocks written in this editor: never one inside a quoted message (a reply or forward of a mail that
+ * Balise signed carries the same marker, in a <blockquote>, or in the container mail clients put quotes in).
+ */
+function ownBlocks(root: Element): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(`[${MARK}]`)).filter((b) => {
+    for (let cur = b.parentElement; cur && cur !== root; cur = cur.parentElement) if (cur.matches('blockquote, [type="cite"]')) return false;
+    return true;
+  });
+}
 const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const EMAIL_G = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
@@ -116,8 +127,8 @@ export class MedimailCompose implements ComposeEditor {
   hasSignature(): boolean {
     const e = this.editable();
     if (!e) return false;
-    if (e.kind === 'html') return Array.from(e.el.querySelectorAll(`[${MARK}]`)).some((b) => !!text(b));
-    return !!this.active && e.el.value.replace(/\r\n?/g, '\n').includes(textSignatureBlock(this.active.text));
+    if (e.kind === 'html') return ownBlocks(e.el).some((b) => !!text(b));
+    return !!this.active && maskQuotes(e.el.value).text.includes(textSignatureBlock(this.active.text));
   }
 
   setSignature(sig: { html: string; text: string }): void {
@@ -127,7 +138,7 @@ export class MedimailCompose implements ComposeEditor {
     if (!e) return;
     if (e.kind === 'html') {
       const doc = e.el.ownerDocument;
-      const all = Array.from(e.el.querySelectorAll<HTMLElement>(`[${MARK}]`));
+      const all = ownBlocks(e.el);
       for (const extra of all.slice(1)) extra.remove();
       let block = all[0];
       if (!block) {
@@ -140,8 +151,8 @@ export class MedimailCompose implements ComposeEditor {
       return;
     }
     const known = previous ? [textSignatureBlock(previous.text)] : [];
-    const stripped = stripTextSignatures(e.el.value.replace(/\r\n?/g, '\n'), known, true);
-    this.writeText(e.el, insertTextSignature(stripped.body, textSignatureBlock(sig.text), stripped.at));
+    // Quoted parts ("> " lines, a forwarded message) are left as they are, their own "-- " signature included.
+    this.writeText(e.el, replaceOwnTextSignature(e.el.value, known, textSignatureBlock(sig.text)));
   }
 
   removeSignature(): void {
@@ -150,12 +161,11 @@ export class MedimailCompose implements ComposeEditor {
     this.active = null;
     if (!e) return;
     if (e.kind === 'html') {
-      for (const b of Array.from(e.el.querySelectorAll(`[${MARK}]`))) b.remove();
+      for (const b of ownBlocks(e.el)) b.remove();
       fire(e.el, 'input');
       return;
     }
-    const stripped = stripTextSignatures(e.el.value.replace(/\r\n?/g, '\n'), previous ? [textSignatureBlock(previous.text)] : [], true);
-    this.writeText(e.el, stripped.body);
+    this.writeText(e.el, replaceOwnTextSignature(e.el.value, previous ? [textSignatureBlock(previous.text)] : [], null));
   }
 
   private writeText(ta: HTMLTextAreaElement, value: string): void {

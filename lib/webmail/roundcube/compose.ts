@@ -4,7 +4,7 @@
  */
 import type { ComposeEditor } from '../types';
 import { parseSignatureHtml, signatureFragment, signatureText } from '../kit/signature-html';
-import { countSeparators, insertTextSignature, parseSizeLabel, separatorOf, stripTextSignatures, textSignatureBlock } from './parse';
+import { hasOwnTextSignature, insertTextSignature, maskQuotes, parseSizeLabel, replaceOwnTextSignature, separatorOf, stripTextSignatures, textSignatureBlock, unmaskQuotes } from './parse';
 import { EMAIL, emailIn } from './page';
 import { pick } from '../kit/selectors';
 import { ROUNDCUBE_SELECTORS } from './selectors';
@@ -31,6 +31,44 @@ function envSignatures(env: Record<string, unknown> | null): { id: string; text:
 type Mode = 'html' | 'text';
 
 /**
+ * Where TinyMCE's body holds another message (compose.php create_reply_body / create_forward_body /
+ * prepare_html_body): the reply's `<blockquote>` and its `<p id="reply-intro">`, the washed part's container
+ * (`<div id="replybody1">`, `forwardbody1`…). A signature block in there belongs to the quoted message.
+ */
+const QUOTED_HTML = 'blockquote, #reply-intro, [id^="replybody"], [id^="forwardbody"]';
+
+/** Roundcube's signature blocks written in this editor (`<div id="_rc_sig">`), never one inside a quoted message. */
+export function ownSignatureBlocks(body: Element): HTMLElement[] {
+  return Array.from(body.querySelectorAll<HTMLElement>('[id="_rc_sig"]')).filter((el) => {
+    for (let cur = el.parentElement; cur && cur !== body; cur = cur.parentElement) if (cur.matches(QUOTED_HTML)) return false;
+    return true;
+  });
+}
+
+/**
+ * Puts the signature (HTML, already with its separator) into this editor's own block, creating it where Roundcube
+ * would (at the end, or at the top when top posting a reply); extra own blocks go, quoted ones stay as they are.
+ */
+export function placeHtmlSignature(body: HTMLElement, html: string, top: boolean): HTMLElement {
+  const idoc = body.ownerDocument;
+  const all = ownSignatureBlocks(body);
+  let el = all[0];
+  for (const extra of all.slice(1)) extra.remove();
+  if (!el) {
+    el = idoc.createElement('div');
+    el.id = '_rc_sig';
+    if (top && body.firstChild) {
+      body.insertBefore(el, body.firstChild);
+      const p = idoc.createElement('p');
+      p.appendChild(idoc.createElement('br'));
+      body.insertBefore(p, el);
+    } else body.appendChild(el);
+  }
+  el.replaceChildren(signatureFragment(idoc, html));
+  return el;
+}
+
+/**
  * The compose editor of a Roundcube compose page. Signatures go where Roundcube keeps its own:
  * - HTML (TinyMCE): the one `<div id="_rc_sig">` in the editor body (Roundcube's change_signature reuses it);
  * - text: the "-- \n" block, found by the exact texts Roundcube inserts (env.signatures) or the separator.
@@ -40,6 +78,8 @@ type Mode = 'html' | 'text';
 export class RcComposeEditor implements ComposeEditor {
   readonly id: string;
   private active: { html: string; text: string } | null = null;
+  /** Every text block Balise wrote in this editor: after a replace, the previous one is still known as ours. */
+  private readonly written = new Set<string>();
   private lastMode: Mode;
   private readonly cleanups: (() => void)[] = [];
   private pollTimer: number | undefined;
@@ -81,6 +121,7 @@ export class RcComposeEditor implements ComposeEditor {
   private knownTextSignatures(): string[] {
     const known = envSignatures(this.env).map((s) => s.text.replace(/\r\n?/g, '\n'));
     if (this.active) known.push(textSignatureBlock(this.active.text, this.separator()));
+    known.push(...this.written);
     return known.filter((k) => k.length > 1);
   }
 
@@ -149,13 +190,11 @@ export class RcComposeEditor implements ComposeEditor {
   hasSignature(): boolean {
     if (this.mode === 'html') {
       const body = this.htmlBody();
-      const sig = body?.ownerDocument.getElementById('_rc_sig');
-      return !!sig && !!(sig.textContent ?? '').trim();
+      return !!body && ownSignatureBlocks(body).some((sig) => !!(sig.textContent ?? '').trim());
     }
     const ta = this.textarea();
     if (!ta) return false;
-    const value = ta.value.replace(/\r\n?/g, '\n');
-    return countSeparators(value) > 0 || this.knownTextSignatures().some((k) => value.includes(k));
+    return hasOwnTextSignature(ta.value, this.knownTextSignatures());
   }
 
   setSignature(sig: { html: string; text: string }): void {
@@ -168,19 +207,12 @@ export class RcComposeEditor implements ComposeEditor {
     if (this.mode === 'html') {
       const body = this.htmlBody();
       if (!body) return;
-      for (const el of Array.from(body.querySelectorAll('[id="_rc_sig"]'))) el.remove();
+      for (const el of ownSignatureBlocks(body)) el.remove();
       return;
     }
     const ta = this.textarea();
     if (!ta) return;
-    const value = ta.value.replace(/\r\n?/g, '\n');
-    const quotedAfter = (v: string) => {
-      const lines = v.split('\n');
-      const last = lines.lastIndexOf('-- ');
-      return last >= 0 && lines.slice(last + 1).some((l) => l.startsWith('>'));
-    };
-    const stripped = stripTextSignatures(value, this.knownTextSignatures(), !quotedAfter(value));
-    this.writeText(ta, stripped.body);
+    this.writeText(ta, replaceOwnTextSignature(ta.value, this.knownTextSignatures(), null));
   }
 
   /** Puts the active signature in place in the current mode (when the editor is ready). */
@@ -194,36 +226,17 @@ export class RcComposeEditor implements ComposeEditor {
         this.watchModeSettle();
         return;
       }
-      const idoc = body.ownerDocument;
-      const all = Array.from(body.querySelectorAll('[id="_rc_sig"]'));
-      let el = all[0] as HTMLElement | undefined;
-      for (const extra of all.slice(1)) extra.remove();
-      if (!el) {
-        el = idoc.createElement('div');
-        el.id = '_rc_sig';
-        const top = this.env?.top_posting === true && this.env?.sig_below !== true && !!(this.env?.compose_mode ?? this.env?.reply_uid);
-        if (top && body.firstChild) {
-          body.insertBefore(el, body.firstChild);
-          const p = idoc.createElement('p');
-          p.appendChild(idoc.createElement('br'));
-          body.insertBefore(p, el);
-        } else body.appendChild(el);
-      }
-      el.replaceChildren(signatureFragment(idoc, htmlSignatureWithSeparator(sig.html, this.separator())));
+      const top = this.env?.top_posting === true && this.env?.sig_below !== true && !!(this.env?.compose_mode ?? this.env?.reply_uid);
+      const el = placeHtmlSignature(body, htmlSignatureWithSeparator(sig.html, this.separator()), top);
       if (verify) this.verifyLater(el.textContent ?? '');
       return;
     }
     const ta = this.textarea();
     if (!ta) return;
-    const value = ta.value.replace(/\r\n?/g, '\n');
-    const lines = value.split('\n');
-    const lastSep = lines.lastIndexOf('-- ');
-    const quotedAfter = lastSep >= 0 && lines.slice(lastSep + 1).some((l) => l.startsWith('>'));
-    const stripped = stripTextSignatures(value, this.knownTextSignatures(), !quotedAfter);
-    const block = textSignatureBlock(sig.text, this.separator());
     const topPosting = this.env?.top_posting === true && this.env?.sig_below !== true;
-    const at = stripped.at >= 0 ? stripped.at : topPosting && stripped.body.trim() ? 0 : -1;
-    this.writeText(ta, insertTextSignature(stripped.body, block, at));
+    const block = textSignatureBlock(sig.text, this.separator());
+    this.writeText(ta, replaceOwnTextSignature(ta.value, this.knownTextSignatures(), block, topPosting));
+    this.written.add(block);
   }
 
   private writeText(ta: HTMLTextAreaElement, value: string): void {
@@ -267,7 +280,8 @@ export class RcComposeEditor implements ComposeEditor {
       this.verifyTimers.push(
         win.setTimeout(() => {
           if (!this.active || this.mode !== 'html') return;
-          const sig = this.htmlBody()?.ownerDocument.getElementById('_rc_sig');
+          const body = this.htmlBody();
+          const sig = body ? ownSignatureBlocks(body)[0] : undefined;
           if (!sig || (sig.textContent ?? '') !== expected) this.apply(false);
         }, delay),
       );
@@ -290,9 +304,10 @@ export class RcComposeEditor implements ComposeEditor {
       if (!ta) return;
       const identity = doc.querySelector<HTMLSelectElement>('select#_from')?.value ?? '';
       const host = envSignatures(this.env).find((s) => s.id === identity)?.text ?? '';
-      const value = ta.value.replace(/\r\n?/g, '\n');
-      const stripped = stripTextSignatures(value, [textSignatureBlock(this.active.text, this.separator())], false);
-      ta.value = host ? insertTextSignature(stripped.body, host.replace(/\r\n?/g, '\n'), stripped.at) : stripped.body;
+      const ours = [textSignatureBlock(this.active.text, this.separator())];
+      const masked = maskQuotes(ta.value, ours);
+      const stripped = stripTextSignatures(masked.text, ours, false);
+      ta.value = unmaskQuotes(host ? insertTextSignature(stripped.body, host.replace(/\r\n?/g, '\n'), stripped.at) : stripped.body, masked.quotes);
       this.watchModeSettle();
     };
     doc.addEventListener('click', beforeToggle, true);

@@ -44,12 +44,19 @@ export interface TextSig {
   kind: 'pre' | 'post';
 }
 
-/** Every signature component (marker run of exactly 2 or 6) in a text body, in order. */
+/**
+ * Every signature component of this message (marker run of exactly 2 or 6) in a text body, in order. A reply or
+ * forward quotes another message from the first DIVIDER / HEADERS / QUOTED_TEXT run (3 to 5) on, and that message
+ * may hold runs of its own (a draft, a client that kept them): past that point only SIG_POST counts, the last
+ * component, so only the body's last run, when it is a 6 at a line's start (not behind a quote's ">") followed by "-- ".
+ */
 export function findTextSignatures(v: string): TextSig[] {
   const runs = markerRuns(v);
   const out: TextSig[] = [];
+  const q = runs.findIndex((r) => r.len >= 3 && r.len <= 5);
   runs.forEach((r, i) => {
     if (r.len !== 2 && r.len !== 6) return;
+    if (q >= 0 && i > q && !(i === runs.length - 1 && r.len === 6 && v[r.index - 1] === '\n' && v.startsWith('-- ', r.index + r.len))) return;
     const next = runs[i + 1];
     out.push({ start: r.index, contentStart: r.index + r.len, end: next ? next.index : v.length, kind: r.len === 2 ? 'pre' : 'post' });
   });
@@ -114,17 +121,36 @@ export interface HtmlSig {
   sep: Element | null;
 }
 
+/** An id as a quoted attribute value in a selector. */
+function cssString(id: string): string {
+  return id.replace(/["\\]/g, '\\$&');
+}
+
 function topLevel(body: Element, el: Element): Element {
   let cur = el;
   while (cur.parentElement && cur.parentElement !== body) cur = cur.parentElement;
   return cur;
 }
 
-/** Signature blocks in an editor body, in document order: Balise's, the host's SIG_PRE, the host's SIG_POST. */
+/**
+ * Where a reply or forward holds the other message (ZmComposeView BC_DIVIDER, BC_HEADERS, BC_QUOTED_TEXT; the
+ * quote's `<blockquote>` when Zimbra prefixes it): signature markers in there belong to the quoted message.
+ */
+const QUOTED = '[data-marker="__DIVIDER__"],[data-marker="__HEADERS__"],[data-marker="__QUOTED_TEXT__"],blockquote';
+
+function inQuote(body: Element, el: Element): boolean {
+  for (let cur: Element | null = el; cur && cur !== body; cur = cur.parentElement) if (cur.matches(QUOTED)) return true;
+  return false;
+}
+
+/**
+ * Signature blocks of this message in an editor body, in document order: Balise's, the host's SIG_PRE, the host's
+ * SIG_POST; never one inside a quoted message.
+ */
 export function findHtmlSignatures(body: Element, knownSigIds: readonly string[] = []): HtmlSig[] {
   const found = new Map<Element, HtmlSig>();
   const add = (block: Element | null, sep: Element | null) => {
-    if (!block || block === body) return;
+    if (!block || block === body || inQuote(body, block)) return;
     // A block inside another signature block is part of it.
     for (const other of found.keys()) if (other.contains(block)) return;
     for (const other of [...found.keys()]) if (block.contains(other)) found.delete(other);
@@ -141,8 +167,7 @@ export function findHtmlSignatures(body: Element, knownSigIds: readonly string[]
   }
   for (const el of Array.from(body.querySelectorAll(SIG_PRE))) add(el, null);
   for (const id of knownSigIds) {
-    const el = body.ownerDocument.getElementById(id);
-    if (el && body.contains(el)) {
+    for (const el of Array.from(body.querySelectorAll(`[id="${cssString(id)}"]`))) {
       const prev = el.previousElementSibling;
       add(el, prev && prev.matches(SIG_POST) ? prev : null);
     }

@@ -12,6 +12,36 @@ import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import { bg, clickShadow, count, forbidDialogs, mssLabel, openOptions, waitForShadow, XSS } from './helpers';
 
 const PREFERRED = 'dr.durand@cab.mssante.fr';
+const QUOTED_SIG = ['Dr Bernard Colin', 'Cardiologue', 'RPPS 20202020202', 'MSSanté : b.colin@chu.mssante.fr'];
+
+/** A colleague's mail signed by Balise on Zimbra: its HTML keeps the SIG_PRE marker and Balise's own marker. */
+function signedMessage(to: string): Buffer {
+  const b = 'sig-b0undary';
+  return Buffer.from(
+    [
+      'From: Bernard Colin <b.colin@chu.mssante.fr>',
+      `To: <${to}>`,
+      'Subject: CR consultation (signé Balise)',
+      'Date: Mon, 07 Dec 2026 08:12:00 +0100',
+      'Message-ID: <quoted-balise-sig-z1@chu.mssante.fr>',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/alternative; boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      `Bonjour,\r\nVoici le compte rendu.\r\n\r\n${QUOTED_SIG.join('\r\n')}`,
+      `--${b}`,
+      'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      `<html><body><div>Bonjour,</div><div>Voici le compte rendu.</div><div><br></div><div data-marker="__SIG_PRE__" data-balise-sig="1">${QUOTED_SIG.join('<br>')}</div></body></html>`,
+      `--${b}--`,
+      '',
+    ].join('\r\n'),
+  );
+}
 
 for (const kind of BROWSERS) {
   describe(`signature on the Zimbra simulator in ${kind}`, () => {
@@ -21,6 +51,7 @@ for (const kind of BROWSERS) {
     let options: Page;
     let MSS = 'MSSanté : ';
     let vid = '';
+    let signedId = 0;
     const dialogs: string[] = [];
 
     /** The visible compose view's HTML body, as Balise and Zimbra see it. */
@@ -53,6 +84,7 @@ for (const kind of BROWSERS) {
 
     beforeAll(async () => {
       sim = await startZimbraSim({ profile: 'empty', seed: 3, pollMs: 1000 });
+      signedId = sim.mailbox.addMessage(2, signedMessage(sim.address)).id;
       s = await launchWithBalise(kind);
       page = await s.newPage();
       forbidDialogs(page, dialogs);
@@ -159,6 +191,113 @@ for (const kind of BROWSERS) {
       const st = await htmlState();
       expect(st.blocks).toBe(1);
       expect(st.all).not.toContain('Dr Martin Durand');
+    });
+
+    describe('a reply quoting a Balise-signed mail (issue 15)', () => {
+      /** The quoted components (DIVIDER, HEADERS, QUOTED_TEXT) as HTML, and the signature blocks outside them. */
+      const quoteState = () =>
+        page.evaluate((v) => {
+          const ed = document.querySelector(`#${v} .ZmHtmlEditor`)!;
+          const body = (document.getElementById(`${ed.id}_body_ifr`) as HTMLIFrameElement).contentDocument!.body;
+          const q = '[data-marker="__DIVIDER__"],[data-marker="__HEADERS__"],[data-marker="__QUOTED_TEXT__"]';
+          const quoted = Array.from(body.querySelectorAll(q));
+          const own = Array.from(body.querySelectorAll('[data-marker="__SIG_PRE__"], [data-marker="__SIG_POST__"], [data-balise-sig]')).filter((el) => !el.closest(q));
+          return { quote: quoted.map((e) => e.outerHTML).join(''), own: own.map((e) => e.textContent ?? ''), balise: own.filter((e) => e.hasAttribute('data-balise-sig')).length };
+        }, vid);
+      const waitOwn = async (needle: string) => {
+        for (let i = 0; i < 50 && !(await quoteState()).own.join('|').includes(needle); i++) await new Promise((r) => setTimeout(r, 100));
+      };
+      const openReply = async (how: 'REPLY' | 'FORWARD') => {
+        for (const id of await page.$$eval('.ZmComposeView', (l) => l.map((e) => e.id))) {
+          await page.$eval(`#zb__${id.replace(/^zv__/, '')}__CANCEL`, (b) => (b as HTMLElement).click());
+        }
+        await page.bringToFront();
+        await page.waitForSelector(`#zli__TV-main__${signedId} input.ZmRowCheckbox`, { visible: true });
+        await page.$eval(`#zli__TV-main__${signedId} input.ZmRowCheckbox`, (b) => ((b as HTMLInputElement).checked = true));
+        await page.click(`#zb__TV-main__${how}`);
+        await page.waitForFunction(() => document.querySelectorAll('.ZmComposeView').length === 1, { polling: 100 });
+        vid = await page.$eval('.ZmComposeView', (e) => e.id);
+        await page.waitForFunction((v) => !!document.querySelector(`#${v} iframe`) && !!(document.querySelector(`#${v} iframe`) as HTMLIFrameElement).contentDocument!.querySelector('[data-marker="__QUOTED_TEXT__"]'), { polling: 100 }, vid);
+        await waitForShadow(page, 'signature', '[data-action="insert"]');
+      };
+
+      it('HTML: insert, identity switch, replace: the quote is byte-identical, one Balise block outside it', async () => {
+        await bg(options, 'profile/save', { profile: { prenom: 'Martin', nom: 'Durand', profession: 'Médecin généraliste' } });
+        await openReply('REPLY');
+        const before = await quoteState();
+        expect(before.quote).toContain('data-balise-sig="1"');
+        expect(before.quote).toContain('Dr Bernard Colin');
+        expect(before.quote).toContain('<blockquote');
+
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        await waitOwn(PREFERRED);
+        let st = await quoteState();
+        expect(st.quote).toBe(before.quote);
+        expect(st.own).toHaveLength(1);
+        expect(st.balise).toBe(1);
+        expect(st.own[0]).toContain(PREFERRED);
+
+        // Identity switch (the simulator lays the body out again, quote included), then Balise's insert again.
+        await page.click(`#${vid}_identity_control`);
+        await page.click(`#${vid}_identity_control .ZMenuItem[data-index="1"]`);
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        await waitOwn(PREFERRED);
+        st = await quoteState();
+        expect(st.quote).toBe(before.quote);
+        expect(st.own).toHaveLength(1);
+
+        await bg(options, 'profile/save', { profile: { prenom: 'Martin', nom: 'Durand-Leroy', profession: 'Médecin généraliste' } });
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        await waitOwn('Durand-Leroy');
+        st = await quoteState();
+        expect(st.quote).toBe(before.quote);
+        expect(st.own).toHaveLength(1);
+        expect(st.own[0]).toContain('Durand-Leroy');
+
+        await clickShadow(page, 'signature', '[data-action="remove"]');
+        for (let i = 0; i < 50 && (await quoteState()).own.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        st = await quoteState();
+        expect(st.own).toHaveLength(0);
+        expect(st.quote).toBe(before.quote);
+      });
+
+      it('plain text: the quoted part (after the DIVIDER run) is byte-identical after insert and replace', async () => {
+        await page.bringToFront();
+        await page.click(`#zmi__${vid.replace(/^zv__/, '')}__FORMAT_TEXT`);
+        await page.waitForFunction((v) => document.getElementById(v)!.getAttribute('data-compose-mode') === 'text', { polling: 100 }, vid);
+        const v0 = await textValue();
+        const quote = v0.slice(v0.indexOf('\u200B\u200B\u200B'));
+        expect(quote).toContain('> Dr Bernard Colin');
+
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        for (let i = 0; i < 50 && !(await textValue()).includes(PREFERRED); i++) await new Promise((r) => setTimeout(r, 100));
+        let v = await textValue();
+        expect(v.endsWith(quote)).toBe(true);
+        expect(count(v, PREFERRED)).toBe(1);
+        expect(count(v.slice(0, v.length - quote.length), '\u200B\u200B')).toBe(1);
+
+        await bg(options, 'profile/save', { profile: { prenom: 'Martin', nom: 'Durand', profession: 'Médecin généraliste' } });
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        for (let i = 0; i < 50 && (await textValue()).includes('Durand-Leroy'); i++) await new Promise((r) => setTimeout(r, 100));
+        v = await textValue();
+        expect(v.endsWith(quote)).toBe(true);
+        expect(count(v, PREFERRED)).toBe(1);
+        expect(v).not.toContain('Durand-Leroy');
+      });
+
+      it('HTML forward: the forwarded message keeps its markers; one Balise block outside it', async () => {
+        await openReply('FORWARD');
+        const before = await quoteState();
+        expect(before.quote).toContain('data-balise-sig="1"');
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        await waitOwn(PREFERRED);
+        await clickShadow(page, 'signature', '[data-action="insert"]');
+        await new Promise((r) => setTimeout(r, 300));
+        const st = await quoteState();
+        expect(st.quote).toBe(before.quote);
+        expect(st.own).toHaveLength(1);
+        expect(st.balise).toBe(1);
+      });
     });
 
     it('made no request to any host but 127.0.0.1, and no dialog opened', () => {

@@ -53,6 +53,19 @@ describe('insertSignatureAtCaret (standalone)', () => {
     expect(field.value.split(TEXT_START).length).toBe(2);
   });
 
+  it('a marked block on a quoted line ("> ") is the quoted message’s: inserted, never replaced (issue 15)', async () => {
+    const quote = `Le 07/12/2026, Bernard Colin a écrit :\n> Voici le CR.\n> ${TEXT_START}Dr Bernard Colin${TEXT_END}`;
+    const field = new FakeField(`\n\n${quote}`, 0);
+    g.document = { activeElement: field };
+    expect(await standalone(payload('Dr Martin'))).toBe('inserted');
+    expect(field.value.endsWith(quote)).toBe(true);
+    expect(await standalone(payload('Dr Sophie Martin'))).toBe('replaced');
+    expect(field.value.endsWith(quote)).toBe(true);
+    expect(field.value).toContain('Dr Sophie Martin');
+    expect(field.value).not.toContain('Dr Martin' + TEXT_END);
+    expect(field.value.split(TEXT_START).length).toBe(3);
+  });
+
   it('keeps a single-line input on one line', async () => {
     const input = new FakeField('', 0);
     input.tagName = 'INPUT';

@@ -76,3 +76,110 @@ export function insertTextSignature(body: string, block: string, at: number): st
   const after = body.slice(at).replace(/^\n+/, '');
   return `${before}\n\n${block}${after ? `\n\n${after}` : ''}`;
 }
+
+// ---- quoted messages (a reply's "> " lines, a forwarded message) --------------------------------------------------
+
+/**
+ * Roundcube's header before a forwarded message in plain text (compose.php get_forward_header: "-------- " +
+ * the localised "originalmessage" + " --------"), also the header of reply_mode 2 (top posting without quoting).
+ */
+const FORWARD_HEADER = /^-{8} \S.* -{8}$/;
+const PLACEHOLDER = /\u0000Q(\d+)\u0000/g;
+const IS_PLACEHOLDER = /^\u0000Q\d+\u0000$/;
+
+export interface MaskedText {
+  /** The body with each quoted part replaced by one placeholder line. */
+  text: string;
+  /** The quoted parts, exactly as they were. */
+  quotes: string[];
+}
+
+/**
+ * Hides the parts of a plain-text body that quote another message, so that signature lookups (separators, known
+ * blocks, the tail after the last "-- ") only ever see the text written in this editor. A quoted message may carry
+ * its own "-- " signature (Balise's or anyone's): it is never the signature of this message.
+ * - every run of lines starting with ">" (a reply's quote), with the reply header above it when that line ends
+ *   with ":" (Roundcube's mailreplyintro, "Le …, X a écrit :");
+ * - from a forward header ("-------- Message original --------") to the end, except the known signature blocks
+ *   that end the body (Roundcube appends the identity's signature after the forwarded text when not top posting).
+ * Each part becomes one line `\0Q<n>\0`; {@link unmaskQuotes} puts them back byte for byte.
+ */
+export function maskQuotes(body: string, known: string[] = []): MaskedText {
+  const text = body.replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
+  const lines = text.split('\n');
+  const quotes: string[] = [];
+  const out: string[] = [];
+  const put = (part: string[]) => {
+    out.push(`\u0000Q${quotes.length}\u0000`);
+    quotes.push(part.join('\n'));
+  };
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i]!;
+    if (FORWARD_HEADER.test(line)) {
+      const rest = lines.slice(i).join('\n');
+      // Known signature blocks that end the body, one after the other (the identity's, then Balise's or the
+      // reverse after an identity switch), stay outside the quote.
+      const blocks = known.map((k) => k.replace(/\r\n?/g, '\n').replace(/^\n+|\n+$/g, '')).filter((b) => b.length > 1);
+      blocks.sort((a, b) => b.length - a.length);
+      let cut = rest.length;
+      for (let again = true; again; ) {
+        again = false;
+        const head = rest.slice(0, cut).replace(/\n+$/, '');
+        for (const block of blocks) {
+          if (head.length > block.length && head.endsWith(block)) {
+            cut = head.length - block.length;
+            again = true;
+            break;
+          }
+        }
+      }
+      const quote = rest.slice(0, cut).replace(/\n+$/, '');
+      put([quote]);
+      const after = rest.slice(quote.length);
+      if (after) out.push(...after.slice(1).split('\n'));
+      break;
+    }
+    if (line.startsWith('>')) {
+      const part: string[] = [];
+      // The reply header just above the quote goes with it.
+      const prev = out[out.length - 1];
+      if (prev !== undefined && prev.trim() && !IS_PLACEHOLDER.test(prev) && /:\s*$/.test(prev)) part.push(out.pop()!);
+      while (i < lines.length && lines[i]!.startsWith('>')) part.push(lines[i++]!);
+      put(part);
+      continue;
+    }
+    out.push(line);
+    i++;
+  }
+  return { text: out.join('\n'), quotes };
+}
+
+/** Puts back the quoted parts {@link maskQuotes} hid. */
+export function unmaskQuotes(text: string, quotes: string[]): string {
+  return text.replace(PLACEHOLDER, (m, n: string) => quotes[Number(n)] ?? m);
+}
+
+/** Whether a quoted part (its placeholder) comes after the last "-- " line of a masked body. */
+function quoteAfterLastSeparator(masked: string): boolean {
+  const lines = masked.split('\n');
+  const last = lines.lastIndexOf('-- ');
+  return last >= 0 && lines.slice(last + 1).some((l) => IS_PLACEHOLDER.test(l));
+}
+
+/** Whether the text written in this editor (quotes aside) holds a signature: a "-- " line or a known block. */
+export function hasOwnTextSignature(body: string, known: string[]): boolean {
+  const { text } = maskQuotes(body, known);
+  return countSeparators(text) > 0 || known.some((k) => k.length > 1 && text.includes(k.replace(/\r\n?/g, '\n')));
+}
+
+/**
+ * Puts one signature block in a plain-text body, in place of the signature written in this editor (known blocks,
+ * or the tail after its last "-- " line when no quote follows it), never inside a quoted part. `block` null removes it.
+ */
+export function replaceOwnTextSignature(body: string, known: string[], block: string | null, topPosting = false): string {
+  const { text, quotes } = maskQuotes(body, known);
+  const stripped = stripTextSignatures(text, known, !quoteAfterLastSeparator(text));
+  if (block === null) return unmaskQuotes(stripped.body, quotes);
+  const at = stripped.at >= 0 ? stripped.at : topPosting && stripped.body.trim() ? 0 : -1;
+  return unmaskQuotes(insertTextSignature(stripped.body, block, at), quotes);
+}

@@ -22,6 +22,13 @@
       units: ['o', 'ko', 'Mo', 'Go'],
       dec: ',',
       newMessage: 'Nouveau message',
+      reply: 'R\u00e9pondre',
+      forward: 'Transf\u00e9rer',
+      origMsg: '----- Mail original -----',
+      hdrFrom: 'De\u00a0: ',
+      hdrTo: '\u00c0\u00a0: ',
+      hdrSent: 'Envoy\u00e9\u00a0: ',
+      hdrSubject: 'Objet\u00a0: ',
       del: 'Supprimer',
       send: 'Envoyer',
       saveDraft: 'Enregistrer le brouillon',
@@ -44,6 +51,13 @@
       units: ['B', 'KB', 'MB', 'GB'],
       dec: '.',
       newMessage: 'New Message',
+      reply: 'Reply',
+      forward: 'Forward',
+      origMsg: '----- Original Message -----',
+      hdrFrom: 'From: ',
+      hdrTo: 'To: ',
+      hdrSent: 'Sent: ',
+      hdrSubject: 'Subject: ',
       del: 'Delete',
       send: 'Send',
       saveDraft: 'Save Draft',
@@ -238,6 +252,8 @@
       '<div id="skin_td_main">' +
       '<div id="skin_container_app_top_toolbar"><div id="ztb__TV-main" class="ZToolbar">' +
       '<button type="button" id="zb__NEW_MENU" class="ZToolbarButton">' + esc(MSG.newMessage) + '</button>' +
+      '<button type="button" id="zb__TV-main__REPLY" class="ZToolbarButton">' + esc(MSG.reply) + '</button>' +
+      '<button type="button" id="zb__TV-main__FORWARD" class="ZToolbarButton">' + esc(MSG.forward) + '</button>' +
       '<button type="button" id="zb__TV-main__DELETE" class="ZToolbarButton">' + esc(MSG.del) + '</button>' +
       '<button type="button" id="zb__TV-main__EMPTY_FOLDER" class="ZToolbarButton" style="display:none">' + esc(MSG.emptyTrash) + '</button>' +
       '</div></div>' +
@@ -249,6 +265,12 @@
       openCompose();
     });
     byId('zb__TV-main__DELETE').addEventListener('click', deleteSelected);
+    byId('zb__TV-main__REPLY').addEventListener('click', function () {
+      replyTo('reply');
+    });
+    byId('zb__TV-main__FORWARD').addEventListener('click', function () {
+      replyTo('forward');
+    });
     byId('zb__TV-main__EMPTY_FOLDER').addEventListener('click', function () {
       soap('FolderActionRequest', 'urn:zimbraMail', { action: { op: 'empty', id: String(state.currentFolder), recursive: true } }).catch(function () {});
     });
@@ -399,8 +421,30 @@
       .join('');
   }
 
-  /** ZmComposeView._layoutBodyComponents for a new message: NOTHING, TEXT_PRE, SIG_PRE, SIG_POST. */
-  function layoutBody(mode, userText, sig) {
+  /**
+   * The quoted message of a reply or forward, as ZmComposeView lays out BC_DIVIDER, BC_HEADERS and BC_QUOTED_TEXT:
+   * a reply quotes with a prefix (zimbraPrefReplyIncludeOriginalText includeBodyWithPrefix: a blockquote in HTML,
+   * "> " in text), a forward includes the body as it is (includeBody). The original's HTML goes in unchanged, its
+   * own signature markers (data-marker, data-balise-sig) included, as Zimbra-sent mail carries them.
+   */
+  function quoteComponents(mode, q) {
+    if (!q) return '';
+    var hdr = [[MSG.hdrFrom, q.from], [MSG.hdrTo, q.to], [MSG.hdrSent, q.date], [MSG.hdrSubject, q.subject]];
+    if (mode === 'html') {
+      var body = q.html || textToHtml(q.text);
+      if (q.prefix) body = '<blockquote style="border-left:2px solid #1010FF;margin-left:5px;padding-left:5px;color:#000;font-weight:normal;font-style:normal;text-decoration:none;font-family:Helvetica,Arial,sans-serif;font-size:12pt;">' + body + '</blockquote>';
+      return '<div><br></div><hr id="zwchr" data-marker="__DIVIDER__"><div data-marker="__HEADERS__">' +
+        hdr.map(function (h) { return '<b>' + esc(h[0]) + '</b>' + esc(h[1]) + '<br>'; }).join('') +
+        '</div><br><div data-marker="__QUOTED_TEXT__">' + body + '</div>';
+    }
+    var text = (q.text || htmlToText(q.html)).replace(/\r\n?/g, '\n');
+    if (q.prefix) text = text.split('\n').map(function (l) { return '> ' + l; }).join('\n');
+    return '\r\n\r\n' + MARK + MARK + MARK + MSG.origMsg + '\r\n' + MARK + MARK + MARK + MARK +
+      hdr.map(function (h) { return h[0] + h[1]; }).join('\r\n') + '\r\n\r\n' + MARK + MARK + MARK + MARK + MARK + text.replace(/\n/g, '\r\n') + '\r\n';
+  }
+
+  /** ZmComposeView._layoutBodyComponents: NOTHING, TEXT_PRE, SIG_PRE, DIVIDER, HEADERS, QUOTED_TEXT, SIG_POST. */
+  function layoutBody(mode, userText, sig, quote) {
     var html = mode === 'html';
     var style = state.prefs.zimbraPrefMailSignatureStyle === 'internet' ? 'internet' : 'outlook';
     var crlf = html ? '<br>' : '\r\n';
@@ -415,12 +459,14 @@
       var sp = prev === 'NOTHING' ? crlf2 : crlf;
       if (style === 'outlook') {
         value += sp + (html ? '<div id="' + sig.id + '" data-marker="__SIG_PRE__">' + sigContent(sig, 'html') + '</div>' : MARK + MARK + sigContent(sig, 'text'));
+        value += quoteComponents(mode, quote);
       } else {
-        value += sp + (html
+        value += quoteComponents(mode, quote);
+        value += (quote ? crlf : sp) + (html
           ? '<div data-marker="__SIG_POST__">-- ' + crlf + '</div><div id="' + sig.id + '">' + sigContent(sig, 'html') + '</div>'
           : MARK + MARK + MARK + MARK + MARK + MARK + '-- ' + crlf + sigContent(sig, 'text'));
       }
-    }
+    } else value += quoteComponents(mode, quote);
     return value;
   }
 
@@ -429,6 +475,8 @@
     if (c.mode === 'html') {
       var body = c.iframe.contentDocument.body;
       var clone = body.cloneNode(true);
+      var quoted = clone.querySelectorAll('[data-marker="__DIVIDER__"],[data-marker="__HEADERS__"],[data-marker="__QUOTED_TEXT__"]');
+      for (var q = 0; q < quoted.length; q++) if (quoted[q].parentNode) quoted[q].parentNode.removeChild(quoted[q]);
       var sigEls = clone.querySelectorAll('[data-marker="__SIG_PRE__"],[data-marker="__SIG_POST__"],[data-balise-sig]');
       for (var i = 0; i < sigEls.length; i++) sigEls[i].parentNode.removeChild(sigEls[i]);
       for (var k = 0; k < state.signatures.length; k++) {
@@ -438,7 +486,7 @@
       return clone.innerHTML.replace(/(<div><br><\/div>|<br>)+$/i, '').replace(/^(<div><br><\/div>)+/i, '');
     }
     var v = c.textarea.value;
-    var cut = v.search(/\u200B{2,}/);
+    var cut = v.search(/\u200B{2,}/); // the first component after TEXT_PRE: SIG_PRE, or the quote's DIVIDER
     if (cut >= 0) v = v.slice(0, cut);
     return v.replace(/\u200B/g, '').replace(/\s+$/, '');
   }
@@ -454,7 +502,7 @@
     c.textarea.style.display = mode === 'html' ? 'none' : '';
     if (mode === 'html') c.textarea.setAttribute('aria-hidden', 'true');
     else c.textarea.removeAttribute('aria-hidden');
-    setBody(c, layoutBody(mode, userText, sigFor(c.identity)));
+    setBody(c, layoutBody(mode, userText, sigFor(c.identity), c.quote));
     c.view.setAttribute('data-compose-mode', mode);
   }
 
@@ -500,6 +548,42 @@
     return out;
   }
 
+  /** Reply / Forward on the checked message (or the first one): GetMsgRequest, then a compose view quoting it. */
+  function replyTo(how) {
+    var box = document.querySelector('#zl__TV-main__rows input.ZmRowCheckbox:checked') || document.querySelector('#zl__TV-main__rows input.ZmRowCheckbox');
+    var row = box && box.closest('[data-id]');
+    if (!row) return;
+    var html = state.prefs.zimbraPrefComposeFormat !== 'text';
+    soap('GetMsgRequest', 'urn:zimbraMail', { m: { id: row.getAttribute('data-id'), html: html ? 1 : 0 } })
+      .then(function (r) {
+        var m = r.m[0];
+        var bodyOf = function (parts, ct) {
+          for (var i = 0; parts && i < parts.length; i++) {
+            if (parts[i].body && parts[i].ct === ct && typeof parts[i].content === 'string') return parts[i].content;
+            var inner = bodyOf(parts[i].mp, ct);
+            if (inner !== null) return inner;
+          }
+          return null;
+        };
+        var addr = function (t) {
+          return (m.e || []).filter(function (e) { return e.t === t; }).map(function (e) { return e.p ? '"' + e.p + '" <' + e.a + '>' : e.a; }).join(', ');
+        };
+        var htmlBody = bodyOf(m.mp, 'text/html');
+        var textBody = bodyOf(m.mp, 'text/plain');
+        openCompose({
+          prefix: how === 'reply',
+          from: addr('f'),
+          to: addr('t'),
+          date: new Date(m.d).toLocaleString(LOCALE),
+          subject: m.su || '',
+          subjectLine: (how === 'reply' ? 'Re: ' : 'Fwd: ') + (m.su || ''),
+          html: htmlBody,
+          text: textBody !== null ? textBody : htmlBody !== null ? htmlToText(htmlBody) : '',
+        });
+      })
+      .catch(function () {});
+  }
+
   function showList() {
     for (var k in state.composes) state.composes[k].view.style.display = 'none';
     var tv = byId('zv__TV-main');
@@ -514,7 +598,7 @@
     showList();
   }
 
-  function openCompose() {
+  function openCompose(quote) {
     state.composeCount += 1;
     state.editorCount += 1;
     var n = state.composeCount;
@@ -574,9 +658,11 @@
       mce: byId('mceu_' + state.editorCount),
       mode: 'html',
       files: [],
+      quote: quote || null,
     };
     state.composes[vid] = c;
     initIframe(c.iframe, eid);
+    if (quote) byId(vid + '_subject_control').value = quote.subjectLine;
     applyMode(c, state.prefs.zimbraPrefComposeFormat === 'text' ? 'text' : 'html', '');
 
     // From select (DwtSelect stand-in)
@@ -589,7 +675,7 @@
         var text = userContent(c);
         c.identity = idn;
         byId(vid + '_identity_control_title').textContent = identityLabel(idn);
-        setBody(c, layoutBody(c.mode, text, sigFor(idn)));
+        setBody(c, layoutBody(c.mode, text, sigFor(idn), c.quote));
         menu.style.display = 'none';
       } else menu.style.display = menu.style.display === 'none' ? '' : 'none';
     });

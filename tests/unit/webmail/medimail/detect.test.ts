@@ -71,4 +71,22 @@ describe('medimail compose form', () => {
     ed!.setSubject!('[FIN]');
     expect(ed!.subject!()).toBe('[FIN]');
   });
+
+  it('a quoted message’s Balise block (same marker, in a blockquote) is never replaced nor removed (issue 15)', () => {
+    const doc = page('compose.html');
+    const [ed] = findComposeEditors(doc, () => 'martin.durand@medecin.mssante.fr');
+    const body = doc.querySelector('[contenteditable]')!;
+    body.innerHTML = '<p>Le 07/12/2026, Bernard Colin a écrit :</p><blockquote type="cite"><div>Voici le CR.</div><div data-balise-signature="1">-- <br>Dr Bernard Colin</div></blockquote>';
+    const quote = body.querySelector('blockquote')!.outerHTML;
+    expect(ed!.hasSignature()).toBe(false);
+    ed!.setSignature({ html: '<b>Dr Durand</b>', text: 'Dr Durand' });
+    ed!.setSignature({ html: 'Dr Durand-Leroy', text: 'Dr Durand-Leroy' });
+    const own = Array.from(body.querySelectorAll('[data-balise-signature]')).filter((b) => !b.closest('blockquote'));
+    expect(own).toHaveLength(1);
+    expect(own[0]!.textContent).toContain('Durand-Leroy');
+    expect(body.querySelector('blockquote')!.outerHTML).toBe(quote);
+    ed!.removeSignature();
+    expect(body.querySelectorAll('[data-balise-signature]')).toHaveLength(1);
+    expect(body.querySelector('blockquote')!.outerHTML).toBe(quote);
+  });
 });
