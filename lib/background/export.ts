@@ -156,7 +156,7 @@ const backgroundParts = new ExportParts();
 
 export function exportHandlers(parts = backgroundParts): HandlersFor<typeof exportMessageDefs> {
   return {
-    'export/save-part': async ({ filename, size, blob, url }, sender) => {
+    'export/save-part': async ({ filename, size, blob, url, ask }, sender) => {
       const tabId = sender.tab?.id;
       if (typeof tabId !== 'number') throw new DownloadFailure('forbidden', 'only a webmail tab exports');
       const session = parts.begin(tabId, senderOrigin(sender.url), docOf(sender));
@@ -175,7 +175,7 @@ export function exportHandlers(parts = backgroundParts): HandlersFor<typeof expo
         throw new DownloadFailure('download-failed', 'nothing to save');
       }
       try {
-        const id = await browser.downloads.download({ url: href, filename, saveAs: false, conflictAction: 'uniquify' });
+        const id = await browser.downloads.download({ url: href, filename, saveAs: ask === true, conflictAction: 'uniquify' });
         parts.record(id, tabId, session);
         const item = await waitForDownload(id);
         if (item.state !== 'complete') {

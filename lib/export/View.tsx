@@ -72,11 +72,6 @@ export function exportErrorText(e: ExportError): string {
   return t(errorKey(e));
 }
 
-function folderOf(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts.length > 1 ? parts[parts.length - 2]! : '';
-}
-
 export function ExportStatus({
   state,
   progress,
@@ -146,7 +141,11 @@ export function ExportStatus({
               </li>
             ))}
           </ul>
-          {result.target === 'downloads' && result.files[0] ? <p class="b-muted">{t('export_downloadsFolder', folderOf(result.files[0].savedAs))}</p> : null}
+          {result.target === 'downloads' && result.files[0] ? (
+            <p class="b-muted" data-saved-at={result.files[0].savedAs}>
+              {t('export_savedAt', result.files[0].savedAs)}
+            </p>
+          ) : null}
         </>
       ) : null}
       {error ? (
@@ -201,6 +200,7 @@ export function ExportPanel({
   const [result, setResult] = useState<ExportResult | null>(null);
   const [error, setError] = useState<ExportError | null>(null);
   const [readable, setReadable] = useState(readableProp ?? true);
+  const [askWhere, setAskWhere] = useState(false);
   const touched = useRef(readableProp !== undefined);
   useEffect(() => {
     if (touched.current) return;
@@ -232,6 +232,7 @@ export function ExportPanel({
       {
         filenameBase,
         readable,
+        askWhere,
         signal: abort.signal,
         ...(partBytes ? { partBytes } : {}),
         ...(target ? { target } : {}),
@@ -281,6 +282,12 @@ export function ExportPanel({
             }}
           />{' '}
           {t('export_readable')}
+        </label>
+      ) : null}
+      {state !== 'verified' ? (
+        <label class="x-option">
+          <input type="checkbox" data-action="export-ask-where" checked={askWhere} disabled={busy} onChange={(e) => setAskWhere((e.currentTarget as HTMLInputElement).checked)} />{' '}
+          {t('export_askWhere')}
         </label>
       ) : null}
       <ExportStatus state={state} progress={progress} result={result} error={error} lang={lang} onCancel={() => ctl.current?.abort()} />

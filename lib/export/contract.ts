@@ -61,6 +61,12 @@ export interface ExportOptions {
    * cleanup.exportReadable is what the UIs start from). The .eml files and manifests are the same either way.
    */
   readable?: boolean;
+  /**
+   * 'downloads' target: the browser's save dialog for each part, so the person picks where (a secure drive rather
+   * than a synced Downloads folder). Off by default: several parts mean several dialogs, and automation cannot
+   * answer one. The file target always asks (showSaveFilePicker).
+   */
+  askWhere?: boolean;
   /** The mailbox's address, for index.html's title (default: the webmail's account(), or nothing). */
   mailbox?: string;
 }

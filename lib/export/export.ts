@@ -138,7 +138,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   const output: Output =
     target === 'file'
       ? new FileOutput(file!, signal)
-      : new DownloadsOutput(deps.downloads ?? backgroundDownloads(), base, signal, () => progress({ done, bytes, phase: 'save', part: partNo }));
+      : new DownloadsOutput(deps.downloads ?? backgroundDownloads({ ask: opts.askWhere === true }), base, signal, () => progress({ done, bytes, phase: 'save', part: partNo }));
 
   const manifestName = safeBaseName(texts.manifestName);
   const readmeName = texts.readmeName;

@@ -96,13 +96,14 @@ export interface DownloadTransport {
 }
 
 /** Parts handed to the background (lib/background/export.ts). */
-export function backgroundDownloads(): DownloadTransport {
+export function backgroundDownloads(opts: { ask?: boolean } = {}): DownloadTransport {
+  const ask = opts.ask ? { ask: true } : {};
   return {
     async save(blob, filename) {
-      if (import.meta.env.FIREFOX) return send('export/save-part', { filename, size: blob.size, blob });
+      if (import.meta.env.FIREFOX) return send('export/save-part', { filename, size: blob.size, blob, ...ask });
       const url = URL.createObjectURL(blob);
       try {
-        return await send('export/save-part', { filename, size: blob.size, url });
+        return await send('export/save-part', { filename, size: blob.size, url, ...ask });
       } finally {
         URL.revokeObjectURL(url);
       }

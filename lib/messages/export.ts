@@ -36,6 +36,8 @@ export const exportMessageDefs = {
       size: Bytes,
       blob: z.optional(z.instanceof(Blob)),
       url: z.optional(z.string().check(z.maxLength(2200), z.regex(/^blob:https?:\/\/[^/\s]+\/[0-9a-fA-F-]{36}$/))),
+      /** Show the browser's save dialog (the person picks the place; cancelling it fails the export, nothing is deleted). */
+      ask: z.optional(z.boolean()),
     },
     SavedPartSchema,
     ['content'],

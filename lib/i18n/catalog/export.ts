@@ -27,9 +27,13 @@ export default {
     en: 'Export checked: each part was read back before being saved (its $1 messages are identical to those on the server) and the browser confirms each file is complete.',
   },
   export_savedIn: { fr: 'Enregistré ici :', en: 'Saved here:' },
-  export_downloadsFolder: {
-    fr: 'Dans votre dossier Téléchargements, sous-dossier « $1 ».',
-    en: 'In your Downloads folder, subfolder “$1”.',
+  export_askWhere: {
+    fr: 'Choisir où enregistrer (une fenêtre par partie quand l’export en a plusieurs)',
+    en: 'Choose where to save (one dialog per part when the export has several)',
+  },
+  export_savedAt: {
+    fr: 'Enregistré ici : $1. Gardez cette copie sur un support sécurisé (pas un dossier synchronisé avec un service en ligne).',
+    en: 'Saved here: $1. Keep this copy on secure storage (not a folder synchronised with an online service).',
   },
   export_fileLine: { fr: '$1 – $2 messages, $3', en: '$1 – $2 messages, $3' },
   export_verifiedBadge: { fr: 'vérifié', en: 'checked' },

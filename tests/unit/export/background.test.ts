@@ -29,6 +29,7 @@ let erased: number[];
 /** How the next download ends. */
 let outcome: { state: 'complete' | 'interrupted'; size?: (blobSize: number) => number; error?: string; immediate?: boolean };
 let urlsSeen: string[];
+let saveAsSeen: (boolean | undefined)[];
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -37,12 +38,14 @@ beforeEach(() => {
   removedFiles = [];
   erased = [];
   urlsSeen = [];
+  saveAsSeen = [];
   outcome = { state: 'complete' };
   let next = 1;
   Object.assign(fakeBrowser.downloads, {
-    download: async ({ url, filename }: { url: string; filename: string }) => {
+    download: async ({ url, filename, saveAs }: { url: string; filename: string; saveAs?: boolean }) => {
       const id = next++;
       urlsSeen.push(url);
+      saveAsSeen.push(saveAs);
       let size = 0;
       const blob = url.startsWith('blob:nodedata:') ? resolveObjectURL(url) : undefined;
       if (blob) size = blob.size;
@@ -88,6 +91,12 @@ describe('export: background', () => {
     expect(r).toEqual({ downloadId: 1, path: '/home/u/Téléchargements/Export/Export-partie-01.zip', bytes: 5000 });
     expect(resolveObjectURL(urlsSeen[0]!)).toBeUndefined(); // revoked
     expect(listeners).toHaveLength(0);
+  });
+
+  it('shows the save dialog only when the person asked to choose the place', async () => {
+    await save({ type: 'export/save-part', filename: 'E/E-partie-01.zip', size: 10, blob: new Blob([new Uint8Array(10)]) }, page);
+    await save({ type: 'export/save-part', filename: 'E/E-partie-02.zip', size: 10, blob: new Blob([new Uint8Array(10)]), ask: true }, page);
+    expect(saveAsSeen.slice(-2)).toEqual([false, true]);
   });
 
   it('also sees a download that finished before it listened', async () => {
