@@ -10,7 +10,8 @@
  * Facts it relies on (tests/servers/roundcube/FINDINGS.md, each checked against the real server):
  * - list rows give formatted sizes and dates only: summaries carry size ± precision and the host's date label;
  * - a search is only sorted by the session's sort, and changing it saves the user's preference: results are
- *   collected over every page and sorted here (no preference is ever written);
+ *   collected over every page and sorted here (no preference is ever written); the N largest are narrowed first
+ *   with IMAP LARGER (largest.ts) so that only a few pages are listed;
  * - a move's answer has no new UIDs and reports success even for a UID that does not exist: what left the
  *   source and what arrived in the target are checked with searches; Dovecot's MOVE numbers the new messages
  *   in ascending order of their old UIDs.
@@ -46,6 +47,7 @@ import { detectRoundcube, readPageEnv, readToken } from './detect';
 import { accountFromDom, accountFromHtml, findAnchor, foldersFromDom, observeQuotaDisplay } from './page';
 import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries } from './parse';
 import { ROUNDCUBE_SELECTORS } from './selectors';
+import { largestRows } from './largest';
 
 export { ROUNDCUBE_MAX_BATCH, ROUNDCUBE_MAX_SET_CHARS, cutUidBatches, encodedSetLength } from './batches';
 
@@ -173,7 +175,13 @@ export class RoundcubeWebmail implements Webmail {
     const timeZone = await api.timeZone(signal);
     const built = buildFilter(q, api.serverNowSec());
     if ('nothing' in built) return;
-    const rows = await keepingListState(this.ctx, () => api.searchAll(q.folderId, built.filter, signal));
+    // The N largest: narrowed with LARGER (./largest.ts) rather than every page of the folder.
+    const limit = opts.limit;
+    const rows = await keepingListState(this.ctx, async () =>
+      q.sort === 'sizeDesc' && limit !== undefined && limit > 0
+        ? (await largestRows(api, q.folderId, built.filter, limit, signal)).rows
+        : api.searchAll(q.folderId, built.filter, signal),
+    );
     const dateFormat = typeof this.env.date_format === 'string' ? this.env.date_format : undefined;
     let list = sortSummaries(
       rows.map(({ row, now }) => rowToSummary(row, { folderId: q.folderId, now, timeZone, dateFormat })),

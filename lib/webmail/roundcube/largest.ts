@@ -1,0 +1,82 @@
+/**
+ * Roundcube: the N largest messages of one folder without listing the whole folder and without changing the user's
+ * sort (sorting by size is a preference Roundcube saves: FINDINGS.md). The search is narrowed with IMAP `LARGER`
+ * instead, each answer's first page being a sample of what matched:
+ *
+ *   1. the search itself: how many match (T) and one page of them (the user's page size, often 50);
+ *   2. while T is more than a few pages, `LARGER s` where s is the size the sample says about 2·N messages exceed
+ *      (the sample's largest when it cannot tell finer); a narrowing that leaves fewer than N is not taken;
+ *   3. every page of the last search (a few, 3 at a time), sorted here.
+ *
+ * Exact whatever the sample: the N largest of a folder all exceed s as soon as N messages exceed s. Bounded: at most
+ * MAX_NARROWING narrowing searches, then the pages of what is left. Roundcube's listed sizes are rounded: the
+ * thresholds are taken at the low end of a label's precision and the final order is the rounded sizes'.
+ */
+import { WebmailError } from '../types';
+import type { RcApi } from './api';
+import { decodeEntities, parseSizeLabel, type RcRow } from './parse';
+
+const MAX_NARROWING = 4;
+const PAGE_CONCURRENCY = 3;
+
+type First = Awaited<ReturnType<RcApi['searchFirst']>>;
+
+/** A row's size, at the low end of its label's precision (0 when unreadable). */
+function lowBytes(row: RcRow): number {
+  const s = parseSizeLabel(decodeEntities(row.cols.size ?? ''));
+  return s ? Math.max(0, s.bytes - s.precision) : 0;
+}
+
+/** Every row of a search whose first answer is `first` (its other pages, a few at a time); null if the session lost it. */
+async function allPages(api: RcApi, folder: string, first: First, signal?: AbortSignal): Promise<{ row: RcRow; now: number }[] | null> {
+  const out = new Map<number, { row: RcRow; now: number }>();
+  for (const row of first.rows) out.set(row.uid, { row, now: first.now });
+  if (!first.request || first.total <= first.rows.length) return [...out.values()];
+  const request = first.request;
+  let next = 2;
+  let lost = false;
+  const worker = async () => {
+    while (!lost && next <= first.pages) {
+      if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+      const page = await api.searchPage(folder, request, next++, signal);
+      if (!page) {
+        lost = true;
+        return;
+      }
+      for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, Math.max(0, first.pages - 1)) }, worker));
+  return lost ? null : [...out.values()];
+}
+
+/**
+ * The rows of `folder` matching `filter` among which its `limit` largest certainly are (usually 1 to 3 times
+ * `limit`), with how many searches it took. Callers sort and cut.
+ */
+export async function largestRows(api: RcApi, folder: string, filter: string, limit: number, signal?: AbortSignal): Promise<{ rows: { row: RcRow; now: number }[]; requests: number }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let cur = await api.searchFirst(folder, filter, signal);
+    let requests = 1;
+    const pageSize = Math.max(1, cur.rows.length);
+    // Up to this many rows are cheaper to page through than to narrow once more.
+    const enough = Math.max(2 * pageSize, 4 * limit);
+    let floor = -1;
+    for (let i = 0; i < MAX_NARROWING && cur.total > enough && cur.rows.length > 0; i++) {
+      const sizes = cur.rows.map(lowBytes).sort((a, b) => b - a);
+      // The sample's k-th largest stands for about (k + 1) / n of the T matches: aim at 2·limit of them.
+      const k = Math.floor((2 * limit * sizes.length) / cur.total) - 1;
+      const s = sizes[Math.min(sizes.length - 1, Math.max(0, k))]!;
+      if (s <= floor) break;
+      const next = await api.searchFirst(folder, `${filter} LARGER ${s}`, signal);
+      requests++;
+      if (next.total < limit) break; // too far: the last search still holds the N largest
+      cur = next;
+      floor = s;
+    }
+    const rows = await allPages(api, folder, cur, signal);
+    requests += Math.max(0, (cur.request ? cur.pages : 1) - 1);
+    if (rows) return { rows, requests };
+  }
+  throw new WebmailError('busy', 'another search kept replacing ours');
+}
