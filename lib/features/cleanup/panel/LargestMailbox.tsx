@@ -91,7 +91,7 @@ export function LargestMailbox({ state, lang, onSelect }: { state: LargestState;
                   const key = refKey(m.ref);
                   const subject = m.subject || t('cleanup_no_subject');
                   return (
-                    <tr key={key} data-folder={m.ref.folderId} data-id={m.ref.id} data-size={m.size} data-in-trash={r.inTrash ? 'true' : 'false'}>
+                    <tr key={key} data-folder={m.ref.folderId} data-id={m.ref.id} data-size={m.size} data-size-precision={m.sizePrecision} data-in-trash={r.inTrash ? 'true' : 'false'}>
                       <td>
                         <input
                           type="checkbox"
