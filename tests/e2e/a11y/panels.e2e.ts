@@ -90,7 +90,8 @@ for (const kind of BROWSERS) {
       await waitDeep(page, '[data-largest-state="ready"]', 60_000);
       const box = await waitDeep(page, '[data-view="largest-mailbox"] [data-action="select"]');
       await box.focus();
-      await page.keyboard.press('Space');
+      // ' ' (not 'Space'): Firefox's WebDriver BiDi input knows the key by its character only.
+      await page.keyboard.press(' ');
       await waitDeep(page, '[data-figure="selected"][data-selected-count="1"]', 10_000);
       await audit('largest messages', HOST);
       s.assertNoForeignRequests();
