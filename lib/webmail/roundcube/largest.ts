@@ -54,10 +54,22 @@ async function allPages(api: RcApi, folder: string, first: First, signal?: Abort
  * The rows of `folder` matching `filter` among which its `limit` largest certainly are (usually 1 to 3 times
  * `limit`), with how many searches it took. Callers sort and cut.
  */
-export async function largestRows(api: RcApi, folder: string, filter: string, limit: number, signal?: AbortSignal): Promise<{ rows: { row: RcRow; now: number }[]; requests: number }> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+export async function largestRows(
+  api: RcApi,
+  folder: string,
+  filter: string,
+  limit: number,
+  signal?: AbortSignal,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<{ rows: { row: RcRow; now: number }[]; requests: number }> {
+  let requests = 0;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    // Another request of the same session (the page's own list, a search of ours still being written) replaced
+    // the stored search: wait a little for it to end before searching again.
+    if (attempt) await wait(250 * 2 ** attempt);
+    if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
     let cur = await api.searchFirst(folder, filter, signal);
-    let requests = 1;
+    requests++;
     const pageSize = Math.max(1, cur.rows.length);
     // Up to this many rows are cheaper to page through than to narrow once more.
     const enough = Math.max(2 * pageSize, 4 * limit);

@@ -16,7 +16,7 @@ function label(b: number): string {
   return m < 10 ? `${m.toFixed(1)} MB` : `${Math.floor(m)} MB`;
 }
 
-function fakeApi(sizes: number[], pageSize = 50) {
+function fakeApi(sizes: number[], pageSize = 50, lose = 0) {
   const calls: string[] = [];
   const stored = new Map<string, RcRow[]>();
   let n = 0;
@@ -35,6 +35,10 @@ function fakeApi(sizes: number[], pageSize = 50) {
     async searchPage(_folder: string, request: string, page: number) {
       calls.push(`page ${page}`);
       const rows = stored.get(request);
+      if (lose > 0) {
+        lose--;
+        return null;
+      }
       return rows ? { rows: rows.slice((page - 1) * pageSize, page * pageSize), now: 0 } : null;
     },
   };
@@ -68,6 +72,18 @@ describe('largestRows', () => {
       expect(rows.length).toBeLessThanOrEqual(Math.max(100, 4 * limit) + 50);
     });
   }
+
+  it('searches again, after a pause, when another request replaced the stored search', async () => {
+    const sizes = folder(5_000, 3);
+    const { api, calls } = fakeApi(sizes, 50, 2);
+    const waits: number[] = [];
+    const { rows, requests } = await largestRows(api, 'INBOX', 'UID 1:*', 50, undefined, async (ms) => void waits.push(ms));
+    const want = sizes.map((s, i) => ({ s, uid: i + 1 })).sort((a, b) => b.s - a.s).slice(0, 50);
+    const got = new Set(rows.map((r) => r.row.uid));
+    for (const w of want) expect(got.has(w.uid)).toBe(true);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(requests).toBe(calls.length);
+  });
 
   it('stays exact when every message has the same size (no narrowing helps)', async () => {
     const sizes = Array.from({ length: 500 }, () => 10_000);
