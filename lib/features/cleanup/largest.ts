@@ -1,6 +1,7 @@
 /**
  * The whole mailbox's largest messages: every folder (the trash included), one server-sorted search per folder
- * (Webmail.search, sort 'sizeDesc', limit N: the adapter narrows it its own way), merged and cut to N, then the
+ * (Webmail.search, sort 'sizeDesc', limit N: the adapter narrows it its own way; from the second folder on, only
+ * messages larger than the N-th found so far), merged and cut to N, then the
  * attachments of those N where the adapter can tell them without downloading anything (Webmail.attachments, one
  * request per folder among the N). Requests are paced by the adapter (lib/webmail/kit/request.ts); folders are
  * searched one after the other (Roundcube keeps one stored search per session).
@@ -43,15 +44,21 @@ export async function largestOfMailbox(
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
   const limit = Math.max(1, Math.floor(opts.limit ?? LARGEST_DEFAULT));
-  // Empty folders (as the folder list says) need no search.
-  const searched = folders.filter((f) => f.count > 0);
+  // Empty folders (as the folder list says) need no search; the largest folders first, so that the size of the
+  // N-th largest found so far soon rules out most of what the next folders hold (their search asks only for larger).
+  const searched = folders.filter((f) => f.count > 0).sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0) || b.count - a.count);
   const byId = new Map(folders.map((f) => [f.id, f]));
   let calls = 0;
   let found: MessageSummary[] = [];
   opts.onProgress?.({ done: 0, total: searched.length });
   for (const [i, f] of searched.entries()) {
     calls++;
-    for await (const batch of webmail.search({ folderId: f.id, sort: 'sizeDesc' }, { limit, ...(opts.signal ? { signal: opts.signal } : {}) })) found.push(...batch);
+    // Once N are known, a message can only enter the list if it is larger than the N-th: at its size's lower bound
+    // (Roundcube's are rounded), so that nothing that might be larger is left out.
+    const nth = found.length >= limit ? found.sort(compareLarge)[limit - 1]! : null;
+    const largerThan = nth ? Math.max(0, nth.size - nth.sizePrecision - 1) : undefined;
+    const q = { folderId: f.id, sort: 'sizeDesc' as const, ...(largerThan !== undefined ? { largerThan } : {}) };
+    for await (const batch of webmail.search(q, { limit, ...(opts.signal ? { signal: opts.signal } : {}) })) found.push(...batch);
     // Keep only what can still be among the N (memory stays at about 2·N summaries).
     if (found.length > 2 * limit) found = found.sort(compareLarge).slice(0, limit);
     opts.onProgress?.({ done: i + 1, total: searched.length });

@@ -45,9 +45,14 @@ describe('largestOfMailbox', () => {
     expect(r.rows.map((x) => `${x.summary.ref.folderId}/${x.summary.ref.id}`)).toEqual(truthTop(w, 12));
     expect(r.rows.filter((x) => x.inTrash).map((x) => x.summary.ref.folderId)).toEqual(r.rows.filter((x) => x.summary.ref.folderId === 'Trash').map(() => 'Trash'));
     expect(r.rows.some((x) => x.inTrash)).toBe(true);
-    // Drafts is empty: not searched. Each search asks for sizeDesc and the limit.
-    expect(searches.map((s) => s.q.folderId)).toEqual(['INBOX', 'Sent', 'Trash']);
+    // Drafts is empty: not searched; the largest folders first. Each search asks for sizeDesc and the limit; once
+    // 12 are known, only for messages larger than the 12th found so far.
+    expect(searches.map((s) => s.q.folderId)).toEqual(['INBOX', 'Trash', 'Sent']);
     expect(searches.every((s) => s.q.sort === 'sizeDesc' && s.o?.limit === 12)).toBe(true);
+    expect(searches[0]!.q.largerThan).toBeUndefined();
+    const inbox12th = [...w.messages].filter((m) => m.folderId === 'INBOX').sort((a, b) => b.raw.length - a.raw.length)[11]!.raw.length;
+    expect(searches[1]!.q.largerThan).toBe(inbox12th - 1);
+    expect(searches[2]!.q.largerThan).toBeGreaterThanOrEqual(inbox12th - 1);
     expect(r.calls).toBe(3);
     expect(r.rows.every((x) => x.attachments === null)).toBe(true);
   });
