@@ -6,8 +6,8 @@
 export interface BusEvents {
   /** Balise changed the mailbox (moved, deleted, restored): figures must be read again. */
   'mailbox-changed': { reason: string };
-  /** Open the cleanup panel (from the quota meter, the popup or a notification). */
-  'open-cleanup': { source: 'meter' | 'popup' | 'notification' | 'test' };
+  /** Open the cleanup panel (from the quota meter, the popup or a notification); `view`: straight to that view. */
+  'open-cleanup': { source: 'meter' | 'popup' | 'notification' | 'test'; view?: 'largest-mailbox' };
   /** A fresh quota figure was read (by whichever feature read it). */
   quota: { usedBytes: number; limitBytes: number | null; at: number };
 }

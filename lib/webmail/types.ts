@@ -154,6 +154,16 @@ export interface SearchOptions {
   limit?: number;
 }
 
+/** One attachment of a message, as the server describes it without the message being downloaded. */
+export interface AttachmentInfo {
+  /** The file name as the server decodes it; '' when the part has none. Plain text, never HTML. */
+  name: string;
+  /** Size in bytes of the part as the server counts it (Zimbra: the decoded size). */
+  size: number;
+  /** MIME type, lower-cased (e.g. application/pdf). */
+  type: string;
+}
+
 /** Outcome of one batch action. Every id given is in exactly one of `done` or `failed`. */
 export interface BatchResult {
   done: string[];
@@ -288,6 +298,15 @@ export interface Webmail {
   folders(opts?: { figures?: boolean } | null): Promise<Folder[]>;
   /** Pages through the whole folder; yields batches of summaries in the requested order. */
   search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
+  /**
+   * Optional: the attachments (name, size, type) of these messages of one folder, in ONE request when the server can
+   * tell them without the messages being downloaded (Zimbra: a SearchRequest on these item ids with `fetch` answers
+   * each message's MIME part tree). Ids missing from the answer are messages the server no longer has there.
+   * Adapters that cannot tell cheaply leave it out (Roundcube: its list gives a paper-clip flag only, the part
+   * structure would take one request per message): features then show `MessageSummary.hasAttachment`.
+   * At most capabilities.maxBatch ids a call.
+   */
+  attachments?(folderId: string, ids: string[], opts?: ActionOptions): Promise<Map<string, AttachmentInfo[]>>;
   /**
    * The message's raw RFC 822 source, byte for byte: its first bytes (checked to start a message) and the rest as
    * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).

@@ -20,9 +20,9 @@ export const cleanupFeature: Feature = {
   mount(ctx: FeatureContext) {
     ctx.bus.on(
       'open-cleanup',
-      ({ source }) => {
+      ({ source, view }) => {
         loadPanel().then(
-          (api) => !ctx.signal.aborted && api.open(ctx, source),
+          (api) => !ctx.signal.aborted && api.open(ctx, source, view),
           (e: unknown) => console.error('[Balise] cleanup panel', e),
         );
       },

@@ -187,6 +187,8 @@ export interface QuotaPanelProps {
   now: () => number;
   onClose: () => void;
   onCleanup: () => void;
+  /** The whole mailbox's largest messages (the cleanup panel's view). */
+  onLargest: () => void;
   onExportExpiring: (groups: ExpiringGroup[]) => void;
   /** Renders the export (loaded on demand) for these messages; absent: "keep a copy" opens the cleanup. */
   mountExport?: (el: HTMLElement, groups: ExpiringGroup[]) => Promise<() => void>;
@@ -225,6 +227,9 @@ export function QuotaPanel(p: QuotaPanelProps) {
         <>
           <Button action="open-cleanup" onClick={p.onCleanup}>
             {t('quotaOpenCleanup')}
+          </Button>
+          <Button action="open-largest" variant="secondary" onClick={p.onLargest}>
+            {t('quotaOpenLargest')}
           </Button>
           <Button action="close-quota" variant="secondary" onClick={p.onClose}>
             {t('quotaClose')}

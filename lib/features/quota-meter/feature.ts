@@ -276,6 +276,10 @@ export function mountQuotaMeter(
           closePanel();
           bus.emit('open-cleanup', { source: 'meter' });
         },
+        onLargest: () => {
+          closePanel();
+          bus.emit('open-cleanup', { source: 'meter', view: 'largest-mailbox' });
+        },
         mountExport,
         // Only when the export could not be loaded: the cleanup panel exports before it deletes anything.
         onExportExpiring: () => {

@@ -112,6 +112,38 @@ export default {
   },
   cleanup_largest_none: { fr: 'Aucun message prévu.', en: 'No message planned.' },
 
+  // The whole mailbox's largest messages (every folder, the trash included)
+  cleanup_lm_open: { fr: 'Les plus gros messages de toute la boîte', en: 'The largest messages of the whole mailbox' },
+  cleanup_lm_heading: { fr: 'Les $1 plus gros messages de la boîte', en: 'The $1 largest messages of the mailbox' },
+  cleanup_lm_intro: {
+    fr: 'Tous les dossiers, corbeille comprise, du plus gros au plus petit. Cochez ceux à mettre à la corbeille ; les autres sont gardés.',
+    en: 'Every folder, the trash included, largest first. Tick those to move to the trash; the others are kept.',
+  },
+  cleanup_lm_loading: { fr: 'Recherche des plus gros messages : dossier $1 sur $2…', en: 'Looking for the largest messages: folder $1 of $2…' },
+  cleanup_lm_none: { fr: 'La boîte ne contient aucun message.', en: 'The mailbox holds no message.' },
+  cleanup_lm_failed: { fr: 'La liste n’a pas pu être lue ($1).', en: 'The list could not be read ($1).' },
+  cleanup_lm_col_select: { fr: 'Corbeille', en: 'Trash' },
+  cleanup_lm_col_attachments: { fr: 'Pièces jointes', en: 'Attachments' },
+  cleanup_lm_select_label: { fr: 'Mettre « $1 » à la corbeille', en: 'Move “$1” to the trash' },
+  cleanup_lm_select_trash_label: { fr: 'Supprimer définitivement « $1 » (déjà dans la corbeille)', en: 'Delete “$1” for good (already in the trash)' },
+  cleanup_lm_in_trash: { fr: 'déjà dans la corbeille', en: 'already in the trash' },
+  cleanup_lm_attachment_yes: { fr: 'oui (noms non fournis par ce webmail)', en: 'yes (names not given by this webmail)' },
+  cleanup_lm_attachment_no: { fr: 'aucune', en: 'none' },
+  cleanup_lm_attachment_unknown: { fr: 'non indiqué', en: 'not known' },
+  cleanup_lm_attachment_noname: { fr: '(sans nom)', en: '(no name)' },
+  cleanup_lm_selected: {
+    fr: '$1 message(s) choisi(s) : $2 rendus une fois la corbeille vidée.',
+    en: '$1 message(s) chosen: $2 given back once the trash is emptied.',
+  },
+  cleanup_lm_selected_none: { fr: 'Aucun message choisi : tout est gardé.', en: 'No message chosen: everything is kept.' },
+  cleanup_lm_trash_note: {
+    fr: 'Les messages déjà dans la corbeille passent par l’étape « supprimer définitivement », avec l’export proposé avant.',
+    en: 'Messages already in the trash go through the “delete for good” step, with the export offered first.',
+  },
+  cleanup_lm_apply: { fr: 'Appliquer au(x) $1 message(s) choisi(s)', en: 'Apply to the $1 chosen message(s)' },
+  cleanup_lm_back: { fr: 'Retour au nettoyage', en: 'Back to the cleanup' },
+  cleanup_lm_select_all: { fr: 'Tout choisir', en: 'Choose all' },
+
   // Why a message is kept
   cleanup_why_unread: { fr: 'non lu', en: 'unread' },
   cleanup_why_flagged: { fr: 'suivi (drapeau)', en: 'flagged' },

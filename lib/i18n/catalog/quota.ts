@@ -42,6 +42,7 @@ export default {
   },
   quotaRetry: { fr: 'Relire l’espace utilisé', en: 'Read the space used again' },
   quotaOpenCleanup: { fr: 'Faire de la place…', en: 'Make room…' },
+  quotaOpenLargest: { fr: 'Les plus gros messages…', en: 'Largest messages…' },
   quotaTrashHeading: { fr: 'Corbeille', en: 'Trash' },
   quotaTrashReclaim: { fr: 'Vider la corbeille libérerait $1 ($2).', en: 'Emptying the trash would free $1 ($2).' },
   quotaTrashEmpty: { fr: 'La corbeille est vide.', en: 'The trash is empty.' },

@@ -10,7 +10,8 @@
  * Facts it relies on (tests/servers/roundcube/FINDINGS.md, each checked against the real server):
  * - list rows give formatted sizes and dates only: summaries carry size ± precision and the host's date label;
  * - a search is only sorted by the session's sort, and changing it saves the user's preference: results are
- *   collected over every page and sorted here (no preference is ever written);
+ *   collected over every page and sorted here (no preference is ever written); the N largest are narrowed first
+ *   with IMAP LARGER (largest.ts) so that only a few pages are listed;
  * - a move's answer has no new UIDs and reports success even for a UID that does not exist: what left the
  *   source and what arrived in the target are checked with searches; Dovecot's MOVE numbers the new messages
  *   in ascending order of their old UIDs.
@@ -42,11 +43,11 @@ import { RcMailbox } from './actions';
 import { ROUNDCUBE_MAX_BATCH } from './batches';
 import { RcComposeEditor } from './compose';
 import { keepingListState, requireApi, type RcContext } from './context';
-import { largestThreshold } from './largest';
 import { detectRoundcube, readPageEnv, readToken } from './detect';
 import { accountFromDom, accountFromHtml, findAnchor, foldersFromDom, observeQuotaDisplay } from './page';
 import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries } from './parse';
 import { ROUNDCUBE_SELECTORS } from './selectors';
+import { largestRows } from './largest';
 
 export { ROUNDCUBE_MAX_BATCH, ROUNDCUBE_MAX_SET_CHARS, cutUidBatches, encodedSetLength } from './batches';
 
@@ -174,27 +175,15 @@ export class RoundcubeWebmail implements Webmail {
     if (!q.folderId) throw new WebmailError('not-found', 'no folder');
     // The user's time zone (dates in rows) and, on the way, a Date header for the server's clock.
     const timeZone = await api.timeZone(signal);
-    const base = buildFilter(q, api.serverNowSec());
-    if ('nothing' in base) return;
-    let filter = base.filter;
+    const built = buildFilter(q, api.serverNowSec());
+    if ('nothing' in built) return;
+    // The N largest: narrowed with LARGER (./largest.ts) rather than every page of the folder.
     const limit = opts.limit;
-    const rows = await keepingListState(this.ctx, async () => {
-      if (q.sort === 'sizeDesc' && limit !== undefined && limit > 0) {
-        // The N largest: narrow with LARGER rather than list the whole folder (see ./largest.ts).
-        const first = await api.searchFirst(q.folderId, filter, signal);
-        const sample = first.rows.map((r) => parseSizeLabel(r.cols.size ?? '')?.bytes ?? 0);
-        const floor = q.largerThan ?? 0;
-        const t = await largestThreshold(limit, first.total, sample, async (t) => {
-          const f = buildFilter({ ...q, largerThan: Math.max(floor, t) }, api.serverNowSec());
-          return 'nothing' in f ? 0 : (await api.countMatching(q.folderId, f.filter, signal)).total;
-        });
-        if (t > floor) {
-          const narrowed = buildFilter({ ...q, largerThan: t }, api.serverNowSec());
-          if (!('nothing' in narrowed)) filter = narrowed.filter;
-        }
-      }
-      return api.searchAll(q.folderId, filter, signal);
-    });
+    const rows = await keepingListState(this.ctx, async () =>
+      q.sort === 'sizeDesc' && limit !== undefined && limit > 0
+        ? (await largestRows(api, q.folderId, built.filter, limit, signal)).rows
+        : api.searchAll(q.folderId, built.filter, signal),
+    );
     const dateFormat = typeof this.env.date_format === 'string' ? this.env.date_format : undefined;
     let list = sortSummaries(
       rows.map(({ row, now }) => rowToSummary(row, { folderId: q.folderId, now, timeZone, dateFormat })),

@@ -5,6 +5,7 @@
  */
 import type {
   Account,
+  AttachmentInfo,
   Capabilities,
   ComposeEditor,
   Detection,
@@ -43,12 +44,14 @@ import {
   GetFolderResponse,
   GetInfoResponse,
   NumLike,
+  SearchPartsResponse,
   SearchResponse,
   ZimbraSoap,
   type FetchLike,
   type MessageHit,
 } from './soap';
 import type { SigStyle } from './signature';
+import { attachmentsFromParts } from './parts';
 import type { Pacer } from '../kit/request';
 import { recognise } from '../kit/selectors';
 import { ZIMBRA_SELECTORS } from './selectors';
@@ -288,6 +291,26 @@ export class ZimbraWebmail implements Webmail {
       if (batch.length) yield batch;
       if (!r.more || hits.length === 0 || yielded >= limit) return;
     }
+  }
+
+  /**
+   * One SearchRequest on exactly these item ids of the folder with `fetch: 'all'`: every hit comes with its MIME part
+   * tree (names, types, sizes), `max: 1` keeping the inlined body to a byte. Nothing is downloaded.
+   */
+  async attachments(folderId: string, ids: string[], opts: { signal?: AbortSignal } = {}): Promise<Map<string, AttachmentInfo[]>> {
+    this.ensureWorking();
+    const out = new Map<string, AttachmentInfo[]>();
+    const valid = [...new Set(ids.map(String).filter((id) => /^\d{1,10}$/.test(id)))].slice(0, CHUNK_SIZE);
+    if (!valid.length || !isFolderId(folderId)) return out;
+    const r = await this.soap.call(
+      'SearchRequest',
+      MAIL,
+      { query: `inid:${folderId} item:{${valid.join(',')}}`, types: 'message', sortBy: 'none', limit: valid.length, offset: 0, fetch: 'all', max: 1 },
+      SearchPartsResponse,
+      { signal: opts.signal },
+    );
+    for (const m of r.m ?? []) out.set(m.id, attachmentsFromParts(m.mp));
+    return out;
   }
 
   async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {

@@ -102,6 +102,20 @@ export const SearchResponse = z.object({
 });
 export type SearchResponse = z.infer<typeof SearchResponse>;
 
+/** One level of a MIME part tree (`ToXML.addPart`): children are parsed level by level (./parts.ts). */
+export const MimePartNode = z.object({
+  ct: z.optional(z.string()),
+  s: z.optional(NumLike),
+  cd: z.optional(z.string()),
+  filename: z.optional(z.string()),
+  body: z.optional(z.boolean()),
+  mp: z.optional(z.array(z.unknown())),
+});
+/** SearchRequest with `fetch`: each hit carries its part tree (`ToXML.encodeMessageAsMP`). */
+export const SearchPartsResponse = z.object({
+  m: z.optional(z.array(z.object({ id: ItemId, mp: z.optional(z.array(z.unknown())) }))),
+});
+
 /** MsgActionResponse / FolderActionResponse: `action.id` = the ids the server reports as done. */
 export const ActionResponse = z.object({
   action: z.object({ id: z.optional(z.string()), op: z.optional(z.string()) }),

@@ -2,7 +2,8 @@
  * axe-core on Balise's panels inside a webmail page (the Zimbra simulator), in both browsers, limited to Balise's
  * own host elements (axe walks their open shadow roots; the host page's own markup is not Balise's to fix): the
  * quota meter, the quota panel, the cleanup panel at its preview, while running, at its report and at the
- * permanent deletion's confirmation step. No violation of impact serious or critical; the others are logged.
+ * permanent deletion's confirmation step, and the whole mailbox's largest messages (a row chosen with the keyboard).
+ * No violation of impact serious or critical; the others are logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
@@ -78,6 +79,21 @@ for (const kind of BROWSERS) {
       await clickAction(page, 'delete-forever');
       await page.waitForFunction((h: string) => document.querySelector(h)?.shadowRoot?.querySelector('.c-confirm-delete'), { timeout: 60_000, polling: 100 }, HOST);
       await audit('cleanup delete confirmation', HOST);
+      s.assertNoForeignRequests();
+    });
+
+    it("the whole mailbox's largest messages", async () => {
+      await page.bringToFront();
+      await clickAction(page, 'back');
+      await clickAction(page, 'new-preview');
+      await clickAction(page, 'largest-mailbox');
+      await waitDeep(page, '[data-largest-state="ready"]', 60_000);
+      const box = await waitDeep(page, '[data-view="largest-mailbox"] [data-action="select"]');
+      await box.focus();
+      // ' ' (not 'Space'): Firefox's WebDriver BiDi input knows the key by its character only.
+      await page.keyboard.press(' ');
+      await waitDeep(page, '[data-figure="selected"][data-selected-count="1"]', 10_000);
+      await audit('largest messages', HOST);
       s.assertNoForeignRequests();
     });
   });

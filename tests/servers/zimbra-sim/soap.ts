@@ -438,8 +438,21 @@ function handleSearch(ctx: HandlerCtx): Json {
   }
   const { list, sf } = sortMessages(hits, sortBy);
   const page = list.slice(offset, offset + limit);
+  // `fetch` (Search.java / SearchParams.setInlineRule): "all" or "!" expands every message hit, "1" / "first" the
+  // first one, with its MIME part tree as GetMsg encodes it (ToXML.encodeMessageAsMP); `max` truncates the inlined body.
+  const fetch = (attr(ctx.req, 'fetch') ?? '').toLowerCase();
+  const expand = (i: number) => fetch === 'all' || fetch === '!' || ((fetch === '1' || fetch === 'first') && i === 0);
+  const max = intAttr(ctx.req, 'max', 0);
   if (wantsMsg) {
-    if (page.length) res.m = page.map((m) => encodeMsgSummary(mbox, m, recip, sf(m)));
+    if (page.length)
+      res.m = page.map((m, i) => {
+        const el = encodeMsgSummary(mbox, m, recip, sf(m));
+        if (expand(i)) {
+          const root = mbox.parsed(m).root;
+          el.mp = [encodeMimeTree(mbox, m, root, root, findBodyPart(root, false), max)];
+        }
+        return el;
+      });
   } else if (page.length) {
     // Every simulated message is its own (virtual) conversation, id = -messageId.
     res.c = page.map((m) => {

@@ -8,6 +8,7 @@ import { plannedMessages, type PlanProgress } from '../plan';
 import { refKey } from '../classify';
 import type { CleanupController, PanelState } from './controller';
 import { Groups, Largest } from './Groups';
+import { LargestMailbox, largestSelection } from './LargestMailbox';
 import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
@@ -82,7 +83,9 @@ function Summary({ plan, lang }: { plan: Plan; lang: Lang }) {
 }
 
 function Clinical({ state, onInclude }: { state: PanelState; onInclude: (on: boolean) => void }) {
-  const snapshot = state.snapshot!;
+  const snapshot = state.snapshot;
+  // A plan made from the largest-messages view has no snapshot (no clinical check: the user chose each row).
+  if (!snapshot) return null;
   // Clinical messages that only their document keeps (the ones the confirmation would include).
   const counts = { xdm: 0, hprim: 0, pdf: 0 };
   let total = 0;
@@ -212,6 +215,9 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           {s.progress.phase === 'classify' ? <p class="b-muted">{t('cleanup_planning_slow')}</p> : null}
           <Button action="cancel" variant="secondary" onClick={() => controller.cancel()}>
             {t('cleanup_stop')}
+          </Button>{' '}
+          <Button action="largest-mailbox" variant="secondary" onClick={() => void controller.openLargest()}>
+            {t('cleanup_lm_open')}
           </Button>
         </section>
       );
@@ -265,6 +271,11 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
           <h3>{t('cleanup_groups_heading')}</h3>
           <Groups plan={plan} folders={state.folders} lang={lang} onKeep={(k, keep) => controller.setKept(k, keep)} />
           <Largest plan={plan} lang={lang} onKeep={(k, keep) => controller.setKept(k, keep)} />
+          <p>
+            <Button action="largest-mailbox" variant="secondary" onClick={() => void controller.openLargest()}>
+              {t('cleanup_lm_open')}
+            </Button>
+          </p>
         </>
       ) : null;
       footer = plan ? (
@@ -273,6 +284,27 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
         </Button>
       ) : null;
       break;
+    case 'largest': {
+      const l = state.largest;
+      const sel = l ? largestSelection(l) : null;
+      body = l ? <LargestMailbox state={l} lang={lang} onSelect={(k, on) => controller.setLargestSelected(k, on)} /> : null;
+      footer = (
+        <>
+          <Button action="largest-back" variant="secondary" onClick={() => void controller.leaveLargest()}>
+            {t('cleanup_lm_back')}
+          </Button>
+          {l?.status === 'failed' ? (
+            <Button action="retry" onClick={() => void controller.openLargest()}>
+              {t('cleanup_retry')}
+            </Button>
+          ) : null}
+          <Button action="apply-largest" disabled={!sel?.count || l?.status !== 'ready'} onClick={trusted(() => void controller.applyLargest())} data-count={sel?.count ?? 0}>
+            {t('cleanup_lm_apply', sel?.count ?? 0)}
+          </Button>
+        </>
+      );
+      break;
+    }
     case 'running':
       body = <RunProgress state={state} lang={lang} onCancel={() => controller.cancel()} />;
       break;

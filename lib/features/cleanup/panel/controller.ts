@@ -13,7 +13,8 @@
 import type { Webmail } from '../../../webmail/types';
 import { isWebmailError } from '../../../webmail/types';
 import type { Bus } from '../../bus';
-import type { CleanupRules, JobItem, PlannedMessage, Report } from '../types';
+import type { CleanupRules, JobItem, Plan, PlannedMessage, Report } from '../types';
+import { LARGEST_DEFAULT, largestOfMailbox } from '../largest';
 import { buildPlan, classifySnapshot, plannedMessages, searchKey, takeSnapshot, type Snapshot } from '../plan';
 import { defaultRules, ruleDefaultsOf } from '../rules';
 import { refKey } from '../classify';
@@ -62,8 +63,11 @@ export class CleanupController {
     return this.subjects.get(key);
   }
 
-  /** First step: who is this, is a job already running or interrupted, the default rules; then a preview. */
-  async open(): Promise<void> {
+  /**
+   * First step: who is this, is a job already running or interrupted, the default rules; then a preview, or, with
+   * view 'largest-mailbox', the whole mailbox's largest messages (no preview is prepared then).
+   */
+  async open(view?: 'largest-mailbox'): Promise<void> {
     try {
       const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
       const bal = account.address.toLowerCase();
@@ -88,7 +92,94 @@ export class CleanupController {
       this.set({ stage: { kind: 'failed', reason: codeOf(e) } });
       return;
     }
-    await this.refresh();
+    if (view === 'largest-mailbox') await this.openLargest();
+    else await this.refresh();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The whole mailbox's largest messages: listed by ../largest.ts, chosen rows go through the same job path as the
+  // preview (a plan of exactly those rows: trash job, report, undo; those already in the trash: the deletion step).
+
+  /** List the N largest messages of every folder (stops a preview being prepared). */
+  async openLargest(limit = LARGEST_DEFAULT): Promise<void> {
+    if (this.state.stage.kind === 'running' || this.state.stage.kind === 'locked') return;
+    this.abort?.abort();
+    const ctl = (this.abort = new AbortController());
+    this.set({
+      stage: { kind: 'largest' },
+      error: null,
+      largest: { status: 'loading', progress: { done: 0, total: 0 }, rows: [], selected: new Set(), error: null, ms: null, calls: 0 },
+    });
+    const patch = (p: Partial<NonNullable<PanelState['largest']>>) => {
+      if (this.abort === ctl && this.state.largest) this.set({ largest: { ...this.state.largest, ...p } });
+    };
+    try {
+      // The folder list read when the panel opened, unless a job changed the mailbox since.
+      const folders = this.state.folders.length && !this.state.report ? this.state.folders : await this.webmail.folders();
+      if (this.abort !== ctl) return;
+      this.set({ folders });
+      const r = await largestOfMailbox(this.webmail, folders, { limit, signal: ctl.signal, onProgress: (progress) => patch({ progress }) });
+      patch({ status: 'ready', rows: r.rows, ms: Math.round(r.ms), calls: r.calls });
+    } catch (e) {
+      if (ctl.signal.aborted) return;
+      patch({ status: 'failed', error: codeOf(e) });
+    } finally {
+      if (this.abort === ctl) this.abort = null;
+    }
+  }
+
+  /** Choose a row for the trash (true) or keep it (false). */
+  setLargestSelected(key: string, on: boolean): void {
+    const l = this.state.largest;
+    if (!l) return;
+    const selected = new Set(l.selected);
+    if (on) selected.add(key);
+    else selected.delete(key);
+    this.set({ largest: { ...l, selected } });
+  }
+
+  /** Back from the largest messages: the preview if there is one, else a new one. */
+  async leaveLargest(): Promise<void> {
+    if (this.state.stage.kind !== 'largest') return;
+    this.abort?.abort();
+    if (this.state.plan && this.state.snapshot && !this.state.report) this.set({ stage: { kind: 'preview' } });
+    else await this.refresh();
+  }
+
+  /**
+   * Apply to the chosen rows: a plan of exactly them (group 'large' for those to move, 'trash' for those already
+   * there), then the one apply path (trash job → report → undo; the trash's rows: the deletion step, export first).
+   */
+  async applyLargest(): Promise<void> {
+    const l = this.state.largest;
+    if (this.state.stage.kind !== 'largest' || !l || l.status !== 'ready' || !this.state.rules) return;
+    const chosen = l.rows.filter((r) => l.selected.has(refKey(r.summary.ref)));
+    if (!chosen.length) return;
+    const planned = (inTrash: boolean): PlannedMessage[] =>
+      chosen.filter((r) => r.inTrash === inTrash).map((r) => ({ summary: r.summary, group: inTrash ? 'trash' : 'large', folderPath: r.folderPath, protections: [] }));
+    const group = (kind: 'large' | 'trash') => {
+      const messages = planned(kind === 'trash');
+      return { kind, messages, count: messages.length, bytes: messages.reduce((a, m) => a + m.summary.size, 0), bytesPrecision: messages.reduce((a, m) => a + m.summary.sizePrecision, 0) };
+    };
+    const groups = [group('large'), group('trash')].filter((g) => g.count > 0);
+    const bytes = groups.reduce((a, g) => a + g.bytes, 0);
+    const plan: Plan = {
+      id: globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      createdAt: this.deps.now(),
+      bal: this.state.bal,
+      origin: this.env.origin,
+      rules: this.state.rules,
+      groups,
+      quotaBefore: null,
+      freedByMove: 0,
+      freedByEmptyTrash: bytes,
+      freedPrecision: groups.reduce((a, g) => a + g.bytesPrecision, 0),
+      projectedUsed: null,
+    };
+    for (const g of groups) for (const m of g.messages) this.subjects.set(refKey(m.summary.ref), m);
+    // The preview's snapshot (if any) no longer describes the plan: "new preview" takes a fresh one.
+    this.set({ plan, snapshot: null, kept: new Set(), stale: false, report: null, trashJobId: null });
+    await this.apply();
   }
 
   /** Take a new snapshot with the current rules. */

@@ -18,9 +18,18 @@ export interface PlanGroupSummary {
 }
 
 export interface CleanupPanelApi {
-  /** Open (or bring back) the panel on this page. */
-  open(ctx: FeatureContext, source: string): void;
+  /** Open (or bring back) the panel on this page; `view` 'largest-mailbox': on the whole mailbox's largest messages. */
+  open(ctx: FeatureContext, source: string, view?: 'largest-mailbox'): void;
   close(): void;
   /** For tests and benchmarks: the panel's current step and plan figures (ids per group). */
-  debugState(): { stage: string; error: string | null; createdAt: number | null; groups: PlanGroupSummary[] | null; stats: unknown; report: unknown } | null;
+  debugState(): {
+    stage: string;
+    error: string | null;
+    createdAt: number | null;
+    groups: PlanGroupSummary[] | null;
+    stats: unknown;
+    report: unknown;
+    /** The largest-messages view, once opened: its rows (adapter ids, sizes) and what the listing cost. */
+    largest: { status: string; ms: number | null; calls: number; error: string | null; rows: { folderId: string; id: string; size: number; inTrash: boolean; attachments: unknown }[] } | null;
+  } | null;
 }

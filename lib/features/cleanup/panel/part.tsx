@@ -64,9 +64,10 @@ function close(): void {
   ui.remove();
 }
 
-export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps(ctx.doc.defaultView ?? window)): CleanupController {
+export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps(ctx.doc.defaultView ?? window), view?: 'largest-mailbox'): CleanupController {
   if (current) {
     current.ui.root.querySelector<HTMLElement>('[data-action="close"]')?.focus();
+    if (view === 'largest-mailbox' && current.controller.state.stage.kind !== 'largest') void current.controller.openLargest();
     return current.controller;
   }
   const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}\n${EXPORT_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
@@ -75,7 +76,8 @@ export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps
   const controller = reuse ?? new CleanupController(ctx.webmail, deps, { origin: ctx.doc.location.origin, bus: ctx.bus, signal: ctx.signal });
   current = { ui, controller };
   render(<CleanupApp controller={controller} lang={uiLang()} onClose={close} />, ui.container);
-  if (!reuse) void controller.open();
+  if (!reuse) void controller.open(view);
+  else if (view === 'largest-mailbox') void controller.openLargest();
   ctx.signal.addEventListener('abort', close, { once: true });
   return controller;
 }
@@ -99,10 +101,19 @@ function debugState(): ReturnType<CleanupPanelApi['debugState']> {
       : null,
     stats: snapshot ? { ...snapshot.stats, candidates: snapshot.candidates.length, failures: Object.fromEntries([...snapshot.failures.values()].reduce((m, c) => m.set(c, (m.get(c) ?? 0) + 1), new Map<string, number>())) } : null,
     report,
+    largest: c.state.largest
+      ? {
+          status: c.state.largest.status,
+          ms: c.state.largest.ms,
+          calls: c.state.largest.calls,
+          error: c.state.largest.error,
+          rows: c.state.largest.rows.map((r) => ({ folderId: r.summary.ref.folderId, id: r.summary.ref.id, size: r.summary.size, inTrash: r.inTrash, attachments: r.attachments })),
+        }
+      : null,
   };
 }
 
 /** Run by the on-demand script: hand the API to the content script (same isolated world). */
 export function installPanelPart(): void {
-  providePart<CleanupPanelApi>(PANEL_PART, { open: (ctx) => void openCleanupPanel(ctx), close, debugState });
+  providePart<CleanupPanelApi>(PANEL_PART, { open: (ctx, _source, view) => void openCleanupPanel(ctx, undefined, view), close, debugState });
 }

@@ -8,6 +8,7 @@ import type { CleanupSettings, RuleDefaults } from '../rules';
 import type { PlanProgress, Snapshot } from '../plan';
 import type { VerdictCache } from '../classify';
 import type { CleanupStatus, JobSummary, RunOptions, StartRequest } from '../run';
+import type { LargeRow } from '../largest';
 import type { ExportError, ExportItem, ExportOptions, ExportProgress, ExportResult, SaveFile } from '../../../export';
 
 /** The runner and exporter functions the panel uses (run/, export.ts); tests give fakes. */
@@ -39,7 +40,9 @@ export type Stage =
   | { kind: 'preview' }
   | { kind: 'running'; action: 'trash' | 'delete' | 'undo'; progress: Progress | null; stopping: boolean }
   | { kind: 'report' }
-  | { kind: 'confirm-delete' };
+  | { kind: 'confirm-delete' }
+  /** The whole mailbox's largest messages (LargestMailbox.tsx): state.largest. */
+  | { kind: 'largest' };
 
 export interface PanelState {
   stage: Stage;
@@ -72,6 +75,20 @@ export interface PanelState {
   resumable: JobSummary | null;
   /** A short error code for the UI (CleanupError / ExportError / WebmailError code), cleared by the next action. */
   error: string | null;
+  /** The whole mailbox's largest messages, once asked for. */
+  largest: LargestState | null;
+}
+
+/** The largest-messages view: the rows (../largest.ts) and which the user chose for the trash (refKey). */
+export interface LargestState {
+  status: 'loading' | 'ready' | 'failed';
+  progress: { done: number; total: number };
+  rows: LargeRow[];
+  selected: ReadonlySet<string>;
+  error: string | null;
+  /** How long the listing took (ms) and how many adapter calls it made, once ready. */
+  ms: number | null;
+  calls: number;
 }
 
 /** The export's state as lib/export/View.tsx's ExportStatus shows it (its public contract: data-export-state). */
@@ -105,6 +122,7 @@ export function initialState(): PanelState {
     exportView: null,
     resumable: null,
     error: null,
+    largest: null,
   };
 }
 

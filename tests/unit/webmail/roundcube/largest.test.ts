@@ -1,53 +1,94 @@
+/**
+ * Roundcube's N largest without listing the whole folder (lib/webmail/roundcube/largest.ts), against a stand-in for
+ * the searches: exact (the N largest are always among the rows returned, whatever the sample), bounded (a handful of
+ * requests for a folder of thousands) and never writing a sort preference (only searchFirst / searchPage are used).
+ */
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { LIST_WHOLE_BELOW, MAX_COUNTS, largestThreshold } from '../../../../lib/webmail/roundcube/largest';
+import { largestRows } from '../../../../lib/webmail/roundcube/largest';
+import type { RcApi } from '../../../../lib/webmail/roundcube/api';
+import type { RcRow } from '../../../../lib/webmail/roundcube/parse';
 
-/** A folder of these sizes: the counts the server would answer (LARGER t = strictly larger). */
-function folder(sizes: number[]) {
-  const asked: number[] = [];
-  return {
-    asked,
-    count: async (t: number) => {
-      asked.push(t);
-      return sizes.filter((s) => s > t).length;
-    },
-  };
+/** Roundcube's show_bytes in English. */
+function label(b: number): string {
+  if (b < 1024) return `${b} B`;
+  if (b < 1024 * 1024) return `${Math.round(b / 1024)} KB`;
+  const m = b / (1024 * 1024);
+  return m < 10 ? `${m.toFixed(1)} MB` : `${Math.floor(m)} MB`;
 }
 
-describe('largestThreshold: narrowing a folder to its N largest with counts', () => {
-  it('lists a small folder whole without a count', async () => {
-    const f = folder([10, 20, 30]);
-    expect(await largestThreshold(100, LIST_WHOLE_BELOW, [10, 20, 30], f.count)).toBe(0);
-    expect(f.asked).toEqual([]);
+function fakeApi(sizes: number[], pageSize = 50, lose = 0) {
+  const calls: string[] = [];
+  const stored = new Map<string, RcRow[]>();
+  let n = 0;
+  const row = (uid: number): RcRow => ({ uid, cols: { size: label(sizes[uid - 1]!) }, seen: true, flagged: false, answered: false, deleted: false, ctype: '', mbox: null });
+  const api = {
+    async searchFirst(_folder: string, filter: string) {
+      calls.push(filter);
+      const larger = /LARGER (\d+)$/.exec(filter);
+      const min = larger ? Number(larger[1]) : -1;
+      // Session order: by UID descending (arrival), not by size.
+      const rows = sizes.map((_, i) => i + 1).filter((uid) => sizes[uid - 1]! > min).reverse().map(row);
+      const request = rows.length ? `s${++n}` : null;
+      if (request) stored.set(request, rows);
+      return { rows: rows.slice(0, pageSize), total: rows.length, pages: Math.max(1, Math.ceil(rows.length / pageSize)), request, threaded: false, now: 0 };
+    },
+    async searchPage(_folder: string, request: string, page: number) {
+      calls.push(`page ${page}`);
+      const rows = stored.get(request);
+      if (lose > 0) {
+        lose--;
+        return null;
+      }
+      return rows ? { rows: rows.slice((page - 1) * pageSize, page * pageSize), now: 0 } : null;
+    },
+  };
+  return { api: api as unknown as RcApi, calls };
+}
+
+/** A deterministic, heavy-tailed folder (most messages small, a few large). */
+function folder(count: number, seed = 1): number[] {
+  let x = seed;
+  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: count }, () => Math.round(2000 + 40_000 * Math.exp(4 * rnd() ** 3) * rnd()));
+}
+
+describe('largestRows', () => {
+  for (const [count, limit] of [
+    [12_000, 50],
+    [3_000, 100],
+    [400, 50],
+    [30, 50],
+    [0, 50],
+  ] as const) {
+    it(`holds the ${limit} largest of ${count} messages, in a few requests`, async () => {
+      const sizes = folder(count, count + 7);
+      const { api, calls } = fakeApi(sizes);
+      const { rows, requests } = await largestRows(api, 'INBOX', 'UID 1:*', limit);
+      const got = new Set(rows.map((r) => r.row.uid));
+      const want = sizes.map((s, i) => ({ s, uid: i + 1 })).sort((a, b) => b.s - a.s).slice(0, limit);
+      for (const w of want) expect(got.has(w.uid), `uid ${w.uid} (${w.s} B)`).toBe(true);
+      expect(requests).toBe(calls.length);
+      expect(calls.length).toBeLessThanOrEqual(10);
+      expect(rows.length).toBeLessThanOrEqual(Math.max(100, 4 * limit) + 50);
+    });
+  }
+
+  it('searches again, after a pause, when another request replaced the stored search', async () => {
+    const sizes = folder(5_000, 3);
+    const { api, calls } = fakeApi(sizes, 50, 2);
+    const waits: number[] = [];
+    const { rows, requests } = await largestRows(api, 'INBOX', 'UID 1:*', 50, undefined, async (ms) => void waits.push(ms));
+    const want = sizes.map((s, i) => ({ s, uid: i + 1 })).sort((a, b) => b.s - a.s).slice(0, 50);
+    const got = new Set(rows.map((r) => r.row.uid));
+    for (const w of want) expect(got.has(w.uid)).toBe(true);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    expect(requests).toBe(calls.length);
   });
 
-  it('on 12,000 messages finds a threshold leaving between 100 and 400 of them, in a few counts', async () => {
-    // Sizes spread like a mailbox: most small, a long tail of attachments.
-    const sizes = Array.from({ length: 12_000 }, (_, i) => Math.round(2_000 * Math.exp((i * 7919) % 12_000 / 1_200)));
-    const f = folder(sizes);
-    const t = await largestThreshold(100, sizes.length, sizes.slice(0, 50), f.count);
-    const above = sizes.filter((s) => s > t).length;
-    expect(above).toBeGreaterThanOrEqual(100);
-    expect(above).toBeLessThanOrEqual(400);
-    expect(f.asked.length).toBeLessThanOrEqual(MAX_COUNTS);
-  });
-
-  it('never leaves fewer than N above the threshold, whatever the sizes and the sample (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 50_000_000 }), { minLength: 0, maxLength: 3_000 }),
-        fc.integer({ min: 1, max: 300 }),
-        fc.array(fc.integer({ min: 0, max: 50_000_000 }), { maxLength: 50 }),
-        async (sizes, limit, sample) => {
-          const f = folder(sizes);
-          const t = await largestThreshold(limit, sizes.length, sample, f.count);
-          const above = sizes.filter((s) => s > t).length;
-          // Either the whole folder is listed (t = 0) or at least `limit` lie above t: the N largest are all listed.
-          if (t > 0) expect(above).toBeGreaterThanOrEqual(limit);
-          expect(f.asked.length).toBeLessThanOrEqual(MAX_COUNTS);
-        },
-      ),
-      { numRuns: 300 },
-    );
+  it('stays exact when every message has the same size (no narrowing helps)', async () => {
+    const sizes = Array.from({ length: 500 }, () => 10_000);
+    const { api } = fakeApi(sizes);
+    const { rows } = await largestRows(api, 'INBOX', 'UID 1:*', 50);
+    expect(rows.length).toBe(500);
   });
 });

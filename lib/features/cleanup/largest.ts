@@ -1,0 +1,96 @@
+/**
+ * The whole mailbox's largest messages: every folder (the trash included), one server-sorted search per folder
+ * (Webmail.search, sort 'sizeDesc', limit N: the adapter narrows it its own way; from the second folder on, only
+ * messages larger than the N-th found so far), merged and cut to N, then the
+ * attachments of those N where the adapter can tell them without downloading anything (Webmail.attachments, one
+ * request per folder among the N). Requests are paced by the adapter (lib/webmail/kit/request.ts); folders are
+ * searched one after the other (Roundcube keeps one stored search per session).
+ */
+import type { AttachmentInfo, Folder, MessageSummary, Webmail } from '../../webmail/types';
+import { isWebmailError } from '../../webmail/types';
+
+export const LARGEST_DEFAULT = 50;
+
+export interface LargeRow {
+  summary: MessageSummary;
+  folderPath: string;
+  inTrash: boolean;
+  /** The server's list of attachments; null when this webmail cannot tell it cheaply (see summary.hasAttachment). */
+  attachments: AttachmentInfo[] | null;
+}
+
+export interface LargestProgress {
+  done: number;
+  total: number;
+}
+
+export interface LargestResult {
+  rows: LargeRow[];
+  /** Searches and attachment requests asked of the adapter. */
+  calls: number;
+  ms: number;
+}
+
+/** Largest first; equal sizes by folder then id, so the order is stable. */
+export function compareLarge(a: MessageSummary, b: MessageSummary): number {
+  return b.size - a.size || (a.ref.folderId < b.ref.folderId ? -1 : a.ref.folderId > b.ref.folderId ? 1 : 0) || (a.ref.id < b.ref.id ? -1 : a.ref.id > b.ref.id ? 1 : 0);
+}
+
+export async function largestOfMailbox(
+  webmail: Webmail,
+  folders: Folder[],
+  opts: { limit?: number; signal?: AbortSignal; onProgress?: (p: LargestProgress) => void; now?: () => number } = {},
+): Promise<LargestResult> {
+  const now = opts.now ?? (() => performance.now());
+  const t0 = now();
+  const limit = Math.max(1, Math.floor(opts.limit ?? LARGEST_DEFAULT));
+  // Empty folders (as the folder list says) need no search; the largest folders first, so that the size of the
+  // N-th largest found so far soon rules out most of what the next folders hold (their search asks only for larger).
+  const searched = folders.filter((f) => f.count > 0).sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0) || b.count - a.count);
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  let calls = 0;
+  let found: MessageSummary[] = [];
+  opts.onProgress?.({ done: 0, total: searched.length });
+  for (const [i, f] of searched.entries()) {
+    calls++;
+    // Once N are known, a message can only enter the list if it is larger than the N-th: at its size's lower bound
+    // (Roundcube's are rounded), so that nothing that might be larger is left out.
+    const nth = found.length >= limit ? found.sort(compareLarge)[limit - 1]! : null;
+    const largerThan = nth ? Math.max(0, nth.size - nth.sizePrecision - 1) : undefined;
+    const q = { folderId: f.id, sort: 'sizeDesc' as const, ...(largerThan !== undefined ? { largerThan } : {}) };
+    for await (const batch of webmail.search(q, { limit, ...(opts.signal ? { signal: opts.signal } : {}) })) found.push(...batch);
+    // Keep only what can still be among the N (memory stays at about 2·N summaries).
+    if (found.length > 2 * limit) found = found.sort(compareLarge).slice(0, limit);
+    opts.onProgress?.({ done: i + 1, total: searched.length });
+  }
+  found = found.sort(compareLarge).slice(0, limit);
+
+  const attachments = new Map<string, AttachmentInfo[]>();
+  if (webmail.attachments) {
+    const perFolder = new Map<string, string[]>();
+    for (const m of found) perFolder.set(m.ref.folderId, [...(perFolder.get(m.ref.folderId) ?? []), m.ref.id]);
+    const max = Math.max(1, webmail.capabilities.maxBatch);
+    for (const [folderId, ids] of perFolder) {
+      for (let i = 0; i < ids.length; i += max) {
+        calls++;
+        try {
+          const got = await webmail.attachments(folderId, ids.slice(i, i + max), opts.signal ? { signal: opts.signal } : {});
+          for (const [id, list] of got) attachments.set(`${folderId}\u0000${id}`, list);
+        } catch (e) {
+          // The names are a help, not the list: without them the row shows the paper-clip flag.
+          if (isWebmailError(e) && (e.code === 'aborted' || e.code === 'auth-expired' || e.code === 'blocked')) throw e;
+        }
+      }
+    }
+  }
+  const rows = found.map((summary) => {
+    const f = byId.get(summary.ref.folderId);
+    return {
+      summary,
+      folderPath: f?.path ?? summary.ref.folderId,
+      inTrash: f?.role === 'trash',
+      attachments: attachments.get(`${summary.ref.folderId}\u0000${summary.ref.id}`) ?? null,
+    };
+  });
+  return { rows, calls, ms: now() - t0 };
+}
