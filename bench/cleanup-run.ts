@@ -73,26 +73,27 @@ try {
         const items = inbox.map((m) => ({ ref: { folderId: 'INBOX', id: String(m.uid) }, size: m.vsize }));
         const trash0 = await trashCount();
 
-        // 1a. Balise (polled, to split the batches from the re-reading of folders and quota at the end).
+        // 1a. Balise: the page's own clock times the job (launched → every item done → the job's promise settled),
+        // since learning it by polling through the driver adds its own delay (a 10,000-line report through BiDi).
         let t = performance.now();
         const logFrom = s.guard.log.length;
         const { handle } = await run<{ handle: string }>('start', { action: 'trash', items });
-        let lastBatchAt = 0;
+        type Timing = { startedAt: number; allDoneAt: number | null; settledAt: number | null };
         let batches = 0;
-        let report: Report | null = null;
+        let timing: Timing | null = null;
         for (;;) {
-          const p = await run<{ progress: { batch: number; batches: number; doneCount: number } | null; report: Report | null; error: { message: string } | null }>('poll', handle);
+          const p = await s.call<{ progress: { batches: number } | null; error: { message: string } | null; timing: Timing; settled: boolean }>(page, 'cleanup-run', 'poll', handle, { report: false });
           if (p.error) throw new Error(p.error.message);
           if (p.progress) batches = p.progress.batches;
-          if (p.progress && p.progress.doneCount >= count && !lastBatchAt) lastBatchAt = performance.now();
-          if (p.report) {
-            report = p.report;
+          if (p.settled) {
+            timing = p.timing;
             break;
           }
-          await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 50));
         }
-        const balise = performance.now() - t;
-        const batchesMs = (lastBatchAt || performance.now()) - t;
+        const report = (await run<{ report: Report | null }>('poll', handle)).report!;
+        const balise = timing.settledAt! - timing.startedAt;
+        const batchesMs = (timing.allDoneAt ?? timing.settledAt!) - timing.startedAt;
         // Requests the page sent to the webmail meanwhile (the network guard sees them all), less our own polling (none: polls are in-page).
         const webmailRequests = s.guard.log.slice(logFrom).filter((e) => e.url.startsWith(env.url)).length;
         if (process.env.BENCH_DEBUG) trace(s.guard.log.slice(logFrom));

@@ -94,8 +94,8 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   registerTestCommand('cleanup-state', async () => peekPart<CleanupPanelApi>('cleanup-panel')?.debugState() ?? null);
   registerTestCommand('cleanup-close', async () => peekPart<CleanupPanelApi>('cleanup-panel')?.close() ?? null);
   // The cleanup runner with the page's adapter (./run-commands.ts).
-  registerTestCommand('cleanup-run', async (op, arg) =>
-    (await import('./run-commands')).cleanupRunCommand({ webmail: await settledWebmail(), bus: state.bus, origin: win.location.origin }, op, arg),
+  registerTestCommand('cleanup-run', async (op, arg, arg2) =>
+    (await import('./run-commands')).cleanupRunCommand({ webmail: await settledWebmail(), bus: state.bus, origin: win.location.origin }, op, arg, arg2),
   );
   // The export before delete with the page's adapter (./export-commands.tsx).
   registerTestCommand('export', async (op, arg) =>

@@ -32,6 +32,11 @@ interface Running {
   report?: Report;
   error?: { code: string; message: string };
   done: Promise<void>;
+  /**
+   * Page-side times (Date.now()): launched, every item had an outcome (progress), the job's promise settled. Benches
+   * use these rather than when their polling learnt it (a 10,000-line report through WebDriver BiDi takes seconds).
+   */
+  timing: { startedAt: number; allDoneAt: number | null; settledAt: number | null };
 }
 
 const running = new Map<string, Running>();
@@ -52,13 +57,19 @@ function withBatch(webmail: Webmail, maxBatch: number | undefined): Webmail {
 function launch(fn: (opts: RunOptions) => Promise<Report>, bus: Bus, retryDelayMs?: number): { handle: string } {
   const handle = `h${++next}`;
   const ac = new AbortController();
-  const r: Running = { ac, progress: null, done: Promise.resolve() };
+  const r: Running = { ac, progress: null, done: Promise.resolve(), timing: { startedAt: Date.now(), allDoneAt: null, settledAt: null } };
   // Tests may shorten the pause between retries (1 s, then 3 s in the extension); nothing else changes.
   const deps = retryDelayMs !== undefined ? { deps: { retryDelayMs } } : {};
-  r.done = fn({ signal: ac.signal, bus, onProgress: (p) => (r.progress = p), ...deps }).then(
-    (rep) => void (r.report = rep),
-    (e: unknown) => void (r.error = { code: String((e as { code?: unknown })?.code ?? 'error'), message: e instanceof Error ? e.message : String(e) }),
-  );
+  const onProgress = (p: Progress) => {
+    r.progress = p;
+    if (r.timing.allDoneAt === null && p.totalCount > 0 && p.doneCount + p.failedCount >= p.totalCount) r.timing.allDoneAt = Date.now();
+  };
+  r.done = fn({ signal: ac.signal, bus, onProgress, ...deps })
+    .then(
+      (rep) => void (r.report = rep),
+      (e: unknown) => void (r.error = { code: String((e as { code?: unknown })?.code ?? 'error'), message: e instanceof Error ? e.message : String(e) }),
+    )
+    .finally(() => (r.timing.settledAt = Date.now()));
   running.set(handle, r);
   return { handle };
 }
@@ -69,7 +80,7 @@ function get(handle: unknown): Running {
   return r;
 }
 
-export async function cleanupRunCommand(ctx: { webmail: Webmail | null; bus: Bus; origin: string }, op: unknown, arg?: unknown): Promise<unknown> {
+export async function cleanupRunCommand(ctx: { webmail: Webmail | null; bus: Bus; origin: string }, op: unknown, arg?: unknown, arg2?: unknown): Promise<unknown> {
   const webmail = ctx.webmail;
   if (!webmail) throw new Error('no webmail detected');
   const a = (arg ?? {}) as { action?: 'trash' | 'delete'; items?: JobItem[]; maxBatch?: number; jobId?: string; retryDelayMs?: number };
@@ -91,7 +102,9 @@ export async function cleanupRunCommand(ctx: { webmail: Webmail | null; bus: Bus
     }
     case 'poll': {
       const r = get(arg);
-      return { progress: r.progress, report: r.report ?? null, error: r.error ?? null };
+      // The report only once settled, and only when asked: it can be 10,000 lines.
+      const full = (arg2 as { report?: boolean } | undefined)?.report !== false;
+      return { progress: r.progress, report: full ? (r.report ?? null) : null, error: r.error ?? null, timing: r.timing, settled: r.timing.settledAt !== null };
     }
     case 'wait': {
       const r = get(arg);

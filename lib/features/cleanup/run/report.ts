@@ -75,13 +75,16 @@ function linesOf(live: Live, stopReason: CleanupReason | undefined): ReportLine[
 }
 
 async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter'] }> {
-  const quota = webmail.quota ? await webmail.quota.read().catch(() => null) : null;
-  const folders = webmail.capabilities.folders
-    ? await webmail
-        .folders()
-        .then((fs: Folder[]) => fs.map((f) => ({ id: f.id, count: f.count, bytes: f.bytes })))
-        .catch(() => null)
-    : null;
+  // Independent reads: at the same time (the adapter's pacer bounds them).
+  const [quota, folders] = await Promise.all([
+    webmail.quota ? webmail.quota.read().catch(() => null) : null,
+    webmail.capabilities.folders
+      ? webmail
+          .folders()
+          .then((fs: Folder[]) => fs.map((f) => ({ id: f.id, count: f.count, bytes: f.bytes })))
+          .catch(() => null)
+      : null,
+  ]);
   return { quota: quotaOf(quota), folders };
 }
 
