@@ -35,6 +35,11 @@
  * Failures are loud: any message that cannot be read, any write, check or download that fails rejects with an
  * ExportError, after removing what was written (so no unchecked copy of patient data stays behind). The promise
  * only resolves when everything was checked; ExportResult.verification says what was checked and how.
+ *
+ * Why one file past 400 lines: exportMessages is one closure over one export's state (the part being built, the
+ * names claimed, each message's hash, the readable archive's records), and the order of its steps — write, read
+ * back, compare, only then hand over — is the safety argument; its pieces (names, zip, outputs, manifest, readable,
+ * contract) already live in their own files.
  */
 import type { MessageRef, RawMessage, Webmail } from '../webmail/types';
 import { isWebmailError } from '../webmail/types';
