@@ -147,6 +147,8 @@ export class RoundcubeWebmail implements Webmail {
       let label = info.sizeLabel;
       if (!label && info.count) label = await api.folderSize(b.id);
       const size = label ? parseSizeLabel(label) : null;
+      // "0 o" for a folder that holds messages: what folder-size answers on the request that ended the session.
+      if (size && size.bytes === 0 && info.count) await api.confirmSession(b.id);
       const parts = b.id.split(delimiter);
       const path = parts.map((_, i) => names.get(parts.slice(0, i + 1).join(delimiter)) ?? parts[i]).join('/');
       return {
