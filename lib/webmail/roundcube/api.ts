@@ -87,6 +87,11 @@ export class RcApi {
     return this.o.token;
   }
 
+  /** The pacing every request of this API goes through (its block stops them all until a person resets it). */
+  get pacer(): Pacer {
+    return this.requester.pacer;
+  }
+
   url(params: Params): string {
     const u = new URL(this.base.href);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.append(k, String(v));

@@ -17,6 +17,8 @@
  */
 import {
   WebmailError,
+  pacingControl,
+  type PacingControl,
   type Account,
   type Capabilities,
   type ComposeEditor,
@@ -58,6 +60,7 @@ export class RoundcubeWebmail implements Webmail {
   readonly capabilities: Capabilities;
   readonly quota: QuotaPart | null;
   readonly mailbox: MailboxPart | null;
+  readonly pacing?: PacingControl;
   private readonly ctx: RcContext;
   private readonly env: Record<string, unknown>;
   private readonly quotaListeners = new Set<() => void>();
@@ -84,6 +87,7 @@ export class RoundcubeWebmail implements Webmail {
         })
       : null;
     this.ctx = { doc, env: this.env, detection, api };
+    if (api) this.pacing = pacingControl(api.pacer);
     this.capabilities = {
       folders: usable,
       search: usable,
