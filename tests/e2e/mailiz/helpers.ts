@@ -1,0 +1,32 @@
+/**
+ * The Mailiz-like Roundcube behind a fault proxy: the OpenID Connect login comes back to the server's own origin
+ * (Roundcube builds its redirect from the Host the proxy passes), so Balise first sees the mailbox there and the
+ * ownership check then gives it to that origin only (lib/background/ownership.ts: a mailbox belongs to the origin it
+ * was first seen on). To work through the proxy, the person forgets the mailbox in the options page once, then loads
+ * the webmail through the proxy: the mailbox is then the proxy origin's.
+ */
+import type { Page } from 'puppeteer-core';
+import type { Session } from '../harness/browsers';
+import type { RoundcubeEnv } from '../../servers/roundcube/index';
+import { waitForAdapter } from '../roundcube/helpers';
+import type { Target } from '../cleanup/targets';
+
+export async function openThroughProxy(s: Session, page: Page, target: Target & { env: RoundcubeEnv }): Promise<void> {
+  await target.open(s, page);
+  const o = await s.openExtensionPage('/options.html', page);
+  await o.waitForSelector('[data-area="my-bals"]', { timeout: 15_000 });
+  const card = `[data-list="bals"] [data-bal="${target.env.user}"]`;
+  // The list fills in after the page opens: wait for the mailbox's card (it is there: the login page showed it).
+  await o.waitForSelector(`${card} [data-action="forget-bal"]`, { timeout: 15_000 });
+  {
+    await o.click(`${card} [data-action="forget-bal"]`);
+    await o.waitForSelector(`${card} [data-action="confirm-forget-bal"]`);
+    await o.click(`${card} [data-action="confirm-forget-bal"]`);
+    await o.waitForFunction((sel) => !document.querySelector(sel), { polling: 100, timeout: 10_000 }, card);
+  }
+  await o.close();
+  await page.bringToFront();
+  await s.gotoWithBalise(page, target.url);
+  await page.waitForFunction(`window.rcmail && rcmail.message_list && !rcmail.busy && typeof rcmail.env.messagecount === 'number'`, { timeout: 30_000 });
+  await waitForAdapter(s, page);
+}
