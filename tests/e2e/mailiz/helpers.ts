@@ -8,7 +8,9 @@
  * STATUS (last run, 06:18 UTC): NOT WORKING. The mailbox's card was not in `[data-list="bals"]` of the options page
  * within 15 s (a mailbox only seen, not registered, is probably listed elsewhere), so the forget step fails, and the
  * ownership explanation itself is still a hypothesis: without this step the run was refused right after its quota
- * read (8 requests passed the proxy, no move sent), with an error the diagnostics did not capture yet.
+ * read (8 requests passed the proxy, no move sent). Run of 06:20 UTC (chromium, card not found, step skipped): the
+ * panel's error is 'store', i.e. the background refused to create the job (ctx.store.create): ownership or journal,
+ * not the firewall and not the session. The same happened in session-end-cleanup.e2e.ts.
  */
 import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
@@ -22,8 +24,9 @@ export async function openThroughProxy(s: Session, page: Page, target: Target & 
   await o.waitForSelector('[data-area="my-bals"]', { timeout: 15_000 });
   const card = `[data-list="bals"] [data-bal="${target.env.user}"]`;
   // The list fills in after the page opens: wait for the mailbox's card (it is there: the login page showed it).
-  await o.waitForSelector(`${card} [data-action="forget-bal"]`, { timeout: 15_000 });
-  {
+  const found = await o.waitForSelector(`${card} [data-action="forget-bal"]`, { timeout: 5_000 }).catch(() => null);
+  if (!found) console.log(`[mailiz] no card for ${target.env.user} in the options page's list: not forgotten`);
+  if (found) {
     await o.click(`${card} [data-action="forget-bal"]`);
     await o.waitForSelector(`${card} [data-action="confirm-forget-bal"]`);
     await o.click(`${card} [data-action="confirm-forget-bal"]`);
