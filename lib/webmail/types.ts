@@ -325,8 +325,29 @@ export interface Webmail {
    * The 'unrecognised' feature shows them; adapters without the method are taken as recognising their pages.
    */
   recognition?(): Recognition;
+  /**
+   * Optional: the adapter's requests as a person may act on them (lib/webmail/kit/request.ts). `blocked` is true once a
+   * web firewall's block page stopped every request (WebmailError 'blocked'); `resume()` lets them go out again. Only
+   * ever called from a person's action (the cleanup panel's button), never by a retry.
+   */
+  readonly pacing?: PacingControl;
   /** Stop observers; called when the content script is invalidated. */
   dispose(): void;
+}
+
+export interface PacingControl {
+  readonly blocked: boolean;
+  resume(): void;
+}
+
+/** The control of a requester's pacer (lib/webmail/kit/request.ts). */
+export function pacingControl(pacer: { readonly blocked: unknown; reset(): void }): PacingControl {
+  return {
+    get blocked() {
+      return pacer.blocked !== null;
+    },
+    resume: () => pacer.reset(),
+  };
 }
 
 /** How to build an adapter: detection is synchronous and cheap, from the page's own signals (not the URL). */

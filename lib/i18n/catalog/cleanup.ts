@@ -302,6 +302,19 @@ export default {
     en: 'A cleanup of this mailbox was interrupted ($1 messages not handled yet).',
   },
   cleanup_resume: { fr: 'Reprendre', en: 'Resume' },
+  cleanup_blocked: {
+    fr: 'La protection du webmail (son pare-feu) a bloqué Balise. Balise n’envoie plus rien au webmail et ne réessaiera pas tout seul. Attendez quelques minutes, puis reprenez quand vous le décidez.',
+    en: 'The webmail’s protection (its firewall) blocked Balise. Balise sends nothing more to the webmail and will not try again by itself. Wait a few minutes, then resume when you decide to.',
+  },
+  cleanup_blocked_state: {
+    fr: 'État de la boîte : $1 messages traités, $2 pas encore traités et laissés où ils étaient (détail ci-dessous).',
+    en: 'State of the mailbox: $1 messages handled, $2 not handled yet and left where they were (details below).',
+  },
+  cleanup_blocked_nothing: {
+    fr: 'Rien n’a été modifié dans la boîte.',
+    en: 'Nothing was changed in the mailbox.',
+  },
+  cleanup_blocked_resume: { fr: 'Reprendre maintenant', en: 'Resume now' },
   cleanup_abandon: { fr: 'Arrêter là', en: 'Stop here' },
   cleanup_locked: {
     fr: 'Un nettoyage de cette boîte est en cours dans un autre onglet. Attendez qu’il se termine, puis rouvrez le nettoyage.',

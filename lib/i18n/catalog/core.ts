@@ -48,6 +48,10 @@ export default {
     en: 'This feature is not available on this webmail.',
   },
   webmailError_aborted: { fr: 'Opération annulée.', en: 'Operation cancelled.' },
+  webmailError_blocked: {
+    fr: 'La protection du webmail (son pare-feu) a bloqué les demandes de Balise : Balise n’envoie plus rien au webmail.',
+    en: 'The webmail’s protection (its firewall) blocked Balise’s requests: Balise sends nothing more to the webmail.',
+  },
   unsupported_zimbra_modern: {
     fr: 'Balise ne prend pas encore en charge la nouvelle interface de Zimbra (« Modern UI »). Utilisez l’interface classique pour le quota, le nettoyage et la signature.',
     en: 'Balise does not support Zimbra’s new interface (“Modern UI”) yet. Use the classic interface for quota, cleanup and signature.',

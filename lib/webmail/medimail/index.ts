@@ -25,7 +25,7 @@ import type {
   Webmail,
   WebmailAdapterFactory,
 } from '../types';
-import { WebmailError } from '../types';
+import { WebmailError, pacingControl, type PacingControl } from '../types';
 import type { RawMessage } from '../raw';
 import { createRequester, type Expect, type Requester } from '../kit/request';
 import { findComposeEditors } from './compose';
@@ -54,6 +54,7 @@ export class MedimailWebmail implements Webmail {
   /** Not documented anywhere: no quota figure, no move or delete request. */
   readonly quota = null;
   readonly mailbox = null;
+  readonly pacing: PacingControl;
   private readonly rows = new Map<string, Row & { folderId: string }>();
   private readonly missing = new Set<string>();
   private readonly pageCache = new Map<string, { at: number; page: Promise<ListPage> }>();
@@ -68,6 +69,7 @@ export class MedimailWebmail implements Webmail {
     readonly detection: Detection,
   ) {
     this.requester = createRequester({ origin: new URL(this.base()).origin, ownPage: (html) => /Medimail/i.test(html) });
+    this.pacing = pacingControl(this.requester.pacer);
     const problem = detection.page === 'login' ? null : checkPage(doc, detection.page, doc.location ?? null);
     if (problem) this.missing.add(problem.part);
     try {

@@ -14,7 +14,7 @@
  */
 import { WebmailError, type WebmailErrorCode } from '../types';
 import { createRequester, type Expect, type Pacer, type Requester } from '../kit/request';
-import { codeForMessage, codeForStatus, looksLoggedOut } from './errors';
+import { codeForMessage, codeForStatus, isImapAuthFailure, looksLoggedOut } from './errors';
 
 export { codeForMessage } from './errors';
 import {
@@ -85,6 +85,11 @@ export class RcApi {
 
   get token(): string {
     return this.o.token;
+  }
+
+  /** The pacing every request of this API goes through (its block stops them all until a person resets it). */
+  get pacer(): Pacer {
+    return this.requester.pacer;
   }
 
   url(params: Params): string {
@@ -178,6 +183,9 @@ export class RcApi {
     if (!parsed.success) throw new WebmailError('invalid-response', `${action}: unexpected answer`, parsed.error.issues);
     const calls = parseExec(parsed.data.exec ?? '');
     if (isSessionError(calls)) throw new WebmailError('auth-expired', 'the session is over');
+    // The request that found the OpenID Connect tokens expired: Roundcube's IMAP login failed, it killed the session and
+    // answered anyway (an empty folder, an unknown quota). Whatever else it says is not the mailbox.
+    if (displayedMessages(calls).some((m) => m.type === 'error' && isImapAuthFailure(m.text))) throw new WebmailError('auth-expired', `${action}: the webmail could not log in to the mailbox (session over)`);
     return { calls, env: parsed.data.env ?? {}, action: parsed.data.action };
   }
 
@@ -199,6 +207,9 @@ export class RcApi {
     const html = await this.page({ _task: 'mail' }, signal);
     const env = parseSetEnv(html);
     if (!env) throw new WebmailError('invalid-response', 'the mail page has no environment');
+    // A mail page without even INBOX: Roundcube could not log in to IMAP (the request that ended an OpenID Connect
+    // session gets such a page, tests/fixtures/roundcube/mailiz/auth-expired-mail-page.html).
+    if (Array.isArray(env.mailboxes) && env.mailboxes.length === 0) throw new WebmailError('auth-expired', 'the mail page lists no folder at all: the webmail could not log in to the mailbox');
     return { env, html };
   }
 
@@ -208,7 +219,20 @@ export class RcApi {
    */
   async folderInfo(folder: string, signal?: AbortSignal) {
     const html = await this.page({ _task: 'settings', _action: 'edit-folder', _mbox: folder, _framed: 1 }, signal);
-    return parseFolderInfoPage(html);
+    const info = parseFolderInfoPage(html);
+    // An empty folder and no quota is also what the request that ended an OpenID Connect session gets (IMAP login failed,
+    // no error shown in this framed page: tests/fixtures/roundcube/mailiz/auth-expired-edit-folder.html). Before
+    // anyone believes the folder empty, one more request: on an ended session Roundcube answers it with session_error.
+    if (info.count === 0 && !info.quota) await this.confirmSession(folder, signal);
+    return info;
+  }
+
+  /**
+   * One cheap request that throws 'auth-expired' when the session is over (settings/folder-size of a folder: read-only,
+   * no session state changed). For answers that an ended session and a true one cannot be told apart by.
+   */
+  async confirmSession(folder: string, signal?: AbortSignal): Promise<void> {
+    await this.ajax('folder-size', { _mbox: folder }, { method: 'POST', task: 'settings', signal });
   }
 
   /** settings/folder-size: the folder's size as Roundcube formats it ("76 Mo"). */

@@ -20,6 +20,16 @@ export function codeForMessage(text: string): WebmailErrorCode {
   return 'server';
 }
 
+/**
+ * True when Roundcube reports that its own IMAP login failed ("Erreur de serveur : AUTHENTICATE XOAUTH2: A0001 NO
+ * [AUTHENTICATIONFAILED] Authentication failed."). With OpenID Connect (Mailiz) this is what the request that finds
+ * the tokens expired gets: Roundcube kills the session and still answers it as an empty folder
+ * (tests/fixtures/roundcube/mailiz/). Nothing read in that answer is true: the session is over.
+ */
+export function isImapAuthFailure(text: string): boolean {
+  return /\bAUTHENTICATIONFAILED\b|\bAUTHENTICATE [A-Z0-9-]+: .*\bNO\b|\bLOGIN: .*\bNO\b.*\bAuthentication failed\b/.test(text);
+}
+
 export function looksLoggedOut(html: string): boolean {
   return /rcmail\.session_error\(/.test(html) || /<body[^>]*class="[^"]*\btask-login\b/.test(html) || /"task"\s*:\s*"login"/.test(html.slice(0, 200_000));
 }

@@ -18,6 +18,8 @@
  */
 import {
   WebmailError,
+  pacingControl,
+  type PacingControl,
   type Account,
   type Capabilities,
   type ComposeEditor,
@@ -60,6 +62,7 @@ export class RoundcubeWebmail implements Webmail {
   readonly capabilities: Capabilities;
   readonly quota: QuotaPart | null;
   readonly mailbox: MailboxPart | null;
+  readonly pacing?: PacingControl;
   private readonly ctx: RcContext;
   private readonly env: Record<string, unknown>;
   private readonly quotaListeners = new Set<() => void>();
@@ -86,6 +89,7 @@ export class RoundcubeWebmail implements Webmail {
         })
       : null;
     this.ctx = { doc, env: this.env, detection, api };
+    if (api) this.pacing = pacingControl(api.pacer);
     this.capabilities = {
       folders: usable,
       search: usable,
@@ -151,6 +155,8 @@ export class RoundcubeWebmail implements Webmail {
       let label = info.sizeLabel;
       if (!label && info.count) label = await api.folderSize(b.id);
       const size = label ? parseSizeLabel(label) : null;
+      // "0 o" for a folder that holds messages: what folder-size answers on the request that ended the session.
+      if (size && size.bytes === 0 && info.count) await api.confirmSession(b.id);
       const parts = b.id.split(delimiter);
       const path = parts.map((_, i) => names.get(parts.slice(0, i + 1).join(delimiter)) ?? parts[i]).join('/');
       return {

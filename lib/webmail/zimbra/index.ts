@@ -22,7 +22,7 @@ import type {
   Webmail,
   WebmailAdapterFactory,
 } from '../types';
-import { WebmailError } from '../types';
+import { WebmailError, pacingControl, type PacingControl } from '../types';
 import { splitHead, type RawMessage } from '../raw';
 import { CHUNK_SIZE, TRASH_ID } from './actions';
 import { MAX_PAGE, ZimbraMailbox } from './mailbox';
@@ -160,6 +160,7 @@ export class ZimbraWebmail implements Webmail {
   readonly capabilities: Capabilities;
   readonly quota: QuotaPart | null;
   readonly mailbox: MailboxPart | null;
+  readonly pacing: PacingControl;
   private readonly soap: ZimbraSoap;
   private readonly disposers = new Set<() => void>();
   private info: Promise<GetInfoResponse> | null = null;
@@ -179,6 +180,7 @@ export class ZimbraWebmail implements Webmail {
       : null;
     const origin = doc.location?.origin ?? '';
     this.soap = new ZimbraSoap(origin, csrfTokenSource(doc), opts.fetch, opts.pacer);
+    this.pacing = pacingControl(this.soap.pacer);
     this.mailbox = working ? new ZimbraMailbox(this.soap) : null;
     this.now = opts.now ?? Date.now;
   }

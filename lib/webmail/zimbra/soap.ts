@@ -249,6 +249,11 @@ export class ZimbraSoap {
 
   private readonly requester: Requester;
 
+  /** The pacing every request goes through (a firewall's block stops them all until a person resets it). */
+  get pacer(): Pacer {
+    return this.requester.pacer;
+  }
+
   /** Sends one request and returns its parsed response element; throws WebmailError. */
   async call<S extends z.ZodMiniType>(
     name: string,

@@ -48,6 +48,8 @@ export interface FaultSchedule {
   weights?: Partial<Record<FaultKind, number>>;
   /** Upper bound of 'delay' (ms). */
   maxDelayMs?: number;
+  /** Lower bound of 'delay' (ms, default 0): a test that needs a request held at least this long. */
+  minDelayMs?: number;
   /** Stop injecting after this many faults. */
   maxFaults?: number;
 }
@@ -141,7 +143,11 @@ export async function startFaultProxy(opts: { target: string; port?: number }): 
       res.writeHead(500, { 'content-type': 'text/plain' }).end('Injected fault');
       return;
     }
-    if (fault === 'delay') await new Promise((r) => setTimeout(r, Math.floor(random() * (sched?.maxDelayMs ?? 1500))));
+    if (fault === 'delay') {
+      const min = Math.max(0, sched?.minDelayMs ?? 0);
+      const max = Math.max(min, sched?.maxDelayMs ?? 1500);
+      await new Promise((r) => setTimeout(r, Math.floor(min + random() * (max - min))));
+    }
     const headers = { ...req.headers, host: target.host };
     if (fault === 'no-cookie') delete headers.cookie;
     const upstream = http.request(

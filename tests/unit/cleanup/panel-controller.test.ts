@@ -328,6 +328,64 @@ describe('the cleanup panel controller', () => {
     expect(c2.state.stage.kind).toBe('preview');
   });
 
+  it('after a firewall block, lets requests out and resumes the interrupted job only when the person asks', async () => {
+    let resumed = 0;
+    let pacerResets = 0;
+    let status: Awaited<ReturnType<PanelDeps['cleanupStatus']>> = { running: null, resumable: null, undoable: null };
+    const interrupted = (jobId: string): Report => ({
+      jobId,
+      action: 'trash',
+      state: 'interrupted',
+      stopReason: 'blocked',
+      movedCount: 0,
+      failedCount: 1,
+      lines: [{ ref: { folderId: 'INBOX', id: '1' }, outcome: 'skipped', reason: 'blocked' }],
+      predictedFreed: 0,
+      actualFreed: null,
+      quotaAfter: null,
+      startedAt: NOW,
+      endedAt: NOW,
+    });
+    const { c, w } = await opened({
+      startJob: async () => {
+        status = { running: null, resumable: { jobId: 'j1', bal: 'x', action: 'trash', state: 'paused', createdAt: NOW, updatedAt: NOW, totalCount: 1, totalBytes: 0, pendingCount: 1 }, undoable: null };
+        return interrupted('j1');
+      },
+      cleanupStatus: async () => status,
+      resumeJob: async (_w, jobId) => {
+        resumed++;
+        return { ...interrupted(jobId), state: 'done', stopReason: undefined, movedCount: 1, failedCount: 0, lines: [{ ref: { folderId: 'INBOX', id: '1' }, outcome: 'moved', now: { folderId: 'Trash', id: '1' } }] };
+      },
+    });
+    Object.assign(w, { pacing: { blocked: true, resume: () => pacerResets++ } });
+    await c.apply();
+    expect(c.state.stage.kind).toBe('report');
+    expect(c.state.report).toMatchObject({ state: 'interrupted', stopReason: 'blocked' });
+    // Nothing happens by itself.
+    await new Promise((r) => setTimeout(r, 20));
+    expect([resumed, pacerResets]).toEqual([0, 0]);
+    await c.unblock();
+    expect([resumed, pacerResets]).toEqual([1, 1]);
+    expect(c.state.report).toMatchObject({ state: 'done', jobId: 'j1' });
+    expect(c.state.resumable).toBeNull();
+  });
+
+  it('after a block with no job started, the person’s click lets requests out and takes a new preview', async () => {
+    let pacerResets = 0;
+    const { c, w } = await opened({
+      startJob: async () => {
+        throw Object.assign(new Error('blocked'), { code: 'blocked' });
+      },
+    });
+    Object.assign(w, { pacing: { blocked: true, resume: () => pacerResets++ } });
+    await c.apply();
+    expect(c.state.error).toBe('blocked');
+    await c.unblock();
+    expect(pacerResets).toBe(1);
+    expect(c.state.error).toBeNull();
+    expect(c.state.stage.kind).toBe('preview');
+  });
+
   it('keeps the export before deletion and clinical protection on when IT locked them', async () => {
     const { c } = await opened({ settings: async () => ({ ...defaultSettings().cleanup, locked: ['cleanup.exportBeforeDelete', 'cleanup.protectClinical'] }) });
     expect(c.state).toMatchObject({ exportLocked: true, clinicalLocked: true, exportFirst: true });

@@ -32,6 +32,22 @@ function useStepFocus(root: { current: HTMLElement | null }, step: string): void
   }, [step]);
 }
 
+/**
+ * A web firewall blocked Balise (WebmailError 'blocked'): every request is stopped (lib/webmail/kit/request.ts) and
+ * stays stopped until the person presses the button. No automatic retry.
+ */
+function BlockedNotice({ report, onResume }: { report?: { done: number; notDone: number } | null; onResume: () => void }) {
+  return (
+    <div class="b-notice error" role="alert" data-error="blocked">
+      <p>{t('cleanup_blocked')}</p>
+      <p data-blocked-state>{report ? t('cleanup_blocked_state', report.done, report.notDone) : t('cleanup_blocked_nothing')}</p>
+      <Button action="resume-blocked" onClick={trusted(onResume)}>
+        {t('cleanup_blocked_resume')}
+      </Button>
+    </div>
+  );
+}
+
 function planningText(p: PlanProgress, lang: Lang): string[] {
   if (p.phase === 'folders') return [t('cleanup_planning_folders')];
   if (p.phase === 'search') return [t('cleanup_planning_search', Math.min(p.done + 1, Math.max(p.total, 1)), Math.max(p.total, 1))];
@@ -227,7 +243,9 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
     case 'cancelled':
       body = (
         <>
-          {s.kind === 'failed' ? (
+          {s.kind === 'failed' && s.reason === 'blocked' ? (
+            <BlockedNotice onResume={() => void controller.unblock()} />
+          ) : s.kind === 'failed' ? (
             <Notice kind="error" data-error={s.reason}>
               {t('cleanup_planning_failed', errorText(s.reason))}
             </Notice>
@@ -308,8 +326,16 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
     case 'running':
       body = <RunProgress state={state} lang={lang} onCancel={() => controller.cancel()} />;
       break;
-    case 'report':
-      body = state.report ? <ReportView report={state.report} lang={lang} sizeOf={sizeOf} message={(k) => controller.message(k)} /> : null;
+    case 'report': {
+      const r = state.report;
+      const blocked = r?.state === 'interrupted' && r.stopReason === 'blocked';
+      const done = r ? r.lines.filter((l) => l.outcome === 'moved' || l.outcome === 'deleted' || l.outcome === 'restored').length : 0;
+      body = r ? (
+        <>
+          {blocked ? <BlockedNotice report={{ done, notDone: r.lines.length - done }} onResume={() => void controller.unblock()} /> : null}
+          <ReportView report={r} lang={lang} sizeOf={sizeOf} message={(k) => controller.message(k)} />
+        </>
+      ) : null;
       footer = (
         <>
           {state.undoable && state.report?.action === 'trash' ? (
@@ -337,6 +363,7 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
         );
       }
       break;
+    }
     case 'confirm-delete':
       body = (
         <section class="c-confirm-delete" data-count={state.deleteItems.length} data-bytes={deleteBytes} aria-labelledby="c-del-h">
@@ -404,7 +431,9 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
     <Panel title={t('cleanup_title')} onClose={onClose} closeLabel={t('cleanup_close')} footer={footer} data-stage={s.kind}>
       <div ref={root} class="c-root">
       {state.bal ? <p class="b-muted c-bal">{t('cleanup_bal', state.bal)}</p> : null}
-      {state.error ? (
+      {state.error === 'blocked' ? (
+        <BlockedNotice onResume={() => void controller.unblock()} />
+      ) : state.error ? (
         <Notice kind="error" data-error={state.error}>
           {errorText(state.error)}
         </Notice>

@@ -122,7 +122,7 @@ export function ReportView({
       {notes.size ? <ReasonList groups={notes} message={message} outcome="done-notes" /> : null}
       {report.state === 'cancelled' ? <p class="b-notice info">{t('cleanup_report_cancelled')}</p> : null}
       {report.state === 'interrupted' ? (
-        <p class="b-notice warn">
+        <p class="b-notice warn" data-stop-reason={report.stopReason ?? ''}>
           {t('cleanup_report_interrupted')} {report.stopReason ? reasonText(report.stopReason) : ''}
         </p>
       ) : null}

@@ -459,6 +459,24 @@ export class CleanupController {
     }
   }
 
+  /**
+   * The person's answer to a web firewall's block (never called by anything else: no automatic retry). Requests may go
+   * out again (the adapter's pacer, lib/webmail/kit/request.ts); then the interrupted job resumes where it stopped, or,
+   * when none was interrupted, a new preview is taken.
+   */
+  async unblock(): Promise<void> {
+    this.webmail.pacing?.resume();
+    this.set({ error: null });
+    const status = await this.deps.cleanupStatus(this.state.bal).catch(() => null);
+    if (status?.running && !status.running.sameTab) {
+      this.set({ stage: { kind: 'locked' } });
+      return;
+    }
+    this.set({ resumable: status?.resumable ?? null });
+    if (this.state.resumable) await this.resume();
+    else await this.refresh();
+  }
+
   async abandon(): Promise<void> {
     const job = this.state.resumable;
     if (!job) return;

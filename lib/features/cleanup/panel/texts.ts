@@ -5,7 +5,7 @@ import type { GroupKind, PlanGroup, Protection } from '../types';
 import type { CleanupRules } from '../types';
 import type { Folder } from '../../../webmail/types';
 
-const WEBMAIL_CODES = new Set(['auth-expired', 'forbidden', 'not-found', 'quota-exceeded', 'busy', 'network', 'server', 'invalid-response', 'unsupported', 'aborted']);
+const WEBMAIL_CODES = new Set(['auth-expired', 'forbidden', 'not-found', 'quota-exceeded', 'busy', 'network', 'server', 'invalid-response', 'unsupported', 'aborted', 'blocked']);
 
 /** Why a message was not handled, or why an operation failed: a WebmailErrorCode or a runner reason. */
 export function reasonText(code: string | undefined): string {
