@@ -10,7 +10,7 @@
  * ownership explanation itself is still a hypothesis: without this step the run was refused right after its quota
  * read (8 requests passed the proxy, no move sent). Run of 06:20 UTC (chromium, card not found, step skipped): the
  * panel's error is 'store', i.e. the background refused to create the job (ctx.store.create): ownership or journal,
- * not the firewall and not the session. The same happened in session-end-cleanup.e2e.ts.
+ * not the firewall and not the session. The same happened in session-end-cleanup.wip.ts.
  */
 import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';

@@ -72,7 +72,11 @@ export class Stop extends Error {
 }
 
 export const TRANSIENT = new Set<string>(['network', 'server', 'busy', 'invalid-response', 'aborted']);
-export const STOPPING = new Set<string>(['auth-expired', 'forbidden']);
+/**
+ * Codes that stop the run with the ids they name left pending for a resume (not failed): the session is over,
+ * permission was refused, or a firewall blocked the requests (the person resumes after the cool-down).
+ */
+export const STOPPING = new Set<string>(['auth-expired', 'forbidden', 'blocked']);
 export const RESUMABLE = new Set<Job['state']>(['planned', 'exporting', 'running', 'paused']);
 /** How many of a mailbox's recent jobs are looked at (resume, the snapshot of a delete). */
 export const HISTORY = 20;

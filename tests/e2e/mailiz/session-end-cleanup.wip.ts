@@ -1,4 +1,9 @@
 /**
+ * NOT GREEN YET, so not in the suite (the e2e config runs *.e2e.ts only): in every run so far the background
+ * refused to create the cleanup job (error 'store') before any move, so neither the firewall nor the session end
+ * happened inside a run. Suspect: which origin owns the mailbox when the login comes back through the proxy.
+ * Run it by hand: npx vitest run -c vitest.e2e.config.ts --include 'tests/e2e/mailiz/*.wip.ts' (see README, Mailiz).
+ *
  * The OpenID Connect session of the Mailiz-like Roundcube ends in the middle of a cleanup (short token lifetimes:
  * Roundcube's refresh is refused, it kills the session and answers that request as an empty folder; see
  * tests/fixtures/roundcube/mailiz/), in both browsers: the run stops with 'auth-expired' and its plain message; no

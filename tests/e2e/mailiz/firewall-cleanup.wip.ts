@@ -1,4 +1,9 @@
 /**
+ * NOT GREEN YET, so not in the suite (the e2e config runs *.e2e.ts only): in every run so far the background
+ * refused to create the cleanup job (error 'store') before any move, so neither the firewall nor the session end
+ * happened inside a run. Suspect: which origin owns the mailbox when the login comes back through the proxy.
+ * Run it by hand: npx vitest run -c vitest.e2e.config.ts --include 'tests/e2e/mailiz/*.wip.ts' (see README, Mailiz).
+ *
  * A cleanup on the Mailiz-like Roundcube behind the web-firewall stand-in (the fault proxy's firewall), in both
  * browsers: a tight request threshold trips the firewall during the run; the run stops with the panel's 'blocked'
  * message (data-error="blocked"); NO request reaches the proxy during the cool-down (the proxy's own log); after the
