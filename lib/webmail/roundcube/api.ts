@@ -11,6 +11,9 @@
  *   save-prefs. Searches use `_filter` only (search_mods untouched). What does change is session state (the
  *   stored search, the current folder and page): callers put the page's folder and page back afterwards
  *   (`restoreListState`).
+ *
+ * Why one file a little past 400 lines: it is the catalogue of every Roundcube request Balise sends (one method
+ * each, with the fact it relies on); parsing lives in parse/, errors in errors.ts, the pacing in kit/request.ts.
  */
 import { WebmailError, type WebmailErrorCode } from '../types';
 import { createRequester, type Expect, type Pacer, type Requester } from '../kit/request';

@@ -9,6 +9,10 @@
  * trash group's ids plus what the trash job moved (at their new place in the trash), never anything else.
  * Execution, journal, locks and undo are the runner's (run/); the export before deleting is export.ts's, bridged by
  * delete-export.ts. The state and the outside functions (PanelDeps) are in state.ts.
+ *
+ * Why one file past 400 lines: every transition of the machine above (and of the largest-messages view, which ends
+ * in the same apply) reads and writes the one state and must be read together to see that no path deletes what the
+ * preview did not show; what is not a transition already lives elsewhere (state.ts, delete-export.ts, plan.ts, run/).
  */
 import type { Webmail } from '../../../webmail/types';
 import { isWebmailError } from '../../../webmail/types';
