@@ -64,7 +64,10 @@ describe('destructive controls act only on trusted events', () => {
   });
 
   it('the cleanup panel wraps apply, delete for good, export first, include clinical documents and confirm', () => {
-    const src = fs.readFileSync(path.resolve(import.meta.dirname, '../../../lib/features/cleanup/panel/App.tsx'), 'utf8');
+    // The dialog (App.tsx) and its sections (Sections.tsx: the clinical-documents choice lives there).
+    const src = ['App.tsx', 'Sections.tsx']
+      .map((f) => fs.readFileSync(path.resolve(import.meta.dirname, '../../../lib/features/cleanup/panel', f), 'utf8'))
+      .join('\n');
     for (const action of ['apply', 'delete-forever', 'confirm-delete']) {
       expect(src, action).toMatch(new RegExp(`action="${action}"[^>]*onClick=\\{trusted\\(`));
     }
