@@ -9,7 +9,7 @@
  * planned message is where it was, in the trash, or deleted as planned, exactly as its report line says; every
  * other message is untouched (same folder, id and flags). 0 lost.
  *
- * BALISE_FAULT_RUNS (default 200) is the total over browsers × servers; `npm test` runs 12 of them to keep CI short,
+ * BALISE_FAULT_RUNS (default 200) is the total over browsers × servers; `npm test` runs 8 of them to keep CI short,
  * `npm run test:faults` the full 200. BALISE_FAULT_SEED changes the schedule.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * The quota meter is on screen whatever the window: on Roundcube and on the Zimbra simulator at 800×600 (where
  * Roundcube's Elastic skin hides its sidebar, so the meter floats), 1280×800, 1366×768, 1920×1080 and 1280×800 at
  * 200 % zoom (a 640×400 CSS viewport at device scale 2, which is what the zoom does to the page's layout); on the
- * Mailiz-like Roundcube and on the Medimail stand-in (its retention meter) at 800×600, 1366×768 and 200 %: its host
+ * Mailiz-like Roundcube and on the Medimail stand-in (its retention meter) at 800×600 and 200 %: its host
  * element's box lies inside the viewport, has a size, and is what the page shows at its centre. Before the fix, the floating meter
  * ended up in the page's flow below the viewport (left 0, top 600, 800×26): the shadow root's `:host` reset beat
  * the host's own inline `position: fixed`.
@@ -32,8 +32,8 @@ const SIZES: Size[] = [
   // 1280×800 at 200 %.
   { width: 640, height: 400, deviceScaleFactor: 2 },
 ];
-/** The other pages: the narrow, the common laptop and the zoomed window. */
-const FEW: Size[] = [SIZES[0]!, SIZES[2]!, SIZES[4]!];
+/** The other pages: the narrow and the zoomed window (the two where a meter can be pushed out; CI time). */
+const FEW: Size[] = [SIZES[0]!, SIZES[4]!];
 const label = (z: Size) => `${z.width}×${z.height}${z.deviceScaleFactor ? `@${z.deviceScaleFactor}x` : ''}`;
 
 interface Box {
@@ -147,7 +147,7 @@ for (const kind of BROWSERS) {
       s.assertNoForeignRequests();
     });
 
-    it('on the Mailiz-like Roundcube (behind its OpenID Connect login) and the Medimail stand-in, at 800, 1366 px and 200 %', async () => {
+    it('on the Mailiz-like Roundcube (behind its OpenID Connect login) and the Medimail stand-in, at 800 px and 200 %', async () => {
       const pages: [string, (p: Page) => Promise<void>][] = [
         ['mailiz', async (p) => void (await loginWithBalise(s, p, mailiz))],
         ['medimail', (p) => loginMedimail(s, p, medimail)],

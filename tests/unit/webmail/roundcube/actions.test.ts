@@ -4,7 +4,6 @@
  * demand — the answer lost after the move happened, a partial move, a delivery into the trash meanwhile, new
  * UIDs that do not follow each other — must all give a truthful BatchResult.
  */
-import { RESTORE_IDLE_MS } from '../../../../lib/webmail/roundcube/context';
 import { describe, expect, it } from 'vitest';
 import { RoundcubeWebmail } from '../../../../lib/webmail/roundcube/index';
 import type { BatchResult, Detection } from '../../../../lib/webmail/types';
@@ -126,8 +125,6 @@ describe('moveToTrash tells the truth', () => {
     expect(res.newRefs!['600']).toEqual({ folderId: 'Trash', id: '530' });
     // One move request, and the session put back on the page's folder and page.
     expect(rc.log.filter((l) => l.action === 'move')).toHaveLength(1);
-    // The restore waits until our requests have been idle a moment (one per busy spell, not per batch).
-    await new Promise((r) => setTimeout(r, RESTORE_IDLE_MS + 50));
     expect(rc.log.at(-1)).toMatchObject({ action: 'getunread', params: { _mbox: 'INBOX', _page: '1' } });
     // Never a preference-changing parameter.
     for (const l of rc.log) for (const k of ['_sort', '_cols', '_layout', '_threads', '_headers']) expect(l.params[k]).toBeUndefined();

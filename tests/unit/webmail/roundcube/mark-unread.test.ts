@@ -3,7 +3,6 @@
  * is asked which UIDs are unread now (mark.php says "success" even for a UID that does not exist), against a small
  * in-memory Roundcube that keeps \Seen per UID.
  */
-import { RESTORE_IDLE_MS } from '../../../../lib/webmail/roundcube/context';
 import { describe, expect, it } from 'vitest';
 import { RoundcubeWebmail } from '../../../../lib/webmail/roundcube/index';
 import type { Detection } from '../../../../lib/webmail/types';
@@ -93,8 +92,6 @@ describe('Roundcube markUnread', () => {
     expect([...rc.folders.get('INBOX')!].filter(([, seen]) => !seen).map(([u]) => u)).toEqual([3, 5, 7]);
     // Checked with an UNSEEN search of these UIDs, and the session's folder and page put back.
     expect(rc.log.some((l) => l.action === 'search' && l.query._filter === 'UNSEEN UID 3,5,7')).toBe(true);
-    // The restore waits until our requests have been idle a moment (one per busy spell, not per batch).
-    await new Promise((r) => setTimeout(r, RESTORE_IDLE_MS + 50));
     expect(rc.log.at(-1)).toMatchObject({ action: 'getunread', query: { _mbox: 'INBOX', _page: '1' } });
   });
 
