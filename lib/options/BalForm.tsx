@@ -2,6 +2,9 @@
  * The form that adds or edits one BAL of the registry (Registry.tsx lists them): kind, operator, webmail, practice
  * situation with its identifiers checked as typed, status, the operator's limits (attachments, trash lifetime,
  * retention) per BAL.
+ *
+ * Why one file at ~400 lines: one form, whose fields check one another as typed (kind ↔ operator ↔ webmail origin,
+ * identifiers per situation); its list and its messages live in Registry.tsx and the catalogs.
  */
 import { useState } from 'preact/hooks';
 import { send } from '../messages/send';

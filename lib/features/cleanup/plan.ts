@@ -21,6 +21,10 @@
  * Dates: "older than N months" is before 00:00 (local time) on the same day N months ago; "recent" is on or
  * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
  * the host gives them exactly, always in the safe direction (plan less, keep more).
+ *
+ * Why one file at ~400 lines: the snapshot's searches and the plan's protections must be read together to check
+ * the safe direction (what a search may miss is what a protection keeps); verdict pruning, classification and the
+ * rules' dates already live in prune-verdicts.ts, classify.ts and rules.ts.
  */
 import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
