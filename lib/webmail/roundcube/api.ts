@@ -300,33 +300,40 @@ export class RcApi {
   }
 
   /**
-   * Every row matching `filter` in `folder` (all pages), each with the server time of its page. Retries when
-   * something else (the user's own search) replaced the stored search meanwhile.
+   * Every row of a search whose first answer is `first`: its other pages, a few at a time (pages of a stored search
+   * are independent; the page size is the user's, often 50), each row with its page's server time. Null when
+   * something else (the user's own search, or a late session write) replaced the stored search meanwhile.
+   */
+  async allRows(folder: string, first: Awaited<ReturnType<RcApi['searchFirst']>>, signal?: AbortSignal): Promise<{ row: RcRow; now: number }[] | null> {
+    const out = new Map<number, { row: RcRow; now: number }>();
+    for (const row of first.rows) out.set(row.uid, { row, now: first.now });
+    if (!first.request || first.total <= first.rows.length) return [...out.values()];
+    let lost = false;
+    let nextPage = 2;
+    const request = first.request;
+    const worker = async () => {
+      while (!lost && nextPage <= first.pages) {
+        if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
+        const page = await this.searchPage(folder, request, nextPage++, signal);
+        if (!page) {
+          lost = true;
+          return;
+        }
+        for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, Math.max(0, first.pages - 1)) }, worker));
+    return lost ? null : [...out.values()];
+  }
+
+  /**
+   * Every row matching `filter` in `folder` (all pages), each with the server time of its page. Searches again
+   * (at most 3 times) when something else replaced the stored search meanwhile.
    */
   async searchAll(folder: string, filter: string, signal?: AbortSignal): Promise<{ row: RcRow; now: number }[]> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const first = await this.searchFirst(folder, filter, signal);
-      const out = new Map<number, { row: RcRow; now: number }>();
-      for (const row of first.rows) out.set(row.uid, { row, now: first.now });
-      if (!first.request || first.total === 0) return [...out.values()];
-      // Pages of a stored search are independent: a few at a time (the page size is the user's, often 50).
-      let lost = false;
-      let nextPage = 2;
-      const request = first.request;
-      const worker = async () => {
-        while (!lost && nextPage <= first.pages) {
-          if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
-          const p = nextPage++;
-          const page = await this.searchPage(folder, request, p, signal);
-          if (!page) {
-            lost = true;
-            return;
-          }
-          for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, Math.max(0, first.pages - 1)) }, worker));
-      if (!lost) return [...out.values()];
+      const rows = await this.allRows(folder, await this.searchFirst(folder, filter, signal), signal);
+      if (rows) return rows;
     }
     throw new WebmailError('busy', 'another search kept replacing ours');
   }

@@ -18,7 +18,6 @@ import type { RcApi } from './api';
 import { decodeEntities, parseSizeLabel, type RcRow } from './parse';
 
 const MAX_NARROWING = 6;
-const PAGE_CONCURRENCY = 3;
 
 type First = Awaited<ReturnType<RcApi['searchFirst']>>;
 
@@ -26,29 +25,6 @@ type First = Awaited<ReturnType<RcApi['searchFirst']>>;
 function lowBytes(row: RcRow): number {
   const s = parseSizeLabel(decodeEntities(row.cols.size ?? ''));
   return s ? Math.max(0, s.bytes - s.precision) : 0;
-}
-
-/** Every row of a search whose first answer is `first` (its other pages, a few at a time); null if the session lost it. */
-async function allPages(api: RcApi, folder: string, first: First, signal?: AbortSignal): Promise<{ row: RcRow; now: number }[] | null> {
-  const out = new Map<number, { row: RcRow; now: number }>();
-  for (const row of first.rows) out.set(row.uid, { row, now: first.now });
-  if (!first.request || first.total <= first.rows.length) return [...out.values()];
-  const request = first.request;
-  let next = 2;
-  let lost = false;
-  const worker = async () => {
-    while (!lost && next <= first.pages) {
-      if (signal?.aborted) throw new WebmailError('aborted', 'aborted');
-      const page = await api.searchPage(folder, request, next++, signal);
-      if (!page) {
-        lost = true;
-        return;
-      }
-      for (const row of page.rows) if (!out.has(row.uid)) out.set(row.uid, { row, now: page.now });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, Math.max(0, first.pages - 1)) }, worker));
-  return lost ? null : [...out.values()];
 }
 
 /**
@@ -75,7 +51,7 @@ export async function largestRows(
     let cur = await api.searchFirst(folder, narrowed, signal);
     requests++;
     if (attempt) {
-      const rows = await allPages(api, folder, cur, signal);
+      const rows = await api.allRows(folder, cur, signal);
       requests += Math.max(0, (cur.request ? cur.pages : 1) - 1);
       if (rows) return { rows, requests };
       continue;
@@ -111,7 +87,7 @@ export async function largestRows(
       cur = await api.searchFirst(folder, narrowed, signal);
       requests++;
     }
-    const rows = await allPages(api, folder, cur, signal);
+    const rows = await api.allRows(folder, cur, signal);
     requests += Math.max(0, (cur.request ? cur.pages : 1) - 1);
     if (rows) return { rows, requests };
   }

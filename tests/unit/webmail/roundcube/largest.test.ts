@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { largestRows } from '../../../../lib/webmail/roundcube/largest';
-import type { RcApi } from '../../../../lib/webmail/roundcube/api';
+import { RcApi } from '../../../../lib/webmail/roundcube/api';
 import type { RcRow } from '../../../../lib/webmail/roundcube/parse';
 
 /** Roundcube's show_bytes in English. */
@@ -31,6 +31,10 @@ function fakeApi(sizes: number[], pageSize = 50, lose = 0) {
       const request = rows.length ? `s${++n}` : null;
       if (request) stored.set(request, rows);
       return { rows: rows.slice(0, pageSize), total: rows.length, pages: Math.max(1, Math.ceil(rows.length / pageSize)), request, threaded: false, now: 0 };
+    },
+    // The real paging (RcApi.allRows) over this fake's pages.
+    allRows(...a: Parameters<RcApi['allRows']>) {
+      return RcApi.prototype.allRows.apply(this as unknown as RcApi, a);
     },
     async searchPage(_folder: string, request: string, page: number) {
       calls.push(`page ${page}`);
