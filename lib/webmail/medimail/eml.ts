@@ -102,10 +102,14 @@ const TYPES: Record<string, string> = {
   html: 'text/html',
 };
 
-/** The part's type: what the server sent unless it says nothing useful, else a guess from the name. */
+/**
+ * The part's type: what the server sent, application/octet-stream included (the reconstruction says what Medimail
+ * said: the adapter contract compares it with the server's own record, and the clinical checks look at the bytes,
+ * not at the type); a guess from the name only when the server sent no type or a download-forcing pseudo-type.
+ */
 export function partType(serverType: string | null, filename: string): string {
   const t = (serverType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(t) && t !== 'application/octet-stream' && t !== 'application/force-download') return t;
+  if (/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(t) && t !== 'application/force-download' && t !== 'application/x-download') return t;
   const ext = /\.([A-Za-z0-9]{1,6})$/.exec(filename)?.[1]?.toLowerCase() ?? '';
   return TYPES[ext] ?? 'application/octet-stream';
 }

@@ -52,7 +52,8 @@ describe('medimail .eml reconstruction', () => {
     }
     expect(encodeWord('plain')).toBe('plain');
     expect(partType('application/pdf; name=x', 'x.bin')).toBe('application/pdf');
-    expect(partType('application/octet-stream', 'IHE_XDM.ZIP')).toBe('application/zip');
+    expect(partType('application/octet-stream', 'IHE_XDM.ZIP')).toBe('application/octet-stream'); // the server's word
+    expect(partType('application/force-download', 'IHE_XDM.ZIP')).toBe('application/zip');
     expect(partType(null, 'resultats.hpr')).toBe('text/plain');
     expect(partType('', 'inconnu.qqq')).toBe('application/octet-stream');
   });
