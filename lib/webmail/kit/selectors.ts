@@ -13,6 +13,12 @@ export interface SelectorSpec {
   requiredOn: readonly PageKind[];
   /** Saved pages (path under tests/fixtures/) → how many elements it matches there (0: must not match). */
   fixtures: Readonly<Record<string, number>>;
+  /**
+   * Where the fact comes from, for hosts whose live pages we cannot see (Medimail: 'manual' or 'code', public
+   * programs that read it), and why the adapter needs it: these are the adapter's risks, kept next to the selector.
+   */
+  source?: string;
+  why?: string;
 }
 
 export type SelectorTable = Readonly<Record<string, SelectorSpec>>;

@@ -12,7 +12,7 @@ import { maskQuotes, replaceOwnTextSignature, textSignatureBlock } from '../roun
 import { signatureFragment } from '../kit/signature-html';
 import type { ComposeEditor } from '../types';
 import { composeForms } from './detect';
-import { LABELS, MAX_ATTACHMENTS_BYTES, SELECTORS } from './selectors';
+import { LABELS, MAX_ATTACHMENTS_BYTES, MEDIMAIL_SELECTORS } from './selectors';
 
 const MARK = 'data-balise-signature';
 
@@ -179,6 +179,6 @@ export class MedimailCompose implements ComposeEditor {
 /** The compose editors on the page (the forms with the manual's buttons and an editable body). */
 export function findComposeEditors(doc: Document, account: () => string | null): MedimailCompose[] {
   return composeForms(doc)
-    .filter((f) => f.querySelector(SELECTORS.editable.css) || f.querySelector('iframe'))
+    .filter((f) => f.querySelector(MEDIMAIL_SELECTORS.editable.css) || f.querySelector('iframe'))
     .map((f) => new MedimailCompose(f, account));
 }

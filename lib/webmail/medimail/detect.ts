@@ -10,7 +10,7 @@
  */
 import type { Detection, PageKind, WebmailDetector } from '../types';
 import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, parseListPage, parseMessagePage } from './parse';
-import { LABELS, SELECTORS } from './selectors';
+import { LABELS, MEDIMAIL_SELECTORS } from './selectors';
 
 const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
@@ -25,10 +25,10 @@ function structures(doc: Document): number {
   const links = Array.from(doc.querySelectorAll('a, button'));
   if (links.some((a) => LABELS.newMessage.test(text(a)))) n++;
   if (links.some((a) => LABELS.directory.test(text(a)))) n++;
-  if (doc.querySelector(SELECTORS.folderLinks.css)) n++;
+  if (doc.querySelector(MEDIMAIL_SELECTORS.folderLinks.css)) n++;
   if (accountBox(doc)) n++;
-  if (doc.querySelector(SELECTORS.pagination.css) || doc.querySelector(SELECTORS.rows.css)) n++;
-  if (doc.querySelector(SELECTORS.message.css)) n++;
+  if (doc.querySelector(MEDIMAIL_SELECTORS.pagination.css) || doc.querySelector(MEDIMAIL_SELECTORS.rows.css)) n++;
+  if (doc.querySelector(MEDIMAIL_SELECTORS.message.css)) n++;
   return n;
 }
 
@@ -44,7 +44,7 @@ export function composeForms(doc: Document): HTMLFormElement[] {
 function pageKind(doc: Document, loc: Location | null): PageKind {
   const m = loc ? new URLSearchParams(loc.search).get('m') : null;
   if (composeForms(doc).length) return 'compose';
-  if (doc.querySelector(SELECTORS.message.css) || doc.querySelector(SELECTORS.pagination.css) || doc.querySelector(SELECTORS.rows.css)) return 'mail';
+  if (doc.querySelector(MEDIMAIL_SELECTORS.message.css) || doc.querySelector(MEDIMAIL_SELECTORS.pagination.css) || doc.querySelector(MEDIMAIL_SELECTORS.rows.css)) return 'mail';
   if (m === 'liste' || m === 'open') return 'mail';
   if (m === 'compte') return 'settings';
   return 'other';
@@ -57,7 +57,7 @@ export function checkPage(doc: Document, page: PageKind, loc: Location | null): 
     parseFolders(doc);
     if (page === 'mail') {
       const m = loc ? new URLSearchParams(loc.search).get('m') : null;
-      if (doc.querySelector(SELECTORS.message.css) || m === 'open') parseMessagePage(doc);
+      if (doc.querySelector(MEDIMAIL_SELECTORS.message.css) || m === 'open') parseMessagePage(doc);
       else parseListPage(doc);
     }
     return null;

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { parseSizeLabel, zonedToEpoch } from '../roundcube/parse';
 import type { FolderRole } from '../types';
-import { DEFAULT_FOLDERS, LABELS, LIST_DATE, SELECTORS } from './selectors';
+import { DEFAULT_FOLDERS, LABELS, LIST_DATE, MEDIMAIL_SELECTORS } from './selectors';
 
 /** The timezone of the list's local dates: Mipih's servers are in France (a guess: the facts say "local time"). */
 export const MEDIMAIL_TIMEZONE = 'Europe/Paris';
@@ -69,24 +69,24 @@ export function rowId(cell: Element | undefined): string | null {
 }
 
 export function parseListPage(doc: Document): ListPage {
-  const pag = doc.querySelector(SELECTORS.pagination.css);
+  const pag = doc.querySelector(MEDIMAIL_SELECTORS.pagination.css);
   if (!pag) throw new Unrecognised('pagination', 'la liste n’a pas de pagination (#pagination)');
   const pm = LABELS.pagination.exec(text(pag));
   if (!pm) throw new Unrecognised('pagination', `la pagination ne dit pas « Page X sur Y » (« ${text(pag).slice(0, 60)} »)`);
   const page = Number(pm[1]);
   const pages = Number(pm[2]);
   if (!(page >= 0 && pages >= 0 && page <= Math.max(pages, 1))) throw new Unrecognised('pagination', `pagination incohérente (« ${pm[0]} »)`);
-  const trs = Array.from(doc.querySelectorAll(SELECTORS.rows.css));
+  const trs = Array.from(doc.querySelectorAll(MEDIMAIL_SELECTORS.rows.css));
   const clipped = trs.map((tr) => Array.from(tr.querySelectorAll('img')).some((img) => LABELS.attachmentIcon.test(`${img.getAttribute('alt') ?? ''} ${img.getAttribute('title') ?? ''} ${img.getAttribute('src') ?? ''}`)));
   const anyClip = clipped.some(Boolean);
   const rows = trs.map((tr, i) => {
-    const cells = Array.from(tr.querySelectorAll(SELECTORS.rowCells.css));
+    const cells = Array.from(tr.querySelectorAll(MEDIMAIL_SELECTORS.rowCells.css));
     if (cells.length < 3) throw new Unrecognised('rows', `une ligne de la liste n’a pas ses trois cellules td.middle (ligne ${i + 1})`);
     const withClick = cells.find((c) => c.hasAttribute('onclick'));
     const id = rowId(withClick);
     if (!id) throw new Unrecognised('rowId', `une ligne de la liste n’a pas d’identifiant de message (ligne ${i + 1})`);
     const rest = cells.filter((c) => c !== withClick);
-    const dateCell = tr.querySelector(SELECTORS.rowDate.css);
+    const dateCell = tr.querySelector(MEDIMAIL_SELECTORS.rowDate.css);
     const dateLabel = text(dateCell);
     const date = parseListDate(dateLabel);
     if (date === null) throw new Unrecognised('rowDate', `une date de la liste n’est pas au format aaaa-mm-jj hh:mm:ss (« ${dateLabel.slice(0, 40)} »)`);
@@ -134,8 +134,8 @@ export function folderIdOf(href: string): string | null {
  * list items around them. The four default folders must all be there, recognised by name.
  */
 export function parseFolders(doc: Document): MenuFolder[] {
-  const links = Array.from(doc.querySelectorAll<HTMLAnchorElement>(SELECTORS.folderLinks.css)).filter(
-    (a) => !a.closest(`table, ${SELECTORS.pagination.css}, ${SELECTORS.message.css}, form`) && text(a) && folderIdOf(a.getAttribute('href') ?? ''),
+  const links = Array.from(doc.querySelectorAll<HTMLAnchorElement>(MEDIMAIL_SELECTORS.folderLinks.css)).filter(
+    (a) => !a.closest(`table, ${MEDIMAIL_SELECTORS.pagination.css}, ${MEDIMAIL_SELECTORS.message.css}, form`) && text(a) && folderIdOf(a.getAttribute('href') ?? ''),
   );
   const byId = new Map<string, { a: HTMLAnchorElement; lis: number }>();
   for (const a of links) {
@@ -243,11 +243,11 @@ function labelled(corps: Element, label: RegExp): string | null {
 }
 
 export function parseMessagePage(doc: Document): MessagePage {
-  const corps = doc.querySelector(SELECTORS.message.css);
+  const corps = doc.querySelector(MEDIMAIL_SELECTORS.message.css);
   if (!corps) throw new Unrecognised('message', 'le message n’a pas de contenu #corps');
-  const body = doc.querySelector(SELECTORS.messageBody.css);
+  const body = doc.querySelector(MEDIMAIL_SELECTORS.messageBody.css);
   if (!body) throw new Unrecognised('messageBody', 'le message n’a pas de corps #kvp_content');
-  const params = doc.querySelector(SELECTORS.messageParams.css);
+  const params = doc.querySelector(MEDIMAIL_SELECTORS.messageParams.css);
   if (!params) throw new Unrecognised('messageParams', 'le message n’a pas de bloc #kvp_param');
   const attachments: Attachment[] = [];
   for (const h3 of Array.from(params.querySelectorAll('h3')).filter((h) => LABELS.documents.test(text(h)))) {
@@ -268,7 +268,7 @@ export function parseMessagePage(doc: Document): MessagePage {
     const [d, mo, y] = [Number(sm[1]), Number(sm[2]), Number(sm[3])];
     sent = zonedToEpoch(y, mo, d, sm[4] ? Number(sm[4]) : 0, sm[5] ? Number(sm[5]) : 0, MEDIMAIL_TIMEZONE);
   }
-  const heading = corps.querySelector('h1, h2') ?? Array.from(corps.querySelectorAll('h3')).find((el) => !el.closest(SELECTORS.messageParams.css)) ?? null;
+  const heading = corps.querySelector('h1, h2') ?? Array.from(corps.querySelectorAll('h3')).find((el) => !el.closest(MEDIMAIL_SELECTORS.messageParams.css)) ?? null;
   const fromText = labelled(corps, LABELS.from);
   const toText = labelled(corps, LABELS.to);
   const ccText = labelled(corps, LABELS.cc);

@@ -1,88 +1,99 @@
 /**
- * Everything the Medimail adapter looks for on a page, as data: each entry says where the fact comes from
- * ('manual' = the webmail manual V1.5, 'code' = public programs that read the webmail in 2020) and how many matches
- * each saved fixture page has (tests/fixtures/medimail/, checked by tests/unit/webmail/medimail/selectors.test.ts).
+ * Everything the Medimail adapter looks for on a page, as data in the kit's shape (lib/webmail/kit/selectors.ts): each
+ * entry says where the fact comes from ('manual' = the webmail manual V1.5, 'code' = public programs that read the
+ * webmail in 2020) and how many matches each saved stand-in page has (tests/fixtures/medimail/, checked with every
+ * adapter's table by tests/unit/webmail/selectors.test.ts).
  * Nothing here names a detail only our stand-in has: ids and classes come from the facts, the rest is label text.
  */
+import type { SelectorTable } from '../kit/selectors';
 
-export type Source = 'manual' | 'code';
+/** Where the saved stand-in pages are (under tests/fixtures/). */
+const M = 'medimail/';
 
-export interface SelectorFact {
-  css: string;
-  source: Source;
-  why: string;
-  /** Matches expected in saved fixture pages (file name → count). */
-  fixtures: Record<string, number>;
-}
-
-export const SELECTORS = {
+/**
+ * What a list page or a message page needs is finer than the page kinds the kit knows ('mail' covers both), so
+ * nothing but the compose editor is `requiredOn` here: parse.ts checks each fact where it applies and names the
+ * missing one (Unrecognised → recognition()).
+ */
+export const MEDIMAIL_SELECTORS = {
   pagination: {
     css: '#pagination',
+    requiredOn: [],
     source: 'code',
     why: 'a folder list pages with "Page X sur Y"',
-    fixtures: { 'list-inbox-p1.html': 1, 'list-drafts.html': 1, 'open-documents.html': 0, 'altered-no-pagination.html': 0 },
+    fixtures: { [M + 'list-inbox-p1.html']: 1, [M + 'list-drafts.html']: 1, [M + 'open-documents.html']: 0, [M + 'altered-no-pagination.html']: 0 },
   },
   rows: {
     css: 'tr.open, tr.unopen',
+    requiredOn: [],
     source: 'code',
     why: 'read (open) and unread (unopen) rows of a folder list',
-    fixtures: { 'list-inbox-p1.html': 20, 'list-inbox-p2.html': 20, 'list-empty-no-mssante.html': 0, 'open-documents.html': 0 },
+    fixtures: { [M + 'list-inbox-p1.html']: 20, [M + 'list-inbox-p2.html']: 20, [M + 'list-empty-no-mssante.html']: 0, [M + 'open-documents.html']: 0 },
   },
   unreadRows: {
     css: 'tr.unopen',
+    requiredOn: [],
     source: 'code',
     why: 'unread rows',
-    fixtures: { 'list-drafts.html': 0 },
+    fixtures: { [M + 'list-drafts.html']: 0 },
   },
   rowCells: {
     css: 'td.middle',
+    requiredOn: [],
     source: 'code',
     why: 'in order: the cell whose onclick holds the id, the subject, the sender',
-    fixtures: { 'list-inbox-p1.html': 60 },
+    fixtures: { [M + 'list-inbox-p1.html']: 60 },
   },
   rowDate: {
     css: 'td.right',
+    requiredOn: [],
     source: 'code',
     why: 'the first is the date, yyyy-MM-dd HH:mm:ss, local time',
-    fixtures: { 'list-inbox-p1.html': 20 },
+    fixtures: { [M + 'list-inbox-p1.html']: 20 },
   },
   folderLinks: {
     css: 'a[href*="m=liste"][href*="f="]',
+    requiredOn: [],
     source: 'code',
     why: 'folders are reached by /?m=liste&f=<id>&o=…',
-    fixtures: { 'open-documents.html': 7, 'compose.html': 6 },
+    fixtures: { [M + 'open-documents.html']: 7, [M + 'compose.html']: 6 },
   },
   message: {
     css: '#corps',
+    requiredOn: [],
     source: 'code',
     why: 'a message page holds its content in #corps',
-    fixtures: { 'open-documents.html': 1, 'open-plain.html': 1, 'altered-unknown-layout.html': 0, 'list-inbox-p1.html': 0 },
+    fixtures: { [M + 'open-documents.html']: 1, [M + 'open-plain.html']: 1, [M + 'altered-unknown-layout.html']: 0, [M + 'list-inbox-p1.html']: 0 },
   },
   messageBody: {
     css: '#corps #kvp_content',
+    requiredOn: [],
     source: 'code',
     why: 'the body of the message',
-    fixtures: { 'open-documents.html': 1, 'altered-open-no-body.html': 0 },
+    fixtures: { [M + 'open-documents.html']: 1, [M + 'altered-open-no-body.html']: 0 },
   },
   messageParams: {
     css: '#corps #kvp_param',
+    requiredOn: [],
     source: 'code',
     why: 'blocks with an h3 title; the one saying "Document" lists the attachments as links',
-    fixtures: { 'open-documents.html': 1, 'open-plain.html': 1 },
+    fixtures: { [M + 'open-documents.html']: 1, [M + 'open-plain.html']: 1 },
   },
   paramTitles: {
     css: '#kvp_param h3',
+    requiredOn: [],
     source: 'code',
     why: 'block titles ("Document(s)", "Evénements")',
-    fixtures: { 'open-documents.html': 2, 'open-plain.html': 1 },
+    fixtures: { [M + 'open-documents.html']: 2, [M + 'open-plain.html']: 1 },
   },
   editable: {
     css: '[contenteditable="true"], [contenteditable=""], textarea',
+    requiredOn: ['compose'],
     source: 'manual',
     why: 'the compose form has a rich-text body (how it is built is not documented: any editable element)',
-    fixtures: { 'compose.html': 1 },
+    fixtures: { [M + 'compose.html']: 1 },
   },
-} satisfies Record<string, SelectorFact>;
+} as const satisfies SelectorTable;
 
 /** Label texts of the manual (French, as the webmail shows them). */
 export const LABELS = {

@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
 import { ROUNDCUBE_SELECTORS } from '../../../lib/webmail/roundcube/selectors';
 import { ZIMBRA_SELECTORS } from '../../../lib/webmail/zimbra/selectors';
+import { MEDIMAIL_SELECTORS } from '../../../lib/webmail/medimail/selectors';
 import { recognise, type SelectorTable } from '../../../lib/webmail/kit/selectors';
 
-const TABLES: Record<string, SelectorTable> = { roundcube: ROUNDCUBE_SELECTORS, zimbra: ZIMBRA_SELECTORS };
+const TABLES: Record<string, SelectorTable> = { roundcube: ROUNDCUBE_SELECTORS, zimbra: ZIMBRA_SELECTORS, medimail: MEDIMAIL_SELECTORS };
 
 const pages = new Map<string, Document>();
 export function fixturePage(path: string): Document {
