@@ -12,6 +12,7 @@ import { TEST_BUILD } from '../env';
 import { normalizeOrigin } from '../origins';
 import { CleanupJournal, cleanupHandlers, startCleanupBackground } from './cleanup';
 import { browserEffects, quotaHandlers, refreshBadge, startQuota } from './quota';
+import { expiryHandlers, startExpiry } from './expiry';
 import { ExportParts, exportHandlers } from './export';
 import { classificationHandlers } from './classifications';
 import { registryHandlers } from './registry';
@@ -86,6 +87,7 @@ export function backgroundHandlers(): BackgroundHandlers {
     'bals/list': () => db().bals.toArray(),
     'managed/get': () => managedSummary(),
     ...quotaHandlers(),
+    ...expiryHandlers(),
     'webmail/seen': async ({ kind, address, quota }, sender) => {
       await recordSeen(address, kind, originOf(sender.url), quota);
       return { ok: true as const };
@@ -143,6 +145,7 @@ export function startBackground(): void {
   // Retention (lib/background/retention.ts): finished cleanup jobs do not outlive their use.
   void runRetention();
   startQuota();
+  startExpiry();
   startSignatureMenu();
   // The user may withdraw a host permission from the browser's own settings: stop injecting there.
   browser.permissions.onRemoved.addListener(() => void syncContentScripts());

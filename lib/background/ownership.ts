@@ -173,6 +173,7 @@ type AnyHandler = (req: never, sender: Sender, kind?: SenderKind) => unknown;
 const RULES: Record<string, 'claim' | 'job' | 'filter' | 'none' | ((req: Record<string, unknown>) => string)> = {
   'webmail/seen': 'claim',
   'quota/report': (r) => r.address as string,
+  'retention/report': (r) => r.address as string,
   'classify/get': (r) => r.bal as string,
   'classify/put': (r) => r.bal as string,
   'classify/ids': (r) => r.bal as string,

@@ -16,6 +16,7 @@
 import Dexie from 'dexie';
 import { db, type BaliseDb } from '../store/db';
 import { ALERTS_KEY } from './quota';
+import { EXPIRY_ALERTS_KEY } from './expiry';
 import { readSettings } from '../store/settings';
 import type { Job } from '../store/schemas';
 
@@ -106,12 +107,14 @@ export async function forgetMailboxes(addresses: readonly string[]): Promise<For
       for (const key of keys) if (key in ruleFolders) changed = delete ruleFolders[key] || changed;
       if (changed) await d.kv.put({ key: 'settings', value: { ...settings, cleanup: { ...settings.cleanup, ruleFolders } } });
     }
-    const alerts = await d.kv.get(ALERTS_KEY);
-    if (alerts?.value && typeof alerts.value === 'object') {
+    // What was notified for these BALs (quota levels, expiry warnings) goes with them.
+    for (const kvKey of [ALERTS_KEY, EXPIRY_ALERTS_KEY]) {
+      const alerts = await d.kv.get(kvKey);
+      if (!alerts?.value || typeof alerts.value !== 'object') continue;
       const next = { ...(alerts.value as Record<string, unknown>) };
       let changed = false;
       for (const key of keys) if (key in next) changed = delete next[key] || changed;
-      if (changed) await d.kv.put({ key: ALERTS_KEY, value: next });
+      if (changed) await d.kv.put({ key: kvKey, value: next });
     }
     return out;
   });

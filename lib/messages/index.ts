@@ -14,6 +14,7 @@ import { coreMessages } from './core';
 import { testMessages } from '../testing/messages';
 import { cleanupMessages } from './cleanup';
 import { quotaMessages } from './quota';
+import { retentionMessages } from './retention';
 import { exportMessageDefs } from './export';
 import { classificationMessages } from './classify';
 import { registryMessages } from './registry';
@@ -28,6 +29,7 @@ export const messageDefs = {
   ...testMessages,
   ...cleanupMessages,
   ...quotaMessages,
+  ...retentionMessages,
   ...exportMessageDefs,
   ...classificationMessages,
   ...registryMessages,

@@ -8,7 +8,7 @@ import { def, Ok } from '../messages/define';
 export const testMessages = {
   /** Firefox cannot navigate a test tab to moz-extension:// pages: the background opens them instead. */
   'test/open-page': def({ path: z.enum(['/popup.html', '/options.html', '/welcome.html']) }, Ok, ['content']),
-  /** The quota notifications created so far, oldest first. */
+  /** The notifications created so far (quota levels, and 'expiry' for retention warnings), oldest first. */
   'test/quota-notifications': def(
     {},
     z.array(z.object({ id: z.string(), address: z.string(), level: z.string(), at: z.number(), title: z.string(), message: z.string() })),

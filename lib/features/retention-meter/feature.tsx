@@ -32,6 +32,10 @@ export function operatorRetention(kind: WebmailKind, origin: string): number | u
   return byKind.length === 1 ? byKind[0] : undefined;
 }
 
+const DAY = 86_400_000;
+/** What the meter counts: the messages deleted within the next 7 days (its text says so). */
+const HORIZON_DAYS = 7;
+
 type View = { state: 'loading' } | { state: 'ok'; count: number } | { state: 'error' };
 
 function text(days: number, v: View): string {
@@ -82,8 +86,15 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
   );
   try {
     const folders = await webmail.folders();
-    const groups = await expiringSoon(webmail, { trash: null, junk: null, all: lifetime }, folders, now(), { signal });
-    if (!signal.aborted) show({ state: 'ok', count: groups.reduce((n, g) => n + g.count, 0) });
+    const at = now();
+    const groups = await expiringSoon(webmail, { trash: null, junk: null, all: lifetime }, folders, at, { signal, horizonDays: HORIZON_DAYS });
+    if (signal.aborted) return;
+    const count = groups.reduce((n, g) => n + g.count, 0);
+    show({ state: 'ok', count });
+    // The background warns once, a few days before the first deletion (lib/background/expiry.ts).
+    const dates = groups.flatMap((g) => g.items.map((i) => i.summary.date)).filter((d): d is number => typeof d === 'number');
+    const firstExpiry = dates.length ? Math.min(...dates) + lifetime.days * DAY : null;
+    if (address) await send('retention/report', { address, lifetimeDays: lifetime.days, count, firstExpiry, horizonEnd: at + HORIZON_DAYS * DAY }).catch((e) => console.warn('[Balise] retention report', e));
   } catch (e) {
     if (!signal.aborted) show({ state: 'error' });
     console.warn('[Balise] retention', e);

@@ -11,4 +11,14 @@ export default {
     fr: 'Ce webmail efface automatiquement chaque message $1 jours après sa réception, dans tous les dossiers $2. Il n’indique aucun quota : Balise n’en affiche pas.',
     en: 'This webmail deletes every message automatically $1 days after it arrived, in every folder $2. It shows no quota: Balise shows none.',
   },
+  expiryNotifyTitle: { fr: 'Des messages vont être supprimés', en: 'Messages are about to be deleted' },
+  expiryNotifyBodyOne: {
+    fr: 'Votre webmail supprime les messages après $3 jours : 1 message de $1 sera supprimé le $2. Gardez-en une copie si vous en avez besoin.',
+    en: 'Your webmail deletes messages after $3 days: 1 message of $1 will be deleted on $2. Keep a copy if you need it.',
+  },
+  expiryNotifyBodyMany: {
+    fr: 'Votre webmail supprime les messages après $4 jours : $2 messages de $1 seront supprimés dans les 7 jours, le premier le $3. Gardez-en une copie si vous en avez besoin.',
+    en: 'Your webmail deletes messages after $4 days: $2 messages of $1 will be deleted within 7 days, the first on $3. Keep a copy if you need it.',
+  },
+  expiryNotifyButton: { fr: 'Ouvrir le webmail', en: 'Open the webmail' },
 } satisfies Catalog;

@@ -66,6 +66,20 @@ for (const kind of BROWSERS) {
       expect(st.mounted).not.toContain('quota-meter');
       // Balise cannot move messages there: no cleanup panel that could never apply.
       expect(st.mounted).not.toContain('cleanup');
+
+      // One notification, a few days (3) before the first deletion, whatever the number of page loads.
+      const firstExpiry = Math.min(...[...sim.mailbox.messages.values()].map((m) => m.date)) + 90 * DAY;
+      expect(firstExpiry - Date.now()).toBeLessThan(3 * DAY); // the seed has a message that goes within 3 days
+      const expiryNotices = async () =>
+        (await s.call<{ address: string; level: string; message: string }[]>(page, 'quota-notifications')).filter((x) => x.level === 'expiry');
+      for (let i = 0; i < 50 && (await expiryNotices()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const first = await expiryNotices();
+      expect(first.map((x) => x.address)).toEqual([sim.mssanteAddress]);
+      expect(first[0]!.message).toMatch(new RegExp(`${String(n)} (messages|message)`));
+      await s.gotoWithBalise(page, `${sim.url}?m=liste&f=1&o=date&p=1`);
+      await page.waitForSelector('[data-balise="quota"][data-state="ok"]', { timeout: 30_000 });
+      await new Promise((r) => setTimeout(r, 500)); // the report of this page's count has reached the background
+      expect(await expiryNotices()).toHaveLength(1);
     });
 
     it('lists the four default folders and the sub-folder with their counts', async () => {
