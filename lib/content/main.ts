@@ -65,26 +65,32 @@ async function flow(win: Window, signal: AbortSignal, state: ContentState, settl
   await afterLoad(win);
   if (signal.aborted) return;
 
-  const detection = detectWebmail(win.document, win.location);
-  if (!detection) {
+  const detected = detectWebmail(win.document, win.location);
+  if (!detected) {
     featuresReady(false);
     return;
   }
-  state.detection = detection;
-  const part = webmailPartName(detection.kind);
+  // state.detection is published once the part has confirmed it (a page the adapter does not recognise is marked
+  // there), with the features it mounted: never a provisional "supported" for a page that is not.
+  const part = webmailPartName(detected.kind);
   if (!part) {
+    state.detection = detected;
     featuresReady(false);
     return;
   }
   let webmail: Webmail;
+  let detection: Detection = detected;
   try {
     const api = await loadPart<WebmailPartApi>(part);
     if (signal.aborted) return;
-    const started = await api.start({ doc: win.document, detection, bus: state.bus, signal });
-    Object.assign(state, { webmail: started.webmail, mounted: started.mounted, failed: started.failed, features: started.features });
+    const started = await api.start({ doc: win.document, detection: detected, bus: state.bus, signal });
+    // The part's adapter checked the whole page (a Medimail page it does not recognise is marked so there).
+    detection = started.detection;
+    Object.assign(state, { detection, webmail: started.webmail, mounted: started.mounted, failed: started.failed, features: started.features });
     webmail = started.webmail;
   } catch (e) {
     console.error('[Balise] webmail part', e);
+    state.detection = detected;
     state.failed.push({ feature: part, message: e instanceof Error ? e.message : String(e) });
     featuresReady(false);
     return;

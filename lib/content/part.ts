@@ -19,6 +19,8 @@ export interface StartArgs {
 }
 
 export interface Started {
+  /** The detection after the adapter's own check of the page (WebmailAdapterFactory.confirm). */
+  detection: Detection;
   webmail: Webmail;
   mounted: string[];
   failed: { feature: string; message: string }[];
@@ -30,10 +32,11 @@ export interface WebmailPartApi {
   start(args: StartArgs): Promise<Started>;
 }
 
-export async function startWebmail(factory: Pick<WebmailAdapterFactory, 'create'>, { doc, detection, bus, signal }: StartArgs): Promise<Started> {
+export async function startWebmail(factory: Pick<WebmailAdapterFactory, 'create' | 'confirm'>, { doc, detection: detected, bus, signal }: StartArgs): Promise<Started> {
+  const detection = factory.confirm?.(doc, detected) ?? detected;
   const webmail = factory.create(doc, detection);
   signal.addEventListener('abort', () => webmail.dispose(), { once: true });
-  const started: Started = { webmail, mounted: [], failed: [], features: {} };
+  const started: Started = { detection, webmail, mounted: [], failed: [], features: {} };
   const ctx: FeatureContext = { webmail, detection, doc, bus, signal };
   for (const feature of FEATURES) {
     try {
@@ -49,7 +52,7 @@ export async function startWebmail(factory: Pick<WebmailAdapterFactory, 'create'
 }
 
 /** Run by the part's entry script: hand its API to the content script (same isolated world). */
-export function installWebmailPart(kind: WebmailAdapterFactory['kind'], factory: Pick<WebmailAdapterFactory, 'create'>): void {
+export function installWebmailPart(kind: WebmailAdapterFactory['kind'], factory: Pick<WebmailAdapterFactory, 'create' | 'confirm'>): void {
   const name = webmailPartName(kind);
   if (!name) throw new Error(`no part for ${kind} in lib/parts/names.ts`);
   providePart<WebmailPartApi>(name, { start: (args) => startWebmail(factory, args) });

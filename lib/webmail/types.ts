@@ -354,6 +354,11 @@ export function pacingControl(pacer: { readonly blocked: unknown; reset(): void 
 export interface WebmailAdapterFactory {
   kind: WebmailKind;
   detect(doc: Document, loc: Location): Detection | null;
+  /**
+   * What the tiny detector cannot afford to check (a parser, zod): the page's whole structure, run in the adapter's
+   * part before any feature mounts. Returns the detection, or one saying the page is not recognised.
+   */
+  confirm?(doc: Document, detection: Detection): Detection;
   create(doc: Document, detection: Detection): Webmail;
 }
 

@@ -5,14 +5,30 @@
  * account box, a list's #pagination and rows, a message's #corps). A login page naming strong authentication counts
  * as Medimail's login.
  *
- * Then the page on screen is checked against the structure the adapter relies on: when something is missing, the
- * detection says so (supported: false, 'unrecognised', with the reason) and the features show only a small notice.
+ * As tiny as the other detectors (no parser, no zod: it runs in the content script on every webmail page). The page's
+ * full structure is checked by the adapter's part before any feature mounts (check.ts, medimailFactory.confirm): when
+ * something is missing there, the detection becomes "not supported, unrecognised" and only a small notice shows.
  */
 import type { Detection, PageKind, WebmailDetector } from '../types';
-import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, parseListPage, parseMessagePage } from './parse';
 import { LABELS, MEDIMAIL_SELECTORS } from './selectors';
 
 const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** The box opened by the initials bubble: the smallest element holding "Gérer votre compte Medimail" and "Déconnexion". */
+export function accountBox(doc: Document): Element | null {
+  const manage = Array.from(doc.querySelectorAll('a, button')).find((el) => LABELS.manageAccount.test(text(el)));
+  for (let el = manage?.parentElement; el && el !== doc.body; el = el.parentElement) {
+    if (Array.from(el.querySelectorAll('a, button')).some((b) => LABELS.logout.test(text(b)))) return el;
+  }
+  return null;
+}
+
+/** A page that asks to log in again (the session is over): a login form naming strong authentication, no account box. */
+export function isLoginPage(doc: Document): boolean {
+  if (accountBox(doc)) return false;
+  const forms = Array.from(doc.querySelectorAll('form'));
+  return forms.some((f) => LABELS.login.test(text(f)) || !!f.querySelector('input[type="password"], input[autocomplete="one-time-code"]'));
+}
 
 function namesMedimail(doc: Document): boolean {
   if (LABELS.product.test(doc.title)) return true;
@@ -50,37 +66,14 @@ function pageKind(doc: Document, loc: Location | null): PageKind {
   return 'other';
 }
 
-/** What on this page the adapter cannot read, or null when everything it relies on is there. */
-export function checkPage(doc: Document, page: PageKind, loc: Location | null): Unrecognised | null {
-  try {
-    parseAccountBox(doc);
-    parseFolders(doc);
-    if (page === 'mail') {
-      const m = loc ? new URLSearchParams(loc.search).get('m') : null;
-      if (doc.querySelector(MEDIMAIL_SELECTORS.message.css) || m === 'open') parseMessagePage(doc);
-      else parseListPage(doc);
-    }
-    return null;
-  } catch (e) {
-    if (e instanceof Unrecognised) return e;
-    throw e;
-  }
-}
-
 export function detectMedimail(doc: Document, loc: Location | null): Detection | null {
   if (!namesMedimail(doc)) return null;
   if (isLoginPage(doc) && LABELS.login.test(text(doc.body))) return { kind: 'medimail', page: 'login', supported: true };
   if (structures(doc) < 2) return null;
-  const page = pageKind(doc, loc);
-  const problem = checkPage(doc, page, loc);
-  if (problem !== null) return { kind: 'medimail', page, supported: false, unsupportedReason: 'unrecognised' };
-  return { kind: 'medimail', page, supported: true };
+  return { kind: 'medimail', page: pageKind(doc, loc), supported: true };
 }
 
-/**
- * The detector and how to load the adapter (lib/webmail/adapters.ts lists these). Not as tiny as the others: checking
- * the page's structure at detection uses the page parser (and its zod schemas).
- */
+/** The detector and how to load the adapter (lib/webmail/adapters.ts lists these). */
 export const medimailDetector: WebmailDetector = {
   kind: 'medimail',
   detect: (doc, loc) => detectMedimail(doc, loc),

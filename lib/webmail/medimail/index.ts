@@ -29,7 +29,8 @@ import { WebmailError, pacingControl, type PacingControl } from '../types';
 import type { RawMessage } from '../raw';
 import { createRequester, type Expect, type Requester } from '../kit/request';
 import { findComposeEditors } from './compose';
-import { checkPage, detectMedimail } from './detect';
+import { detectMedimail } from './detect';
+import { checkPage, confirmDetection } from './check';
 import { buildEml, partType, type EmlPart } from './eml';
 import { Unrecognised, accountBox, isLoginPage, parseAccountBox, parseFolders, parseListPage, parseMessagePage, type AccountBox, type ListPage, type Row } from './parse';
 import { LABELS } from './selectors';
@@ -350,6 +351,7 @@ export class MedimailWebmail implements Webmail {
 export const medimailFactory: WebmailAdapterFactory = {
   kind: 'medimail',
   detect: (doc, loc) => detectMedimail(doc, loc),
+  confirm: confirmDetection,
   create: (doc, detection) => new MedimailWebmail(doc, detection),
 };
 

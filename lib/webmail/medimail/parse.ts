@@ -8,6 +8,9 @@ import * as z from 'zod/mini';
 import { parseSizeLabel, zonedToEpoch } from '../roundcube/parse';
 import type { FolderRole } from '../types';
 import { DEFAULT_FOLDERS, LABELS, LIST_DATE, MEDIMAIL_SELECTORS } from './selectors';
+import { accountBox } from './detect';
+
+export { accountBox, isLoginPage } from './detect';
 
 /** The timezone of the list's local dates: Mipih's servers are in France (a guess: the facts say "local time"). */
 export const MEDIMAIL_TIMEZONE = 'Europe/Paris';
@@ -175,15 +178,6 @@ export interface AccountBox {
   apicrypt: string | null;
 }
 
-/** The box opened by the initials bubble: the smallest element holding "Gérer votre compte Medimail" and "Déconnexion". */
-export function accountBox(doc: Document): Element | null {
-  const manage = Array.from(doc.querySelectorAll('a, button')).find((el) => LABELS.manageAccount.test(text(el)));
-  for (let el = manage?.parentElement; el && el !== doc.body; el = el.parentElement) {
-    if (Array.from(el.querySelectorAll('a, button')).some((b) => LABELS.logout.test(text(b)))) return el;
-  }
-  return null;
-}
-
 export function parseAccountBox(doc: Document): AccountBox {
   const box = accountBox(doc);
   if (!box) throw new Unrecognised('account', 'la boîte du compte (« Gérer votre compte Medimail », « Déconnexion ») est introuvable');
@@ -281,11 +275,4 @@ export function parseMessagePage(doc: Document): MessagePage {
     bodyHtml: body.innerHTML,
     attachments,
   };
-}
-
-/** A page that asks to log in again (the session is over): a login form naming strong authentication, no account box. */
-export function isLoginPage(doc: Document): boolean {
-  if (accountBox(doc)) return false;
-  const forms = Array.from(doc.querySelectorAll('form'));
-  return forms.some((f) => LABELS.login.test(text(f)) || !!f.querySelector('input[type="password"], input[autocomplete="one-time-code"]'));
 }
