@@ -308,6 +308,13 @@ export interface Webmail {
    */
   attachments?(folderId: string, ids: string[], opts?: ActionOptions): Promise<Map<string, AttachmentInfo[]>>;
   /**
+   * Optional: runs a feature's several reads as ONE request sequence. Where the host keeps per-session list state
+   * that searches move (Roundcube: the current folder, page and stored search), the adapter puts it back once, when
+   * `fn` ends, instead of after each search (a request per folder saved in the largest-messages view). Adapters
+   * whose searches leave no such state leave it out; features call `fn` directly then.
+   */
+  together?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * The message's raw RFC 822 source, byte for byte: its first bytes (checked to start a message) and the rest as
    * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).
    */

@@ -4,7 +4,8 @@
  * messages larger than the N-th found so far), merged and cut to N, then the
  * attachments of those N where the adapter can tell them without downloading anything (Webmail.attachments, one
  * request per folder among the N). Requests are paced by the adapter (lib/webmail/kit/request.ts); folders are
- * searched one after the other (Roundcube keeps one stored search per session).
+ * searched one after the other (Roundcube keeps one stored search per session), all in one of the adapter's request
+ * sequences (Webmail.together).
  */
 import type { AttachmentInfo, Folder, MessageSummary, Webmail } from '../../webmail/types';
 import { isWebmailError } from '../../webmail/types';
@@ -36,11 +37,15 @@ export function compareLarge(a: MessageSummary, b: MessageSummary): number {
   return b.size - a.size || (a.ref.folderId < b.ref.folderId ? -1 : a.ref.folderId > b.ref.folderId ? 1 : 0) || (a.ref.id < b.ref.id ? -1 : a.ref.id > b.ref.id ? 1 : 0);
 }
 
-export async function largestOfMailbox(
-  webmail: Webmail,
-  folders: Folder[],
-  opts: { limit?: number; signal?: AbortSignal; onProgress?: (p: LargestProgress) => void; now?: () => number } = {},
-): Promise<LargestResult> {
+type LargestOptions = { limit?: number; signal?: AbortSignal; onProgress?: (p: LargestProgress) => void; now?: () => number };
+
+export async function largestOfMailbox(webmail: Webmail, folders: Folder[], opts: LargestOptions = {}): Promise<LargestResult> {
+  // One request sequence for the whole view: Roundcube's list state is put back once, not after every folder.
+  const run = () => largestOf(webmail, folders, opts);
+  return webmail.together ? webmail.together(run) : run();
+}
+
+async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptions): Promise<LargestResult> {
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
   const limit = Math.max(1, Math.floor(opts.limit ?? LARGEST_DEFAULT));

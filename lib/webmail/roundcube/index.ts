@@ -172,6 +172,11 @@ export class RoundcubeWebmail implements Webmail {
     });
   }
 
+  /** Several reads as one sequence: the session's folder and list are put back once, when `fn` ends (context.ts). */
+  together<T>(fn: () => Promise<T>): Promise<T> {
+    return keepingListState(this.ctx, fn);
+  }
+
   async *search(q: SearchQuery, options?: SearchOptions | null): AsyncIterable<MessageSummary[]> {
     const api = requireApi(this.ctx);
     // Callers across a message boundary may send null for "no options".

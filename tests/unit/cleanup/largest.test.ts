@@ -57,6 +57,27 @@ describe('largestOfMailbox', () => {
     expect(r.rows.every((x) => x.attachments === null)).toBe(true);
   });
 
+  it('runs the whole view as one of the adapter’s request sequences where it has them (Roundcube’s list state put back once)', async () => {
+    const w = mailbox();
+    const folders = await w.folders();
+    const events: string[] = [];
+    const search = w.search.bind(w);
+    w.search = (q, o) => {
+      events.push(`search ${q.folderId}`);
+      return search(q, o);
+    };
+    (w as { together?: <T>(fn: () => Promise<T>) => Promise<T> }).together = async (fn) => {
+      events.push('begin');
+      try {
+        return await fn();
+      } finally {
+        events.push('end');
+      }
+    };
+    await largestOfMailbox(w, folders, { limit: 12 });
+    expect(events).toEqual(['begin', 'search INBOX', 'search Trash', 'search Sent', 'end']);
+  });
+
   it('asks the adapter for attachments once per folder among the N, and keeps the list when that fails', async () => {
     const w = mailbox();
     const asked: [string, string[]][] = [];
