@@ -16,8 +16,9 @@
  * Compared with the largest message exported (doveadm's size).
  *
  *   npm run build:test && npx tsx bench/export.ts [--count 1000] [--browser chromium,firefox] [--targets file,downloads]
- *     [--repeat 1] [--gc-every-ms 3000] [--devtools-bodies off] [--no-record]
+ *     [--repeat 1] [--gc-every-ms 3000] [--devtools-bodies off] [--readable off] [--no-record]
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,8 @@ const MiB = 1024 * 1024;
  * puppeteer's default, to show the difference.
  */
 const keepBodies = arg('devtools-bodies', 'off');
+/** The readable archive (issue 17) is off here: this bench is about the downloads and the zip; bench/readable-export-browser.ts measures it. */
+const readable = arg('readable', 'off') === 'on';
 const mb = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
 
 function children(pid: number): number[] {
@@ -122,6 +125,35 @@ async function limitDevtoolsBodies(page: Page): Promise<void> {
   await own.send('Network.enable', { maxTotalBufferSize: 1024, maxResourceBufferSize: 1024 });
 }
 
+/**
+ * The floor the issue names: the same webmail requests (Roundcube's viewsource download of each message, as the
+ * adapter sends it) made outside the browser by curl, with the browser's session cookie and token, `concurrency`
+ * at once (Balise's export has 2 out: the one it writes and the next, lib/export/read-ahead.ts), every body to
+ * /dev/null. Straight to Roundcube,
+ * not through the harness's recording proxy the browser goes through: a floor a little lower than the browser's.
+ */
+async function curlFloor(page: Page, refs: { folderId: string; id: string }[], concurrency: number): Promise<{ ms: number; bytes: number }> {
+  const token = await page.evaluate(() => (window as unknown as { rcmail?: { env?: { request_token?: string } } }).rcmail?.env?.request_token ?? '');
+  const cookies = (await page.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const base = env.url;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'balise-curl-'));
+  const config = path.join(dir, 'urls.conf');
+  fs.writeFileSync(
+    config,
+    refs
+      .map((r) => `url = "${base}?_task=mail&_action=viewsource&_uid=${r.id}&_mbox=${encodeURIComponent(r.folderId)}&_save=1&_token=${token}"\noutput = "/dev/null"\n`)
+      .join(''),
+  );
+  const t0 = performance.now();
+  const out = execFileSync('curl', ['-s', '--no-progress-meter', '--fail', '--parallel', '--parallel-max', String(concurrency), '-H', `Cookie: ${cookies}`, '-w', '%{size_download}\n', '-K', config], {
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - t0;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ms, bytes: out.split('\n').filter(Boolean).reduce((n, x) => n + Number(x), 0) };
+}
+
 interface Outcome {
   state: string;
   result?: ExportResult;
@@ -148,6 +180,8 @@ try {
     if (k === 'chromium' && targets.includes('file') && gcEveryMs > 0) runs.push({ kind: k, target: 'file', gcEveryMs });
     if (targets.includes('downloads')) runs.push({ kind: k, target: 'downloads' });
   }
+  /** The curl floor is measured once per browser, after its first export. */
+  const curlRuns = new Set<BrowserKind>(kinds);
   for (const run of runs) {
     const downloadDir = fs.mkdtempSync(path.join(os.tmpdir(), `balise-bench-export-`));
     const s: Session = await launchWithBalise(run.kind, { downloadDir });
@@ -156,7 +190,7 @@ try {
       if (run.kind === 'chromium' && keepBodies === 'off') await limitDevtoolsBodies(page);
       await loginWithBalise(s, page, env);
       // Warm up (adapter, first requests) with a few messages, then clean.
-      await s.call(page, 'export', 'run', { refs: refs.slice(0, 5), filenameBase: 'warmup', ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }) });
+      await s.call(page, 'export', 'run', { refs: refs.slice(0, 5), readable, filenameBase: 'warmup', ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }) });
       if (run.target === 'file') await s.call(page, 'export', 'clear-opfs');
       for (const f of fs.readdirSync(downloadDir)) fs.rmSync(path.join(downloadDir, f), { recursive: true, force: true });
 
@@ -206,6 +240,7 @@ try {
       const t0 = performance.now();
       const out = await s.call<Outcome>(page, 'export', 'run', {
         refs,
+        readable,
         filenameBase: `Bench ${run.target}`,
         ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }),
       });
@@ -229,6 +264,19 @@ try {
         (run.kind === 'chromium' ? `; JSHeapUsedSize peak − before ${mb(heapPeak - heapBefore)}` : '') +
         '.';
       console.log(line);
+      if (!run.gcEveryMs && curlRuns.has(run.kind)) {
+        // The floor, in the same run and the same session: curl downloads the same messages one after the other.
+        curlRuns.delete(run.kind);
+        const floor = await curlFloor(page, once, 2);
+        if (floor.bytes < totalBytes) throw new Error(`curl downloaded ${floor.bytes} bytes, expected ${totalBytes}: not the same messages`);
+        const ratio = (r.endedAt - r.startedAt) / floor.ms;
+        const fl =
+          `${run.kind}: the same ${once.length} downloads by curl outside the browser (same session, 2 at a time, as the export) ` +
+          `${(floor.ms / 1000).toFixed(1)} s (${(floor.bytes / MiB / (floor.ms / 1000)).toFixed(1)} MiB/s); the export '${run.target}' takes ` +
+          `${ratio.toFixed(2)}× that (goal ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'MISSED'}).`;
+        console.log(fl);
+        lines.push(fl);
+      }
       const curve = series.get(top.pid) ?? [];
       const base = before.get(top.pid) ?? 0;
       const steps = Array.from({ length: 11 }, (_, i) => curve[Math.min(curve.length - 1, Math.round((i * (curve.length - 1)) / 10))] ?? 0);

@@ -41,6 +41,7 @@
  * back, compare, only then hand over — is the safety argument; its pieces (names, zip, outputs, manifest, readable,
  * contract) already live in their own files.
  */
+import { ReadAhead } from './read-ahead';
 import type { MessageRef, RawMessage, Webmail } from '../webmail/types';
 import { isWebmailError } from '../webmail/types';
 import { NameRegistry, safeBaseName } from './names';
@@ -269,10 +270,12 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     return fileIndex;
   };
 
+  // The next message's request goes out while this one is written (read-ahead.ts).
+  const ahead = new ReadAhead(items, (item, aheadSignal) => webmail.rawMessage(item.ref, { signal: aheadSignal }), signal);
   try {
     signal?.throwIfAborted();
     await openPart();
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       signal?.throwIfAborted();
       progress({ done, bytes, phase: 'download', ...(partsMode ? { part: partNo } : {}) });
       const failed = (e: unknown) => {
@@ -286,7 +289,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       };
       let raw: RawMessage;
       try {
-        raw = await webmail.rawMessage(item.ref, { signal });
+        raw = await ahead.take(index);
       } catch (e) {
         throw failed(e);
       }
@@ -407,6 +410,8 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
       throw e;
     }
     throw new ExportError('write-failed', (e as Error)?.message ?? String(e), { cause: e, ...(left.length ? { leftFiles: left } : {}) });
+  } finally {
+    ahead.close();
   }
 
   const entriesChecked = files.reduce((s, f) => s + f.check.entries, 0);
