@@ -46,6 +46,12 @@ export interface ReadableOptions {
   window?: Window;
   maxParseBytes?: number;
   maxXdmBytes?: number;
+  /**
+   * The message folders' names already taken, shared by every ReadableExport of one export: in parts, each part
+   * is a zip of its own but all are meant to be unzipped into one folder, so two parts must not both hold
+   * "Messages/2025-03-04 …" (default: this archive's own).
+   */
+  folders?: UniqueNames;
 }
 
 export interface MessageInput {
@@ -148,11 +154,12 @@ class Collector {
 
 export class ReadableExport {
   readonly records: IndexRecord[] = [];
-  private readonly folders = new UniqueNames();
+  private readonly folders: UniqueNames;
   private readonly win: Window;
   readonly indexPath: string;
 
   constructor(private readonly opts: ReadableOptions) {
+    this.folders = opts.folders ?? new UniqueNames();
     this.win = opts.window ?? (globalThis as unknown as Window);
     this.indexPath = opts.indexPath ?? INDEX_NAME;
   }
