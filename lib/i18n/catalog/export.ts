@@ -109,4 +109,14 @@ export default {
   export_col_sha256: { fr: 'SHA-256', en: 'SHA-256' },
   export_col_folderId: { fr: 'Identifiant du dossier', en: 'Folder id' },
   export_col_id: { fr: 'Identifiant du message', en: 'Message id' },
+  // The export view's choice of what to export (lib/export/Chooser.tsx)
+  export_sourceLegend: { fr: 'Que voulez-vous exporter ?', en: 'What do you want to export?' },
+  export_sourceOne: { fr: 'À exporter : $1', en: 'To export: $1', note: '$1: what (a folder path, "the selected messages"…).' },
+  export_sourceLoading: { fr: 'Liste des messages à exporter…', en: 'Listing the messages to export…' },
+  export_sourceFailed: {
+    fr: 'Balise n’a pas pu lister ces messages. Rien n’a été exporté ; réessayez dans un moment.',
+    en: 'Balise could not list these messages. Nothing was exported; try again in a moment.',
+  },
+  export_sourceEmpty: { fr: 'Aucun message à exporter ici.', en: 'No message to export here.' },
+  export_sourceCount: { fr: '$1 message(s) à exporter.', en: '$1 message(s) to export.', note: '$1: count, formatted.' },
 } satisfies Catalog;
