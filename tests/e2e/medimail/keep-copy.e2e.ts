@@ -4,7 +4,8 @@
  * on its export button saves the verified zip (the downloads target, which both browsers can drive). The messages
  * exported are exactly the stand-in's own truth (its dates: older than 90 − 7 days), every .eml matches the
  * manifest's SHA-256, every attachment inside it and in the message's readable folder is the stand-in's file byte for
- * byte, and the network guard saw nothing foreign. Lean: one stand-in, one export per browser.
+ * byte, and the network guard saw nothing foreign. Then the options page's default for the readable archive, turned
+ * off, is where the next export view starts. Lean: one stand-in, one export per browser.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -125,5 +126,25 @@ for (const kind of BROWSERS) {
       expect(Object.keys(entries).filter((n) => n.startsWith('Messages/') && n.endsWith('/message.html'))).toHaveLength(counted);
       s.assertNoForeignRequests();
     }, 180_000);
+
+    it('starts without the readable archive once the options page says so', async () => {
+      const options = await s.openExtensionPage('/options.html', page);
+      const box = '[data-section="exports"] [data-action="default-export-readable"]';
+      await options.waitForFunction((sel: string) => { const b = document.querySelector(sel) as HTMLInputElement | null; return !!b && !b.disabled && b.checked; }, { polling: 100 }, box);
+      await options.click(box);
+      await options.waitForSelector('[data-section="exports"] [data-notice="ok"]');
+      await options.close();
+      await page.bringToFront();
+      await page.click(`${PANEL} >>> [data-action="close-retention"]`);
+      await page.waitForFunction((p: string) => !document.querySelector(p), { polling: 100 }, PANEL);
+      await page.click(`${METER} >>> [data-action="keep-copy"]`);
+      await waitInShadow(page, PANEL, '[data-export-chooser]', (v) => !!v, 'data-items');
+      await page.waitForFunction(
+        (p: string) => (document.querySelector(p)?.shadowRoot?.querySelector('[data-action="export-readable"]') as HTMLInputElement | null)?.checked === false,
+        { polling: 100, timeout: 10_000 },
+        PANEL,
+      );
+      s.assertNoForeignRequests();
+    }, 60_000);
   });
 }
