@@ -18,6 +18,7 @@ import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { startMedimailSim, type MedimailSim } from '../../servers/medimail-sim/index';
 import { decodeContent, isAttachmentPart, parseMime, walk } from '../../servers/zimbra-sim/mime';
 import { loginMedimail } from './helpers';
+import { axe, blocking, describeViolations } from '../harness/axe';
 
 const DAY = 86_400_000;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -83,6 +84,9 @@ for (const kind of BROWSERS) {
       expect(choices.map((c) => c[0])).toContain('folder:1');
       expect(await page.$(`${PANEL} >>> [data-notice="patient-record"]`)).not.toBeNull();
       expect(await page.$eval(`${PANEL} >>> [data-action="export-readable"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
+      // The panel and its export view: no serious or critical accessibility violation.
+      const v = await axe(page, PANEL);
+      expect(blocking(v), describeViolations(blocking(v))).toEqual([]);
 
       await page.click(`${PANEL} >>> [data-action="export"]`);
       const state = await waitInShadow(page, PANEL, '[data-export-state]', (v) => v === 'verified' || v === 'failed', 'data-export-state', 120_000);
