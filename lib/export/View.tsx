@@ -182,6 +182,7 @@ export function ExportPanel({
   readable: readableProp,
   onVerified,
   onFailed,
+  onBusy,
 }: {
   webmail: Webmail;
   items: ExportItem[];
@@ -194,6 +195,8 @@ export function ExportPanel({
   readable?: boolean;
   onVerified?: (r: ExportResult) => void;
   onFailed?: (e: ExportError) => void;
+  /** Told when an export starts and ends (a chooser keeps its choice still meanwhile). */
+  onBusy?: (busy: boolean) => void;
 }) {
   const [state, setState] = useState<ExportUiState>('idle');
   const [progress, setProgress] = useState<ExportProgress | null>(null);
@@ -260,6 +263,7 @@ export function ExportPanel({
   };
 
   const busy = state === 'picking' || state === 'exporting' || state === 'verifying' || state === 'saving';
+  useEffect(() => onBusy?.(busy), [busy]);
   return (
     <div class="x-panel">
       {state !== 'verified' ? (

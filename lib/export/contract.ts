@@ -147,6 +147,8 @@ export interface ExportTexts extends NameTexts, ManifestTexts {
   readme: string;
   /** Appended to the read-me when the export writes the readable archive (index.html, "Messages/"). */
   readmeReadable?: string;
+  /** Appended after readmeReadable in an export in parts (each part's index-partie-NN.html). */
+  readmeReadableParts?: string;
 }
 
 /** The texts, through the browser's i18n (French first). */
@@ -159,6 +161,7 @@ export function exportTexts(): ExportTexts {
     readmeName: t('export_readmeName'),
     readme: t('export_readme'),
     readmeReadable: t('export_readmeReadable'),
+    readmeReadableParts: t('export_readmeReadableParts'),
     columns: [
       t('export_col_part'),
       t('export_col_file'),

@@ -26,7 +26,8 @@
  * saved; a message whose size the webmail did not say is read whole there, since a part must know it first.
  *
  * The readable archive (ExportOptions.readable, on by default; lib/export/readable/): beside the .eml files, each zip
- * (each part) gets index.html at its root and a folder per message under "Messages/" (message.html, sanitised by
+ * gets index.html at its root (in parts: index-partie-01.html…, so that parts unzipped into one folder do not collide)
+ * and a folder per message under "Messages/", unique across parts (message.html, sanitised by
  * DOMPurify, and the message's attachments, XDM documents extracted). Each message's raw pieces go to its sink as
  * they go to the zip; its readable entries are written right after its .eml (and checked with everything else);
  * index.html is written last, from the small records kept per message. A message is held whole for parsing only
@@ -55,6 +56,7 @@ import { backgroundDownloads, canPickFile, pickSaveFile, pickerError, type SaveF
 import { LEAD_MAX, readLead } from './read';
 import { DownloadsOutput, FileOutput, type Output } from './outputs';
 import { ReadableExport } from './readable/readable';
+import { UniqueNames } from './readable/names';
 import {
   DEFAULT_PART_BYTES,
   MiB,
@@ -148,7 +150,8 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
 
   const manifestName = safeBaseName(texts.manifestName);
   const readmeName = texts.readmeName;
-  const readme = encoder.encode(withReadable && texts.readmeReadable ? texts.readme + texts.readmeReadable : texts.readme);
+  const readableNote = withReadable && texts.readmeReadable ? texts.readmeReadable + (target === 'downloads' ? (texts.readmeReadableParts ?? '') : '') : '';
+  const readme = encoder.encode(texts.readme + readableNote);
   const readmeSha = await sha256Hex(readme);
   const partsMode = target === 'downloads';
   const partName = (n: number) => `${base}-${safeBaseName(texts.partWord)}-${pad(n, 2)}.zip`;
@@ -158,7 +161,11 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   // becomes "Messages (2)" in the zip, and nothing can take index.html.
   const rTexts = withReadable ? (deps.readableTexts ?? readableTexts()) : null;
   const readableDir = rTexts ? names.claim('', rTexts.tr('readable_dirName')) : '';
-  const indexPath = rTexts ? names.claim('', 'index.html') : '';
+  // In parts, the parts are unzipped side by side: each part's index gets the part's number ("index-partie-01.html",
+  // like its manifest) and every message folder under "Messages/" is unique across parts (one UniqueNames).
+  const partIndex = (n: number) => `index-${safeBaseName(texts.partWord)}-${pad(n, 2)}.html`;
+  let indexPath = rTexts && target !== 'downloads' ? names.claim('', 'index.html') : '';
+  const readableFolders = new UniqueNames();
   const mailbox = rTexts ? (opts.mailbox ?? (await mailboxOf(webmail))) : '';
   let readableEntries = 0;
   let readableBytes = 0;
@@ -197,11 +204,12 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     partNo++;
     zip = new ZipWriter();
     partMessages = 0;
-    if (rTexts) readable = new ReadableExport({ texts: rTexts, rootDir: readableDir, indexPath, ...(deps.window ? { window: deps.window } : {}) });
     if (partsMode) {
       for (const ext of ['csv', 'json']) names.claim('', `${partManifest(partNo)}.${ext}`);
+      if (rTexts) indexPath = names.claim('', partIndex(partNo));
       partManifestBuilder = new ManifestBuilder(texts, { format: 'balise-export/1', createdAt, part: partNo });
     }
+    if (rTexts) readable = new ReadableExport({ texts: rTexts, rootDir: readableDir, indexPath, folders: readableFolders, ...(deps.window ? { window: deps.window } : {}) });
     await writeEntry(readmeName, readme, readmeSha, startedAt);
   };
 

@@ -1,10 +1,11 @@
 /**
- * The export's on-demand part (entrypoints/quota-export.ts, see ./part-api.ts): the export's own view, run on the
- * messages the server will soon delete. It renders with its own copy of Preact into a container the panel gives
- * it, and nothing else renders there.
+ * The export's on-demand part (entrypoints/quota-export.ts, see ./part-api.ts): the one export view (./Chooser.tsx)
+ * on the sources a feature gives. It renders with its own copy of Preact into a container the feature gives it,
+ * and nothing else renders there.
  */
 import { render } from 'preact';
-import { ExportPanel, EXPORT_CSS } from './View';
+import { EXPORT_CSS } from './View';
+import { CHOOSER_CSS, ExportChooser } from './Chooser';
 import { EXPORT_PART, type ExportPartApi } from './part-api';
 import { providePart } from '../parts/load';
 
@@ -13,15 +14,15 @@ export function installExportPart(): void {
     mount(container, props) {
       const doc = container.ownerDocument;
       const style = doc.createElement('style');
-      style.textContent = EXPORT_CSS;
+      style.textContent = `${EXPORT_CSS}\n${CHOOSER_CSS}`;
       const root = doc.createElement('div');
       container.append(style, root);
       render(
-        <ExportPanel
+        <ExportChooser
           webmail={props.webmail}
-          items={props.items}
-          filenameBase={props.filenameBase}
+          sources={props.sources}
           lang={props.lang}
+          {...(props.initial ? { initial: props.initial } : {})}
           {...(props.target ? { target: props.target } : {})}
         />,
         root,

@@ -18,6 +18,7 @@ export const MANAGED_SETTINGS = [
   'cleanup.protectFlagged',
   'cleanup.protectClinical',
   'cleanup.exportBeforeDelete',
+  'cleanup.exportReadable',
 ] as const;
 export type ManagedSetting = (typeof MANAGED_SETTINGS)[number];
 
@@ -65,6 +66,8 @@ export const ManagedConfig = z.object({
       protectFlagged: z.optional(z.boolean()),
       protectClinical: z.optional(z.boolean()),
       exportBeforeDelete: z.optional(z.boolean()),
+      /** Exports also write the readable archive (index.html, a folder per message): the box starts checked. */
+      exportReadable: z.optional(z.boolean()),
     }),
   ),
   /** Settings the user may not change (the managed value, or the default when IT set none, is enforced). */

@@ -3,6 +3,7 @@ import { Webmails } from './Webmails';
 import { Thresholds } from './Thresholds';
 import { MyBals } from './MyBals';
 import { Managed } from './Managed';
+import { Exports } from './Exports';
 
 /** The options page: one section per concern; features add theirs to this list. */
 export function OptionsApp() {
@@ -12,6 +13,7 @@ export function OptionsApp() {
       <Managed />
       <Webmails />
       <Thresholds />
+      <Exports />
       <MyBals />
     </main>
   );

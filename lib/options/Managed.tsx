@@ -16,6 +16,7 @@ const LABELS: Record<ManagedSetting, MessageKey> = {
   'cleanup.protectFlagged': 'managedProtectFlagged',
   'cleanup.protectClinical': 'managedProtectClinical',
   'cleanup.exportBeforeDelete': 'managedExportBeforeDelete',
+  'cleanup.exportReadable': 'managedExportReadable',
 };
 
 /** Shown only when IT configured Balise: what it set, what is locked, its webmails and organisational BALs. */

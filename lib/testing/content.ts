@@ -10,6 +10,7 @@ import { peekPart } from '../parts/load';
 import type { ContentState } from '../content/state';
 import type { CleanupPanelApi } from '../features/cleanup/panel/part-api';
 import type { mountQuotaMeter } from '../features/quota-meter/feature';
+import type { RetentionMeterHandle } from '../features/retention-meter/feature';
 import { installTestBridge, registerTestCommand } from './bridge';
 
 type QuotaMeterHandle = ReturnType<typeof mountQuotaMeter>;
@@ -104,7 +105,13 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
 
   // The quota meter's handle (lib/features/quota-meter/feature.ts).
   registerTestCommand('quota-meter', async () => (await quotaMeter()).inspect());
-  registerTestCommand('quota-export-target', async (target) => (await quotaMeter()).setExportTarget(target));
+  // The export target of the meter's "keep a copy": the quota meter's, else the retention meter's (Medimail).
+  registerTestCommand('quota-export-target', async (target) => {
+    await state.settled;
+    const retention = state.features['retention-meter'] as RetentionMeterHandle | undefined;
+    if (!state.features['quota-meter'] && retention) return retention.setExportTarget(target);
+    return (await quotaMeter()).setExportTarget(target);
+  });
   registerTestCommand('quota-notifications', () => send('test/quota-notifications', {}));
 
   registerTestCommand('mount-probe', async () => (await import('./probe')).mountProbe(win.document, signal));

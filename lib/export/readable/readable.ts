@@ -21,6 +21,26 @@ import { sanitizeMailHtml } from './sanitize';
 import type { ReadableTexts } from './texts';
 import { extractXdm, MAX_XDM_BYTES } from './xdm';
 
+/**
+ * postal-mime, keeping every attachment as it was sent. Its collectAttachment() rewrites calendar attachments
+ * (text/calendar, application/ics: decoded to text, LF line ends, UTF-8, exactly one final newline), so an
+ * invitation in the archive would differ from the server's file; every other attachment it keeps as decoded from
+ * its transfer encoding. This puts those decoded bytes back. collectAttachment is postal-mime's own (internal, not
+ * in its types): if a later version renames it, this override is simply never called and the calendar rewrite
+ * comes back, which tests/unit/export/readable/readable.test.ts ("calendar invitation byte for byte") catches.
+ */
+class ExactAttachments extends PostalMime {
+  collectAttachment(...args: unknown[]): void {
+    const self = this as unknown as { attachments: Attachment[] };
+    const before = self.attachments.length;
+    (PostalMime.prototype as unknown as { collectAttachment: (...a: unknown[]) => void }).collectAttachment.apply(this, args);
+    const added = self.attachments[before];
+    const content = args[1];
+    // Not instanceof: in a Firefox content script the buffer may belong to the page's realm (see toBytes()).
+    if (added && content && typeof (content as ArrayBuffer).byteLength === 'number') added.content = content as ArrayBuffer;
+  }
+}
+
 export const MAX_PARSE_BYTES = 25 * 1024 * 1024;
 /** The header block is read from these first bytes of a message too large to parse. */
 const LEAD_BYTES = 256 * 1024;
@@ -46,6 +66,12 @@ export interface ReadableOptions {
   window?: Window;
   maxParseBytes?: number;
   maxXdmBytes?: number;
+  /**
+   * The message folders' names already taken, shared by every ReadableExport of one export: in parts, each part
+   * is a zip of its own but all are meant to be unzipped into one folder, so two parts must not both hold
+   * "Messages/2025-03-04 …" (default: this archive's own).
+   */
+  folders?: UniqueNames;
 }
 
 export interface MessageInput {
@@ -148,11 +174,12 @@ class Collector {
 
 export class ReadableExport {
   readonly records: IndexRecord[] = [];
-  private readonly folders = new UniqueNames();
+  private readonly folders: UniqueNames;
   private readonly win: Window;
   readonly indexPath: string;
 
   constructor(private readonly opts: ReadableOptions) {
+    this.folders = opts.folders ?? new UniqueNames();
     this.win = opts.window ?? (globalThis as unknown as Window);
     this.indexPath = opts.indexPath ?? INDEX_NAME;
   }
@@ -196,7 +223,7 @@ export class ReadableExport {
     let email: Awaited<ReturnType<typeof PostalMime.parse>> | null = null;
     if (!collector.over) {
       try {
-        email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true });
+        email = await new ExactAttachments({ attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true }).parse(raw);
       } catch {
         email = null;
       }

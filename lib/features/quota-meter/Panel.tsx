@@ -1,16 +1,18 @@
 /**
  * The meter's details: where the space went (per-folder sizes as a bar chart, largest first, each size as
- * precise as the host tells it), what emptying the trash would give back, a one-click way into the cleanup, and
- * what the server will delete by itself in the next days (retention), with an offer to keep a copy first.
+ * precise as the host tells it, each folder exportable: data-action="export-folder"), what emptying the trash would
+ * give back, a one-click way into the cleanup, and what the server will delete by itself in the next days
+ * (retention), with an offer to keep a copy first. Both exports are the export part's one view (lib/export/Chooser).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Button, Notice, Panel, UsageBar, type Level } from '../../ui/components';
 import { formatBytes, formatCount, formatPercent, formatSize, percentUsed, type Lang } from '../../format';
 import { t, type MessageKey } from '../../i18n/t';
 import { isWebmailError, type Folder, type Webmail } from '../../webmail/types';
 import { describe, levelIcon, type MeterView } from './Meter';
 import { expiringSoon, trashReclaim, type ExpiringGroup, type RetentionPolicy } from './retention';
-import type { ExportPartApi } from '../../export/part-api';
+import { canExport, folderSource, isoDay, itemsSource, type ExportSource } from '../../export/sources';
+import { ExportHost } from '../../export/Host';
 
 export function errorText(e: unknown): string {
   if (isWebmailError(e)) {
@@ -50,11 +52,11 @@ function sizeTitle(bytes: number, precision: number, lang: Lang): string | undef
   return precision > 0 ? t('quotaPrecision', formatBytes(precision, lang)) : undefined;
 }
 
-function FolderChart({ folders, lang }: { folders: Folder[]; lang: Lang }) {
+function FolderChart({ folders, lang, onExport }: { folders: Folder[]; lang: Lang; onExport?: (f: Folder) => void }) {
   const sorted = sortFolders(folders);
   const max = Math.max(1, ...sorted.map((f) => f.bytes ?? 0));
   return (
-    <ol class="q-folders" aria-label={t('quotaFoldersHeading')} data-list="folders">
+    <ol class={`q-folders${onExport ? ' q-exportable' : ''}`} aria-label={t('quotaFoldersHeading')} data-list="folders">
       {sorted.map((f) => {
         const size = f.bytes === null ? t('quotaSizeUnknown') : formatSize(f.bytes, f.bytesPrecision, lang);
         const count = f.count === 1 ? t('quotaOneMessage') : t('quotaMessages', formatCount(f.count, lang));
@@ -77,50 +79,19 @@ function FolderChart({ folders, lang }: { folders: Folder[]; lang: Lang }) {
               {size}
             </span>
             <span class="q-count">{count}</span>
+            {onExport ? (
+              <span class="q-act">
+                {f.count > 0 ? (
+                  <Button action="export-folder" variant="secondary" onClick={() => onExport(f)} aria-label={t('quotaExportFolderLabel', f.path)}>
+                    {t('quotaExportFolder')}
+                  </Button>
+                ) : null}
+              </span>
+            ) : null}
           </li>
         );
       })}
     </ol>
-  );
-}
-
-/**
- * The export's own start button and status (lib/export/View.tsx), loaded on demand and rendered
- * here. If it cannot be loaded, the cleanup (which exports before anything is deleted) is offered instead.
- */
-function ExportHost({ mount, onFallback }: { mount: (el: HTMLElement) => Promise<() => void>; onFallback: () => void }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let unmount: (() => void) | null = null;
-    let live = true;
-    if (ref.current) {
-      mount(ref.current).then(
-        (u) => (live ? (unmount = u) : u()),
-        (e: unknown) => {
-          console.error('[Balise] export', e);
-          if (live) setFailed(true);
-        },
-      );
-    }
-    return () => {
-      live = false;
-      unmount?.();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-  return (
-    <div data-export-host="">
-      <div ref={ref} />
-      {failed ? (
-        <div class="b-row">
-          <Button action="export-expiring" variant="secondary" onClick={onFallback}>
-            {t('quotaExportExpiring')}
-          </Button>
-          <span class="b-muted">{t('quotaExportExpiringHint')}</span>
-        </div>
-      ) : null}
-    </div>
   );
 }
 
@@ -190,9 +161,17 @@ export interface QuotaPanelProps {
   /** The whole mailbox's largest messages (the cleanup panel's view). */
   onLargest: () => void;
   onExportExpiring: (groups: ExpiringGroup[]) => void;
-  /** Renders the export (loaded on demand) for these messages; absent: "keep a copy" opens the cleanup. */
-  mountExport?: (el: HTMLElement, groups: ExpiringGroup[]) => Promise<() => void>;
+  /**
+   * Renders the export part's view (loaded on demand) for these sources; absent: "keep a copy" opens the cleanup
+   * and folders offer no export.
+   */
+  mountExport?: (el: HTMLElement, sources: ExportSource[]) => Promise<() => void>;
   onRetry: () => void;
+}
+
+/** The expiring messages as one export source (lib/export/sources.ts). */
+export function expiringSource(groups: ExpiringGroup[], now: number): ExportSource {
+  return itemsSource('expiring', t('quotaExportExpiringSource'), t('quotaExportFilename', isoDay(now)), groups.flatMap((g) => g.items));
 }
 
 export function QuotaPanel(p: QuotaPanelProps) {
@@ -213,6 +192,8 @@ export function QuotaPanel(p: QuotaPanelProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [folders.status]);
 
+  const [exportFolder, setExportFolder] = useState<Folder | null>(null);
+  const mountExport = p.mountExport && canExport(p.webmail) ? p.mountExport : undefined;
   const q = p.view.kind === 'quota' ? p.view.quota : null;
   const reclaim = folders.status === 'ready' ? trashReclaim(folders.value) : null;
   const title = p.address ? t('quotaPanelTitleFor', p.address) : t('quotaPanelTitle');
@@ -297,7 +278,15 @@ export function QuotaPanel(p: QuotaPanelProps) {
         {folders.status === 'ready' ? (
           folders.value.length ? (
             <>
-              <FolderChart folders={folders.value} lang={p.lang} />
+              <FolderChart folders={folders.value} lang={p.lang} {...(mountExport ? { onExport: setExportFolder } : {})} />
+              {mountExport && exportFolder ? (
+                <div class="q-export" data-export-folder={exportFolder.id}>
+                  <ExportHost
+                    key={exportFolder.id}
+                    mount={(el) => mountExport(el, [folderSource(p.webmail, exportFolder, t('quotaExportFolderFilename', exportFolder.name, isoDay(p.now())))])}
+                  />
+                </div>
+              ) : null}
               {folders.value.some((f) => f.bytesPrecision > 0) ? <p class="b-muted">{t('quotaApproxNote')}</p> : null}
             </>
           ) : (
@@ -316,7 +305,7 @@ export function QuotaPanel(p: QuotaPanelProps) {
               groups={expiring.value}
               lang={p.lang}
               onExport={() => p.onExportExpiring(expiring.value)}
-              {...(p.mountExport ? { mountExport: p.mountExport } : {})}
+              {...(mountExport ? { mountExport: (el: HTMLElement, groups: ExpiringGroup[]) => mountExport(el, [expiringSource(groups, p.now())]) } : {})}
             />
           ) : (
             <p data-retention="none">{t('quotaRetentionNone')}</p>
@@ -341,4 +330,7 @@ export const PANEL_CSS = `
 .q-size, .q-count { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .q-count { color: var(--b-muted); }
 .q-expiring { margin: 0 0 0.5rem; padding-left: 1.2rem; }
+.q-folders.q-exportable { grid-template-columns: minmax(8rem, 1.2fr) 2fr auto auto auto; }
+.q-act .b-btn { padding: 0.1rem 0.45rem; font-size: 0.85em; }
+.q-export { margin-top: 0.5rem; padding: 0.5rem; border: 1px solid var(--b-border); border-radius: var(--b-radius); }
 `;

@@ -16,11 +16,11 @@ import { isWebmailError, type Folder, type Quota } from '../../webmail/types';
 import { Meter, METER_CSS, type MeterView } from './Meter';
 import { QuotaPanel, PANEL_CSS } from './Panel';
 import { QuotaRefresher } from './refresher';
-import { resolveRetention, type ExpiringGroup, type RetentionPolicy } from './retention';
+import { resolveRetention, type RetentionPolicy } from './retention';
 import { EXPORT_PART, type ExportPartApi } from '../../export/part-api';
 import type { ExportTarget } from '../../export/contract';
+import type { ExportSource } from '../../export/sources';
 import { loadPart } from '../../parts/load';
-import { t } from '../../i18n/t';
 import type { Settings } from '../../store/schemas';
 
 const FOLDERS_TTL_MS = 5 * 60_000;
@@ -28,12 +28,6 @@ const FOLDERS_TTL_MS = 5 * 60_000;
 /** The export part's API, loading it once (lib/export/part-api.ts). */
 export function loadExportPart(): Promise<ExportPartApi> {
   return loadPart<ExportPartApi>(EXPORT_PART);
-}
-
-/** Local date as YYYY-MM-DD, for file names. */
-function isoDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 const WRAP_STYLE: Record<string, string> = { 'max-width': '100%' };
@@ -83,15 +77,9 @@ export function mountQuotaMeter(
   /** Tests only (setExportTarget, used by lib/testing/): Chromium's save dialog cannot be driven by the e2e harness. */
   let exportTarget: ExportTarget | undefined;
 
-  const mountExport = async (el: HTMLElement, groups: ExpiringGroup[]) => {
+  const mountExport = async (el: HTMLElement, sources: ExportSource[]) => {
     const api = await (opts.loadExport ?? loadExportPart)();
-    return api.mount(el, {
-      webmail,
-      items: groups.flatMap((g) => g.items),
-      filenameBase: t('quotaExportFilename', isoDay(now())),
-      lang,
-      ...(exportTarget ? { target: exportTarget } : {}),
-    });
+    return api.mount(el, { webmail, sources, lang, ...(exportTarget ? { target: exportTarget } : {}) });
   };
 
   const level = () => levelOf(view, settings);

@@ -4,6 +4,12 @@
  * quota. Host data-balise="quota" (where automation looks for Balise's meter) with data-retention-days,
  * data-expiring-count (empty until counted) and data-state (loading | ok | error).
  *
+ * Keep a copy before it is deleted: where the webmail gives raw messages and lists folders (capabilities, whatever
+ * the webmail), a button beside the meter (data-action="keep-copy") opens a panel (host data-balise="retention-panel",
+ * data-panel="retention") with the export part's one view (lib/export/Chooser.tsx): the messages expiring within 7
+ * days chosen first, or a folder, or everything, to the verified zip, and the reminder that health data belongs in
+ * the patient record software. The part is loaded only then.
+ *
  * The lifetime comes from the user's settings for this BAL, else the operator's published figure for this origin,
  * else the one known operator figure for this kind of webmail (Medimail is often served behind a portal's origin).
  */
@@ -11,17 +17,30 @@ import { h, render } from 'preact';
 import type { Feature, FeatureContext } from '../context';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
 import { BASE_CSS } from '../../ui/base-css';
-import { t } from '../../i18n/t';
+import { Button, Notice, Panel } from '../../ui/components';
+import { t, uiLang } from '../../i18n/t';
 import { send } from '../../messages/send';
 import { KNOWN_WEBMAILS } from '../../origins';
-import { resolveRetention, expiringSoon, type Lifetime } from '../quota-meter/retention';
-import type { WebmailKind } from '../../webmail/types';
+import { resolveRetention, expiringSoon, type ExpiringGroup, type Lifetime } from '../quota-meter/retention';
+import type { Folder, WebmailKind } from '../../webmail/types';
+import type { ExportTarget } from '../../export/contract';
+import { EXPORT_PART, type ExportPartApi } from '../../export/part-api';
+import { canExport, everythingSource, folderSource, isoDay, itemsSource, type ExportSource } from '../../export/sources';
+import { ExportHost } from '../../export/Host';
+import { loadPart } from '../../parts/load';
 
 const CSS = `
 .r-meter { display: inline-flex; gap: 0.4rem; align-items: baseline; padding: 0.2rem 0.5rem; border: 1px solid var(--b-border);
   border-radius: var(--b-radius); background: var(--b-bg); color: var(--b-fg); font-size: 13px; white-space: nowrap; }
 .r-brand { font-weight: 700; color: var(--b-accent); }
 .r-meter.warn { border-color: var(--b-warn); }
+.r-wrap { display: inline-flex; gap: 0.3rem; align-items: center; flex-wrap: wrap; }
+.r-wrap .b-btn { padding: 0.1rem 0.5rem; font-size: 13px; }
+`;
+
+const PANEL_CSS = `
+.b-panel { width: min(640px, 100%); }
+.r-panel-text { margin: 0 0 0.5rem; }
 `;
 
 /** The operator figure for this origin, else the only one published for this kind of webmail. */
@@ -44,7 +63,35 @@ function text(days: number, v: View): string {
   return v.count === 0 ? t('retentionMeterNone', days) : v.count === 1 ? t('retentionMeterOne', days) : t('retentionMeterMany', days, v.count);
 }
 
-export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () => number } = {}): Promise<void> {
+/** What the meter's mount() returns (the feature's handle: lib/testing/ uses it). */
+export interface RetentionMeterHandle {
+  /** Tests only: force the export's target (Chromium's save dialog cannot be driven by the e2e harness). */
+  setExportTarget(target: unknown): ExportTarget | null;
+}
+
+/** The export sources the panel offers: what expires within 7 days first, then each folder, then everything. */
+export function retentionSources(ctx: Pick<FeatureContext, 'webmail'>, groups: ExpiringGroup[], folders: readonly Folder[], now: number): ExportSource[] {
+  const day = isoDay(now);
+  const expiring = groups.flatMap((g) => g.items);
+  return [
+    itemsSource('expiring', t('retentionExportExpiring', expiring.length), t('retentionExportFilename', day), expiring),
+    ...folders.filter((f) => f.count > 0).map((f) => folderSource(ctx.webmail, f, t('quotaExportFolderFilename', f.name, day))),
+    everythingSource(ctx.webmail, folders, t('retentionExportAll'), t('retentionExportAllFilename', day)),
+  ];
+}
+
+export function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () => number; loadExport?: () => Promise<ExportPartApi> } = {}): RetentionMeterHandle {
+  let target: ExportTarget | undefined;
+  void run(ctx, opts, () => target);
+  return {
+    setExportTarget(t: unknown) {
+      target = t === 'downloads' || t === 'file' ? t : undefined;
+      return target ?? null;
+    },
+  };
+}
+
+async function run(ctx: FeatureContext, opts: { now?: () => number; loadExport?: () => Promise<ExportPartApi> }, target: () => ExportTarget | undefined): Promise<void> {
   const { webmail, doc, signal } = ctx;
   const now = opts.now ?? (() => Date.now());
   const origin = doc.location?.origin ?? '';
@@ -63,14 +110,60 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
   ui.host.setAttribute('data-retention-days', String(lifetime.days));
   ui.host.setAttribute('data-meter', 'retention');
   const source = lifetime.source === 'bal' ? t('quotaSourceBal') : t('quotaSourceOperator');
+  const exportable = canExport(webmail);
+  let counted: { groups: ExpiringGroup[]; folders: Folder[] } | null = null;
+  let panel: MountedUi | null = null;
+
+  const closePanel = () => {
+    if (!panel) return;
+    render(null, panel.container);
+    panel.remove();
+    panel = null;
+    ui.root.querySelector<HTMLElement>('[data-action="keep-copy"]')?.focus();
+  };
+  const mountExport = async (el: HTMLElement, sources: ExportSource[]) => {
+    const api = await (opts.loadExport ?? (() => loadPart<ExportPartApi>(EXPORT_PART)))();
+    const forced = target();
+    return api.mount(el, { webmail, sources, lang: uiLang(), ...(forced ? { target: forced } : {}) });
+  };
+  const openPanel = () => {
+    if (panel || !counted) return;
+    const sources = retentionSources(ctx, counted.groups, counted.folders, now());
+    const count = counted.groups.reduce((n, g) => n + g.count, 0);
+    panel = mountShadow({ feature: 'retention-panel', css: `${BASE_CSS}\n${PANEL_CSS}`, anchor: doc.body, placement: 'append', display: 'block', overlay: true });
+    render(
+      <Panel
+        title={t('retentionPanelTitle')}
+        onClose={closePanel}
+        closeLabel={t('quotaClose')}
+        data-panel="retention"
+        footer={
+          <Button action="close-retention" variant="secondary" onClick={closePanel}>
+            {t('quotaClose')}
+          </Button>
+        }
+      >
+        <p class="r-panel-text">{`${text(lifetime.days, { state: 'ok', count })}. ${t('retentionMeterLong', lifetime.days, source)}`}</p>
+        <Notice kind="info" data-notice="patient-record">
+          {t('retentionKeepReminder')}
+        </Notice>
+        <ExportHost mount={(el) => mountExport(el, sources)} />
+      </Panel>,
+      panel.container,
+    );
+  };
+
   const show = (v: View) => {
     ui.host.setAttribute('data-state', v.state);
     ui.host.setAttribute('data-expiring-count', v.state === 'ok' ? String(v.count) : '');
     const label = `${text(lifetime.days, v)}. ${t('retentionMeterLong', lifetime.days, source)}`;
     render(
-      h('span', { class: `r-meter ${v.state === 'ok' && v.count > 0 ? 'warn' : ''}`, role: 'status', title: label, 'aria-label': label }, [
-        h('span', { class: 'r-brand', 'aria-hidden': 'true' }, t('quotaBrand')),
-        h('span', null, text(lifetime.days, v)),
+      h('span', { class: 'r-wrap' }, [
+        h('span', { class: `r-meter ${v.state === 'ok' && v.count > 0 ? 'warn' : ''}`, role: 'status', title: label, 'aria-label': label }, [
+          h('span', { class: 'r-brand', 'aria-hidden': 'true' }, t('quotaBrand')),
+          h('span', null, text(lifetime.days, v)),
+        ]),
+        exportable && v.state === 'ok' ? h(Button, { action: 'keep-copy', variant: v.count > 0 ? 'primary' : 'secondary', onClick: openPanel }, t('retentionKeepCopy')) : null,
       ]),
       ui.container,
     );
@@ -79,6 +172,7 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
   signal.addEventListener(
     'abort',
     () => {
+      closePanel();
       render(null, ui.container);
       ui.remove();
     },
@@ -89,6 +183,7 @@ export async function mountRetentionMeter(ctx: FeatureContext, opts: { now?: () 
     const at = now();
     const groups = await expiringSoon(webmail, { trash: null, junk: null, all: lifetime }, folders, at, { signal, horizonDays: HORIZON_DAYS });
     if (signal.aborted) return;
+    counted = { groups, folders };
     const count = groups.reduce((n, g) => n + g.count, 0);
     show({ state: 'ok', count });
     // The background warns once, a few days before the first deletion (lib/background/expiry.ts).
@@ -105,5 +200,5 @@ export const retentionMeter: Feature = {
   id: 'retention-meter',
   applies: ({ webmail, detection }) =>
     detection.supported && detection.page === 'mail' && !webmail.quota && webmail.capabilities.search && webmail.capabilities.folders,
-  mount: (ctx) => void mountRetentionMeter(ctx),
+  mount: (ctx) => mountRetentionMeter(ctx),
 };

@@ -142,6 +142,10 @@ export default {
   },
   cleanup_lm_apply: { fr: 'Appliquer au(x) $1 message(s) choisi(s)', en: 'Apply to the $1 chosen message(s)' },
   cleanup_lm_back: { fr: 'Retour au nettoyage', en: 'Back to the cleanup' },
+  cleanup_lm_export: { fr: 'Exporter la sélection ($1)', en: 'Export the selected ($1)', note: 'Button data-action="export-largest"; $1: count.' },
+  cleanup_lm_export_heading: { fr: 'Export des messages choisis', en: 'Export of the chosen messages' },
+  cleanup_lm_export_source: { fr: 'Les $1 message(s) choisi(s) parmi les plus lourds', en: 'The $1 chosen message(s) among the largest' },
+  cleanup_lm_export_filename: { fr: 'Export Balise messages lourds $1', en: 'Balise export largest messages $1', note: 'Zip name; $1: date YYYY-MM-DD.' },
   cleanup_lm_select_all: { fr: 'Tout choisir', en: 'Choose all' },
 
   // Why a message is kept

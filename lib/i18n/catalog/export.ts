@@ -90,6 +90,11 @@ export default {
     en: '\r\nTo read the messages without a mail program, open index.html in your browser: it lists them by month and by sender. Each message has its own folder in "Messages", with its page (message.html) and its attachments, ready to drag into your patient record software. These pages show no remote image and connect nowhere; links to websites are shown but not clickable.\r\n',
     note: 'Added to export_readme when the export writes the readable archive. The folder name is readable_dirName.',
   },
+  export_readmeReadableParts: {
+    fr: '\r\nCet export est en plusieurs parties : décompressez-les toutes dans le même dossier. Chaque partie a sa propre page de liste (index-partie-01.html, index-partie-02.html…) pour les messages qu’elle contient ; leurs dossiers se rangent ensemble dans « Messages » sans se mélanger.\r\n',
+    en: '\r\nThis export comes in several parts: unzip them all into the same folder. Each part has its own list page (index-part-01.html, index-part-02.html…) for the messages it holds; their folders sit together in "Messages" without mixing.\r\n',
+    note: 'Added after export_readmeReadable when the export is split into parts. The file names follow export_partWord.',
+  },
   export_readme: {
     fr: 'Export Balise de messages MSSanté.\r\n\r\nCe fichier contient des données de santé de patients. Conservez-le dans un endroit protégé (dossier sécurisé du cabinet ou de l’établissement) ou classez les documents dans le logiciel de dossier patient, puis supprimez-le quand vous n’en avez plus besoin.\r\n\r\nChaque message est un fichier .eml (il s’ouvre avec Thunderbird ou Outlook), rangé dans le dossier de la boîte où il se trouvait. Le manifeste (.csv pour Excel, .json) liste chaque message : dossier, date, expéditeur, objet, taille et empreinte SHA-256 du fichier .eml.\r\n',
     en: 'Balise export of MSSanté messages.\r\n\r\nThis file holds patients’ health data. Keep it somewhere protected (your practice’s or facility’s secure folder) or file the documents in the patient record software, then delete it once you no longer need it.\r\n\r\nEach message is an .eml file (it opens in Thunderbird or Outlook), in the folder of the mailbox it was in. The manifest (.csv for Excel, .json) lists every message: folder, date, sender, subject, size and SHA-256 fingerprint of the .eml file.\r\n',
@@ -104,4 +109,14 @@ export default {
   export_col_sha256: { fr: 'SHA-256', en: 'SHA-256' },
   export_col_folderId: { fr: 'Identifiant du dossier', en: 'Folder id' },
   export_col_id: { fr: 'Identifiant du message', en: 'Message id' },
+  // The export view's choice of what to export (lib/export/Chooser.tsx)
+  export_sourceLegend: { fr: 'Que voulez-vous exporter ?', en: 'What do you want to export?' },
+  export_sourceOne: { fr: 'À exporter : $1', en: 'To export: $1', note: '$1: what (a folder path, "the selected messages"…).' },
+  export_sourceLoading: { fr: 'Liste des messages à exporter…', en: 'Listing the messages to export…' },
+  export_sourceFailed: {
+    fr: 'Balise n’a pas pu lister ces messages. Rien n’a été exporté ; réessayez dans un moment.',
+    en: 'Balise could not list these messages. Nothing was exported; try again in a moment.',
+  },
+  export_sourceEmpty: { fr: 'Aucun message à exporter ici.', en: 'No message to export here.' },
+  export_sourceCount: { fr: '$1 message(s) à exporter.', en: '$1 message(s) to export.', note: '$1: count, formatted.' },
 } satisfies Catalog;

@@ -97,4 +97,8 @@ export default {
   managedProtectFlagged: { fr: 'Protéger les suivis', en: 'Protect flagged messages' },
   managedProtectClinical: { fr: 'Protéger les documents cliniques', en: 'Protect clinical documents' },
   managedExportBeforeDelete: { fr: 'Exporter avant toute suppression définitive', en: 'Export before any permanent deletion' },
+  managedExportReadable: {
+    fr: 'Ajouter à chaque export la version lisible (index.html, un dossier par message)',
+    en: 'Add the readable version to every export (index.html, one folder per message)',
+  },
 } satisfies Catalog;

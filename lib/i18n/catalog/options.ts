@@ -58,6 +58,16 @@ export default {
   optionsCritLabel: { fr: 'Critique (%)', en: 'Critical (%)' },
   optionsSave: { fr: 'Enregistrer', en: 'Save' },
   optionsSaved: { fr: 'Enregistré.', en: 'Saved.' },
+  optionsExportsHeading: { fr: 'Exports', en: 'Exports' },
+  optionsExportReadable: {
+    fr: 'Ajouter par défaut une version lisible sans logiciel de messagerie (index.html, un dossier par message avec ses pièces jointes)',
+    en: 'Add by default a version readable without a mail program (index.html, one folder per message with its attachments)',
+    note: 'Checkbox data-action="default-export-readable".',
+  },
+  optionsExportReadableHint: {
+    fr: 'C’est le choix de départ de chaque export (avant une suppression définitive, « garder une copie », un dossier, une sélection) ; vous pouvez le changer pour un export donné.',
+    en: 'This is where every export starts (before a permanent deletion, "keep a copy", a folder, a selection); you can change it for one export.',
+  },
   optionsThresholdsInvalid: {
     fr: 'Le seuil critique doit être supérieur au seuil d’alerte, tous deux entre 1 et 100.',
     en: 'The critical threshold must be above the warning threshold, both between 1 and 100.',

@@ -92,6 +92,18 @@ export default {
   },
   quotaExportFilename: { fr: 'Copie avant suppression automatique $1', en: 'Copy before automatic deletion $1' },
   quotaExportExpiring: { fr: 'Garder une copie…', en: 'Keep a copy…' },
+  quotaExportExpiringSource: {
+    fr: 'Les messages que le serveur supprimera dans les 7 prochains jours',
+    en: 'The messages the server will delete in the next 7 days',
+    note: 'A choice of the export view (what to export).',
+  },
+  quotaExportFolder: { fr: 'Exporter', en: 'Export', note: 'Button on each folder of the quota panel (data-action="export-folder").' },
+  quotaExportFolderLabel: { fr: 'Exporter le dossier $1', en: 'Export the folder $1', note: '$1: the folder path. Accessible name of the folder export button.' },
+  quotaExportFolderFilename: { fr: 'Export Balise $1 $2', en: 'Balise export $1 $2', note: 'Zip name. $1: folder name; $2: date YYYY-MM-DD.' },
+  quotaExportUnavailable: {
+    fr: 'L’export n’a pas pu être chargé. Rechargez la page et réessayez.',
+    en: 'The export could not be loaded. Reload the page and try again.',
+  },
   quotaExportExpiringHint: {
     fr: 'Ouvre le nettoyage, qui exporte les messages dans un fichier avant toute suppression.',
     en: 'Opens the cleanup, which exports messages to a file before anything is deleted.',

@@ -21,4 +21,18 @@ export default {
     en: 'Your webmail deletes messages after $4 days: $2 messages of $1 will be deleted within 7 days, the first on $3. Keep a copy if you need it.',
   },
   expiryNotifyButton: { fr: 'Ouvrir le webmail', en: 'Open the webmail' },
+  retentionKeepCopy: { fr: 'Garder une copie…', en: 'Keep a copy…', note: 'Button beside the retention meter (data-action="keep-copy").' },
+  retentionPanelTitle: { fr: 'Garder une copie avant la suppression automatique', en: 'Keep a copy before the automatic deletion' },
+  retentionKeepReminder: {
+    fr: 'Les documents de santé de vos patients ont leur place dans votre logiciel de dossier patient : classez-y ce qui doit être conservé. Cette copie sert à ne rien perdre d’ici là.',
+    en: 'Your patients’ health documents belong in your patient record software: file there what must be kept. This copy is so that nothing is lost meanwhile.',
+  },
+  retentionExportExpiring: {
+    fr: 'Les messages effacés dans les 7 prochains jours ($1)',
+    en: 'The messages deleted in the next 7 days ($1)',
+    note: '$1: how many. A choice of the export view.',
+  },
+  retentionExportAll: { fr: 'Tous les messages, dans tous les dossiers', en: 'Every message, in every folder', note: 'A choice of the export view.' },
+  retentionExportFilename: { fr: 'Copie avant suppression automatique $1', en: 'Copy before automatic deletion $1', note: 'Zip name; $1: date YYYY-MM-DD.' },
+  retentionExportAllFilename: { fr: 'Export Balise complet $1', en: 'Balise full export $1', note: 'Zip name; $1: date YYYY-MM-DD.' },
 } satisfies Catalog;

@@ -125,6 +125,9 @@ for (const [name, make] of TARGETS) {
           }
           const fig = await waitDeep(page, '[data-figure="selected"][data-selected-count="2"]', 10_000);
           expect(Number(await fig.evaluate((e) => e.getAttribute('data-selected-bytes')))).toBe(first.size + second.size);
+          // "Export the selected": the one export view, for exactly those two (not run here: Chromium's save dialog).
+          await clickAction(page, 'export-largest');
+          await waitDeep(page, '[data-export="largest"] [data-export-chooser][data-source="selected"][data-items="2"] [data-action="export"]', 10_000);
           await clickAction(page, 'apply-largest');
           const rep = await page.waitForSelector(`${HOST} >>> [data-balise="cleanup-report"][data-action-kind="trash"]`, { timeout: 300_000 });
           expect(await rep!.evaluate((e) => [e.getAttribute('data-moved-count'), e.getAttribute('data-failed-count')])).toEqual(['2', '0']);

@@ -268,7 +268,7 @@ describe('readable archive', () => {
     }
   });
 
-  it('in parts: each part has its own index.html listing its messages, and stays within the bound', async () => {
+  it('in parts: each part has its own index (index-partie-NN.html) listing its messages, and stays within the bound', async () => {
     const { store, items } = sample();
     const dl = new MemoryDownloads();
     const r = await exportMessages(rawWebmail(store), items, { filenameBase: 'Export', partBytes: 200_000 }, partDeps(dl));
@@ -277,12 +277,52 @@ describe('readable archive', () => {
     for (const [i, f] of r.files.entries()) {
       const zip = unzip(dl.parts()[i]!.bytes);
       const own = r.messages.filter((m) => m.fileIndex === i);
+      const name = `index-partie-${String(i + 1).padStart(2, '0')}.html`;
+      expect(zip['index.html']).toBeUndefined();
       if (own.length) {
-        const index = new TextDecoder().decode(zip['index.html']);
+        const index = new TextDecoder().decode(zip[name]);
         expect(index.match(/message\.html"/g)?.length).toBe(own.length * 2); // by month and by sender
-        for (const l of links(index, 'index.html')) expect(Object.keys(zip)).toContain(l);
-      } else expect(zip['index.html']).toBeUndefined();
+        for (const l of links(index, name)) expect(Object.keys(zip)).toContain(l);
+        expect(new TextDecoder().decode(zip['LISEZMOI.txt'])).toContain('index-partie-01.html');
+      } else expect(zip[name]).toBeUndefined();
       if (f.bytes > 200_000) expect(f.messages).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('in parts: nothing collides when the parts are unzipped into one folder, even messages that would get the same folder', async () => {
+    // Same date, sender and subject: the same folder name under "Messages/", in different parts.
+    const twin = (id: string, size: number) => ({
+      ref: { folderId: 'INBOX', id },
+      folderPath: 'Boîte de réception',
+      raw: makeMessage({ subject: 'Résultats', from: '"Labo" <labo@bio.mssante.fr>', date: 'Mon, 3 Mar 2025 08:00:00 +0100', body: new Uint8Array(size).fill(98) }),
+    });
+    const msgs = [twin('1', 120_000), twin('2', 120_000), twin('3', 120_000)];
+    const dl = new MemoryDownloads();
+    const r = await exportMessages(rawWebmail(mapStore(msgs)), msgs.map((m) => ({ ref: m.ref, folderPath: m.folderPath, size: m.raw.length })), { filenameBase: 'Export', partBytes: 200_000 }, partDeps(dl));
+    expect(r.verified).toBe(true);
+    // One message a part (the whole manifest may take a part of its own).
+    expect(new Set(r.messages.map((m) => m.fileIndex)).size).toBe(3);
+    // One folder: every path is in one part only, but the read-me (the same bytes in each).
+    const folder = new Map<string, Uint8Array>();
+    for (const p of dl.parts()) {
+      for (const [k, v] of Object.entries(unzip(p.bytes))) {
+        if (folder.has(k)) {
+          expect(k).toBe('LISEZMOI.txt');
+          expect(sha256(folder.get(k)!)).toBe(sha256(v));
+        }
+        folder.set(k, v);
+      }
+    }
+    const pages = [...folder.keys()].filter((k) => k.endsWith('/message.html'));
+    expect(pages).toHaveLength(3);
+    expect(new Set(pages.map((p) => p.split('/')[1])).size).toBe(3);
+    // Each page goes back to its own part's index and to its own .eml; every link resolves in the folder.
+    for (const m of r.messages) {
+      const page = pages.find((p) => new TextDecoder().decode(folder.get(p)).includes(encodeURIComponent(m.path.split('/').at(-1)!)));
+      expect(page, m.path).toBeDefined();
+      const ls = links(new TextDecoder().decode(folder.get(page!)), page!);
+      expect(ls).toContain(`index-partie-${String(m.fileIndex + 1).padStart(2, '0')}.html`);
+      for (const l of ls) expect([...folder.keys()], `${page} → ${l}`).toContain(l);
     }
   });
 });

@@ -33,6 +33,7 @@ export function textsFor(lang: 'fr' | 'en' = 'fr'): ExportTexts {
     readmeName: c.export_readmeName[lang],
     readme: c.export_readme[lang],
     readmeReadable: c.export_readmeReadable[lang],
+    readmeReadableParts: c.export_readmeReadableParts[lang],
     columns: [
       c.export_col_part[lang],
       c.export_col_file[lang],

@@ -41,6 +41,19 @@ describe('locks and recommendations', () => {
     expect(s.cleanup.oldMonths).toBe(6); // unlocked: the user's
   });
 
+  it('the readable archive by default: IT may lock it off, or recommend it (the user may then change it)', () => {
+    const r = readManaged({ cleanup: { exportReadable: false }, locked: ['cleanup.exportReadable'] });
+    expect(r.problems).toEqual([]);
+    const mine = defaultSettings();
+    expect(mine.cleanup.exportReadable).toBe(true);
+    expect(enforceLocks(mine, r.config).cleanup.exportReadable).toBe(false);
+    const now = enforceLocks(defaultSettings(), r.config);
+    expect(lockedChanges({ cleanup: { exportReadable: true } }, r.config, now)).toEqual(['cleanup.exportReadable']);
+    expect(lockedChanges({ cleanup: { exportReadable: false } }, r.config, now)).toEqual([]);
+    expect(recommendationsToApply({ cleanup: { exportReadable: false } }, null)).toEqual({ 'cleanup.exportReadable': false });
+    expect(recommendationsToApply(r.config, null)).toEqual({});
+  });
+
   it('keeps the thresholds in order when one of them is locked', () => {
     const mine = defaultSettings();
     mine.quota.warnPercent = 60;

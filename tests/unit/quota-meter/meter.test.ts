@@ -347,7 +347,9 @@ describe('the details panel', () => {
     let removed = 0;
     const loadExport = async (): Promise<ExportPartApi> => ({
       mount(el, props) {
-        mounted.push({ items: props.items.length, filenameBase: props.filenameBase });
+        void Promise.all(props.sources.map((x) => x.load(new AbortController().signal))).then((lists) =>
+          mounted.push(...lists.map((l, i) => ({ items: l.length, filenameBase: props.sources[i]!.filenameBase }))),
+        );
         const b = el.ownerDocument.createElement('button');
         b.setAttribute('data-action', 'export-start');
         el.append(b);
@@ -368,6 +370,34 @@ describe('the details panel', () => {
     s.api.closePanel();
     await flush();
     expect(removed).toBe(1);
+  });
+
+  it('exports a whole folder from the folder list: the export part gets that folder, listed only then', async () => {
+    const mounted: { id: string; items: string[]; filenameBase: string }[] = [];
+    const loadExport = async (): Promise<ExportPartApi> => ({
+      mount(_el, props) {
+        void Promise.all(props.sources.map(async (x) => ({ id: x.id, filenameBase: x.filenameBase, items: (await x.load(new AbortController().signal)).map((i) => `${i.folderPath}:${i.ref.id}`) }))).then((l) => mounted.push(...l));
+        return () => undefined;
+      },
+    });
+    const s = setup({ loadExport });
+    s.webmail.messages.push(msg('Sent', 's1', 3, 1000), msg('Sent', 's2', 40, 2000), msg('INBOX', 'i1', 1, 500));
+    await flush();
+    s.api.openPanel();
+    for (let i = 0; i < 8; i++) await flush();
+    const root = s.panelRoot()!;
+    const rows = [...root.querySelectorAll('[data-list="folders"] li')];
+    // A button per folder that has messages (Patients is empty).
+    expect(rows.map((r) => !!r.querySelector('[data-action="export-folder"]'))).toEqual([true, true, true, true, true, false]);
+    const sent = rows.find((r) => r.getAttribute('data-folder-id') === 'Sent')!;
+    expect(sent.querySelector('[data-action="export-folder"]')!.getAttribute('aria-label')).toBe('quotaExportFolderLabel|Sent');
+    const before = s.webmail.searches.length;
+    mounted.length = 0;
+    press(sent.querySelector('[data-action="export-folder"]'));
+    for (let i = 0; i < 4; i++) await flush();
+    expect(root.querySelector('[data-export-folder="Sent"] [data-export-host]')).not.toBeNull();
+    expect(mounted).toEqual([{ id: 'folder:Sent', items: ['Sent:s1', 'Sent:s2'], filenameBase: expect.stringContaining('quotaExportFolderFilename|Envoyés|2026-06-01') }]);
+    expect(s.webmail.searches.slice(before).map((q) => [q.folderId, q.before])).toEqual([['Sent', undefined]]);
   });
 });
 

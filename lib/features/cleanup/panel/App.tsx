@@ -6,11 +6,13 @@ import { Button, Notice, Panel, ProgressBar } from '../../../ui/components';
 import { plannedMessages } from '../plan';
 import type { CleanupController, PanelState } from './controller';
 import { Groups, Largest } from './Groups';
-import { LargestMailbox, largestSelection } from './LargestMailbox';
+import { LargestMailbox, largestExportItems, largestSelection } from './LargestMailbox';
 import { Rules } from './Rules';
 import { ReportView } from './Report';
 import { errorText } from './texts';
 import { ExportStatus } from '../../../export/View';
+import { ExportChooser } from '../../../export/Chooser';
+import { isoDay, itemsSource } from '../../../export/sources';
 import { onlyTrusted, trusted } from '../../../ui/trusted';
 import { BlockedNotice, planningText, Summary, Clinical, RunProgress, liveText } from './Sections';
 
@@ -41,6 +43,8 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
   const toMove = planned.filter((m) => m.group !== 'trash').length;
   const sizeOf = (k: string) => controller.message(k)?.summary.size ?? 0;
   const deleteBytes = state.deleteItems.reduce((a, i) => a + i.size, 0);
+  /** "Export the selected" of the largest-messages view: open (the export view below the table) or not. */
+  const [exportLargest, setExportLargest] = useState(false);
 
   let body;
   let footer = null;
@@ -139,7 +143,22 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
     case 'largest': {
       const l = state.largest;
       const sel = l ? largestSelection(l) : null;
-      body = l ? <LargestMailbox state={l} lang={lang} onSelect={(k, on) => controller.setLargestSelected(k, on)} /> : null;
+      const items = l && exportLargest && l.status === 'ready' ? largestExportItems(l) : [];
+      body = l ? (
+        <>
+          <LargestMailbox state={l} lang={lang} onSelect={(k, on) => controller.setLargestSelected(k, on)} />
+          {items.length ? (
+            <section class="c-lm-export" data-export="largest" aria-label={t('cleanup_lm_export_heading')}>
+              <ExportChooser
+                key={items.map((i) => `${i.ref.folderId}/${i.ref.id}`).join('|')}
+                webmail={controller.webmail}
+                sources={[itemsSource('selected', t('cleanup_lm_export_source', items.length), t('cleanup_lm_export_filename', isoDay(Date.now())), items)]}
+                lang={lang}
+              />
+            </section>
+          ) : null}
+        </>
+      ) : null;
       footer = (
         <>
           <Button action="largest-back" variant="secondary" onClick={() => void controller.leaveLargest()}>
@@ -150,6 +169,9 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
               {t('cleanup_retry')}
             </Button>
           ) : null}
+          <Button action="export-largest" variant="secondary" disabled={!sel?.count || l?.status !== 'ready'} onClick={() => setExportLargest(true)} data-count={sel?.count ?? 0}>
+            {t('cleanup_lm_export', sel?.count ?? 0)}
+          </Button>
           <Button action="apply-largest" disabled={!sel?.count || l?.status !== 'ready'} onClick={trusted(() => void controller.applyLargest())} data-count={sel?.count ?? 0}>
             {t('cleanup_lm_apply', sel?.count ?? 0)}
           </Button>

@@ -8,6 +8,7 @@ import { t } from '../../../i18n/t';
 import { formatBytes, formatDate, type Lang } from '../../../format';
 import { ProgressBar } from '../../../ui/components';
 import type { AttachmentInfo } from '../../../webmail/types';
+import type { ExportItem } from '../../../export/contract';
 import type { LargeRow } from '../largest';
 import { refKey } from '../classify';
 import type { LargestState } from './state';
@@ -29,6 +30,13 @@ function Attachments({ row, lang }: { row: LargeRow; lang: Lang }) {
       ))}
     </ul>
   );
+}
+
+/** The chosen rows as export items (lib/export's shape), for "export the selected". */
+export function largestExportItems(l: LargestState): ExportItem[] {
+  return l.rows
+    .filter((r) => l.selected.has(refKey(r.summary.ref)))
+    .map((r) => ({ ref: r.summary.ref, folderPath: r.folderPath, size: r.summary.size, summary: { date: r.summary.date, from: r.summary.from, subject: r.summary.subject } }));
 }
 
 /** What the chosen rows give back once the trash is emptied. */

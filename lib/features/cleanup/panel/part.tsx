@@ -18,6 +18,7 @@ import { PANEL_PART, type CleanupPanelApi } from './part-api';
 import { providePart } from '../../../parts/load';
 import PANEL_CSS from './panel.css?inline';
 import { EXPORT_CSS } from '../../../export/View';
+import { CHOOSER_CSS } from '../../../export/Chooser';
 
 export type { PlanGroupSummary } from './part-api';
 
@@ -70,7 +71,7 @@ export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps
     if (view === 'largest-mailbox' && current.controller.state.stage.kind !== 'largest') void current.controller.openLargest();
     return current.controller;
   }
-  const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}\n${EXPORT_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
+  const ui = mountShadow({ feature: 'cleanup', css: `${BASE_CSS}\n${PANEL_CSS}\n${EXPORT_CSS}\n${CHOOSER_CSS}`, anchor: ctx.doc.body, placement: 'append', display: 'block', overlay: true });
   const reuse = running && running.state.stage.kind === 'running' ? running : null;
   running = null;
   const controller = reuse ?? new CleanupController(ctx.webmail, deps, { origin: ctx.doc.location.origin, bus: ctx.bus, signal: ctx.signal });

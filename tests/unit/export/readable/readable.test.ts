@@ -182,6 +182,27 @@ describe('readable export, end to end', () => {
     expect(pdfPage).toContain('<pre class="text">Cher confrère,');
   });
 
+  it('keeps a calendar invitation byte for byte (postal-mime rewrites .ics: LF line ends, UTF-8, one final newline)', async () => {
+    const ics = Buffer.from('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:R\u00e9union de service\r\nEND:VCALENDAR\r\n\r\n', 'latin1');
+    const hpr = Buffer.from('H|^~\\&|||LABO\r\nP|1|D\u00e9pistage\r\n', 'latin1');
+    const raw = mime({
+      from: { name: 'Secrétariat', address: 'secretariat@chu.mssante.fr' },
+      to: [OWNER],
+      subject: 'Invitation',
+      date: d(3),
+      text: 'Voir pièce jointe.',
+      parts: [
+        { filename: 'invitation.ics', contentType: 'text/calendar; charset=ISO-8859-1; method=REQUEST', data: ics },
+        { filename: 'resultat.hpr', contentType: 'text/plain; charset=ISO-8859-1', data: hpr },
+      ],
+    });
+    const readable = new ReadableExport({ texts, rootDir: 'Messages', window: win });
+    const r = await readable.addMessage({ mailboxFolder: 'INBOX', emlPath: 'INBOX/x.eml' }, piecesOf(raw, 1000));
+    const file = (name: string) => r.entries.find((e) => e.path.endsWith(`/${name}`))!.bytes;
+    expect(Buffer.from(file('invitation.ics')).equals(ics)).toBe(true);
+    expect(Buffer.from(file('resultat.hpr')).equals(hpr)).toBe(true);
+  });
+
   it('a message postal-mime refuses gets a page from its header block, pointing to its .eml', async () => {
     const readable = new ReadableExport({ texts, rootDir: 'Messages', window: win });
     let raw = 'From: "Dr Lefèvre" <lefevre@medecin.mssante.fr>\r\nSubject: Profond\r\nDate: Wed, 1 Jan 2025 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n';
