@@ -185,6 +185,11 @@ export interface ComposeEditor {
   recipients(): string[];
   /** Total size of the attachments added so far in bytes, when the page shows it. */
   attachmentsBytes(): number | null;
+  /**
+   * Optional: the most the host accepts for a message's attachments, in bytes, as the compose page itself states it
+   * (Medimail's gauge: "… / 60 Mo"). Used when the BAL and the known operators give no limit.
+   */
+  attachmentsLimitBytes?(): number | null;
   /** Element next to which features may mount their buttons (outside the host's editable area). */
   anchor(): Element | null;
   /** Whether a signature block (the host's own, or one Balise inserted) is present. */

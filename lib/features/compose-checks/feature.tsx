@@ -144,7 +144,8 @@ export function mountComposeChecks(ctx: FeatureContext): void {
         preferredAddress: context!.preferredAddress,
         notPreferred: context!.notPreferred,
         situation: context!.situation,
-        attachmentLimitMB: context!.attachmentLimitMB,
+        // The BAL's own limit or a known operator's; else what the compose page itself states (Medimail's gauge).
+        attachmentLimitMB: context!.attachmentLimitMB ?? pageLimitMB(editor),
       });
       if (!ui) {
         const where = editor.anchor() ?? anchor;
@@ -184,6 +185,11 @@ export function mountComposeChecks(ctx: FeatureContext): void {
     void evaluate();
   };
   watchComposeEditors(ctx.doc, ctx.webmail, onEditor, ctx.signal);
+}
+
+function pageLimitMB(editor: ComposeEditor): number | null {
+  const bytes = typeof editor.attachmentsLimitBytes === 'function' ? safe(() => editor.attachmentsLimitBytes!(), null) : null;
+  return bytes ? bytes / (1024 * 1024) : null;
 }
 
 export const composeChecksFeature: Feature = {

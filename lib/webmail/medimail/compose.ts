@@ -107,6 +107,15 @@ export class MedimailCompose implements ComposeEditor {
     return null;
   }
 
+  /** The limit the form's gauge states ("… / 60 Mo", or its progress bar's max when that is about 60 MB). */
+  attachmentsLimitBytes(): number | null {
+    const m = LABELS.gauge.exec(text(this.form));
+    if (m) return MAX_ATTACHMENTS_BYTES;
+    const p = this.form.querySelector('progress');
+    const max = Number(p?.getAttribute('max'));
+    return p && Math.abs(max - MAX_ATTACHMENTS_BYTES) < 1024 * 1024 ? max : null;
+  }
+
   anchor(): Element | null {
     const e = this.editable();
     return e?.kind === 'html' && e.el.ownerDocument !== this.form.ownerDocument ? this.form : (e?.el.parentElement ?? this.form);

@@ -1,8 +1,9 @@
 /**
  * Compose checks beside the editor, in both browsers: on the Zimbra simulator (recipients outside MSSanté, a
  * patient address with a wrong INS key, the [FIN] helper, attachments over the BAL's limit, writing from a BAL
- * that is not the preferred one, checks turned off) and on real Roundcube (the same recipient warnings and the
- * [FIN] helper in its own compose form). Warnings never block: the send button stays as it was.
+ * that is not the preferred one, checks turned off), on real Roundcube (the same recipient warnings and the [FIN]
+ * helper in its own compose form) and on the Medimail stand-in (the same, and its 60 MB attachment total, a limit
+ * Balise reads from the form's own gauge). Warnings never block: the send button stays as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { loginZimbra, waitForShell } from '../zimbra/helpers';
 import { loginWithBalise, waitForAdapter } from '../roundcube/helpers';
+import { startMedimailSim, type MedimailSim } from '../../servers/medimail-sim/index';
+import { loginMedimail } from '../medimail/helpers';
 import { bg, clickShadow, openOptions, shadowQuery, waitForShadow, waitNoShadow } from '../signature/helpers';
 
 const GOOD_INS = '146026322000196@patient.mssante.fr';
@@ -176,6 +179,54 @@ for (const kind of BROWSERS) {
       await page.waitForFunction(() => (document.querySelector('#compose-subject') as HTMLInputElement).value === '[FIN]', { polling: 100 });
       const q = await shadowQuery(page, 'compose-check', '[data-info="fin-set"]');
       expect(q.count).toBe(1);
+    });
+
+    it('made no request to any host but 127.0.0.1', () => {
+      s.assertNoForeignRequests();
+    });
+  });
+
+  describe(`compose checks on the Medimail stand-in in ${kind}`, () => {
+    let sim: MedimailSim;
+    let s: Session;
+    let page: Page;
+    let dir = '';
+
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'balise-att-'));
+      sim = await startMedimailSim({ seed: 5 });
+      s = await launchWithBalise(kind);
+      page = await s.newPage();
+      await loginMedimail(s, page, sim, '?m=nouveau');
+      await waitForShadow(page, 'compose-check', '.cc');
+    });
+    afterAll(async () => {
+      await s?.close();
+      await sim?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('warns for a recipient outside MSSanté and a wrong INS key, and sets [FIN] in one click', async () => {
+      await page.type('#destinataires', `${OUTSIDE}, ${BAD_INS}, ${GOOD_INS}`);
+      await waitForShadow(page, 'compose-check', '[data-warning="ins-key"]');
+      const w = await warnings(page);
+      expect(w.find((x) => x.kind === 'non-mssante')!.text).toContain(OUTSIDE);
+      expect(w.find((x) => x.kind === 'ins-key')).toMatchObject({ code: 'ins.key' });
+      await clickShadow(page, 'compose-check', '[data-action="fin-subject"]');
+      await page.waitForFunction(() => (document.querySelector('#objet') as HTMLInputElement).value === '[FIN]', { polling: 100 });
+    });
+
+    it('warns past the 60 MB attachment total the form states (no BAL limit set), and never blocks sending', async () => {
+      // A sparse file: the browser reads its size, not 61 MB of disk.
+      const big = path.join(dir, 'imagerie.pdf');
+      fs.closeSync(fs.openSync(big, 'w'));
+      fs.truncateSync(big, 61 * 1024 * 1024);
+      const input = (await page.$('#redaction input[type="file"]')) as ElementHandle<HTMLInputElement>;
+      await input.uploadFile(big);
+      await waitForShadow(page, 'compose-check', '[data-warning="attachments-size"]');
+      expect((await warnings(page)).find((x) => x.kind === 'attachments-size')!.text).toMatch(/60\s*(Mo|MB)/);
+      const send = await page.$eval('#redaction button[value="envoyer"]', (b) => (b as HTMLButtonElement).disabled);
+      expect(send).toBe(false);
     });
 
     it('made no request to any host but 127.0.0.1', () => {
