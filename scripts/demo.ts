@@ -1,16 +1,27 @@
 /**
- * The built-in demo (`npm run demo`): a local Zimbra SIMULATOR (not Zimbra) with a nearly full MSSanté-like mailbox,
- * and Chromium with Balise's test build loaded on it, logged in.
+ * The built-in demo (`npm run demo`): Chromium with Balise's test build on two webmails, each with a nearly full
+ * MSSanté-like mailbox, logged in:
+ * - the REAL Roundcube 1.6 + Dovecot 2.3 (Debian packages, Elastic skin) the e2e tests start (tests/servers/roundcube/);
+ * - a local Zimbra SIMULATOR (not Zimbra: tests/servers/zimbra-sim/README.md).
+ *
+ * `--webmail zimbra|roundcube|all` picks which. Default: `all` without a display (both, one after the other), the
+ * Zimbra simulator alone with one (a window to use; `--webmail roundcube` opens Roundcube instead).
  *
  * - With a display ($DISPLAY set): a browser window you can use; Ctrl-C (or closing the window) ends the demo.
- * - Without one: headless; it walks through the demo steps and writes screenshots to demo-output/, then prints
- *   where they are. `--headless` forces this mode, `--out <dir>` changes the folder.
+ * - Without one: headless; it walks through the demo steps on each webmail, writes screenshots to
+ *   demo-output/<webmail>/ (1280×800: the Chrome Web Store's size), copies the ones the store listings use to
+ *   demo-output/store/, and prints what it walked through for each webmail. `--headless` forces this mode,
+ *   `--out <dir>` changes the folder.
  *
  * It builds nothing: run `npm run build:test` first (`npm run demo` does). Everything stays on 127.0.0.1: the
  * browser's traffic goes through the e2e network guard, which refuses any other host (reported at the end).
  *
- * Adding a step as features land: push an entry to STEPS. A step that finds nothing on the page (feature not there
- * yet, or not working) is reported as missing with its reason; the demo goes on.
+ * Adding a step as features land: push an entry to STEPS (what differs per webmail goes in its DemoWebmail). A step
+ * that finds nothing on the page (feature not there yet, or not working) is reported as missing with its reason;
+ * the demo goes on.
+ *
+ * About 420 lines: the browser, the steps and the summary read as one walk-through; the webmails (servers, logins,
+ * compose pages) are in demo-webmails.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,8 +30,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { BUILD_DIRS, CHROMIUM_FLAGS, CHROMIUM_QUIET_FLAGS } from '../tests/e2e/harness/browsers';
 import { startGuardProxy, type GuardProxy } from '../tests/e2e/harness/guard-proxy';
 import { writeChromiumProfile } from '../tests/e2e/harness/chromium-profile';
-import { startZimbraSim, type ZimbraSim } from '../tests/servers/zimbra-sim/index';
-import { makeRaw } from '../tests/servers/zimbra-sim/testkit';
+import { need, sleep, startRoundcubeDemo, startZimbra, type DemoWebmail } from './demo-webmails';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -31,48 +41,17 @@ const arg = (name: string) => {
 const HEADLESS = args.includes('--headless') || !process.env.DISPLAY;
 const OUT = path.resolve(arg('out') ?? path.join(ROOT, 'demo-output'));
 const PORT = arg('port') ? Number(arg('port')) : 0;
-/** How full the demo mailbox is. */
-const TARGET_FILL = 0.92;
-const VIEWPORT = { width: 1366, height: 900 };
+const WEBMAIL_ARG = arg('webmail') ?? (HEADLESS ? 'all' : 'zimbra');
+if (!['zimbra', 'roundcube', 'all'].includes(WEBMAIL_ARG) || (!HEADLESS && WEBMAIL_ARG === 'all')) {
+  console.error(`[demo] --webmail ${WEBMAIL_ARG}: choose zimbra or roundcube${HEADLESS ? ' or all' : ' (a window shows one webmail)'}`);
+  process.exit(2);
+}
+/** The Chrome Web Store's screenshot size (AMO takes any): the demo's headless screenshots are store-ready. */
+const VIEWPORT = { width: 1280, height: 800 };
 
 const t0 = performance.now();
 const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
 const log = (s: string) => console.log(`[demo ${secs()} s] ${s}`);
-
-// ---- the mailbox --------------------------------------------------------------------------------------------------
-
-/** Deterministic filler bytes (no randomness: the demo looks the same every time). */
-function filler(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed * 2654435761;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
-
-/** The shared seed (≈ 80 % of a 200 MiB quota), plus a few old scans with big attachments up to ≈ 92 %. */
-async function startMailbox(): Promise<ZimbraSim> {
-  const sim = await startZimbraSim({ profile: 'realistic', seed: 1, port: PORT, pollMs: 2000 });
-  const target = Math.floor(sim.mailbox.quotaBytes * TARGET_FILL);
-  const now = Date.now();
-  for (let i = 0; sim.mailbox.used < target - 200_000 && i < 50; i++) {
-    // base64 makes an attachment 4/3 larger: ask for a bit less than what is left.
-    const size = Math.min(3 * 1024 * 1024, Math.floor((target - sim.mailbox.used) * 0.74));
-    const date = new Date(now - (400 + i * 23) * 86_400_000);
-    const raw = makeRaw({
-      subject: `Imagerie – examen scanné n° ${1000 + i}`,
-      from: '"Centre d’imagerie du Parc" <imagerie.parc@ch-exemple.mssante.fr>',
-      to: `<${sim.address}>`,
-      body: 'Bonjour,\n\nVeuillez trouver ci-joint les images de l’examen.\n\nCordialement',
-      date,
-      attachments: [{ filename: `examen-${1000 + i}.dcm.zip`, contentType: 'application/zip', data: filler(size, i + 1) }],
-    });
-    sim.mailbox.addMessage(2, raw, { date: date.getTime(), flags: { unread: false } });
-  }
-  return sim;
-}
 
 // ---- the browser --------------------------------------------------------------------------------------------------
 
@@ -80,13 +59,13 @@ interface Demo {
   browser: Browser;
   page: Page;
   guard: GuardProxy;
-  sim: ZimbraSim;
+  webmail: DemoWebmail;
   profile: string;
   bridge<T = unknown>(cmd: string, ...args: unknown[]): Promise<T>;
 }
 
 /** Same Chromium, flags and network guard as the e2e tests (tests/e2e/harness/browsers.ts), headed or not. */
-async function launch(sim: ZimbraSim): Promise<Demo> {
+async function launch(webmail: DemoWebmail): Promise<Demo> {
   const dir = BUILD_DIRS.chromium;
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`No test build in ${dir}: run "npm run build:test" first.`);
   const guard = await startGuardProxy();
@@ -115,6 +94,8 @@ async function launch(sim: ZimbraSim): Promise<Demo> {
   // tsx wraps functions with __name(): give pages the helper (the harness does the same).
   const shim = 'globalThis.__name = globalThis.__name || ((f) => f);';
   await page.evaluateOnNewDocument(shim);
+  // Roundcube asks before leaving a compose page with changes (beforeunload) and before switching editors: accept.
+  page.on('dialog', (dlg) => void (dlg.type() === 'alert' ? dlg.dismiss() : dlg.accept()).catch(() => undefined));
   const bridge = async <T>(cmd: string, ...a: unknown[]): Promise<T> => {
     const res = (await page.evaluate(
       `new Promise((resolve) => {
@@ -127,16 +108,12 @@ async function launch(sim: ZimbraSim): Promise<Demo> {
     if (!res.ok) throw new Error(`${cmd}: ${res.error?.message}`);
     return res.value as T;
   };
-  return { browser, page, guard, sim, profile, bridge };
+  return { browser, page, guard, webmail, profile, bridge };
 }
 
 async function login(d: Demo): Promise<void> {
-  const { page, sim } = d;
-  await page.goto(sim.url, { waitUntil: 'load' });
-  await page.waitForSelector('#zLoginForm #username');
-  await page.type('#username', sim.user);
-  await page.type('#password', sim.password);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#loginButton')]);
+  const { page } = d;
+  await d.webmail.login(page);
   // The background registers the content script at install: reload until Balise runs on the page.
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -148,19 +125,40 @@ async function login(d: Demo): Promise<void> {
     if (Date.now() > deadline) throw new Error("Balise's content script did not run on the webmail page");
     await page.reload({ waitUntil: 'load' });
   }
-  await page.waitForSelector('body[data-sim-ready="1"] #z_shell', { timeout: 20_000 });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const st = await d.bridge<{ detection: unknown }>('state').catch(() => null);
     if (st?.detection) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error('Balise did not recognise the webmail');
+}
+
+/**
+ * The person's details, as a user types them once in the options (name, profession, RPPS): the signature then says
+ * who writes. Sent the way the options page itself saves them.
+ */
+async function fillDetails(d: Demo): Promise<void> {
+  const worker = await d.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 10_000 });
+  const base = worker.url().replace(/background\.js$/, '');
+  const options = await d.browser.newPage();
+  try {
+    await options.goto(`${base}options.html`, { waitUntil: 'load' });
+    await options.waitForSelector('[data-area="my-bals"]', { timeout: 15_000 });
+    await options.evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean }> } } }).chrome;
+      const r = await api.runtime.sendMessage({ type: 'profile/save', profile: { prenom: 'Martin', nom: 'Durand', profession: 'Médecin généraliste', rpps: '10000005479' } });
+      if (!r?.ok) throw new Error('the options page did not save the details');
+    });
+  } finally {
+    await options.close();
+    await d.page.bringToFront();
+  }
 }
 
 // ---- the steps ----------------------------------------------------------------------------------------------------
 
 interface StepContext extends Demo {
-  shot(name: string, opts?: { clip?: { x: number; y: number; width: number; height: number } }): Promise<string>;
+  shot(name: string, opts?: { clip?: { x: number; y: number; width: number; height: number }; store?: string }): Promise<string>;
 }
 interface Step {
   id: string;
@@ -179,20 +177,6 @@ async function closeOverlay(page: Page, host: string): Promise<void> {
   const close = await page.$(`[data-balise="${host}"] >>> [data-action="close"]`).catch(() => null);
   if (close) await close.click().catch(() => close.evaluate((b) => (b as HTMLElement).click()));
   await sleep(300);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/**
- * Waits for a selector (shadow roots crossed with `>>>`); throws a readable reason. Polls: puppeteer's own wait
- * re-checks on document mutations, which changes inside Balise's shadow roots are not.
- */
-async function need(page: Page, selector: string, what: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await page.$(selector).catch(() => null)) return;
-    await sleep(250);
-  }
-  throw new Error(`${what} did not appear within ${Math.round(timeout / 1000)} s (${selector})`);
 }
 
 /** Clicks (as a user would) until `then` appears; retries when the UI re-renders between finding and clicking. */
@@ -220,6 +204,28 @@ async function clickUntil(page: Page, selector: string, then: string, what: stri
   throw new Error(`${what}: ${last}`);
 }
 
+/**
+ * Where the quota meter's button is, and whether all of it is seen: inside the window, and not cut by the page
+ * (a box with `overflow: hidden` around it) nor covered: the page's topmost element at its left end, centre and
+ * right end is the meter itself.
+ */
+async function meterPlace(page: Page): Promise<{ box: { x: number; y: number; width: number; height: number }; inside: boolean; seen: boolean }> {
+  // The meter re-checks its place every 2 s (and moves when its figures make it too wide): let it settle.
+  await sleep(2500);
+  return page.$eval('[data-balise="quota"]', (host) => {
+    const b = (host.shadowRoot?.querySelector('[data-action="open-quota"]') as HTMLElement | null) ?? (host as HTMLElement);
+    const r = b.getBoundingClientRect();
+    const box = { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) };
+    const inside = r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+    const y = r.top + r.height / 2;
+    const seen = [r.left + 3, r.left + r.width / 2, r.right - 3].every((x) => {
+      const at = document.elementFromPoint(x, y);
+      return !!at && (at === host || host.contains(at));
+    });
+    return { box, inside, seen };
+  });
+}
+
 export const STEPS: Step[] = [
   {
     id: 'webmail',
@@ -234,16 +240,25 @@ export const STEPS: Step[] = [
   },
   {
     id: 'quota-meter',
-    title: 'Quota meter next to the host’s quota',
+    title: 'Quota meter next to the host’s quota, and its details',
     async run(c) {
       await need(c.page, '[data-balise="quota"]', 'The quota meter');
       await need(c.page, '[data-balise="quota"][data-used-bytes]:not([data-used-bytes=""])', 'The quota figure', 15_000);
-      const figures = await c.page.$eval('[data-balise="quota"]', (e) => `${e.getAttribute('data-used-bytes')} / ${e.getAttribute('data-limit-bytes')} bytes, ${e.getAttribute('data-level')}`);
-      const file = await c.shot('02-quota-meter.png', { clip: { x: 0, y: 0, width: VIEWPORT.width, height: 260 } });
+      const { box, inside, seen } = await meterPlace(c.page);
+      if (!inside || !seen) throw new Error(`the meter is not wholly seen in the ${VIEWPORT.width}×${VIEWPORT.height} window (${inside ? 'cut or covered by the page' : 'outside the window'}): ${JSON.stringify(box)}`);
+      const figures = await c.page.$eval('[data-balise="quota"]', (e) => `${e.getAttribute('data-used-bytes')} / ${e.getAttribute('data-limit-bytes')} bytes, ${e.getAttribute('data-level')}, ${e.getAttribute('data-placement')}${e.getAttribute('data-fit') ? ` (${e.getAttribute('data-fit')})` : ''}`);
+      const full = await c.shot('02-quota-meter.png', { store: '1-quota-meter' });
+      // A close-up around the meter, kept inside the window.
+      const w = Math.min(VIEWPORT.width, Math.max(480, box.width + 240));
+      const h = Math.min(VIEWPORT.height, Math.max(200, box.height + 160));
+      const x = Math.max(0, Math.min(VIEWPORT.width - w, box.x + box.width / 2 - w / 2));
+      const y = Math.max(0, Math.min(VIEWPORT.height - h, box.y + box.height / 2 - h / 2));
+      const close = await c.shot('02b-quota-meter-closeup.png', { clip: { x, y, width: w, height: h } });
       await clickUntil(c.page, '[data-balise="quota"] >>> [data-action="open-quota"]', '[data-balise="quota-panel"]', 'The quota details panel');
       await sleep(800);
-      const panel = await c.shot('03-quota-details.png');
-      return `${file}, ${panel} — ${figures} (simulator: ${c.sim.mailbox.used} / ${c.sim.mailbox.quotaBytes})`;
+      const panel = await c.shot('03-quota-details.png', { store: '2-quota-details' });
+      const truth = await c.webmail.fill();
+      return `${full}, ${close}, ${panel} — ${figures}; meter at ${JSON.stringify(box)}, wholly seen (server: ${truth.used} / ${truth.quota})`;
     },
     after: (c) => closeOverlay(c.page, 'quota-panel'),
   },
@@ -260,7 +275,7 @@ export const STEPS: Step[] = [
       const groups = await c.page.$$eval('[data-balise="cleanup"]', (hosts) =>
         Array.from(hosts[0]!.shadowRoot?.querySelectorAll('[data-group]') ?? []).map((g) => `${g.getAttribute('data-group')}: ${g.getAttribute('data-count')}`),
       );
-      const file = await c.shot('04-cleanup-preview.png');
+      const file = await c.shot('04-cleanup-preview.png', { store: '3-cleanup-preview' });
       return `${file} — ${groups.join(', ')} (prepared in ${((performance.now() - s0) / 1000).toFixed(0)} s)`;
     },
     after: (c) => closeOverlay(c.page, 'cleanup'),
@@ -269,116 +284,145 @@ export const STEPS: Step[] = [
     id: 'signature',
     title: 'Signature of the preferred BAL in a new message',
     async run(c) {
-      if (!(await c.page.$('.ZmComposeView'))) await c.page.click('#zb__NEW_MENU');
-      await need(c.page, '#zv__COMPOSE-1 #ZmHtmlEditor1_body_ifr', 'The compose view');
+      await c.webmail.compose(c.page);
       await need(c.page, '[data-balise="signature"]', 'The signature button');
       await clickUntil(c.page, '[data-balise="signature"] >>> [data-action="insert"]', '[data-balise="signature"] >>> [data-state="inserted"]', 'The signature insertion');
-      const inserted = await c.page
-        .waitForFunction(() => !!(document.getElementById('ZmHtmlEditor1_body_ifr') as HTMLIFrameElement | null)?.contentDocument?.querySelector('[data-balise-sig]'), { timeout: 10_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (!inserted) throw new Error('The signature was not inserted into the editor');
-      const blocks = await c.page.evaluate(() => {
-        const b = (document.getElementById('ZmHtmlEditor1_body_ifr') as HTMLIFrameElement).contentDocument!.body;
-        return b.querySelectorAll('[data-marker="__SIG_PRE__"],[data-marker="__SIG_POST__"]').length;
-      });
-      const file = await c.shot('05-signature.png');
-      return `${file} — ${blocks} signature block in the editor`;
+      let text = '';
+      for (let i = 0; i < 40 && !text.includes(c.webmail.address); i++, await sleep(250)) text = await c.webmail.editorText(c.page);
+      if (!text.includes(c.webmail.address)) throw new Error('The signature (with the BAL’s address) was not found in the editor');
+      const file = await c.shot('05-signature.png', { store: '4-signature' });
+      return `${file} — the editor holds the signature with ${c.webmail.address}`;
     },
   },
   {
     id: 'compose-checks',
     title: 'Checks while writing (recipient outside MSSanté)',
     async run(c) {
-      if (!(await c.page.$('.ZmComposeView'))) await c.page.click('#zb__NEW_MENU');
-      await need(c.page, '#zv__COMPOSE-1_to_control', 'The compose view');
-      await c.page.type('#zv__COMPOSE-1_to_control', 'patient.durand@gmail.com');
-      await c.page.keyboard.press('Enter');
-      await need(c.page, '[data-balise="compose-check"]', 'The compose checks');
+      if (!(await c.page.$('[data-balise="signature"]'))) await c.webmail.compose(c.page);
+      await c.webmail.addRecipient(c.page, 'patient.durand@gmail.com');
+      await need(c.page, '[data-balise="compose-check"] >>> [data-warning="non-mssante"]', 'The warning for a recipient outside MSSanté');
       await sleep(1200);
-      const file = await c.shot('06-compose-checks.png');
-      return file;
+      const file = await c.shot('06-compose-checks.png', { store: '5-compose-checks' });
+      return `${file} — warned: patient.durand@gmail.com is outside MSSanté`;
     },
   },
 ];
 
 // ---- main ---------------------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  log('starting the Zimbra simulator (not Zimbra) with a nearly full mailbox…');
-  const sim = await startMailbox();
-  const pct = ((sim.mailbox.used / sim.mailbox.quotaBytes) * 100).toFixed(1);
-  log(`simulator on ${sim.url} — ${sim.mailbox.messages.size} messages, ${(sim.mailbox.used / 1048576).toFixed(1)} MiB of ${(sim.mailbox.quotaBytes / 1048576).toFixed(0)} MiB (${pct} %)`);
-  log(`login: ${sim.user} / ${sim.password}`);
+interface WebmailResult {
+  id: DemoWebmail['id'];
+  label: string;
+  url: string;
+  fill: number;
+  steps: { id: string; title: string; ok: boolean; note: string; ms: number }[];
+  foreignRequests: string[];
+  error?: string;
+}
 
+const STARTERS: Record<DemoWebmail['id'], { what: string; start: () => Promise<DemoWebmail> }> = {
+  zimbra: { what: 'the Zimbra simulator (not Zimbra)', start: () => startZimbra(PORT) },
+  roundcube: { what: 'the real Roundcube + Dovecot (Debian packages)', start: () => startRoundcubeDemo(PORT) },
+};
+
+/** Starts one webmail and a browser on it, walks the steps (headless) or waits for the window to close. */
+async function runOne(id: DemoWebmail['id'], onStop: (stop: () => Promise<void>) => void): Promise<WebmailResult> {
+  log(`starting ${STARTERS[id].what} with a nearly full mailbox…`);
+  const webmail = await STARTERS[id].start();
+  const f = await webmail.fill();
+  const pct = Number(((f.used / f.quota) * 100).toFixed(1));
+  log(`${webmail.label} on ${webmail.url} — ${(f.used / 1048576).toFixed(1)} MiB of ${(f.quota / 1048576).toFixed(0)} MiB (${pct} %); login: ${webmail.user} / ${webmail.password}`);
   let demo: Demo | null = null;
-  const stop = async (code: number) => {
+  const stop = async () => {
     if (demo) {
       await demo.browser.close().catch(() => undefined);
       await demo.guard.close().catch(() => undefined);
       fs.rmSync(demo.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      demo = null;
     }
-    await sim.stop();
-    process.exit(code);
+    await webmail.stop().catch(() => undefined);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-
+  onStop(stop);
+  const result: WebmailResult = { id, label: webmail.label, url: webmail.url, fill: pct, steps: [], foreignRequests: [] };
   try {
     log(`launching Chromium with Balise's test build (${HEADLESS ? 'headless' : 'window'})…`);
-    demo = await launch(sim);
+    demo = await launch(webmail);
     await login(demo);
-    log('logged in; Balise is running on the webmail page');
+    await fillDetails(demo);
+    log('logged in; Balise is running on the webmail page; the details for the signature are filled in (options)');
 
     if (!HEADLESS) {
-      console.log(`\nThe demo is open in the Chromium window (${sim.url}). Ctrl-C here (or close the window) to end it.\n`);
+      console.log(`\nThe demo is open in the Chromium window (${webmail.url}). Ctrl-C here (or close the window) to end it.\n`);
       await new Promise<void>((resolve) => demo!.browser.once('disconnected', () => resolve()));
-      demo = null;
-      return await stop(0);
+      return result;
     }
 
-    fs.rmSync(OUT, { recursive: true, force: true });
-    fs.mkdirSync(OUT, { recursive: true });
+    const dir = path.join(OUT, id);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.join(OUT, 'store'), { recursive: true });
     const d = demo;
     const ctx: StepContext = {
       ...d,
       async shot(name, opts = {}) {
-        const file = path.join(OUT, name);
+        const file = path.join(dir, name);
         await d.page.screenshot({ path: file as `${string}.png`, ...(opts.clip ? { clip: opts.clip } : {}) });
+        if (opts.store) fs.copyFileSync(file, path.join(OUT, 'store', `${id}-${opts.store}.png`));
         return path.relative(process.cwd(), file);
       },
     };
-    const results: { step: Step; ok: boolean; note: string; ms: number }[] = [];
     for (const step of STEPS) {
       const s0 = performance.now();
       try {
         const note = await step.run(ctx);
-        results.push({ step, ok: true, note, ms: performance.now() - s0 });
+        result.steps.push({ id: step.id, title: step.title, ok: true, note, ms: Math.round(performance.now() - s0) });
         log(`✓ ${step.title}`);
       } catch (e) {
         // What the page looked like when the step gave up, to see why.
         await ctx.shot(`missing-${step.id}.png`).catch(() => undefined);
-        results.push({ step, ok: false, note: e instanceof Error ? e.message : String(e), ms: performance.now() - s0 });
-        log(`– ${step.title}: not available (${e instanceof Error ? e.message : String(e)})`);
+        const note = e instanceof Error ? e.message : String(e);
+        result.steps.push({ id: step.id, title: step.title, ok: false, note, ms: Math.round(performance.now() - s0) });
+        log(`– ${step.title}: not available (${note})`);
       } finally {
         await step.after?.(ctx).catch(() => undefined);
       }
     }
-    const violations = d.guard.violations();
-    console.log('\nBalise demo — results');
-    for (const r of results) console.log(`  ${r.ok ? '✓' : '–'} ${r.step.title} [${(r.ms / 1000).toFixed(1)} s]: ${r.note}`);
-    console.log(`\nScreenshots in ${OUT}`);
-    console.log(violations.length ? `WARNING: requests to other hosts were refused:\n${violations.map((v) => `  ${v.method} ${v.url}`).join('\n')}` : 'Network: nothing left 127.0.0.1.');
-    fs.writeFileSync(
-      path.join(OUT, 'summary.json'),
-      JSON.stringify({ at: new Date().toISOString(), seconds: Number(secs()), fill: Number(pct), steps: results.map((r) => ({ id: r.step.id, ok: r.ok, note: r.note, ms: Math.round(r.ms) })), foreignRequests: violations.length }, null, 2),
-    );
-    log('done');
-    await stop(results.some((r) => r.step.id === 'webmail' && !r.ok) ? 1 : 0);
+    result.foreignRequests = d.guard.violations().map((v) => `${v.method} ${v.url}`);
   } catch (e) {
-    console.error(`[demo] ${e instanceof Error ? e.message : String(e)}`);
-    await stop(1);
+    result.error = e instanceof Error ? e.message : String(e);
+    console.error(`[demo] ${webmail.label}: ${result.error}`);
+  } finally {
+    await stop();
   }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const ids: DemoWebmail['id'][] = WEBMAIL_ARG === 'all' ? ['zimbra', 'roundcube'] : [WEBMAIL_ARG as DemoWebmail['id']];
+  let current: (() => Promise<void>) | null = null;
+  const interrupt = async () => {
+    await current?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void interrupt());
+  process.on('SIGTERM', () => void interrupt());
+  if (HEADLESS) fs.rmSync(OUT, { recursive: true, force: true });
+
+  const results: WebmailResult[] = [];
+  for (const id of ids) results.push(await runOne(id, (stop) => (current = stop)));
+  if (!HEADLESS) return process.exit(results.some((r) => r.error) ? 1 : 0);
+
+  console.log('\nBalise demo — what it walked through, per webmail');
+  for (const r of results) {
+    console.log(`\n${r.label} (${r.url}, mailbox ${r.fill} % full)`);
+    if (r.error) console.log(`  – could not run: ${r.error}`);
+    for (const st of r.steps) console.log(`  ${st.ok ? '✓' : '–'} ${st.title} [${(st.ms / 1000).toFixed(1)} s]: ${st.note}`);
+    console.log(r.foreignRequests.length ? `  WARNING: requests to other hosts were refused:\n${r.foreignRequests.map((v) => `    ${v}`).join('\n')}` : '  Network: nothing left 127.0.0.1.');
+  }
+  console.log(`\nScreenshots in ${OUT} (one folder per webmail; store/ holds the ones the store listings use)`);
+  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ at: new Date().toISOString(), seconds: Number(secs()), webmails: results }, null, 2));
+  log('done');
+  const failed = results.some((r) => r.error || r.steps.some((st) => st.id === 'webmail' && !st.ok));
+  process.exit(failed ? 1 : 0);
 }
 
 await main();

@@ -116,12 +116,25 @@ export function mountQuotaMeter(
     return m;
   };
 
-  /** The meter (its host or its button, which may overflow the host) goes past the window's left or right edge. */
-  const sticksOut = (m: MountedUi) =>
-    [m.host, m.container.firstElementChild].some((el) => {
+  /**
+   * The meter (its host or its button, which may overflow the host) goes past the window's left or right edge, or
+   * past the edge of a box of the page that cuts what overflows it (Roundcube Elastic's sidebar footer is
+   * `overflow: hidden`: at 1280 px a full mailbox's "⚠ 184 Mo / 200 Mo 91 %" was cut after "91").
+   */
+  const sticksOut = (m: MountedUi) => {
+    const clips: DOMRect[] = [];
+    for (let a = m.host.parentElement; a && a !== doc.body && a !== doc.documentElement; a = a.parentElement) {
+      const st = win?.getComputedStyle(a);
+      if (st && (st.overflowX !== 'visible' || st.overflowY !== 'visible')) clips.push(a.getBoundingClientRect());
+    }
+    return [m.host, m.container.firstElementChild].some((el) => {
       const r = el?.getBoundingClientRect();
-      return !!r && (r.left < 0 || r.right > doc.documentElement.clientWidth);
+      if (!r) return false;
+      if (r.left < 0 || r.right > doc.documentElement.clientWidth) return true;
+      // 1 px of slack: borders and rounding.
+      return r.width > 0 && clips.some((c) => r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1);
     });
+  };
 
   const swap = (next: MountedUi, anchored: boolean) => {
     if (ui) {

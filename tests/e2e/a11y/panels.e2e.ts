@@ -2,7 +2,8 @@
  * axe-core on Balise's panels inside a webmail page (the Zimbra simulator), in both browsers, limited to Balise's
  * own host elements (axe walks their open shadow roots; the host page's own markup is not Balise's to fix): the
  * quota meter, the quota panel, the cleanup panel at its preview, while running, at its report and at the
- * permanent deletion's confirmation step, and the whole mailbox's largest messages (a row chosen with the keyboard).
+ * permanent deletion's confirmation step, the whole mailbox's largest messages (a row chosen with the keyboard), and
+ * beside a new message the signature controls (before and after inserting) and the compose checks (a warning shown).
  * No violation of impact serious or critical; the others are logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,25 @@ for (const kind of BROWSERS) {
       await page.keyboard.press(' ');
       await waitDeep(page, '[data-figure="selected"][data-selected-count="1"]', 10_000);
       await audit('largest messages', HOST);
+      s.assertNoForeignRequests();
+    });
+
+    it('the signature controls and the compose checks beside a new message', async () => {
+      await page.bringToFront();
+      await page.keyboard.press('Escape');
+      await page.waitForFunction((h: string) => !document.querySelector(h)?.shadowRoot?.querySelector('[role="dialog"]'), { timeout: 5000, polling: 100 }, HOST);
+      await page.click('#zb__NEW_MENU');
+      const inShadow = (host: string, sel: string) =>
+        page.waitForFunction((h: string, q: string) => !!document.querySelector(`[data-balise="${h}"]`)?.shadowRoot?.querySelector(q), { timeout: 15_000, polling: 100 }, host, sel);
+      await inShadow('signature', '[data-action="insert"]');
+      await audit('signature controls', '[data-balise="signature"]');
+      await page.click('[data-balise="signature"] >>> [data-action="insert"]');
+      await inShadow('signature', '[data-state="inserted"]');
+      await audit('signature controls, inserted', '[data-balise="signature"]');
+      await page.type('[id$="_to_control"]', 'patient.durand@gmail.com');
+      await page.keyboard.press('Enter');
+      await inShadow('compose-check', '[data-warning="non-mssante"]');
+      await audit('compose checks, a warning', '[data-balise="compose-check"]');
       s.assertNoForeignRequests();
     });
   });
