@@ -288,6 +288,18 @@ export interface Recognition {
   missing: string[];
 }
 
+/** Where a feature may put its element on the host's page (a per-site fact, as data: the adapter knows the page). */
+export interface UiAnchor {
+  element: Element;
+  placement: 'before' | 'after' | 'prepend' | 'append';
+  /**
+   * When the element cannot stay there (too narrow, cut by the page) and floats in the window's corner instead: the
+   * z-index that keeps it above the host's page but below the host's own messages and dialogs (Roundcube Elastic's
+   * messages are at 105: a floating meter must not hide "Message sent" or an error). Absent: above everything.
+   */
+  floatLayer?: number;
+}
+
 export interface Webmail {
   readonly detection: Detection;
   readonly capabilities: Capabilities;
@@ -331,7 +343,7 @@ export interface Webmail {
    * may break): 'quota' = next to the host's quota display or mailbox name; 'toolbar' = the host's main
    * toolbar. Null when the page has no such place (features then fall back to a floating position).
    */
-  uiAnchor(kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null;
+  uiAnchor(kind: 'quota' | 'toolbar'): UiAnchor | null;
   /**
    * Optional: the page parts this adapter needs and could not find on this page (its selectors file names them).
    * The 'unrecognised' feature shows them; adapters without the method are taken as recognising their pages.

@@ -104,7 +104,12 @@ export function mountQuotaMeter(
   /** `wrap`: the meter is never wider than the host's quota area and breaks its line instead. */
   type Spot = { anchor: Anchor; wrap: boolean } | null;
   const mountAt = (spot: Spot) => {
-    if (!spot) return mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle: FLOAT_STYLE });
+    if (!spot) {
+      // The host's layer for floating elements where its adapter knows one (below its own messages and dialogs).
+      const layer = webmail.uiAnchor('quota')?.floatLayer;
+      const hostStyle = layer === undefined ? FLOAT_STYLE : { ...FLOAT_STYLE, 'z-index': String(layer) };
+      return mountShadow({ feature: 'quota', css: `${BASE_CSS}\n${METER_CSS}`, anchor: doc.body, placement: 'append', hostStyle });
+    }
     const m = mountShadow({
       feature: 'quota',
       css: `${BASE_CSS}\n${METER_CSS}`,

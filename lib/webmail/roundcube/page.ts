@@ -9,6 +9,7 @@
  */
 import { pick, pickAll } from '../kit/selectors';
 import { ROUNDCUBE_SELECTORS } from './selectors';
+import type { UiAnchor } from '../types';
 
 export { detectRoundcube, pageKind, readPageEnv, readToken, versionText } from './detect';
 
@@ -92,12 +93,19 @@ export function observeQuotaDisplay(doc: Document, cb: () => void): () => void {
   };
 }
 
-export function findAnchor(doc: Document, kind: 'quota' | 'toolbar'): { element: Element; placement: 'before' | 'after' | 'prepend' | 'append' } | null {
+/**
+ * Below Roundcube's own messages (Elastic: #messagestack, z-index 105, in the window's bottom-right corner, where a
+ * floating meter goes) and dialogs (1299 and up); above its panes (1 to 3). Read from the Debian package's
+ * skins/elastic styles; Larry's message stack is at the top of the window, out of the way.
+ */
+const FLOAT_LAYER = 104;
+
+export function findAnchor(doc: Document, kind: 'quota' | 'toolbar'): UiAnchor | null {
   if (kind === 'quota') {
     const q = doc.getElementById('quotadisplay') ?? doc.getElementById('rcmquotadisplay')?.parentElement;
-    if (q) return { element: q, placement: 'after' };
+    if (q) return { element: q, placement: 'after', floatLayer: FLOAT_LAYER };
     const user = doc.querySelector('.header-title.username, .username');
-    if (user) return { element: user, placement: 'after' };
+    if (user) return { element: user, placement: 'after', floatLayer: FLOAT_LAYER };
     return null;
   }
   const bar =

@@ -44,6 +44,7 @@ interface Box {
   height: number;
   placement: string | null;
   position: string;
+  zIndex: string;
   seen: boolean;
 }
 
@@ -58,6 +59,12 @@ async function meterBox(page: Page): Promise<Box> {
     { timeout: 30_000, polling: 200 },
   );
   await new Promise((r) => setTimeout(r, 2500));
+  // Roundcube's own messages ("Aucun courriel…") go over a floating meter, on purpose (it floats below them, in the
+  // same corner): they leave after a few seconds, and then the meter must be seen whole.
+  await page.waitForFunction(() => !Array.from(document.querySelectorAll('#messagestack > div')).some((d) => (d as HTMLElement).offsetParent !== null), {
+    timeout: 20_000,
+    polling: 200,
+  });
   return page.evaluate(() => {
     const h = document.querySelector('[data-balise="quota"]') as HTMLElement;
     const r = h.getBoundingClientRect();
@@ -81,6 +88,7 @@ async function meterBox(page: Page): Promise<Box> {
       height: r.height,
       placement: h.getAttribute('data-placement'),
       position: getComputedStyle(h).position,
+      zIndex: getComputedStyle(h).zIndex,
       seen: points.every(([x, y]) => {
         const at = document.elementFromPoint(x!, y!);
         return at === h || h.contains(at);
@@ -144,6 +152,8 @@ for (const kind of BROWSERS) {
         // than stay cut, as it did before (only its centre was checked; the demo's 1280 px screenshot showed
         // "⚠ 184 Mo / 200 Mo 91" cut there). Wherever it is, all of it is seen (expectInside).
         if (size.width < 1200) expect(box.placement).toBe('floating');
+        // Floating, it stays below Roundcube's own messages (#messagestack, z-index 105, the same corner).
+        if (box.placement === 'floating') expect(Number(box.zIndex)).toBeLessThan(105);
       }
     });
 
