@@ -35,13 +35,17 @@ export function formatBytes(bytes: number, lang: Lang): string {
   return `${n}\u00a0${units[unit]}`;
 }
 
-/** Whole percent, never showing 100 % before it is really full, nor 0 % when something is used. */
+/**
+ * Whole percent, rounded to the nearest as Roundcube prints its own quota (rcmail_action::quota_content: round()), so
+ * the meter and the host's figure beside it agree (91.95 % is 92 % in both); except at the ends, where Balise stays
+ * honest: never 100 % before it is really full (Roundcube says 100 % from 99.5 %), nor 0 % when something is used.
+ */
 export function percentUsed(used: number, limit: number): number {
   if (!(limit > 0) || used < 0) return NaN;
   const p = (used / limit) * 100;
   if (p > 0 && p < 1) return 1;
   if (p >= 99 && p < 100) return 99;
-  return Math.floor(p);
+  return Math.round(p);
 }
 
 export function formatPercent(p: number, lang: Lang): string {

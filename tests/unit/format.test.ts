@@ -43,6 +43,11 @@ describe('percentUsed', () => {
     expect(percentUsed(1000, 1000)).toBe(100);
     expect(percentUsed(163944, 204800)).toBe(80);
   });
+  it('rounds to the nearest, as Roundcube prints its own quota beside the meter', () => {
+    expect(percentUsed(9195, 10000)).toBe(92); // Roundcube: round(91.95) = 92
+    expect(percentUsed(9149, 10000)).toBe(91);
+    expect(percentUsed(9960, 10000)).toBe(99); // Roundcube says 100 %; not full yet
+  });
   it('is unknown (NaN) without a limit, never 0 %', () => {
     expect(percentUsed(5, 0)).toBeNaN();
     expect(formatPercent(percentUsed(5, 0), 'fr')).toBe('–');
