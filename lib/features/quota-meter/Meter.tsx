@@ -110,6 +110,7 @@ export function Meter({ view, level, lang, onOpen }: { view: MeterView; level: L
 export const METER_CSS = `
 .m-meter { display: inline-flex; align-items: center; gap: 0.2rem 0.4rem; padding: 0.2rem 0.5rem; min-height: 26px; font-weight: 400; max-width: 100%; text-align: start; }
 :host([data-fit="wrap"]) .m-meter, :host([data-fit="wrap"]) .m-text { flex-wrap: wrap; }
+:host([data-fit="compact"]) .m-figures, :host([data-fit="compact"]) .b-bar, :host([data-fit="compact"]) .m-brand { display: none; }
 .m-meter .b-bar { width: 64px; flex: none; }
 .m-brand { font-weight: 700; color: var(--b-accent); }
 .m-text { display: inline-flex; gap: 0 0.3rem; align-items: baseline; white-space: nowrap; color: var(--b-fg); }

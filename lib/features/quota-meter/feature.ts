@@ -101,8 +101,12 @@ export function mountQuotaMeter(
   const win = doc.defaultView;
 
   type Anchor = NonNullable<ReturnType<typeof visibleAnchor>>;
-  /** `wrap`: the meter is never wider than the host's quota area and breaks its line instead. */
-  type Spot = { anchor: Anchor; wrap: boolean } | null;
+  /**
+   * `line`: on one line; `wrap`: never wider than the host's quota area, broken over lines; `compact`: the level and
+   * the percentage only, beside the host's own bar and figures (Roundcube Elastic's sidebar footer leaves ~125 px
+   * and cuts what overflows; the figures stay in the button's name, its tooltip and the panel it opens).
+   */
+  type Spot = { anchor: Anchor; fit: 'line' | 'wrap' | 'compact' } | null;
   const mountAt = (spot: Spot) => {
     if (!spot) {
       // The host's layer for floating elements where its adapter knows one (below its own messages and dialogs).
@@ -115,9 +119,9 @@ export function mountQuotaMeter(
       css: `${BASE_CSS}\n${METER_CSS}`,
       anchor: spot.anchor.element,
       placement: spot.anchor.placement,
-      ...(spot.wrap ? { hostStyle: WRAP_STYLE } : {}),
+      ...(spot.fit === 'wrap' ? { hostStyle: WRAP_STYLE } : {}),
     });
-    if (spot.wrap) m.host.setAttribute('data-fit', 'wrap');
+    if (spot.fit !== 'line') m.host.setAttribute('data-fit', spot.fit);
     return m;
   };
 
@@ -155,12 +159,12 @@ export function mountQuotaMeter(
   /**
    * Next to the host's quota area when it is on screen and the meter fits in the window there, on one line if it
    * can (Roundcube's footer has the height of one line), else broken to the quota area's width (Zimbra's top bar
-   * ends with a 150-160 px quota area at the window's right edge); otherwise it floats in the window's corner until
-   * the window's width changes.
+   * ends with a 150-160 px quota area at the window's right edge), else in its compact form (Roundcube Elastic's
+   * footer, whatever the window's width); otherwise it floats in the window's corner until the width changes.
    */
   const place = () => {
     const anchor = tooWideAt !== null && tooWideAt === win?.innerWidth ? null : visibleAnchor();
-    const tries: Spot[] = anchor ? [{ anchor, wrap: false }, { anchor, wrap: true }, null] : [null];
+    const tries: Spot[] = anchor ? [{ anchor, fit: 'line' }, { anchor, fit: 'wrap' }, { anchor, fit: 'compact' }, null] : [null];
     for (const spot of tries) {
       swap(mountAt(spot), spot !== null);
       if (spot === null || !win || !sticksOut(ui!)) break;

@@ -60,8 +60,9 @@ describe('quota meter on Roundcube', () => {
         await seedMailbox(env, { profile: 'realistic', seed: 1 });
         s = await launchWithBalise(kind, { downloadDir });
         page = await s.newPage();
-        // A desktop window: Roundcube's Elastic skin hides the sidebar (and its quota display) on narrow ones.
-        await page.setViewport({ width: 1280, height: 900 });
+        // A wide desktop window: Roundcube's Elastic skin hides the sidebar (and its quota display) on narrow ones, and
+        // its footer has room for the meter's compact form from about 1400 px (at 1280 px the meter floats).
+        await page.setViewport({ width: 1920, height: 1000 });
         await loginWithBalise(s, page, env);
       });
       afterAll(async () => {
@@ -100,7 +101,7 @@ describe('quota meter on Roundcube', () => {
         const box = await page.$eval('[data-balise="quota"]', (e) => e.getBoundingClientRect().toJSON() as DOMRect);
         expect(box.width).toBeGreaterThan(0);
         expect(box.right).toBeLessThanOrEqual(800);
-        await page.setViewport({ width: 1280, height: 900 });
+        await page.setViewport({ width: 1920, height: 1000 });
         await page.waitForSelector('[data-balise="quota"][data-placement="anchored"]', { timeout: 10_000 });
       });
 
