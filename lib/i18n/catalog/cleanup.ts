@@ -328,5 +328,9 @@ export default {
     fr: 'Balise a été mise à jour ou rechargée : rechargez la page du webmail. Rien n’a été modifié.',
     en: 'Balise was updated or reloaded: reload the webmail page. Nothing was changed.',
   },
+  cleanup_error_other_webmail: {
+    fr: 'Balise connaît cette boîte sur une autre adresse de webmail. Pour la nettoyer ici, indiquez ce webmail pour elle dans les options de Balise (Mes BAL). Rien n’a été modifié.',
+    en: 'Balise knows this mailbox at another webmail address. To clean it up here, set this webmail for it in Balise’s options (My mailboxes / Mes BAL). Nothing was changed.',
+  },
   cleanup_error_generic: { fr: 'L’opération n’a pas pu commencer ($1). Rien n’a été modifié.', en: 'The operation could not start ($1). Nothing was changed.' },
 } satisfies Catalog;
