@@ -101,6 +101,7 @@ export default {
   cleanup_col_date: { fr: 'Date', en: 'Date' },
   cleanup_col_subject: { fr: 'Objet', en: 'Subject' },
   cleanup_col_size: { fr: 'Taille', en: 'Size' },
+  cleanup_col_doc_type: { fr: 'Type de document', en: 'Document type' },
   cleanup_col_folder: { fr: 'Dossier', en: 'Folder' },
   cleanup_col_reason: { fr: 'Pourquoi', en: 'Why' },
   cleanup_no_subject: { fr: '(sans objet)', en: '(no subject)' },
