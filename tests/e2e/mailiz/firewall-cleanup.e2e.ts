@@ -14,7 +14,7 @@ import { clickAction, openFromMeter, panelState, waitDeep } from '../cleanup/pan
 import { checkRun, mailizTarget, type Target } from '../cleanup/targets';
 import { copies, plannedOf, waitFor } from './helpers';
 
-const COOL_DOWN_MS = 15_000;
+const COOL_DOWN_MS = 8_000;
 
 describe('cleanup on the Mailiz-like Roundcube behind the firewall stand-in', () => {
   let target: Target & { env: RoundcubeEnv; proxy?: FaultProxy };
