@@ -51,9 +51,9 @@ export const PINNED_PERMISSIONS = ['activeTab', 'contextMenus', 'downloads', 'no
 /** Pinned: the only files web pages may load (the content script's on-demand chunks), on https pages only. */
 export const PINNED_WEB_ACCESSIBLE = PART_NAMES.map((name) => `${name}.js`).sort();
 /** Test-build code and data that must never ship: the test bridge, the pre-granted host and its origin. */
-const TEST_MARKERS = /balise:test-request|data-balise-test-bridge|balise:test-hooks|http:\/\/127\.0\.0\.1(?:\/\*|['"`])/;
+const TEST_MARKERS = /balise:test-request|data-balise-test-bridge|balise:test-hooks|balise:test-pacing|http:\/\/127\.0\.0\.1(?:\/\*|['"`])/;
 /** Strings only lib/testing/ holds (the bridge's event and attribute, the background hooks' key). */
-const TEST_CODE = /balise:test-request|data-balise-test-bridge|balise:test-hooks/;
+const TEST_CODE = /balise:test-request|data-balise-test-bridge|balise:test-hooks|balise:test-pacing/;
 
 /** Checks of a store manifest that hold for a build directory and for a zip alike. */
 export function checkManifest(label: string, manifest: Record<string, any>, browser: 'chrome' | 'firefox', problems: string[]): void {

@@ -124,6 +124,13 @@ export const ReportSchema = z.strictObject({
   stopReason: z.optional(CleanupReason),
   /** Folders re-read from the server after the run, by id (null: could not be read). */
   foldersAfter: z.optional(z.nullable(z.array(FolderAfterSchema).check(z.maxLength(MAX_FOLDERS)))),
+  /**
+   * A deletion's check scan (what MailizClean calls scanning again): the trash re-read after the permanent deletion.
+   * `planned`: the messages the job was to delete; `stillThere`: how many of them the server still shows in the trash
+   * (null: it could not be asked); `others`: other messages in the trash (kept, protected or arrived since; null:
+   * the trash's count is not known).
+   */
+  trashCheck: z.optional(z.strictObject({ planned: Count, stillThere: z.nullable(Count), others: z.nullable(Count) })),
 });
 export type Report = z.infer<typeof ReportSchema>;
 

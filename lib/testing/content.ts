@@ -6,6 +6,7 @@
  * module stays out of store builds.
  */
 import { send } from '../messages/send';
+import { PACING_OVERRIDE_KEY } from '../webmail/kit/request';
 import { peekPart } from '../parts/load';
 import type { ContentState } from '../content/state';
 import type { CleanupPanelApi } from '../features/cleanup/panel/part-api';
@@ -88,6 +89,14 @@ export function installContentTesting(win: Window, state: ContentState, signal: 
   });
   registerTestCommand('bus', (type, payload) => {
     state.bus.emit(type as 'open-cleanup', payload as { source: 'test' });
+    return true;
+  });
+
+  // The pacing policy's figures replaced in every pacer of this page (null: the policy again): bench/pacing.ts's baseline.
+  registerTestCommand('pacing-override', (o) => {
+    const g = globalThis as Record<string, unknown>;
+    if (o && typeof o === 'object') g[PACING_OVERRIDE_KEY] = { ...(o as object) };
+    else delete g[PACING_OVERRIDE_KEY];
     return true;
   });
 

@@ -5,7 +5,7 @@
  * Built as string pieces (a generator) so that a large index is written to the zip as it is made.
  */
 import { escapeHtml, fileHref, localDateTime, page } from './html';
-import type { ClinicalKind, DocType } from './doc-type';
+import type { ClinicalKind, DocType } from '../../mssante/doc-type';
 import { attachmentList, typeBadges, type PageAttachment } from './message-page';
 import type { ReadableTexts } from './texts';
 

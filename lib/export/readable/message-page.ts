@@ -6,7 +6,7 @@
  * output, sanitize.ts) is inserted as markup.
  */
 import { escapeHtml, fileHref, humanSize, localDateTime, page } from './html';
-import type { ClinicalKind, DocType } from './doc-type';
+import type { ClinicalKind, DocType } from '../../mssante/doc-type';
 import { kindLabel, typeLabel, type ReadableTexts } from './texts';
 
 export interface PageAttachment {

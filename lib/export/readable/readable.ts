@@ -13,7 +13,7 @@
 import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { isXdmZip, looksLikeHprim } from '../../features/cleanup/classify';
 import { readHeaders } from '../headers';
-import { docType, type ClinicalKind } from './doc-type';
+import { docType, type ClinicalKind } from '../../mssante/doc-type';
 import { buildIndexPage, indexPagePieces, type IndexHeader, type IndexRecord } from './index-page';
 import { buildMessagePage, type PageAttachment, type PageBody } from './message-page';
 import { attachmentFileName, cleanSubject, fitSegment, messageFolderName, senderLabel, UniqueNames } from './names';

@@ -4,7 +4,7 @@
  * language the pages are written in.
  */
 import type readableCatalog from '../../i18n/catalog/readable';
-import type { DocType, ClinicalKind } from './doc-type';
+import type { DocType, ClinicalKind } from '../../mssante/doc-type';
 
 export type ReadableKey = keyof typeof readableCatalog;
 export type Translate = (key: ReadableKey, ...subs: (string | number)[]) => string;
@@ -16,7 +16,8 @@ export interface ReadableTexts {
   reminder: string;
 }
 
-const TYPE_KEYS: Record<DocType, ReadableKey> = {
+/** The document types' labels, one per type for all of Balise (the readable export, the cleanup preview). */
+export const DOC_TYPE_KEYS: Record<DocType, ReadableKey> = {
   biologie: 'readable_type_biologie',
   imagerie: 'readable_type_imagerie',
   'compte-rendu': 'readable_type_compte_rendu',
@@ -26,7 +27,7 @@ const TYPE_KEYS: Record<DocType, ReadableKey> = {
 };
 const KIND_KEYS: Record<ClinicalKind, ReadableKey> = { xdm: 'readable_kind_xdm', hprim: 'readable_kind_hprim', pdf: 'readable_kind_pdf' };
 
-export const typeLabel = (texts: ReadableTexts, t: DocType) => texts.tr(TYPE_KEYS[t]);
+export const typeLabel = (texts: ReadableTexts, t: DocType) => texts.tr(DOC_TYPE_KEYS[t]);
 export const kindLabel = (texts: ReadableTexts, k: ClinicalKind) => texts.tr(KIND_KEYS[k]);
 
 /** A translate function over a catalog's entries in one language (tests, benchmarks, Node). */

@@ -101,6 +101,7 @@ export default {
   cleanup_col_date: { fr: 'Date', en: 'Date' },
   cleanup_col_subject: { fr: 'Objet', en: 'Subject' },
   cleanup_col_size: { fr: 'Taille', en: 'Size' },
+  cleanup_col_doc_type: { fr: 'Type de document', en: 'Document type' },
   cleanup_col_folder: { fr: 'Dossier', en: 'Folder' },
   cleanup_col_reason: { fr: 'Pourquoi', en: 'Why' },
   cleanup_no_subject: { fr: '(sans objet)', en: '(no subject)' },
@@ -331,6 +332,26 @@ export default {
   cleanup_error_store: {
     fr: 'Balise a été mise à jour ou rechargée : rechargez la page du webmail. Rien n’a été modifié.',
     en: 'Balise was updated or reloaded: reload the webmail page. Nothing was changed.',
+  },
+  cleanup_check_none_left: {
+    fr: 'Vérification : la corbeille a été relue après la suppression ; aucun des $1 messages prévus n’y est plus.',
+    en: 'Check: the trash was read again after the deletion; none of the $1 planned messages is still there.',
+  },
+  cleanup_check_left: {
+    fr: 'Vérification : la corbeille a été relue après la suppression ; $1 des $2 messages prévus y sont encore.',
+    en: 'Check: the trash was read again after the deletion; $1 of the $2 planned messages are still there.',
+  },
+  cleanup_check_unknown: {
+    fr: 'Vérification : la corbeille n’a pas pu être relue après la suppression. Ouvrez-la dans le webmail pour voir ce qu’il y reste.',
+    en: 'Check: the trash could not be read again after the deletion. Open it in the webmail to see what is left.',
+  },
+  cleanup_check_others: {
+    fr: '$1 autres messages y restent (gardés, protégés ou arrivés depuis).',
+    en: '$1 other messages stay there (kept, protected or arrived since).',
+  },
+  cleanup_error_other_webmail: {
+    fr: 'Balise connaît cette boîte sur une autre adresse de webmail. Pour la nettoyer ici, indiquez ce webmail pour elle dans les options de Balise (Mes BAL). Rien n’a été modifié.',
+    en: 'Balise knows this mailbox at another webmail address. To clean it up here, set this webmail for it in Balise’s options (My mailboxes / Mes BAL). Nothing was changed.',
   },
   cleanup_error_generic: { fr: 'L’opération n’a pas pu commencer ($1). Rien n’a été modifié.', en: 'The operation could not start ($1). Nothing was changed.' },
 } satisfies Catalog;

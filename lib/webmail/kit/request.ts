@@ -14,15 +14,25 @@
  * hosts that want one (an adapter or a test passes its own figures).
  */
 import { WebmailError } from '../types';
+import { TEST_BUILD } from '../../env';
 
-export interface PacingOptions {
-  /** Requests waiting for their answer at once. */
-  concurrency: number;
-  /** Milliseconds between two request starts. */
-  minIntervalMs: number;
+import { DEFAULT_PACING, type PacingOptions } from './pacing-policy';
+
+export { DEFAULT_PACING, type PacingOptions };
+
+/**
+ * TEST BUILDS ONLY (dropped from store builds with TEST_BUILD): figures that replace every pacer's, set by the test
+ * bridge ('pacing-override', lib/testing/content.ts) so that bench/pacing.ts can measure, in the same run, a cleanup
+ * without the pacing policy. A global of the content script's world: the adapters run in an on-demand part, another
+ * bundle than the bridge.
+ */
+export const PACING_OVERRIDE_KEY = 'balise:test-pacing';
+
+function overridden(opts: PacingOptions): PacingOptions {
+  if (!TEST_BUILD) return opts;
+  const o = (globalThis as Record<string, unknown>)[PACING_OVERRIDE_KEY] as Partial<PacingOptions> | undefined;
+  return o ? { ...opts, ...o } : opts;
 }
-
-export const DEFAULT_PACING: PacingOptions = { concurrency: 4, minIntervalMs: 0 };
 
 /** Texts a web application firewall's block page shows (FortiWeb, F5 ASM, generic). */
 export const BLOCK_MARKERS = ['Web Page Blocked', 'The URL you requested has been blocked', 'Attack ID'];
@@ -66,8 +76,9 @@ export class Pacer {
   }
 
   private pump(): void {
-    if (this.timer || !this.waiting.length || this.active >= this.opts.concurrency) return;
-    const wait = this.lastStart + this.opts.minIntervalMs - this.now();
+    const opts = overridden(this.opts);
+    if (this.timer || !this.waiting.length || this.active >= opts.concurrency) return;
+    const wait = this.lastStart + opts.minIntervalMs - this.now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = null;

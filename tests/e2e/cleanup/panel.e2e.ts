@@ -197,6 +197,17 @@ for (const [name, make] of TARGETS) {
           expect(afterDelete.get(lateKey)?.folder).toBe(trash);
           // Everything else is where it was after the move.
           for (const [k, w] of afterMove2) if (!toDelete.has(k)) expect(afterDelete.get(k), k).toEqual(w);
+          // The check scan (MailizClean's "scan again"): the report re-read the trash after the deletion; what it says is
+          // what the server holds: none of the planned messages left, the others (the late one, the protected ones) counted.
+          const check = await (await waitDeep(page, '[data-check="trash"]')).evaluate((e) => ({
+            planned: Number(e.getAttribute('data-check-planned')),
+            still: e.getAttribute('data-check-still'),
+            others: e.getAttribute('data-check-others'),
+            text: e.textContent ?? '',
+          }));
+          const leftInTrash = [...afterDelete.values()].filter((w) => w.folder === trash).length;
+          expect(check).toMatchObject({ planned: toDelete.size, still: '0', others: String(leftInTrash) });
+          expect(check.text).toMatch(/aucun des \d+ messages prévus|none of the \d+ planned/);
           // Predicted vs actual: the sizes of what was deleted (exact on Zimbra; on Roundcube exact for every message
           // the planner downloaded, ±512 B for the others, whose listed size is rounded); the quota as the server counts it.
           const sizes = [...toDelete].reduce((a, k) => a + afterMove2.get(k)!.size, 0);

@@ -8,6 +8,8 @@ import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
 import { seedMailbox, startRoundcube, type RoundcubeEnv, type StartOptions } from '../../servers/roundcube/index';
 import { listAllMessages, quota as doveQuota } from '../../servers/roundcube/truth';
+import { freePort } from '../../servers/roundcube/procs';
+import { startFaultProxy, type FaultProxy } from '../../servers/fault-proxy/index';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { startMedimailSim, type MedimailSim } from '../../servers/medimail-sim/index';
 import { loginMedimail } from '../medimail/helpers';
@@ -58,10 +60,10 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-type RoundcubeTargetOptions = { seed?: number; urlFor?: (url: string) => Promise<string> } & Pick<StartOptions, 'variant' | 'skin' | 'oidc'>;
+type RoundcubeTargetOptions = { seed?: number; urlFor?: (url: string) => Promise<string> } & Pick<StartOptions, 'variant' | 'skin' | 'oidc' | 'publicUrls'>;
 
 export async function roundcubeTarget(opts: RoundcubeTargetOptions = {}): Promise<Target & { env: RoundcubeEnv }> {
-  const env = await startRoundcube({ profile: 'realistic', seed: opts.seed ?? 1, variant: opts.variant, skin: opts.skin, oidc: opts.oidc });
+  const env = await startRoundcube({ profile: 'realistic', seed: opts.seed ?? 1, variant: opts.variant, skin: opts.skin, oidc: opts.oidc, publicUrls: opts.publicUrls });
   const url = opts.urlFor ? await opts.urlFor(env.url) : env.url;
   const via = { ...env, url };
   return {
@@ -98,10 +100,37 @@ export async function roundcubeTarget(opts: RoundcubeTargetOptions = {}): Promis
 /**
  * Roundcube as Mailiz runs it: login through an OpenID Connect provider on another loopback origin (the provider's
  * form, filled as a user would), Dovecot taking the bearer token; same mailbox, folders and doveadm truth.
- * A fault proxy in front (urlFor) proxies Roundcube only: the provider stays on its own origin.
+ *
+ * `behindProxy`: the fault proxy (and its firewall stand-in) stands at the webmail's public origin, as Mailiz's
+ * firewall does: it passes the browser's Host on, so Roundcube's OAuth redirect, hence the login, comes back through
+ * it, and Balise sees the mailbox there first. (A proxy that rewrote the Host made the login land on Roundcube's own
+ * origin: the mailbox was then that origin's, and the ownership check rightly refused every run through the proxy.)
+ * The provider stays on its own origin.
  */
-export async function mailizTarget(opts: Omit<RoundcubeTargetOptions, 'variant' | 'skin'> = {}): Promise<Target & { env: RoundcubeEnv }> {
-  return roundcubeTarget({ ...opts, variant: 'mailiz' });
+export async function mailizTarget(
+  opts: Omit<RoundcubeTargetOptions, 'variant' | 'skin' | 'urlFor' | 'publicUrls'> & { behindProxy?: boolean } = {},
+): Promise<Target & { env: RoundcubeEnv; proxy?: FaultProxy }> {
+  const { behindProxy, ...rest } = opts;
+  if (!behindProxy) return roundcubeTarget({ ...rest, variant: 'mailiz' });
+  const port = await freePort();
+  let proxy: FaultProxy | undefined;
+  const t = await roundcubeTarget({
+    ...rest,
+    variant: 'mailiz',
+    publicUrls: [`http://127.0.0.1:${port}/`],
+    urlFor: async (u) => {
+      proxy = await startFaultProxy({ target: u, port, keepHost: true });
+      return proxy.url;
+    },
+  });
+  const stopEnv = t.stop;
+  return Object.assign(t, {
+    proxy,
+    stop: async () => {
+      await proxy?.stop();
+      await stopEnv();
+    },
+  });
 }
 
 /** Roundcube with Debian's other skin, Larry (roundcube-skin-larry); same mailbox and doveadm truth. */

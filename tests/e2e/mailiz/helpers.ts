@@ -1,40 +1,50 @@
 /**
- * The Mailiz-like Roundcube behind a fault proxy: the OpenID Connect login comes back to the server's own origin
- * (Roundcube builds its redirect from the Host the proxy passes), so Balise first sees the mailbox there and the
- * ownership check then gives it to that origin only (lib/background/ownership.ts: a mailbox belongs to the origin it
- * was first seen on). To work through the proxy, the person forgets the mailbox in the options page once, then loads
- * the webmail through the proxy: the mailbox is then the proxy origin's.
+ * What the Mailiz-like cleanup e2e files share: waiting on the panel's state, Message-IDs of a preview's refs, and
+ * how many copies of each message the server holds (a duplicate would hide in a Map keyed by Message-ID).
  *
- * STATUS (last run, 06:18 UTC): NOT WORKING. The mailbox's card was not in `[data-list="bals"]` of the options page
- * within 15 s (a mailbox only seen, not registered, is probably listed elsewhere), so the forget step fails, and the
- * ownership explanation itself is still a hypothesis: without this step the run was refused right after its quota
- * read (8 requests passed the proxy, no move sent). Run of 06:20 UTC (chromium, card not found, step skipped): the
- * panel's error is 'store', i.e. the background refused to create the job (ctx.store.create): ownership or journal,
- * not the firewall and not the session. The same happened in session-end-cleanup.wip.ts.
+ * Both files use `mailizTarget({ behindProxy: true })`: the fault proxy (its firewall stand-in) stands at the
+ * webmail's public origin and passes the browser's Host on, so the OpenID Connect login comes back through it and
+ * Balise sees the mailbox there first, as on Mailiz, where the firewall is in front of the one webmail origin.
+ * (Before, the proxy rewrote the Host: the login landed on Roundcube's own origin, the mailbox became that origin's,
+ * and lib/background/ownership.ts refused the proxy's page every run: the panel said 'store'.)
  */
 import type { Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
 import type { RoundcubeEnv } from '../../servers/roundcube/index';
-import { waitForAdapter } from '../roundcube/helpers';
-import type { Target } from '../cleanup/targets';
+import { listAllMessages } from '../../servers/roundcube/truth';
+import { panelState, type PanelState } from '../cleanup/panel-driver';
+import { indexByRef, type Truth } from '../cleanup/targets';
 
-export async function openThroughProxy(s: Session, page: Page, target: Target & { env: RoundcubeEnv }): Promise<void> {
-  await target.open(s, page);
-  const o = await s.openExtensionPage('/options.html', page);
-  await o.waitForSelector('[data-area="my-bals"]', { timeout: 15_000 });
-  const card = `[data-list="bals"] [data-bal="${target.env.user}"]`;
-  // The list fills in after the page opens: wait for the mailbox's card (it is there: the login page showed it).
-  const found = await o.waitForSelector(`${card} [data-action="forget-bal"]`, { timeout: 5_000 }).catch(() => null);
-  if (!found) console.log(`[mailiz] no card for ${target.env.user} in the options page's list: not forgotten`);
-  if (found) {
-    await o.click(`${card} [data-action="forget-bal"]`);
-    await o.waitForSelector(`${card} [data-action="confirm-forget-bal"]`);
-    await o.click(`${card} [data-action="confirm-forget-bal"]`);
-    await o.waitForFunction((sel) => !document.querySelector(sel), { polling: 100, timeout: 10_000 }, card);
+export async function waitFor(s: Session, page: Page, ok: (st: PanelState) => boolean, what: string, timeoutMs = 300_000): Promise<PanelState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await panelState(s, page);
+    if (st && ok(st)) return st;
+    if (st?.stage === 'failed') throw new Error(`panel failed while waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`waited for ${what}; stage ${st?.stage}, error ${JSON.stringify((st as { error?: unknown } | null)?.error ?? null)}, report ${st?.report?.state}/${st?.report?.stopReason}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
-  await o.close();
-  await page.bringToFront();
-  await s.gotoWithBalise(page, target.url);
-  await page.waitForFunction(`window.rcmail && rcmail.message_list && !rcmail.busy && typeof rcmail.env.messagecount === 'number'`, { timeout: 30_000 });
-  await waitForAdapter(s, page);
+}
+
+/** The Message-IDs of a preview's refs, from the server's truth at the preview. */
+export function keysOf(truth: Truth, ids: { folderId: string; id: string }[]): string[] {
+  const byRef = indexByRef(truth);
+  return ids.map((r) => {
+    const k = byRef.get(`${r.folderId}/${r.id}`);
+    if (!k) throw new Error(`no message ${r.folderId}/${r.id} on the server`);
+    return k;
+  });
+}
+
+/** What the preview plans to move to the trash (every group but the kept ones and the trash's own). */
+export function plannedOf(st: PanelState, before: Truth): Map<string, object> {
+  const ids = st.groups!.filter((g) => g.kind !== 'protected' && g.kind !== 'trash').flatMap((g) => g.ids);
+  return new Map(keysOf(before, ids).map((k) => [k, {}]));
+}
+
+/** Message-ID → how many copies the server holds. */
+export async function copies(env: RoundcubeEnv): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of await listAllMessages(env)) out.set(m.messageId, (out.get(m.messageId) ?? 0) + 1);
+  return out;
 }

@@ -2,10 +2,25 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockPage, Firewall } from './firewall';
+import { blockPage, DEFAULT_FIREWALL_RULE, Firewall, peakInWindow } from './firewall';
 import { startFaultProxy, type FaultProxy } from './index';
 
 const req = (url = '/?_task=mail&_action=list', method = 'GET') => ({ method, url, body: '' });
+
+describe('peak rate, as the default rule counts it', () => {
+  it('is the most request starts within any window, and trips the default rule exactly past its maximum', () => {
+    expect(peakInWindow([], 1000)).toBe(0);
+    expect(peakInWindow([0, 999, 1000, 1500, 1999, 5000], 1000)).toBe(3);
+    const at = Array.from({ length: DEFAULT_FIREWALL_RULE.maxRequests + 1 }, (_, i) => 1_000_000 + i * 10);
+    expect(peakInWindow(at.slice(1), DEFAULT_FIREWALL_RULE.windowMs)).toBe(DEFAULT_FIREWALL_RULE.maxRequests);
+    let now = 0;
+    const fw = new Firewall(() => now);
+    fw.set(DEFAULT_FIREWALL_RULE);
+    const answers = at.map((t) => ((now = t), fw.check(req())));
+    expect(answers.slice(0, -1).every((a) => a === null)).toBe(true);
+    expect(answers.at(-1)).not.toBeNull();
+  });
+});
 
 describe('firewall rule (fake clock)', () => {
   it('lets maxRequests through per window, blocks the next, and every request during the cool-down', () => {

@@ -19,6 +19,25 @@ export interface FirewallRule {
   match?: (r: RequestInfo) => boolean;
 }
 
+/**
+ * The stand-in's default rule (ours: Mailiz's real figures are not public): 100 requests in any 10 s from the
+ * client, then 60 s of block pages, status 200. A per-client rate limit of that order is a common WAF setting; a
+ * person clicking through a webmail stays far below it, a tool firing requests does not. bench/pacing.ts checks that
+ * Balise's default cleanup of the realistic mailbox stays under it.
+ */
+export const DEFAULT_FIREWALL_RULE: FirewallRule = { maxRequests: 100, windowMs: 10_000, coolDownMs: 60_000, status: 200 };
+
+/** The most requests within any `windowMs` of these start times (what a rate rule counts). */
+export function peakInWindow(times: number[], windowMs: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i]! - t[j]! >= windowMs) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
+}
+
 export interface FirewallEntry extends RequestInfo {
   at: number;
   /** 'trip': the request that crossed the threshold; 'cool-down': a request that arrived while blocked. */

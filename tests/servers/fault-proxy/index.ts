@@ -26,6 +26,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Firewall, type FirewallEntry, type FirewallRule, type FirewallStats } from './firewall';
 
 export type { FirewallEntry, FirewallRule, FirewallStats } from './firewall';
+export { DEFAULT_FIREWALL_RULE, peakInWindow } from './firewall';
 
 export type FaultKind = 'drop-before' | 'drop-after' | '500-before' | '500-after' | 'delay' | 'no-cookie';
 
@@ -93,7 +94,18 @@ export function rng(seed: number): () => number {
 
 const DEFAULT_WEIGHTS: Record<FaultKind, number> = { 'drop-before': 2, 'drop-after': 3, '500-before': 1, '500-after': 2, delay: 2, 'no-cookie': 1 };
 
-export async function startFaultProxy(opts: { target: string; port?: number }): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  target: string;
+  port?: number;
+  /**
+   * Pass the browser's Host on (default: the target's). The proxy then stands at the webmail's public origin, as
+   * Mailiz's firewall does: the server builds its absolute URLs (Roundcube's OAuth redirect) from it, so a login
+   * comes back through the proxy.
+   */
+  keepHost?: boolean;
+}
+
+export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(opts.target);
   if (target.hostname !== '127.0.0.1') throw new Error('the fault proxy only forwards to 127.0.0.1');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -148,7 +160,7 @@ export async function startFaultProxy(opts: { target: string; port?: number }): 
       const max = Math.max(min, sched?.maxDelayMs ?? 1500);
       await new Promise((r) => setTimeout(r, Math.floor(min + random() * (max - min))));
     }
-    const headers = { ...req.headers, host: target.host };
+    const headers = { ...req.headers, host: opts.keepHost && req.headers.host ? req.headers.host : target.host };
     if (fault === 'no-cookie') delete headers.cookie;
     const upstream = http.request(
       { host: target.hostname, port: target.port || 80, method: req.method, path: req.url, headers, agent },

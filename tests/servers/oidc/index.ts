@@ -46,6 +46,13 @@ export interface OidcProvider {
   stats: { requests: number; logins: number; loginFailures: number; introspections: number; refreshes: number };
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /**
+   * End every login now, as Keycloak does when its SSO session ends (idle time, or "sign out all sessions"): the
+   * refresh tokens and the provider's own sessions issued so far are destroyed. A webmail's next refresh is refused
+   * (invalid_grant), so Roundcube kills its session; the next visit to the provider shows its form. Access tokens
+   * live out their short lifetime. A later login is unaffected.
+   */
+  endSessions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -163,6 +170,10 @@ export async function startOidcProvider(opts: OidcOptions): Promise<OidcProvider
     if (ctx.oidc.params?.grant_type === 'refresh_token') stats.refreshes++;
   });
   provider.on('introspection.error', () => undefined);
+  // What endSessions() destroys: the logins so far (the package's models, saved and destroyed through its adapter).
+  const live = new Set<{ destroy(): Promise<unknown> }>();
+  provider.on('refresh_token.saved', (t: { destroy(): Promise<unknown> }) => live.add(t));
+  provider.on('session.saved', (x: { destroy(): Promise<unknown> }) => live.add(x));
   const callback = provider.callback();
 
   server.on('request', (req, res) => {
@@ -220,6 +231,11 @@ export async function startOidcProvider(opts: OidcOptions): Promise<OidcProvider
     stats,
     accessTokenTtl,
     refreshTokenTtl,
+    async endSessions() {
+      const all = [...live];
+      live.clear();
+      for (const x of all) await x.destroy().catch(() => undefined);
+    },
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));

@@ -83,6 +83,11 @@ export interface StartOptions {
   variant?: 'default' | 'mailiz';
   /** Token lifetimes of the 'mailiz' variant. */
   oidc?: MailizOidcOptions;
+  /**
+   * 'mailiz': other origins Roundcube is reached at, by a proxy that passes their Host on (a firewall stand-in at the
+   * webmail's public origin): the provider accepts Roundcube's OAuth redirect to them too.
+   */
+  publicUrls?: string[];
   /** Roundcube skin: 'elastic' (default, Mailiz's) or 'larry' (Debian's roundcube-skin-larry). */
   skin?: 'elastic' | 'larry';
 }
@@ -178,7 +183,7 @@ export async function startRoundcube(opts: StartOptions = {}): Promise<Roundcube
   if (skin === 'larry' && !existsSync(path.join(DOCROOT, 'skins', 'larry'))) throw new Error('the Larry skin is not installed (roundcube-skin-larry): run tests/servers/roundcube/install-packages.sh');
   const mailiz =
     variant === 'mailiz'
-      ? await startMailizParts({ roundcubeUrl: `http://127.0.0.1:${httpPort}/`, user: TEST_USER, password: TEST_PASSWORD, name: IDENTITY.name, ...opts.oidc })
+      ? await startMailizParts({ roundcubeUrl: `http://127.0.0.1:${httpPort}/`, publicUrls: opts.publicUrls, user: TEST_USER, password: TEST_PASSWORD, name: IDENTITY.name, ...opts.oidc })
       : undefined;
   const dp = writeDovecotConfig({ workdir, port: imapPort, user: TEST_USER, password: TEST_PASSWORD, quotaBytes, ids, oauth2: mailiz?.dovecot });
   const rc = writeRoundcubeConfig({

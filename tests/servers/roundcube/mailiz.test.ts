@@ -83,4 +83,23 @@ describe('Mailiz-like Roundcube over HTTP', () => {
     const ajax = await c.raw('GET', { _task: 'mail', _action: 'list', _mbox: 'INBOX', _remote: '1' }, { headers: { 'X-Roundcube-Request': c.token } });
     expect(execCalls((JSON.parse(ajax.text()) as { exec: string }).exec, 'session_error')).toHaveLength(1);
   }, 60_000);
+
+  it('ends every login at once on the provider’s endSessions(), and a new login works right after the dead session’s failures', async () => {
+    const c = new RoundcubeClient(env.url);
+    const t0 = Date.now();
+    c.token = String(parseSetEnv(await oidcLoginHttp(c.cookies, env.url, env.user, env.password))!.request_token);
+    await env.oidc!.endSessions();
+    // Past the point where Roundcube refreshes (its access token's life minus 10 s): the refresh is refused.
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + (ACCESS_TTL - 9) * 1000 - Date.now())));
+    const dead = await c.raw('GET', { _task: 'mail', _action: 'list', _mbox: 'INBOX', _remote: '1' }, { headers: { 'X-Roundcube-Request': c.token } });
+    expect((JSON.parse(dead.text()) as { env: Record<string, unknown> }).env).toMatchObject({ quota: false, messagecount: 0 });
+    // A few more requests of the dead session (a page still open), then the person logs in again, within the new
+    // token's short life.
+    for (let i = 0; i < 3; i++) await c.raw('GET', { _task: 'mail', _action: 'getunread', _remote: '1' }, { headers: { 'X-Roundcube-Request': c.token } });
+    const again = new RoundcubeClient(env.url);
+    const t1 = Date.now();
+    again.token = String(parseSetEnv(await oidcLoginHttp(again.cookies, env.url, env.user, env.password))!.request_token);
+    expect(Date.now() - t1).toBeLessThan(ACCESS_TTL * 1000);
+    expect((await again.ajax('list', { _mbox: 'INBOX' })).env).toMatchObject({ mailbox: 'INBOX', quota: true });
+  }, 60_000);
 });

@@ -28,13 +28,13 @@ export interface MailizParts {
 }
 
 /** Start the provider for a Roundcube that will listen on `roundcubeUrl`, and say how to configure both servers. */
-export async function startMailizParts(o: { roundcubeUrl: string; user: string; password: string; name: string } & MailizOidcOptions): Promise<MailizParts> {
+export async function startMailizParts(o: { roundcubeUrl: string; publicUrls?: string[]; user: string; password: string; name: string } & MailizOidcOptions): Promise<MailizParts> {
   const secret = randomBytes(18).toString('hex');
   const introspectSecret = randomBytes(18).toString('hex');
   const idp = await startOidcProvider({
     accounts: [{ email: o.user, password: o.password, name: o.name }],
     clients: [
-      { client_id: MAILIZ_CLIENT_ID, client_secret: secret, redirect_uris: [new URL('index.php/login/oauth', o.roundcubeUrl).toString()] },
+      { client_id: MAILIZ_CLIENT_ID, client_secret: secret, redirect_uris: [o.roundcubeUrl, ...(o.publicUrls ?? [])].map((u) => new URL('index.php/login/oauth', u).toString()) },
       { client_id: INTROSPECT_CLIENT_ID, client_secret: introspectSecret, introspectOnly: true },
     ],
     accessTokenTtl: o.accessTokenTtl,

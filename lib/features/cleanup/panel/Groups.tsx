@@ -7,6 +7,7 @@ import type { CleanupRules, Plan, PlanGroup, PlannedMessage } from '../types';
 import { refKey } from '../classify';
 import { plannedMessages } from '../plan';
 import { bytesText, countText, groupTitle, protectionText } from './texts';
+import { docTypeText, previewDocType } from '../doc-type';
 
 interface RowsProps {
   messages: PlannedMessage[];
@@ -28,6 +29,7 @@ export function MessageRows({ messages, lang, folderColumn, mode, onKeep }: Rows
           <th scope="col">{t('cleanup_col_from')}</th>
           <th scope="col">{t('cleanup_col_date')}</th>
           <th scope="col">{t('cleanup_col_subject')}</th>
+          <th scope="col">{t('cleanup_col_doc_type')}</th>
           {folderColumn ? <th scope="col">{t('cleanup_col_folder')}</th> : null}
           <th scope="col" class="num">
             {t('cleanup_col_size')}
@@ -39,6 +41,7 @@ export function MessageRows({ messages, lang, folderColumn, mode, onKeep }: Rows
           const key = refKey(m.summary.ref);
           const subject = m.summary.subject || t('cleanup_no_subject');
           const onlyKept = m.protections.length === 1 && m.protections[0] === 'kept';
+          const docType = previewDocType(m);
           return (
             <tr key={key} data-folder={m.summary.ref.folderId} data-id={m.summary.ref.id} data-size={m.summary.size} data-protections={m.protections.join(' ')}>
               <td>
@@ -57,6 +60,9 @@ export function MessageRows({ messages, lang, folderColumn, mode, onKeep }: Rows
               <td class="c-from">{m.summary.from}</td>
               <td class="c-date">{m.summary.date !== null ? formatDate(m.summary.date, lang) : (m.summary.dateLabel ?? '')}</td>
               <td class="c-subject">{subject}</td>
+              <td class="c-doc-type" data-doc-type={docType}>
+                {docTypeText(docType)}
+              </td>
               {folderColumn ? <td>{m.folderPath}</td> : null}
               <td class="num">{bytesText(m.summary.size, m.summary.sizePrecision, lang)}</td>
             </tr>

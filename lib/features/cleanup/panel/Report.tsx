@@ -103,6 +103,7 @@ export function ReportView({
         {heading}
       </h3>
       <p data-outcome="done">{doneText}</p>
+      {report.trashCheck ? <TrashCheck check={report.trashCheck} /> : null}
       {done.length ? (
         <details class="c-done-list">
           <summary>{t('cleanup_show')}</summary>
@@ -146,5 +147,23 @@ export function ReportView({
       {report.action === 'trash' && done.length ? <p class="b-notice info">{t('cleanup_report_trash_note')}</p> : null}
       {report.action === 'delete' ? <p class="b-muted">{t('cleanup_undo_gone')}</p> : null}
     </section>
+  );
+}
+
+/** The check scan after a permanent deletion: the trash re-read, what is still there against what was planned. */
+function TrashCheck({ check }: { check: NonNullable<Report['trashCheck']> }) {
+  const still = check.stillThere;
+  const text =
+    still === null ? t('cleanup_check_unknown') : still === 0 ? t('cleanup_check_none_left', check.planned) : t('cleanup_check_left', still, check.planned);
+  return (
+    <p
+      class={`b-notice ${still === 0 ? 'info' : 'warn'}`}
+      data-check="trash"
+      data-check-planned={check.planned}
+      data-check-still={still ?? ''}
+      data-check-others={check.others ?? ''}
+    >
+      {text} {check.others ? t('cleanup_check_others', check.others) : ''}
+    </p>
   );
 }

@@ -29,6 +29,8 @@ export function errorText(code: string): string {
       return t('cleanup_error_nothing_to_undo');
     case 'store':
       return t('cleanup_error_store');
+    case 'other-webmail':
+      return t('cleanup_error_other_webmail');
     default:
       return WEBMAIL_CODES.has(code) ? reasonText(code) : t('cleanup_error_generic', code);
   }

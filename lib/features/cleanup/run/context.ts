@@ -49,6 +49,7 @@ export type CleanupErrorCode =
   | 'not-resumable'
   | 'nothing-to-undo'
   | 'export-required'
+  | 'other-webmail'
   | 'store';
 
 export type { LockHolder };
@@ -99,8 +100,15 @@ export function quotaOf(q: Quota | null): Quota | null {
   return q ? { usedBytes: q.usedBytes, limitBytes: q.limitBytes, at: q.at } : null;
 }
 
+/**
+ * A store failure as the runner reports it. 'forbidden' is the background's ownership check refusing this page the
+ * mailbox (it belongs to another webmail origin, lib/background/ownership.ts): reloading would not help, so it is not
+ * 'store' (which tells the person to reload) but 'other-webmail'.
+ */
 export function storeError(e: unknown): CleanupError {
-  return new CleanupError('store', e instanceof Error ? e.message : String(e));
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof StoreError && e.code === 'forbidden') return new CleanupError('other-webmail', message);
+  return new CleanupError('store', message);
 }
 
 function randomId(): string {

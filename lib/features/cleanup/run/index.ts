@@ -26,6 +26,8 @@
  *     'not-resumable'    resumeJob: the job already ended;
  *     'nothing-to-undo'  undoLastJob: no undoable job;
  *     'export-required'  a 'delete' job that must export first was resumed without `exportFirst`;
+ *     'other-webmail'    the background refused this page the mailbox (it belongs to another webmail origin:
+ *                        the person confirms this webmail in Mes BAL);
  *     'store'            the background could not be reached (extension updated or reloaded: reload the page);
  *   or with the adapter's WebmailError when the very first read (folders) fails.
  * - Cancel (opts.signal): the batch being sent finishes and is journaled; the job stops ('cancelled'), the

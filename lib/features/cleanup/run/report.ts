@@ -7,6 +7,7 @@ import type { CleanupReason } from '../../../store/journal';
 import type { Job } from '../../../store/schemas';
 import type { JobAction, Report, ReportLine } from '../types';
 import { extrasOf, key, quotaOf, type Ctx, type Live } from './context';
+import { batchSize, cutItems } from './batches';
 
 const SKIP_CODES = new Set<string>(['not-exported', 'export-failed', 'not-in-snapshot', 'not-in-trash', 'already-in-trash', 'cancelled', 'unknown-location']);
 
@@ -74,18 +75,46 @@ function linesOf(live: Live, stopReason: CleanupReason | undefined): ReportLine[
   return lines;
 }
 
-async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter'] }> {
+async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter']; trashId: string | null }> {
   // Independent reads: at the same time (the adapter's pacer bounds them).
+  let trashId: string | null = null;
   const [quota, folders] = await Promise.all([
     webmail.quota ? webmail.quota.read().catch(() => null) : null,
     webmail.capabilities.folders
       ? webmail
           .folders()
-          .then((fs: Folder[]) => fs.map((f) => ({ id: f.id, count: f.count, bytes: f.bytes })))
+          .then((fs: Folder[]) => {
+            trashId = fs.find((f) => f.role === 'trash')?.id ?? null;
+            return fs.map((f) => ({ id: f.id, count: f.count, bytes: f.bytes }));
+          })
           .catch(() => null)
       : null,
   ]);
-  return { quota: quotaOf(quota), folders };
+  return { quota: quotaOf(quota), folders, trashId };
+}
+
+/**
+ * The check scan after a permanent deletion: which of the messages the job was to delete the server still shows in
+ * the trash (asked by id, Webmail.mailbox.stillIn, not by listing the folder), and how many others are there. Only
+ * for a job that ended (an interrupted one is resumed, and checked then). A read that fails leaves stillThere null:
+ * the report says the check could not be made, never that all is gone.
+ */
+async function checkTrash(ctx: Ctx, live: Live, after: { folders: Report['foldersAfter']; trashId: string | null }): Promise<Report['trashCheck']> {
+  const mailbox = ctx.webmail.mailbox;
+  const trash = after.trashId ?? live.batches[0]?.folderId ?? null;
+  const ids = live.batches.filter((b) => b.folderId === trash).flatMap((b) => b.ids);
+  const planned = live.batches.reduce((n, b) => n + b.ids.length, 0);
+  const count = after.folders?.find((f) => f.id === trash)?.count ?? null;
+  let stillThere: number | null = null;
+  if (mailbox && trash) {
+    try {
+      stillThere = 0;
+      for (const part of cutItems(ctx.webmail, ids, (id) => id, batchSize(ctx.webmail))) stillThere += (await mailbox.stillIn(trash, part)).size;
+    } catch {
+      stillThere = null;
+    }
+  }
+  return { planned, stillThere, others: count === null || stillThere === null ? null : Math.max(0, count - stillThere) };
 }
 
 /** The job's report, journaled as its final word (the job's state follows it), then returned. */
@@ -111,6 +140,7 @@ export async function finish(ctx: Ctx, live: Live, state: Report['state'], stopR
     foldersAfter: after.folders,
   };
   if (stopReason) report.stopReason = stopReason;
+  if (action === 'delete' && state !== 'interrupted') report.trashCheck = await checkTrash(ctx, live, after);
   const jobState: Job['state'] = state === 'interrupted' ? 'paused' : state;
   try {
     await ctx.store.updateJob(live.job.id, { state: jobState, report: { final: report, ...(stopReason ? { stopReason } : {}) } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACING, Pacer, createRequester, isBlockPage } from '../../../../lib/webmail/kit/request';
+import { DEFAULT_PACING, PACING_OVERRIDE_KEY, Pacer, createRequester, isBlockPage } from '../../../../lib/webmail/kit/request';
 
 const ORIGIN = 'https://webmail.example.fr';
 
@@ -29,6 +29,30 @@ describe('the pacer', () => {
       });
     await Promise.all(Array.from({ length: 9 }, job));
     expect(max).toBe(2);
+  });
+
+  it('takes the test builds’ override (the pacing bench’s baseline) while it is set, and its own figures again after', async () => {
+    const pacer = new Pacer({ concurrency: 2 });
+    const peak = async () => {
+      let now = 0;
+      let max = 0;
+      const job = () =>
+        pacer.run(async () => {
+          max = Math.max(max, ++now);
+          await new Promise((r) => setTimeout(r, 5));
+          now--;
+        });
+      await Promise.all(Array.from({ length: 9 }, job));
+      return max;
+    };
+    const g = globalThis as Record<string, unknown>;
+    try {
+      g[PACING_OVERRIDE_KEY] = { concurrency: 1000 };
+      expect(await peak()).toBe(9);
+    } finally {
+      delete g[PACING_OVERRIDE_KEY];
+    }
+    expect(await peak()).toBe(2);
   });
 
   it('keeps the minimum interval between request starts', async () => {

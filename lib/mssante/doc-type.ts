@@ -1,8 +1,9 @@
 /**
  * What kind of clinical document a message carries, from what the message and its files say: its subject, its
- * sender, its attachments' names, the titles and codes in an XDM archive's METADATA.XML, and the export's own
- * verdicts (HPRIM by content, XDM, PDF). Shown in the index and on the message's page, to find a result at a
- * glance: never used to delete or file anything.
+ * sender, its attachments' names, the titles and codes in an XDM archive's METADATA.XML, and the clinical verdicts
+ * (HPRIM by content, XDM, PDF). The one classifier of document types: the readable export shows it in its index and
+ * on each message's page, the cleanup preview beside each message it lists (from what a list gives: subject, sender,
+ * the paperclip, the preview's verdicts). To find a result at a glance: never used to delete or file anything.
  *
  * Safe direction: 'autre' unless the words say one kind. A message without any document (no attachment, no
  * HPRIM) is 'autre' whatever its subject (newsletters speak of "biologie" too); two specific kinds at once
@@ -19,6 +20,11 @@ export interface DocTypeInput {
   subject: string;
   sender?: string;
   attachmentNames: string[];
+  /**
+   * The host says the message has attachments, names unknown (a message list's paperclip). Without it, only
+   * `attachmentNames` and `kinds` say whether the message carries a document.
+   */
+  hasAttachment?: boolean | null;
   /** Kinds found in this message (any order). */
   kinds: ClinicalKind[];
   /** From XDM metadata: titles, class and type display names. */
@@ -68,7 +74,7 @@ function fromWords(text: string): DocType | null {
 }
 
 export function docType(input: DocTypeInput): DocType {
-  const hasDocument = input.kinds.length > 0 || input.attachmentNames.length > 0;
+  const hasDocument = input.kinds.length > 0 || input.attachmentNames.length > 0 || input.hasAttachment === true;
   if (!hasDocument) return 'autre';
   // The XDM's own codes first: the sender's software chose them.
   const coded = new Set((input.xdmCodes ?? []).map((c) => CODES[c.trim()]).filter((t): t is DocType => !!t));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docType, type DocTypeInput } from '../../../../lib/export/readable/doc-type';
+import { docType, type DocTypeInput } from '../../../lib/mssante/doc-type';
 
 const pdf = (subject: string, extra: Partial<DocTypeInput> = {}): DocTypeInput => ({ subject, attachmentNames: ['document.pdf'], kinds: ['pdf'], ...extra });
 
@@ -55,5 +55,11 @@ describe('document type', () => {
     expect(docType(pdf('Dossier 25A1234567', { sender: 'Laboratoire Biopôle Rennes' }))).toBe('biologie');
     expect(docType(pdf('Dossier 123', { sender: 'Centre d’imagerie du Thabor' }))).toBe('imagerie');
     expect(docType({ subject: 'Vœux', sender: 'Laboratoire Biopôle', attachmentNames: [], kinds: [] })).toBe('autre');
+  });
+
+  it('takes a list’s paperclip (names unknown) as a document', () => {
+    expect(docType({ subject: 'Compte rendu de biologie', attachmentNames: [], kinds: [], hasAttachment: true })).toBe('biologie');
+    expect(docType({ subject: 'Compte rendu de biologie', attachmentNames: [], kinds: [], hasAttachment: false })).toBe('autre');
+    expect(docType({ subject: 'Compte rendu de biologie', attachmentNames: [], kinds: [], hasAttachment: null })).toBe('autre');
   });
 });

@@ -1,0 +1,117 @@
+/**
+ * Benchmark: what Balise's pacing policy (lib/webmail/kit/pacing-policy.ts, DEFAULT_PACING) costs, and whether the
+ * default cleanup stays under the firewall stand-in's default rule (tests/servers/fault-proxy/firewall.ts,
+ * DEFAULT_FIREWALL_RULE: 100 requests in any 10 s). Real Roundcube 1.6 + Dovecot 2.3, the realistic mailbox (2,222
+ * messages), behind the fault proxy; the built test extension; a fresh browser profile per run (no verdict cached
+ * from the run before).
+ *
+ * In the same run, per browser, each on a freshly seeded mailbox, the default cleanup as a person does it (the panel
+ * opened from the quota meter with the default rules: its preview, then "apply"), three ways (test builds only:
+ * 'pacing-override' replaces the figures of every pacer of the page):
+ *   - shipped: the policy as shipped;
+ *   - spaced: the policy with a minimum interval between request starts (SPACED) that keeps any 10 s under the rule;
+ *     the firewall stand-in ON with its default rule (a trip would stop the run: it is reported);
+ *   - none: no bound on requests at once, no interval.
+ * Per run: the requests the webmail received (all of them Balise's: Roundcube's page sends none while idle), the peak
+ * within the rule's window, the preview's and the apply's times.
+ *
+ *   npm run build:test && npx tsx bench/pacing.ts [--browser chromium,firefox]
+ */
+import { launchWithBalise, type BrowserKind } from '../tests/e2e/harness/browsers';
+import { DEFAULT_FIREWALL_RULE, peakInWindow, startFaultProxy, type FaultProxy } from '../tests/servers/fault-proxy/index';
+import { roundcubeTarget } from '../tests/e2e/cleanup/targets';
+import { clickAction, openFromMeter, panelState } from '../tests/e2e/cleanup/panel-driver';
+import { waitFor } from '../tests/e2e/mailiz/helpers';
+import { DEFAULT_PACING } from '../lib/webmail/kit/pacing-policy';
+import { recordBenchmark } from './record';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : def;
+};
+const kinds = arg('browser', 'chromium,firefox').split(',') as BrowserKind[];
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const rule = DEFAULT_FIREWALL_RULE;
+/** An interval that keeps any window of the rule at most 91 % full. */
+const SPACED = { minIntervalMs: Math.ceil((rule.windowMs / rule.maxRequests) * 1.1) };
+const VARIANTS = {
+  shipped: { override: null, firewall: false, label: `as shipped (${DEFAULT_PACING.concurrency} at once, ${DEFAULT_PACING.minIntervalMs} ms interval)` },
+  spaced: { override: SPACED, firewall: true, label: `spaced (${DEFAULT_PACING.concurrency} at once, ${SPACED.minIntervalMs} ms between starts; firewall stand-in ON)` },
+  none: { override: { concurrency: 1000, minIntervalMs: 0 }, firewall: false, label: 'without pacing (no bound, no interval)' },
+} as const;
+type Variant = keyof typeof VARIANTS;
+
+interface Run {
+  requests: number;
+  peak: number;
+  previewMs: number;
+  applyMs: number;
+  moved: number;
+  tripped: number;
+}
+
+let fp!: FaultProxy;
+const target = await roundcubeTarget({
+  urlFor: async (u) => {
+    fp = await startFaultProxy({ target: u });
+    return fp.url;
+  },
+});
+const proxyHost = new URL(target.url).host;
+const lines: string[] = [];
+
+async function once(kind: BrowserKind, variant: Variant): Promise<Run> {
+  const v = VARIANTS[variant];
+  await target.reseed();
+  fp.firewall(null);
+  const s = await launchWithBalise(kind);
+  try {
+    const page = await s.newPage();
+    await target.open(s, page);
+    if (v.override) await s.call(page, 'pacing-override', v.override);
+    // From here on, every request to the webmail is the cleanup's (and the quota meter's, which is Balise's too).
+    fp.firewall(v.firewall ? rule : null);
+    const from = s.guard.log.length;
+    const t0 = Date.now();
+    await openFromMeter(page);
+    await waitFor(s, page, (x) => x.stage === 'preview' && !!x.groups, 'the preview', 600_000);
+    const t1 = Date.now();
+    await clickAction(page, 'apply');
+    const done = await waitFor(s, page, (x) => x.stage === 'report' && !!x.report && x.report.state !== undefined, 'the report', 600_000);
+    const t2 = Date.now();
+    if (done.report!.state !== 'done' && !fp.firewallStats.trips) throw new Error(`${kind} ${variant}: the run ended ${done.report!.state} (${done.report!.stopReason ?? ''})`);
+    const times = s.guard.log.slice(from).filter((e) => e.target === proxyHost).map((e) => e.at);
+    const tripped = fp.firewallStats.trips;
+    fp.firewall(null);
+    s.assertNoForeignRequests();
+    return { requests: times.length, peak: peakInWindow(times, rule.windowMs), previewMs: t1 - t0, applyMs: t2 - t1, moved: done.report!.movedCount, tripped };
+  } finally {
+    await s.close();
+  }
+}
+
+try {
+  lines.push(
+    `Firewall stand-in's default rule: ${rule.maxRequests} requests in any ${rule.windowMs / 1000} s, then ${rule.coolDownMs / 1000} s blocked (ours). ` +
+      'Realistic mailbox, default rules, preview + apply through the panel, a fresh profile per run, the three in the same run.',
+  );
+  for (const kind of kinds) {
+    const runs = {} as Record<Variant, Run>;
+    for (const variant of Object.keys(VARIANTS) as Variant[]) runs[variant] = await once(kind, variant);
+    const total = (r: Run) => r.previewMs + r.applyMs;
+    for (const variant of Object.keys(VARIANTS) as Variant[]) {
+      const r = runs[variant];
+      const under = r.peak <= rule.maxRequests;
+      lines.push(
+        `${kind}, ${VARIANTS[variant].label}: ${r.requests} requests, peak ${r.peak} in ${rule.windowMs / 1000} s (${(r.peak / (rule.windowMs / 1000)).toFixed(1)}/s), ` +
+          `preview ${sec(r.previewMs)}, apply ${sec(r.applyMs)} (${r.moved} moved), ${(total(r) / total(runs.none)).toFixed(2)}× the unpaced time; ` +
+          `${under ? 'under' : 'OVER'} the rule${VARIANTS[variant].firewall ? `, firewall trips: ${r.tripped}` : ''}.`,
+      );
+    }
+    console.log(lines.slice(-3).join('\n'));
+  }
+} finally {
+  await fp?.stop();
+  await target.stop();
+}
+recordBenchmark('Pacing: the default cleanup with and without the pacing policy, against the firewall stand-in (bench/pacing.ts)', lines);
