@@ -34,13 +34,12 @@ import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
 import { classifyMessages, refKey, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
 import { daysAgo, monthsAgo } from './rules';
-import { DOCUMENT_SIGNS, triage, type Signs } from './triage';
+import { DOCUMENT_SIGNS, HPRIM_MARKERS, triage, type Signs } from './triage';
 
 export const DAY = 86_400_000;
 export const MB = 1024 * 1024;
 
-/** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
-export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];
+export { HPRIM_MARKERS } from './triage';
 /** Attachment names and types worth a look (supersets; the verdict comes from the message's bytes). */
 export const CLINICAL_NAMES = ['IHE_XDM.ZIP', '.hpr', '.hprim', '.hpm', '.pdf', '.zip'];
 export const CLINICAL_TYPES = ['application/pdf', 'application/zip', 'application/x-zip-compressed', 'application/octet-stream'];

@@ -1,6 +1,7 @@
 /**
  * Clinical documents decided from what the server tells without a download: the message's attachment list (names
- * and types, Webmail.attachments) and content searches per folder (HPRIM end markers, DOCUMENT_SIGNS). Only what
+ * and types, Webmail.attachments: Zimbra) and content searches per folder (HPRIM end markers, DOCUMENT_SIGNS), or
+ * the same rules asked as structure searches (Webmail.partSearch: Roundcube on Dovecot, PART_QUERIES). Only what
  * these facts settle is decided; everything else is downloaded and classified on its bytes (classify.ts).
  *
  * The classifier's rules (classify.ts) and what each fact settles:
@@ -19,16 +20,18 @@
  * Verdicts decided here are not cached (the cache holds byte-decided verdicts with exact sizes); the attachment
  * lists cost one request per 100 messages.
  */
-import type { AttachmentInfo, MessageSummary, Webmail } from '../../webmail/types';
+import type { AttachmentInfo, MessageSummary, PartQuery, Webmail } from '../../webmail/types';
 import { WebmailError } from '../../webmail/types';
 import { refKey, type Clinical } from './classify';
 
-/** Signs of a PDF or an XDM zip inside a text part, for a content search (the HPRIM end markers are plan.ts's). */
+/** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
+export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];
+/** Signs of a PDF or an XDM zip inside a text part, for a content search. */
 export const DOCUMENT_SIGNS = ['%PDF-', 'IHE_XDM'];
 
 /** What the folder's content searches said of one message (null: not asked, or the server cannot search content). */
 export interface Signs {
-  /** An HPRIM end marker (plan.ts HPRIM_MARKERS). */
+  /** An HPRIM end marker (HPRIM_MARKERS). */
   hprim: boolean | null;
   /** A PDF signature or an XDM entry name (DOCUMENT_SIGNS). */
   document: boolean | null;
@@ -55,13 +58,39 @@ export function verdictFromParts(parts: readonly AttachmentInfo[], signs: Signs)
   return images || signs.document !== false ? 'download' : null;
 }
 
+const PDF_TYPES_LIST = ['application/pdf', 'application/x-pdf'];
+
 /**
- * Ask the server for the attachment lists of these messages (those with signs: the others are downloaded), one
- * request per folder and 100 messages, and keep the verdicts they settle (keys from refKey). A failed request only
- * leaves its messages to be downloaded; cancelling throws WebmailError('aborted').
+ * The same rules as verdictFromParts, as three positive listings for a server that searches MIME structure
+ * (Webmail.partSearch), each asking for the messages a verdict applies to, text signs included:
+ * - 'xdm': a part named IHE_XDM.ZIP;
+ * - 'pdf': a PDF part (type or name), every part text, multipart, image or PDF-typed, no HPRIM end marker;
+ * - null: every part text or multipart, none named *.pdf or IHE_XDM.ZIP, and no sign in the text.
+ */
+export const PART_QUERIES: readonly { verdict: Clinical | null; q: PartQuery }[] = [
+  { verdict: 'xdm', q: { someAny: [{ nameEnds: 'ihe_xdm.zip' }] } },
+  {
+    verdict: 'pdf',
+    q: {
+      someAny: [...PDF_TYPES_LIST.map((type) => ({ type })), { nameEnds: '.pdf' }],
+      noneAny: [{ typeNotIn: ['text', 'multipart', 'image', ...PDF_TYPES_LIST] }],
+      textLacksAll: HPRIM_MARKERS,
+    },
+  },
+  {
+    verdict: null,
+    q: { noneAny: [{ typeNotIn: ['text', 'multipart'] }, { nameEnds: '.pdf' }, { nameEnds: 'ihe_xdm.zip' }], textLacksAll: [...HPRIM_MARKERS, ...DOCUMENT_SIGNS] },
+  },
+];
+
+/**
+ * Ask the server what it can tell of these messages without a download, and keep the verdicts it settles (keys from
+ * refKey): the attachment lists (those with signs: the others are downloaded; one request per folder and 100
+ * messages), or else the structure searches of PART_QUERIES (three per folder). A failed request only leaves its
+ * messages to be downloaded; cancelling throws WebmailError('aborted').
  */
 export async function triage(
-  webmail: Pick<Webmail, 'attachments' | 'capabilities'>,
+  webmail: Pick<Webmail, 'attachments' | 'partSearch' | 'capabilities'>,
   todo: readonly MessageSummary[],
   signsOf: (m: MessageSummary) => Signs | undefined,
   opts: { signal?: AbortSignal | undefined; onProgress?: (decided: number) => void } = {},
@@ -69,11 +98,32 @@ export async function triage(
   const verdicts = new Map<string, Clinical | null>();
   let requests = 0;
   const list = webmail.attachments?.bind(webmail);
+  const search = webmail.partSearch?.bind(webmail);
+  const aborted = () => new WebmailError('aborted', 'Aborted');
+  if (!list && search) {
+    // Structure searches per folder, on the messages still undecided; a failed search decides nothing.
+    const byFolder = new Map<string, MessageSummary[]>();
+    for (const m of todo) byFolder.set(m.ref.folderId, [...(byFolder.get(m.ref.folderId) ?? []), m]);
+    for (const [folderId, msgs] of byFolder) {
+      for (const { verdict, q } of PART_QUERIES) {
+        const open = msgs.filter((m) => !verdicts.has(refKey(m.ref)));
+        if (!open.length) break;
+        if (opts.signal?.aborted) throw aborted();
+        requests++;
+        const found = await search(folderId, open.map((m) => m.ref.id), q, opts.signal ? { signal: opts.signal } : {}).catch(() => {
+          if (opts.signal?.aborted) throw aborted();
+          return new Set<string>();
+        });
+        for (const m of open) if (found.has(m.ref.id)) verdicts.set(refKey(m.ref), verdict);
+        opts.onProgress?.(verdicts.size);
+      }
+    }
+    return { verdicts, requests };
+  }
   if (!list) return { verdicts, requests };
   const byFolder = new Map<string, MessageSummary[]>();
   for (const m of todo) if (signsOf(m)) byFolder.set(m.ref.folderId, [...(byFolder.get(m.ref.folderId) ?? []), m]);
   const max = Math.max(1, Math.min(webmail.capabilities.maxBatch, 100));
-  const aborted = () => new WebmailError('aborted', 'Aborted');
   for (const [folderId, msgs] of byFolder) {
     for (let i = 0; i < msgs.length; i += max) {
       if (opts.signal?.aborted) throw aborted();

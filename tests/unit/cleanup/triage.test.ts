@@ -107,3 +107,45 @@ describe('the planner with a server that lists attachments', () => {
     }
   });
 });
+
+describe('structure searches (Webmail.partSearch, Roundcube on Dovecot)', () => {
+  it('asks the three positive listings per folder on what is still open, and a failed one decides nothing', async () => {
+    const { partFilter } = await import('../../../lib/webmail/roundcube/parse');
+    const { PART_QUERIES, triage } = await import('../../../lib/features/cleanup/triage');
+    expect(PART_QUERIES.map((p) => partFilter(p.q))).toEqual([
+      'MIMEPART (FILENAME ENDS "ihe_xdm.zip")',
+      'MIMEPART (OR (TYPE "application" SUBTYPE "pdf") OR (TYPE "application" SUBTYPE "x-pdf") FILENAME ENDS ".pdf") ' +
+        'NOT MIMEPART ((NOT TYPE "text" NOT TYPE "multipart" NOT TYPE "image" NOT (TYPE "application" SUBTYPE "pdf") NOT (TYPE "application" SUBTYPE "x-pdf"))) ' +
+        'NOT TEXT "****FIN****" NOT TEXT "****FINFICHIER****"',
+      'NOT MIMEPART (OR (NOT TYPE "text" NOT TYPE "multipart") OR FILENAME ENDS ".pdf" FILENAME ENDS "ihe_xdm.zip") ' +
+        'NOT TEXT "****FIN****" NOT TEXT "****FINFICHIER****" NOT TEXT "%PDF-" NOT TEXT "IHE_XDM"',
+    ]);
+    // What cannot be said exactly is not asked.
+    expect(partFilter({ someAny: [{ type: 'application/pdf"' }] })).toBeNull();
+    expect(partFilter({ textLacksAll: ['<b>'] })).toBeNull();
+
+    const msg = (folderId: string, id: string) => ({ ref: { folderId, id }, date: 0, size: 1, sizePrecision: 0, from: '', subject: '', unread: false, flagged: false, hasAttachment: true });
+    const asked: { folderId: string; ids: string[] }[] = [];
+    const answers = [new Set(['1']), new Set(['2', '1']), null];
+    const webmail = {
+      capabilities: { folders: true, search: true, rawDownload: true, compose: false, maxBatch: 100, exactSizes: false },
+      partSearch: async (folderId: string, ids: string[]) => {
+        asked.push({ folderId, ids });
+        const a = answers[asked.length - 1];
+        if (!a) throw new Error('BAD');
+        return a;
+      },
+    };
+    const r = await triage(webmail, [msg('INBOX', '1'), msg('INBOX', '2'), msg('INBOX', '3')], () => undefined);
+    expect(asked).toEqual([
+      { folderId: 'INBOX', ids: ['1', '2', '3'] },
+      { folderId: 'INBOX', ids: ['2', '3'] },
+      { folderId: 'INBOX', ids: ['3'] },
+    ]);
+    expect([...r.verdicts]).toEqual([
+      [refKey({ folderId: 'INBOX', id: '1' }), 'xdm'],
+      [refKey({ folderId: 'INBOX', id: '2' }), 'pdf'],
+    ]);
+    expect(r.requests).toBe(3);
+  });
+});
