@@ -32,7 +32,7 @@ import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
-import { classifyMessages, refKey, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
+import { cachedVerdicts, classifyMessages, refKey, type CachedVerdict, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
 import { daysAgo, monthsAgo } from './rules';
 import { DOCUMENT_SIGNS, HPRIM_MARKERS, triage, type Signs } from './triage';
 
@@ -106,6 +106,12 @@ export interface PlanProgress {
   /** Classification only. */
   downloadedBytes?: number;
   cached?: number;
+  /**
+   * Classification only: the groups as the searches found them, every message still to be checked counted in its
+   * rule's group (clinical documents can only move messages from there to 'protected'), for the panel to show
+   * meanwhile; nothing can be applied from them.
+   */
+  preliminary?: { kind: GroupKind; count: number; bytes: number }[];
 }
 
 export interface PlanEnv {
@@ -312,7 +318,9 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
     const pruned = await pruneVerdicts(webmail, env.cache, folders, listedWhole, signal).catch(() => null);
     if (pruned) snapshot.stats.prunedVerdicts = pruned.dropped;
   }
-  await classifySnapshot(env, snapshot, rules);
+  const preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
+  const onProgress = env.onProgress;
+  await classifySnapshot({ ...env, ...(onProgress ? { onProgress: (p: PlanProgress) => onProgress({ ...p, preliminary }) } : {}) }, snapshot, rules);
   snapshot.stats.totalMs = Date.now() - t0;
   return snapshot;
 }
@@ -326,10 +334,20 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   if (!all.length) return;
   const st = s.stats.classify;
   const t0 = Date.now();
+  const exact = new Map<string, number>();
+  // The cache first (no request), then what the server can tell without a download (triage.ts), then downloads.
+  const cached = env.cache ? await cachedVerdicts(env.cache, all) : new Map<string, CachedVerdict>();
+  for (const [k, row] of cached) {
+    s.verdicts.set(k, row.clinical);
+    exact.set(k, row.size);
+  }
+  st.cached += cached.size;
+  st.total += cached.size;
+  const open = all.filter((m) => !cached.has(refKey(m.ref)));
   const signs = new Map(s.candidates.map((c) => [refKey(c.summary.ref), c.signs] as const));
-  const t = await triage(env.webmail, all, (m) => signs.get(refKey(m.ref)), {
+  const t = await triage(env.webmail, open, (m) => signs.get(refKey(m.ref)), {
     signal: env.signal,
-    onProgress: (done) => env.onProgress?.({ phase: 'classify', done, total: all.length }),
+    onProgress: (done) => env.onProgress?.({ phase: 'classify', done: cached.size + done, total: all.length, cached: cached.size }),
   });
   const decided = t.verdicts;
   for (const [k, v] of decided) s.verdicts.set(k, v);
@@ -337,21 +355,27 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   st.fromParts += decided.size;
   st.total += decided.size;
   st.ms += Date.now() - t0;
-  const todo = all.filter((m) => !decided.has(refKey(m.ref)));
+  const todo = open.filter((m) => !decided.has(refKey(m.ref)));
+  const setExact = (sizes: Map<string, number>) => {
+    for (const c of s.candidates) {
+      const size = sizes.get(refKey(c.summary.ref));
+      if (size !== undefined) c.summary = { ...c.summary, size, sizePrecision: 0 };
+    }
+  };
+  setExact(exact);
   if (!todo.length) return;
+  const before = cached.size + decided.size;
   const r = await classifyMessages(env.webmail, todo, {
     cache: env.cache,
+    cacheLookedUp: true,
     signal: env.signal,
     concurrency: env.concurrency,
     onProgress: (p: ClassifyProgress) =>
-      env.onProgress?.({ phase: 'classify', done: decided.size + p.done, total: all.length, downloadedBytes: p.downloadedBytes, cached: p.cached }),
+      env.onProgress?.({ phase: 'classify', done: before + p.done, total: all.length, downloadedBytes: p.downloadedBytes, cached: cached.size }),
   });
   for (const [k, v] of r.verdicts) s.verdicts.set(k, v);
   for (const [k, v] of r.failures) s.failures.set(k, v);
-  for (const c of s.candidates) {
-    const exact = r.exactSizes.get(refKey(c.summary.ref));
-    if (exact !== undefined) c.summary = { ...c.summary, size: exact, sizePrecision: 0 };
-  }
+  setExact(r.exactSizes);
   st.total += r.stats.total;
   st.cached += r.stats.cached;
   st.downloaded += r.stats.downloaded;
