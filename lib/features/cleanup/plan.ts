@@ -53,7 +53,10 @@ export interface Candidate {
   role: FolderRole;
   /** Received on or after the "recent" limit (server search, or the listed date). */
   recent: boolean;
-  /** A content search (HPRIM text, attachment name or type) named it. */
+  /**
+   * A content search (HPRIM text, attachment name or type) named it; or, where the server can tell clinical
+   * documents apart without a download (triage.ts), set for every candidate: triage then decides.
+   */
   contentHit: boolean;
   /** What the content searches said for triage.ts (absent: not asked; the message is then downloaded). */
   signs?: Signs;
@@ -257,10 +260,13 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
         searches++;
         for (const c of here) c.recent = recent.has(c.summary.ref.id) || (c.summary.date !== null && c.summary.date >= recentSince);
       }
-      // Content candidates matter for messages the listing says have no attachment (the others are downloaded,
-      // or triaged from their attachment lists). If the server cannot search content, every such message is
-      // looked at. Where the server lists attachments, the HPRIM markers and DOCUMENT_SIGNS feed triage.ts.
-      const contentNeeded = rules.protect.clinical && here.some((c) => c.summary.hasAttachment === false);
+      // Content candidates matter for messages the listing says have no attachment (the others are downloaded).
+      // If the server cannot search content, every such message is looked at. Where the server can tell
+      // without a download (triage.ts), every candidate goes to triage instead, which asks its own questions:
+      // the HPRIM markers and DOCUMENT_SIGNS here for attachment lists, its structure searches otherwise.
+      const triaged = rules.protect.clinical && !!(webmail.attachments || webmail.partSearch);
+      if (triaged) for (const c of here) c.contentHit = true;
+      const contentNeeded = rules.protect.clinical && !triaged && here.some((c) => c.summary.hasAttachment === false);
       const signsNeeded = rules.protect.clinical && !!webmail.attachments;
       if (contentNeeded || signsNeeded) {
         /** The ids a content search names; null when the server cannot search content. */

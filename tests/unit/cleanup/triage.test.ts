@@ -88,9 +88,9 @@ describe('the planner with a server that lists attachments', () => {
     const b = await plan(whole.w);
     expect(protectedIds(a.p)).toEqual(protectedIds(b.p));
     expect(protectedIds(a.p)).toEqual({ pdf: 'clinical-pdf', xdm: 'clinical-xdm', 'hprim text': 'clinical-hprim', 'hprim octet': 'clinical-hprim', disguised: 'clinical-pdf' });
-    // The PDF, the XDM and the plain text attachment are decided from the list; the HPRIM text (its marker found),
-    // the octet-stream and the image (bytes unknown) are downloaded.
-    expect(a.s.stats.classify).toMatchObject({ fromParts: 3, partsRequests: 1, downloaded: 3 });
+    // The PDF, the XDM, the plain text attachment and the message without one are decided from the list; the HPRIM
+    // text (its marker found), the octet-stream and the image (bytes unknown) are downloaded.
+    expect(a.s.stats.classify).toMatchObject({ fromParts: 4, partsRequests: 1, downloaded: 3 });
     expect(b.s.stats.classify).toMatchObject({ fromParts: 0, partsRequests: 0, downloaded: 6 });
     expect(a.s.verdicts.get(refKey(listed.text))).toBe(null);
   });
