@@ -357,6 +357,14 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   });
   const decided = t.verdicts;
   for (const [k, v] of decided) s.verdicts.set(k, v);
+  if (env.cache && decided.size) {
+    // Kept for the next preview where the listed size is exact (what a cached row must hold); never in the way.
+    const rows: CachedVerdict[] = open.flatMap((m) => {
+      const v = decided.get(refKey(m.ref));
+      return v !== undefined && m.sizePrecision === 0 ? [{ folderId: m.ref.folderId, id: m.ref.id, size: m.size, clinical: v }] : [];
+    });
+    if (rows.length) await env.cache.put(rows).catch(() => undefined);
+  }
   st.partsRequests += t.requests;
   st.fromParts += decided.size;
   st.total += decided.size;

@@ -149,3 +149,34 @@ describe('structure searches (Webmail.partSearch, Roundcube on Dovecot)', () => 
     expect(r.requests).toBe(3);
   });
 });
+
+describe('verdicts settled by triage and the cache', () => {
+  it('caches them where the listed size is exact, so a second preview asks nothing', async () => {
+    const { takeSnapshot } = await import('../../../lib/features/cleanup/plan');
+    const rows = new Map<string, { folderId: string; id: string; size: number; clinical: 'xdm' | 'hprim' | 'pdf' | null }>();
+    const cache = {
+      get: async (refs: { folderId: string; id: string }[]) => refs.flatMap((r) => (rows.has(refKey(r)) ? [rows.get(refKey(r))!] : [])),
+      put: async (rs: { folderId: string; id: string; size: number; clinical: 'xdm' | 'hprim' | 'pdf' | null }[]) => void rs.forEach((r) => rows.set(refKey(r), r)),
+    };
+    const pdf = Buffer.from('%PDF-1.4\n' + 'x'.repeat(2000), 'latin1');
+    const w = new FakeWebmail({ partsListing: true });
+    w.folderIds = ['INBOX', 'Trash', 'Junk'];
+    const m = w.add({ folderId: 'INBOX', raw: rawMessage({ attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }), date: Date.UTC(2024, 0, 10), unread: false, flagged: false, hasAttachment: true, subject: 'pdf', from: 'a' });
+    const rules = defaultRules(defaultSettings().cleanup, await w.folders());
+    const env = { webmail: w, bal: 'a@b.fr', origin: 'https://x.fr', now: () => Date.UTC(2026, 2, 15), cache };
+    const first = await takeSnapshot(env, rules);
+    expect(first.stats.classify).toMatchObject({ fromParts: 1, downloaded: 0, cached: 0 });
+    expect(rows.get(refKey(m))).toEqual({ folderId: 'INBOX', id: m.id, size: m.raw.length, clinical: 'pdf' });
+    const calls = w.attachmentCalls;
+    const second = await takeSnapshot(env, rules);
+    expect(second.stats.classify).toMatchObject({ fromParts: 0, downloaded: 0, cached: 1, partsRequests: 0 });
+    expect(w.attachmentCalls).toBe(calls);
+    // Rounded sizes (Roundcube): nothing cached, the next preview asks again.
+    rows.clear();
+    const rounded = new FakeWebmail({ partsListing: true, sizes: 'rounded' });
+    rounded.folderIds = ['INBOX', 'Trash', 'Junk'];
+    rounded.add({ folderId: 'INBOX', raw: rawMessage({ attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }), date: Date.UTC(2024, 0, 10), unread: false, flagged: false, hasAttachment: true, subject: 'pdf', from: 'a' });
+    await takeSnapshot({ ...env, webmail: rounded }, rules);
+    expect(rows.size).toBe(0);
+  });
+});
