@@ -24,9 +24,10 @@
  * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
  * the host gives them exactly, always in the safe direction (plan less, keep more).
  *
- * Why one file at ~460 lines: the snapshot's searches and the plan's protections must be read together to check
- * the safe direction (what a search may miss is what a protection keeps); verdict pruning, classification, triage
- * from attachment lists and the rules' dates already live in prune-verdicts.ts, classify.ts, triage.ts and rules.ts.
+ * Why one file at ~500 lines: the snapshot's searches, the order of classification (cache, triage, downloads) and
+ * the plan's protections must be read together to check the safe direction (what a search may miss is what a
+ * protection keeps); verdict pruning, classification, triage from what the server tells and the rules' dates
+ * already live in prune-verdicts.ts, classify.ts, triage.ts and rules.ts.
  */
 import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
