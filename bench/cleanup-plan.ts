@@ -157,7 +157,7 @@ for (const server of servers) {
         `${server} ${profile}, ${kind}: FLOOR ${(floorMs / 1000).toFixed(2)} s (mean of 2: ${floor.requests} list requests of ${floor.pageSize}, ` +
           `${floor.messages} messages). First preview ${(first.ms / 1000).toFixed(1)} s = ${x(first.ms)} floor (planner ${(first.stats.totalMs / 1000).toFixed(1)} s: ` +
           `${first.stats.searches} searches ${(first.stats.searchMs / 1000).toFixed(1)} s; groups known after ${(usefulMs / 1000).toFixed(1)} s = ${x(usefulMs)} floor; ` +
-          `${first.stats.candidates} candidates, ${c.fromParts ?? 0} decided from attachment lists (${c.partsRequests ?? 0} requests), ` +
+          `${first.stats.candidates} candidates, ${c.fromParts ?? 0} decided without a download from what the server tells (${c.partsRequests ?? 0} attachment-list or structure-search calls), ` +
           `${c.downloaded} downloaded and classified, ${(c.downloadedBytes / MiB).toFixed(1)} MiB, classification ${(c.ms / 1000).toFixed(1)} s); ` +
           `${req.requests} requests, peak ${req.peakPerSecond}/s; second preview (cache) ${(second.ms / 1000).toFixed(1)} s = ${x(second.ms)} floor ` +
           `(${second.stats.classify.cached} verdicts from the cache, ${second.stats.classify.downloaded} downloaded). Groups: ${groups}`,
