@@ -4,6 +4,12 @@
  *   prepared (searches, then every candidate that may carry a document downloaded and classified), then closed and
  *   opened again (verdicts from the background's cache). Times are the planner's own (snapshot stats) and the
  *   user's (click to preview).
+ * - The FLOOR beside it, in the same run: listing every message of every folder once through the webmail's own list
+ *   request at the largest page size allowed without changing the user's preferences (Roundcube: `_action=list`
+ *   pages of the user's mail_pagesize; Zimbra: SearchRequest at its largest limit, 1000), from Node with the same
+ *   session kind (no browser: the server's own cost). Ratios preview / floor are printed.
+ * - Requests of a first preview counted at the server (Roundcube: php's request log; Zimbra: the simulator's log),
+ *   with the peak in any one second.
  * - In Node: the classifier alone over every message of the mailbox (throughput of postal-mime + fflate + HPRIM).
  *
  *   npm run build:test && npx tsx bench/cleanup-plan.ts [--browser chromium,firefox] [--server roundcube,zimbra] [--profile realistic|bench]
@@ -17,6 +23,11 @@ import { generateMailbox } from '../tests/servers/seed/profile';
 import { classifyRaw } from '../lib/features/cleanup/classify';
 import { recordBenchmark } from './record';
 import type { Page } from 'puppeteer-core';
+import { readFileSync } from 'node:fs';
+import { RoundcubeClient } from '../tests/servers/roundcube/http';
+import { login as simLogin } from '../tests/servers/zimbra-sim/testkit';
+import type { RoundcubeEnv } from '../tests/servers/roundcube/index';
+import type { ZimbraSim } from '../tests/servers/zimbra-sim/index';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,7 +43,74 @@ interface Stats {
   searchMs: number;
   totalMs: number;
   candidates: number;
-  classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number };
+  classify: { total: number; cached: number; fromParts?: number; partsRequests?: number; downloaded: number; downloadedBytes: number; ms: number };
+}
+
+/** The floor: every message of every folder listed once by the webmail's own list request. */
+async function floorRoundcube(env: RoundcubeEnv): Promise<{ ms: number; requests: number; messages: number; pageSize: number }> {
+  const c = new RoundcubeClient(env.url);
+  await c.login(env.user, env.password);
+  const pageSize = Number(c.pageEnv.pagesize);
+  const folders = Object.keys((c.pageEnv.mailboxes ?? {}) as Record<string, unknown>);
+  if (!folders.length || !pageSize) throw new Error('floor: no folder list or page size in the page');
+  const t0 = Date.now();
+  let requests = 0;
+  let messages = 0;
+  for (const mbox of folders) {
+    for (let page = 1; ; page++) {
+      const r = await c.ajax('list', { _mbox: mbox, _page: String(page) });
+      requests++;
+      const rows = (r.exec ?? '').split('add_message_row(').length - 1;
+      messages += rows;
+      const pages = Number((r.env as Record<string, unknown> | undefined)?.pagecount ?? 0);
+      if (page >= pages || rows === 0) break;
+    }
+  }
+  const ms = Date.now() - t0;
+  await c.logout();
+  return { ms, requests, messages, pageSize };
+}
+
+async function floorZimbra(sim: ZimbraSim): Promise<{ ms: number; requests: number; messages: number; pageSize: number }> {
+  const c = await simLogin(sim);
+  const folders = [...new Set([...sim.mailbox.messages.values()].map((m) => m.folderId))];
+  const t0 = Date.now();
+  let requests = 0;
+  let messages = 0;
+  for (const id of folders) {
+    for (let offset = 0; ; offset += 1000) {
+      const r = await c.soap('SearchRequest', { query: `inid:${id}`, types: 'message', limit: 1000, offset, sortBy: 'dateDesc' });
+      requests++;
+      const body = r.json.Body.SearchResponse;
+      messages += (body.m ?? []).length;
+      if (!body.more) break;
+    }
+  }
+  return { ms: Date.now() - t0, requests, messages, pageSize: 1000 };
+}
+
+/** Requests the server saw from this mark on (assets excluded) and the most in any one second. */
+function requestCounter(rc: RoundcubeEnv | null, sim: ZimbraSim | null): () => { requests: number; peakPerSecond: number } {
+  const phpLines = () => readFileSync(rc!.logs.php, 'latin1').split('\n');
+  const startPhp = rc ? phpLines().length : 0;
+  const startSim = sim ? sim.requestLog.length : 0;
+  return () => {
+    const seconds = new Map<string, number>();
+    let requests = 0;
+    const count = (second: string) => {
+      requests++;
+      seconds.set(second, (seconds.get(second) ?? 0) + 1);
+    };
+    if (rc) {
+      for (const line of phpLines().slice(startPhp)) {
+        const m = /^\[\d+\] \[([^\]]+)\] \S+ \[\d+\]: (?:GET|POST) \/\?/.exec(line);
+        if (m) count(m[1]!);
+      }
+    } else {
+      for (const e of sim!.requestLog.slice(startSim)) if (e.request !== 'asset' && e.request !== 'page') count(String(Math.floor(e.at / 1000)));
+    }
+    return { requests, peakPerSecond: Math.max(0, ...seconds.values()) };
+  };
 }
 
 async function preview(s: Session, page: Page): Promise<{ ms: number; stats: Stats; groups: { kind: string; count: number }[] }> {
@@ -63,15 +141,25 @@ for (const server of servers) {
         await loginZimbra(s, page, sim!);
         await waitForShell(page);
       }
+      const floor = rc ? await floorRoundcube(rc) : await floorZimbra(sim!);
+      const counted = requestCounter(rc, sim);
       const first = await preview(s, page);
+      const req = counted();
       const second = await preview(s, page);
+      const floor2 = rc ? await floorRoundcube(rc) : await floorZimbra(sim!);
+      const floorMs = (floor.ms + floor2.ms) / 2;
       const c = first.stats.classify;
       const groups = first.groups.map((g) => `${g.kind} ${g.count}`).join(', ');
+      // Groups and counts are known once the searches are done (classification only moves messages to 'protected').
+      const usefulMs = first.stats.totalMs - c.ms;
+      const x = (ms: number) => `${(ms / floorMs).toFixed(1)}×`;
       lines.push(
-        `${server} ${profile}, ${kind}: first preview ${(first.ms / 1000).toFixed(1)} s (planner ${(first.stats.totalMs / 1000).toFixed(1)} s: ` +
-          `${first.stats.searches} searches ${(first.stats.searchMs / 1000).toFixed(1)} s; ${first.stats.candidates} candidates, ` +
-          `${c.downloaded} downloaded and classified, ${(c.downloadedBytes / MiB).toFixed(1)} MiB in ${(c.ms / 1000).toFixed(1)} s = ` +
-          `${(c.downloadedBytes / MiB / Math.max(c.ms / 1000, 0.001)).toFixed(1)} MiB/s); second preview (cache) ${(second.ms / 1000).toFixed(1)} s ` +
+        `${server} ${profile}, ${kind}: FLOOR ${(floorMs / 1000).toFixed(2)} s (mean of 2: ${floor.requests} list requests of ${floor.pageSize}, ` +
+          `${floor.messages} messages). First preview ${(first.ms / 1000).toFixed(1)} s = ${x(first.ms)} floor (planner ${(first.stats.totalMs / 1000).toFixed(1)} s: ` +
+          `${first.stats.searches} searches ${(first.stats.searchMs / 1000).toFixed(1)} s; groups known after ${(usefulMs / 1000).toFixed(1)} s = ${x(usefulMs)} floor; ` +
+          `${first.stats.candidates} candidates, ${c.fromParts ?? 0} decided without a download from what the server tells (${c.partsRequests ?? 0} attachment-list or structure-search calls), ` +
+          `${c.downloaded} downloaded and classified, ${(c.downloadedBytes / MiB).toFixed(1)} MiB, classification ${(c.ms / 1000).toFixed(1)} s); ` +
+          `${req.requests} requests, peak ${req.peakPerSecond}/s; second preview (cache) ${(second.ms / 1000).toFixed(1)} s = ${x(second.ms)} floor ` +
           `(${second.stats.classify.cached} verdicts from the cache, ${second.stats.classify.downloaded} downloaded). Groups: ${groups}`,
       );
       console.log(lines[lines.length - 1]);

@@ -164,6 +164,23 @@ export interface AttachmentInfo {
   type: string;
 }
 
+/**
+ * One test on one MIME part (any part at any depth, the message's own top part included), for Webmail.partSearch:
+ * its type (a primary type such as 'text', or 'type/subtype'), its file name's ending (case-insensitive), or a type
+ * that is none of these (primary types or type/subtype).
+ */
+export type PartTest = { type: string } | { nameEnds: string } | { typeNotIn: string[] };
+
+/** Which messages to list by their MIME structure, all conditions ANDed (see Webmail.partSearch). */
+export interface PartQuery {
+  /** Some part passes one of these tests. */
+  someAny?: PartTest[];
+  /** No part passes any of these tests. */
+  noneAny?: PartTest[];
+  /** The message's text (as bodyContainsAny matches it) contains none of these strings. */
+  textLacksAll?: string[];
+}
+
 /** Outcome of one batch action. Every id given is in exactly one of `done` or `failed`. */
 export interface BatchResult {
   done: string[];
@@ -331,6 +348,13 @@ export interface Webmail {
    * whose searches leave no such state leave it out; features call `fn` directly then.
    */
   together?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Optional: which of these messages of one folder match `q`, answered EXACTLY by the server's own search on the
+   * MIME structure, without a download (Roundcube on Dovecot: IMAP SEARCH MIMEPART through `_filter`). The answer is
+   * a positive listing: a server that cannot search so answers with an error or lists nothing, never everything.
+   * The adapter cuts its requests to its own size.
+   */
+  partSearch?(folderId: string, ids: string[], q: PartQuery, opts?: ActionOptions): Promise<Set<string>>;
   /**
    * The message's raw RFC 822 source, byte for byte: its first bytes (checked to start a message) and the rest as
    * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).

@@ -186,6 +186,26 @@ export function sizeMatches(cachedSize: number, s: MessageSummary): boolean {
   return Math.abs(cachedSize - s.size) <= Math.max(s.sizePrecision, 0);
 }
 
+/** The cached verdicts of these messages whose size still matches (keys from refKey); an unreadable cache gives none. */
+export async function cachedVerdicts(cache: VerdictCache, messages: MessageSummary[]): Promise<Map<string, CachedVerdict>> {
+  const out = new Map<string, CachedVerdict>();
+  if (!messages.length) return out;
+  const byKey = new Map(messages.map((m) => [refKey(m.ref), m] as const));
+  let rows: CachedVerdict[] = [];
+  try {
+    rows = await cache.get(messages.map((m) => m.ref));
+  } catch {
+    rows = []; // the cache is an optimisation: without it, download
+  }
+  for (const row of rows) {
+    const k = refKey(row);
+    const m = byKey.get(k);
+    if (!m || out.has(k) || !sizeMatches(row.size, m)) continue;
+    out.set(k, row);
+  }
+  return out;
+}
+
 /**
  * Classify these messages: cached verdicts first (size-checked), then download the others a few at a time
  * (`concurrency`, default 2: memory stays bounded to a few messages) and store the new verdicts in the cache in
@@ -195,25 +215,16 @@ export function sizeMatches(cachedSize: number, s: MessageSummary): boolean {
 export async function classifyMessages(
   webmail: Pick<Webmail, 'rawMessage'>,
   messages: MessageSummary[],
-  opts: { cache?: VerdictCache; signal?: AbortSignal; onProgress?: (p: ClassifyProgress) => void; concurrency?: number } = {},
+  opts: { cache?: VerdictCache; signal?: AbortSignal; onProgress?: (p: ClassifyProgress) => void; concurrency?: number; cacheLookedUp?: boolean } = {},
 ): Promise<ClassifyResult> {
   const t0 = Date.now();
   const verdicts = new Map<string, Verdict>();
   const exactSizes = new Map<string, number>();
   const failures = new Map<string, string>();
-  const byKey = new Map(messages.map((m) => [refKey(m.ref), m] as const));
   let cachedCount = 0;
-  if (opts.cache && messages.length) {
-    let rows: CachedVerdict[] = [];
-    try {
-      rows = await opts.cache.get(messages.map((m) => m.ref));
-    } catch {
-      rows = []; // the cache is an optimisation: without it, download
-    }
-    for (const row of rows) {
-      const k = refKey(row);
-      const m = byKey.get(k);
-      if (!m || verdicts.has(k) || !sizeMatches(row.size, m)) continue;
+  // `cacheLookedUp`: the caller already took what the cache had (the cache then only receives new verdicts).
+  if (opts.cache && !opts.cacheLookedUp) {
+    for (const [k, row] of await cachedVerdicts(opts.cache, messages)) {
       verdicts.set(k, row.clinical);
       exactSizes.set(k, row.size);
       cachedCount++;

@@ -3,9 +3,11 @@
  *
  * 1. `takeSnapshot` asks the server, folder by folder, for every message each rule selects (webmail.search pages
  *    through the WHOLE folder), for the folder's recent messages, and for content candidates (HPRIM text,
- *    attachment names and types: supersets). Then it downloads and classifies (classify.ts) every selected
- *    message that is not already kept for another reason and that has, or may have, an attachment or a content
- *    hit. Verdicts are cached in the background, so a second snapshot downloads only new messages.
+ *    attachment names and types: supersets). Then every selected message that is not already kept for another
+ *    reason and that has, or may have, an attachment or a content hit gets a verdict: from the server's attachment
+ *    list and content searches where they settle it (triage.ts; hosts that list attachments), else downloaded and
+ *    classified (classify.ts). Verdicts from bytes are cached in the background, so a second snapshot downloads
+ *    only new messages.
  * 2. `buildPlan` turns the snapshot into groups, with the protections, the user's per-message choices and the
  *    "clinical documents are filed in the patient record" confirmation applied. It is pure and instant: the
  *    panel calls it again whenever a protection or a tick changes; ids never change (a snapshot).
@@ -22,22 +24,23 @@
  * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
  * the host gives them exactly, always in the safe direction (plan less, keep more).
  *
- * Why one file at ~400 lines: the snapshot's searches and the plan's protections must be read together to check
- * the safe direction (what a search may miss is what a protection keeps); verdict pruning, classification and the
- * rules' dates already live in prune-verdicts.ts, classify.ts and rules.ts.
+ * Why one file at ~500 lines: the snapshot's searches, the order of classification (cache, triage, downloads) and
+ * the plan's protections must be read together to check the safe direction (what a search may miss is what a
+ * protection keeps); verdict pruning, classification, triage from what the server tells and the rules' dates
+ * already live in prune-verdicts.ts, classify.ts, triage.ts and rules.ts.
  */
 import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
-import { classifyMessages, refKey, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
+import { cachedVerdicts, classifyMessages, refKey, type CachedVerdict, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
 import { daysAgo, monthsAgo } from './rules';
+import { DOCUMENT_SIGNS, HPRIM_MARKERS, triage, type Signs } from './triage';
 
 export const DAY = 86_400_000;
 export const MB = 1024 * 1024;
 
-/** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
-export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];
+export { HPRIM_MARKERS } from './triage';
 /** Attachment names and types worth a look (supersets; the verdict comes from the message's bytes). */
 export const CLINICAL_NAMES = ['IHE_XDM.ZIP', '.hpr', '.hprim', '.hpm', '.pdf', '.zip'];
 export const CLINICAL_TYPES = ['application/pdf', 'application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
@@ -51,14 +54,31 @@ export interface Candidate {
   role: FolderRole;
   /** Received on or after the "recent" limit (server search, or the listed date). */
   recent: boolean;
-  /** A content search (HPRIM text, attachment name or type) named it. */
+  /**
+   * A content search (HPRIM text, attachment name or type) named it; or, where the server can tell clinical
+   * documents apart without a download (triage.ts), set for every candidate: triage then decides.
+   */
   contentHit: boolean;
+  /** What the content searches said for triage.ts (absent: not asked; the message is then downloaded). */
+  signs?: Signs;
 }
 
 export interface SnapshotStats {
   searches: number;
   searchMs: number;
-  classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] };
+  classify: {
+    total: number;
+    cached: number;
+    /** Decided from the server's attachment lists and content searches, without a download (triage.ts). */
+    fromParts: number;
+    /** Attachment-list requests made for that. */
+    partsRequests: number;
+    downloaded: number;
+    downloadedBytes: number;
+    ms: number;
+    cacheErrors: number;
+    errors: string[];
+  };
   /** Verdicts of messages no longer on the server, dropped by this snapshot (prune-verdicts.ts). */
   prunedVerdicts?: number;
   totalMs: number;
@@ -90,6 +110,12 @@ export interface PlanProgress {
   /** Classification only. */
   downloadedBytes?: number;
   cached?: number;
+  /**
+   * Classification only: the groups as the searches found them, every message still to be checked counted in its
+   * rule's group (clinical documents can only move messages from there to 'protected'), for the panel to show
+   * meanwhile; nothing can be applied from them.
+   */
+  preliminary?: { kind: GroupKind; count: number; bytes: number }[];
 }
 
 export interface PlanEnv {
@@ -235,21 +261,40 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
         searches++;
         for (const c of here) c.recent = recent.has(c.summary.ref.id) || (c.summary.date !== null && c.summary.date >= recentSince);
       }
-      // Content candidates matter only for messages the listing says have no attachment (the others are
-      // downloaded anyway). If the server cannot search content, every such message is looked at.
-      if (rules.protect.clinical && here.some((c) => c.summary.hasAttachment === false)) {
-        const hits = new Set<string>();
-        let unsupported = false;
-        for (const q of [{ bodyContainsAny: HPRIM_MARKERS }, { attachmentNameAny: CLINICAL_NAMES }, { attachmentTypeAny: CLINICAL_TYPES }]) {
+      // Content candidates matter for messages the listing says have no attachment (the others are downloaded).
+      // If the server cannot search content, every such message is looked at. Where the server can tell
+      // without a download (triage.ts), every candidate goes to triage instead, which asks its own questions:
+      // the HPRIM markers and DOCUMENT_SIGNS here for attachment lists, its structure searches otherwise.
+      const triaged = rules.protect.clinical && !!(webmail.attachments || webmail.partSearch);
+      if (triaged) for (const c of here) c.contentHit = true;
+      const contentNeeded = rules.protect.clinical && !triaged && here.some((c) => c.summary.hasAttachment === false);
+      const signsNeeded = rules.protect.clinical && !!webmail.attachments;
+      if (contentNeeded || signsNeeded) {
+        /** The ids a content search names; null when the server cannot search content. */
+        const named = async (q: Pick<SearchQuery, 'bodyContainsAny' | 'attachmentNameAny' | 'attachmentTypeAny'>): Promise<Set<string> | null> => {
           try {
-            for (const m of await collect(webmail, { folderId: f.id, sort: 'dateDesc', ...q }, signal)) hits.add(m.ref.id);
+            const found = await collect(webmail, { folderId: f.id, sort: 'dateDesc', ...q }, signal);
             searches++;
+            return new Set(found.map((m) => m.ref.id));
           } catch (e) {
-            if (isWebmailError(e) && e.code === 'unsupported') unsupported = true;
-            else throw e;
+            if (isWebmailError(e) && e.code === 'unsupported') return null;
+            throw e;
+          }
+        };
+        const hprim = await named({ bodyContainsAny: HPRIM_MARKERS });
+        if (contentNeeded) {
+          const names = await named({ attachmentNameAny: CLINICAL_NAMES });
+          const types = await named({ attachmentTypeAny: CLINICAL_TYPES });
+          const sets = [hprim, names, types];
+          for (const c of here) c.contentHit = sets.some((set) => set === null || set.has(c.summary.ref.id));
+        }
+        if (signsNeeded) {
+          const docs = await named({ bodyContainsAny: DOCUMENT_SIGNS });
+          for (const c of here) {
+            const id = c.summary.ref.id;
+            c.signs = { hprim: hprim ? hprim.has(id) : null, document: docs ? docs.has(id) : null };
           }
         }
-        for (const c of here) c.contentHit = unsupported || hits.has(c.summary.ref.id);
       }
     }
     candidates.push(...here);
@@ -268,14 +313,21 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
     candidates,
     verdicts: new Map(),
     failures: new Map(),
-    stats: { searches, searchMs, classify: { total: 0, cached: 0, downloaded: 0, downloadedBytes: 0, ms: 0, cacheErrors: 0, errors: [] }, totalMs: 0 },
+    stats: {
+      searches,
+      searchMs,
+      classify: { total: 0, cached: 0, fromParts: 0, partsRequests: 0, downloaded: 0, downloadedBytes: 0, ms: 0, cacheErrors: 0, errors: [] },
+      totalMs: 0,
+    },
   };
   if (env.cache) {
     // Never in the way of the preview: a failure leaves the verdicts to the idle purge.
     const pruned = await pruneVerdicts(webmail, env.cache, folders, listedWhole, signal).catch(() => null);
     if (pruned) snapshot.stats.prunedVerdicts = pruned.dropped;
   }
-  await classifySnapshot(env, snapshot, rules);
+  const preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
+  const onProgress = env.onProgress;
+  await classifySnapshot({ ...env, ...(onProgress ? { onProgress: (p: PlanProgress) => onProgress({ ...p, preliminary }) } : {}) }, snapshot, rules);
   snapshot.stats.totalMs = Date.now() - t0;
   return snapshot;
 }
@@ -285,21 +337,60 @@ export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<S
  * more may need one). Sizes learnt from the downloaded bytes replace the listed, rounded ones.
  */
 export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 'signal' | 'onProgress' | 'concurrency'>, s: Snapshot, rules: CleanupRules): Promise<void> {
-  const todo = unclassified(s, rules);
+  const all = unclassified(s, rules);
+  if (!all.length) return;
+  const st = s.stats.classify;
+  const t0 = Date.now();
+  const exact = new Map<string, number>();
+  // The cache first (no request), then what the server can tell without a download (triage.ts), then downloads.
+  const cached = env.cache ? await cachedVerdicts(env.cache, all) : new Map<string, CachedVerdict>();
+  for (const [k, row] of cached) {
+    s.verdicts.set(k, row.clinical);
+    exact.set(k, row.size);
+  }
+  st.cached += cached.size;
+  st.total += cached.size;
+  const open = all.filter((m) => !cached.has(refKey(m.ref)));
+  const signs = new Map(s.candidates.map((c) => [refKey(c.summary.ref), c.signs] as const));
+  const t = await triage(env.webmail, open, (m) => signs.get(refKey(m.ref)), {
+    signal: env.signal,
+    onProgress: (done) => env.onProgress?.({ phase: 'classify', done: cached.size + done, total: all.length, cached: cached.size }),
+  });
+  const decided = t.verdicts;
+  for (const [k, v] of decided) s.verdicts.set(k, v);
+  if (env.cache && decided.size) {
+    // Kept for the next preview where the listed size is exact (what a cached row must hold); never in the way.
+    const rows: CachedVerdict[] = open.flatMap((m) => {
+      const v = decided.get(refKey(m.ref));
+      return v !== undefined && m.sizePrecision === 0 ? [{ folderId: m.ref.folderId, id: m.ref.id, size: m.size, clinical: v }] : [];
+    });
+    if (rows.length) await env.cache.put(rows).catch(() => undefined);
+  }
+  st.partsRequests += t.requests;
+  st.fromParts += decided.size;
+  st.total += decided.size;
+  st.ms += Date.now() - t0;
+  const todo = open.filter((m) => !decided.has(refKey(m.ref)));
+  const setExact = (sizes: Map<string, number>) => {
+    for (const c of s.candidates) {
+      const size = sizes.get(refKey(c.summary.ref));
+      if (size !== undefined) c.summary = { ...c.summary, size, sizePrecision: 0 };
+    }
+  };
+  setExact(exact);
   if (!todo.length) return;
+  const before = cached.size + decided.size;
   const r = await classifyMessages(env.webmail, todo, {
     cache: env.cache,
+    cacheLookedUp: true,
     signal: env.signal,
     concurrency: env.concurrency,
-    onProgress: (p: ClassifyProgress) => env.onProgress?.({ phase: 'classify', done: p.done, total: p.total, downloadedBytes: p.downloadedBytes, cached: p.cached }),
+    onProgress: (p: ClassifyProgress) =>
+      env.onProgress?.({ phase: 'classify', done: before + p.done, total: all.length, downloadedBytes: p.downloadedBytes, cached: cached.size }),
   });
   for (const [k, v] of r.verdicts) s.verdicts.set(k, v);
   for (const [k, v] of r.failures) s.failures.set(k, v);
-  for (const c of s.candidates) {
-    const exact = r.exactSizes.get(refKey(c.summary.ref));
-    if (exact !== undefined) c.summary = { ...c.summary, size: exact, sizePrecision: 0 };
-  }
-  const st = s.stats.classify;
+  setExact(r.exactSizes);
   st.total += r.stats.total;
   st.cached += r.stats.cached;
   st.downloaded += r.stats.downloaded;

@@ -26,6 +26,10 @@ export default {
     fr: 'Sur une grande boîte, cette vérification peut prendre quelques minutes. Elle n’est faite qu’une fois par message.',
     en: 'On a large mailbox this check can take a few minutes. It is done only once per message.',
   },
+  cleanup_planning_groups: {
+    fr: 'Aperçu provisoire (les messages contenant un document médical passeront dans « conservés ») :',
+    en: 'Provisional preview (messages carrying a medical document will move to “kept”):',
+  },
   cleanup_stop: { fr: 'Arrêter', en: 'Stop' },
   cleanup_planning_cancelled: { fr: 'Aperçu arrêté. Rien n’a été modifié.', en: 'Preview stopped. Nothing was changed.' },
   cleanup_planning_failed: { fr: 'L’aperçu n’a pas pu être préparé. $1', en: 'The preview could not be prepared. $1' },

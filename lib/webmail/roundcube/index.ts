@@ -28,6 +28,7 @@ import {
   type MailboxPart,
   type MessageRef,
   type MessageSummary,
+  type PartQuery,
   type Quota,
   type QuotaPart,
   type Recognition,
@@ -42,12 +43,12 @@ import type { Pacer } from '../kit/request';
 import { recognise } from '../kit/selectors';
 import { RcApi, type FetchLike } from './api';
 import { RcMailbox } from './actions';
-import { ROUNDCUBE_MAX_BATCH } from './batches';
+import { ROUNDCUBE_MAX_BATCH, cutUidBatches, splitIds } from './batches';
 import { RcComposeEditor } from './compose';
 import { keepingListState, requireApi, type RcContext } from './context';
 import { detectRoundcube, readPageEnv, readToken } from './detect';
 import { accountFromDom, accountFromHtml, findAnchor, foldersFromDom, observeQuotaDisplay } from './page';
-import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, rowToSummary, sortSummaries } from './parse';
+import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, partFilter, rowToSummary, sortSummaries, uidSet } from './parse';
 import { ROUNDCUBE_SELECTORS } from './selectors';
 import { largestRows } from './largest';
 
@@ -205,6 +206,29 @@ export class RoundcubeWebmail implements Webmail {
       throwIfAborted(signal);
       yield list.slice(i, i + YIELD_SIZE);
     }
+  }
+
+  /**
+   * IMAP SEARCH MIMEPART (Dovecot 2.3) through `_filter`, on exactly these UIDs, one search per request-sized part:
+   * the messages' structure without a download. An IMAP server without MIMEPART answers BAD, which Roundcube shows
+   * as an error or as no match: either way nothing is listed.
+   */
+  async partSearch(folderId: string, ids: string[], q: PartQuery, opts?: { signal?: AbortSignal } | null): Promise<Set<string>> {
+    const api = requireApi(this.ctx);
+    const signal = opts?.signal ?? undefined;
+    throwIfAborted(signal);
+    const out = new Set<string>();
+    const criteria = partFilter(q);
+    const { byUid } = splitIds(ids);
+    if (criteria === null || !byUid.size) return out;
+    await keepingListState(this.ctx, async () => {
+      for (const part of cutUidBatches([...byUid.values()], ROUNDCUBE_MAX_BATCH)) {
+        const uids = part.map((id) => parseUid(id)!);
+        const found = await api.uidsMatching(folderId, `UID ${uidSet(uids)} ${criteria}`, signal);
+        for (const u of found.uids) if (byUid.has(u)) out.add(byUid.get(u)!);
+      }
+    });
+    return out;
   }
 
   async rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal } | null): Promise<RawMessage> {

@@ -120,8 +120,36 @@ for (const [name, make] of TARGETS) {
 
         it('applies with one button, reports, undoes, then deletes for good only what was previewed and moved', { timeout: 1_200_000 }, async () => {
           const trash = target.folders.trash;
+          // While the clinical check runs, the panel already shows the groups (provisional) and nothing to apply:
+          // every state of the dialog is recorded as it renders.
+          await page.evaluate(() => {
+            const seen: { groups: { kind: string; count: number }[]; apply: boolean }[] = [];
+            (window as unknown as { __preliminary: typeof seen }).__preliminary = seen;
+            const record = (root: ShadowRoot) => {
+              const box = root.querySelector('[data-preliminary]');
+              if (!box) return;
+              const groups = [...box.querySelectorAll('[data-group]')].map((li) => ({ kind: li.getAttribute('data-group')!, count: Number(li.getAttribute('data-count')) }));
+              seen.push({ groups, apply: !!root.querySelector('[data-action="apply"]') });
+            };
+            const found = new MutationObserver(() => {
+              const root = document.querySelector('[data-balise="cleanup"]')?.shadowRoot;
+              if (!root) return;
+              found.disconnect();
+              record(root);
+              new MutationObserver(() => record(root)).observe(root, { subtree: true, childList: true, attributes: true });
+            });
+            found.observe(document.documentElement, { subtree: true, childList: true });
+          });
           await openFromMeter(page);
           const st = await waitStage(s, page, 'preview');
+          const preliminary = await page.evaluate(() => (window as unknown as { __preliminary: { groups: { kind: string; count: number }[]; apply: boolean }[] }).__preliminary);
+          expect(preliminary.length).toBeGreaterThan(0);
+          expect(preliminary.some((p) => p.apply)).toBe(false);
+          // The same messages, in the same groups or moved to 'protected' by the clinical check.
+          const early = preliminary.at(-1)!.groups;
+          const count = (gs: { kind: string; count: number }[], k: string) => gs.find((g) => g.kind === k)?.count ?? 0;
+          expect(early.reduce((a, g) => a + g.count, 0)).toBe(st.groups!.reduce((a, g) => a + g.count, 0));
+          for (const g of st.groups!) if (g.kind !== 'protected') expect(g.count, g.kind).toBeLessThanOrEqual(count(early, g.kind));
           const before = await target.truth();
           const moveIds = st.groups!.filter((g) => g.kind !== 'protected' && g.kind !== 'trash').flatMap((g) => g.ids);
           const planned = new Map(keysOf(before, moveIds).map((k, i) => [k, { restoreTo: moveIds[i]!.folderId }]));

@@ -8,6 +8,9 @@ import { deliver, startRoundcube, type RoundcubeEnv } from './index.ts';
 import { RoundcubeClient, listRows, setQuota, type ListRow } from './http.ts';
 import { folderStatus, listMessages, quota, readManifest, roundcubePrefs, search, type Manifest } from './truth.ts';
 import { rcFormatDate, rcShowBytes, rcSizeRange } from './format.ts';
+import { classifyRaw } from '../../../lib/features/cleanup/classify';
+import { PART_QUERIES } from '../../../lib/features/cleanup/triage';
+import { partFilter } from '../../../lib/webmail/roundcube/parse';
 
 type Entry = Manifest['messages'][number];
 
@@ -127,6 +130,45 @@ describe('FINDINGS.md, verified on Roundcube 1.6.5 + Dovecot 2.3', () => {
     await c.raw('GET', { _task: 'mail', _action: 'preview', _uid: String(f), _mbox: 'INBOX', _framed: '1' });
     expect(await seen(f)).toBe(true);
   }, 60_000);
+
+  it('6. MIMEPART through _filter lists messages by structure; the planner\'s part queries never call a clinical message "not clinical"', async () => {
+    // The three positive listings of triage.ts (PART_QUERIES), as the adapter sends them (partFilter), on every
+    // message of every folder, against the classifier's verdict on the bytes Dovecot holds (doveadm fetch text).
+    const raws = new Map<string, Uint8Array>();
+    for (const folder of [...new Set(man.map((m) => m.folder))]) {
+      const rows = JSON.parse((await env.doveadmRaw(['-f', 'json', 'fetch', '-u', env.user, 'uid text', 'mailbox', folder, 'all'])).toString('utf8')) as { uid: string; text: string }[];
+      for (const r of rows) raws.set(`${folder}\u0000${r.uid}`, Buffer.from(r.text, 'utf8'));
+    }
+    let decided = 0;
+    const unsafe: string[] = [];
+    const relabelled: string[] = [];
+    const counts: Record<string, number> = {};
+    for (const folder of [...new Set(man.map((m) => m.folder))]) {
+      const open = new Set(man.filter((m) => m.folder === folder).map((m) => m.uid));
+      for (const { verdict, q } of PART_QUERIES) {
+        const filter = partFilter(q);
+        expect(filter).not.toBeNull();
+        const { uids } = await searchAll(folder, { _filter: `UID 1:* ${filter}` });
+        for (const uid of uids) {
+          if (!open.delete(uid)) continue;
+          const raw = raws.get(`${folder}\u0000${uid}`);
+          expect(raw, `${folder} ${uid}`).toBeDefined();
+          const truth = await classifyRaw(raw!);
+          counts[`${truth}→${verdict}`] = (counts[`${truth}→${verdict}`] ?? 0) + 1;
+          decided++;
+          if ((truth === null) !== (verdict === null)) unsafe.push(`${folder} ${uid}: ${truth} → ${verdict}`);
+          else if (truth !== verdict) relabelled.push(`${folder} ${uid}: ${truth} → ${verdict}`);
+        }
+      }
+    }
+    console.log(`MIMEPART triage: ${decided} of ${man.length} messages decided without a download; ${JSON.stringify(counts)}`);
+    expect(unsafe).toEqual([]);
+    expect(relabelled).toEqual([]);
+    expect(decided).toBeGreaterThan(man.length / 2);
+    // A server without MIMEPART: Dovecot answers BAD, Roundcube lists nothing (a positive listing stays safe).
+    const bad = await c.ajax('search', { _mbox: 'INBOX', _scope: 'base', _q: '', _filter: 'UID 1:* MIMEPART (NOSUCHKEY "x")' });
+    expect(Number(bad.env?.messagecount ?? 0)).toBe(0);
+  }, 180_000);
 
   it('5. list rows format sizes with show_bytes and dates with format_date (fr_FR, Europe/Paris)', async () => {
     const truth = new Map((await listMessages(env, 'INBOX')).map((m) => [m.uid, m]));

@@ -8,6 +8,11 @@ import { generateMailbox } from '../seed/profile.ts';
 import { type ZimbraSim, startZimbraSim } from './index.ts';
 import { ID_INBOX, ID_JUNK, ID_TRASH, type SimMessage } from './mailbox.ts';
 import { type SimClient, faultCode, login } from './testkit.ts';
+import { buildQuery } from '../../../lib/webmail/zimbra/query';
+import { attachmentsFromParts } from '../../../lib/webmail/zimbra/parts';
+import { classifyRaw } from '../../../lib/features/cleanup/classify';
+import { HPRIM_MARKERS } from '../../../lib/features/cleanup/plan';
+import { DOCUMENT_SIGNS, verdictFromParts } from '../../../lib/features/cleanup/triage';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const SEED = 7;
@@ -198,5 +203,55 @@ describe('REST downloads', () => {
     expect(size).toBe(pick[0]!.size);
     expect(tar.subarray(512, 512 + size).equals(pick[0]!.raw)).toBe(true);
     expect((await c.get('service/home/~/?fmt=zip&list=999999&meta=0')).status).toBe(204);
+  });
+});
+
+describe("the planner's triage (lib/features/cleanup/triage.ts) on the adapter's own requests", () => {
+  it('calls "not clinical" only what the classifier calls so, and decides most messages without a download', { timeout: 180_000 }, async () => {
+    // Every message of every folder, as the planner would ask: the adapter's attachment-list request (SearchRequest
+    // with fetch, parsed by attachmentsFromParts) and its content searches (buildQuery), against the bytes' verdict.
+    const folders = [...new Set(all().map((m) => m.folderId))];
+    let fromParts = 0;
+    let downloads = 0;
+    const unsafe: string[] = [];
+    const relabelled: string[] = [];
+    const counts: Record<string, number> = {};
+    for (const fid of folders) {
+      const folderId = String(fid);
+      const hitsOf = async (strings: string[]) => {
+        const q = buildQuery({ folderId, bodyContainsAny: strings, sort: 'dateDesc' });
+        return new Set(await searchAll(q.query!, q.sortBy));
+      };
+      const hprim = await hitsOf(HPRIM_MARKERS);
+      const docs = await hitsOf(DOCUMENT_SIGNS);
+      const msgs = all().filter((m) => m.folderId === fid);
+      for (let i = 0; i < msgs.length; i += 100) {
+        const chunk = msgs.slice(i, i + 100);
+        const r = await search(`inid:${folderId} item:{${chunk.map((m) => m.id).join(',')}}`, { sortBy: 'none', limit: chunk.length, fetch: 'all', max: 1 });
+        const parts = new Map<string, unknown[]>((r.m ?? []).map((m: { id: string; mp?: unknown[] }) => [String(m.id), m.mp ?? []]));
+        expect(parts.size).toBe(chunk.length);
+        for (const m of chunk) {
+          const id = String(m.id);
+          const v = verdictFromParts(attachmentsFromParts(parts.get(id)), { hprim: hprim.has(id), document: docs.has(id) });
+          const truth = await classifyRaw(m.raw);
+          counts[`${truth}→${v}`] = (counts[`${truth}→${v}`] ?? 0) + 1;
+          if (v === 'download') {
+            downloads++;
+            continue;
+          }
+          fromParts++;
+          // The safe direction: "not clinical" only when the bytes say so; "clinical" whenever said.
+          if ((v === null) !== (truth === null)) unsafe.push(`${id}: ${truth} → ${v}`);
+          else if (v !== truth) relabelled.push(`${id}: ${truth} → ${v}`);
+        }
+      }
+    }
+    console.log(`triage of ${fromParts + downloads} messages: ${fromParts} decided without a download, ${downloads} to download; ${JSON.stringify(counts)}`);
+    expect(unsafe).toEqual([]);
+    // Labels: a PDF message is called 'pdf' only when nothing else could raise it; none differ on the seed.
+    expect(relabelled).toEqual([]);
+    expect(fromParts).toBeGreaterThan((fromParts + downloads) / 2);
+    // Every kind of clinical message the seed holds still reaches a download where the parts cannot tell.
+    expect(counts['hprim→download']).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,9 @@
  * raw bytes as they are (so, like Dovecot, it misses text hidden in base64 parts). It can list sizes rounded like
  * Roundcube (±512 B, KiB) and hide dates, count what was downloaded, fail downloads, and take new arrivals.
  */
+import PostalMime from 'postal-mime';
 import type {
+  AttachmentInfo,
   BatchResult,
   Folder,
   FolderRole,
@@ -46,6 +48,8 @@ export interface FakeOptions {
   quotaLimit?: number | null;
   /** Content criteria answer 'unsupported'. */
   noContentSearch?: boolean;
+  /** List attachments like Zimbra (Webmail.attachments, parts read by postal-mime); absent otherwise, like Roundcube. */
+  partsListing?: boolean;
 }
 
 const ROLES: Record<string, FolderRole> = { INBOX: 'inbox', Sent: 'sent', Drafts: 'drafts', Trash: 'trash', Junk: 'junk' };
@@ -68,8 +72,29 @@ export class FakeWebmail implements Webmail {
   failRaw = new Set<string>();
   private nextId = 1;
 
+  attachments?: (folderId: string, ids: string[]) => Promise<Map<string, AttachmentInfo[]>>;
+  attachmentCalls = 0;
+  failAttachments = false;
+
   constructor(readonly opts: FakeOptions = {}) {
     if (opts.sizes === 'rounded') this.capabilities.exactSizes = false;
+    if (opts.partsListing) this.attachments = (folderId, ids) => this.listParts(folderId, ids);
+  }
+
+  private async listParts(folderId: string, ids: string[]): Promise<Map<string, AttachmentInfo[]>> {
+    this.attachmentCalls++;
+    if (this.failAttachments) throw new WebmailError('network', 'cut');
+    const out = new Map<string, AttachmentInfo[]>();
+    for (const id of ids) {
+      const m = this.byRef({ folderId, id });
+      if (!m) continue;
+      const email = await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' });
+      out.set(
+        id,
+        email.attachments.map((a) => ({ name: a.filename ?? '', type: (a.mimeType ?? '').toLowerCase(), size: (a.content as ArrayBuffer).byteLength })),
+      );
+    }
+    return out;
   }
 
   static fromSeed(seed: { profile: 'realistic' | 'bench'; seed?: number; now: Date }, opts: FakeOptions = {}): FakeWebmail {

@@ -9,7 +9,7 @@ import { Groups, Largest } from './Groups';
 import { LargestMailbox, largestExportItems, largestSelection } from './LargestMailbox';
 import { Rules } from './Rules';
 import { ReportView } from './Report';
-import { errorText } from './texts';
+import { countText, errorText, groupTitle } from './texts';
 import { ExportStatus } from '../../../export/View';
 import { ExportChooser } from '../../../export/Chooser';
 import { isoDay, itemsSource } from '../../../export/sources';
@@ -67,6 +67,18 @@ export function CleanupApp({ controller, lang, onClose }: { controller: CleanupC
             <p key={l}>{l}</p>
           ))}
           {s.progress.phase === 'classify' ? <p class="b-muted">{t('cleanup_planning_slow')}</p> : null}
+          {s.progress.preliminary && state.rules ? (
+            <section class="c-preliminary" data-preliminary aria-labelledby="c-preliminary-h">
+              <h4 id="c-preliminary-h">{t('cleanup_planning_groups')}</h4>
+              <ul>
+                {s.progress.preliminary.map((g) => (
+                  <li key={g.kind} data-group={g.kind} data-count={g.count} data-bytes={g.bytes}>
+                    {groupTitle(g, state.rules!, state.folders)} : {countText(g.count)}, {formatBytes(g.bytes, lang)}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           <Button action="cancel" variant="secondary" onClick={() => controller.cancel()}>
             {t('cleanup_stop')}
           </Button>{' '}

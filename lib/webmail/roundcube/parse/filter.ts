@@ -1,7 +1,7 @@
 /**
  * Roundcube 1.6, pure parsing (no DOM, no request, no evaluation): IMAP search criteria for `_filter`, with quoting that cannot inject anything; UID sets and ids.
  */
-import type { SearchQuery } from '../../types';
+import type { PartQuery, PartTest, SearchQuery } from '../../types';
 
 /**
  * A term as it can travel in `_filter`: Roundcube strips tags from input values (so "<…>" would be cut) and
@@ -92,4 +92,50 @@ export function parseUid(id: string): number | null {
   if (!/^[1-9]\d{0,9}$/.test(id)) return null;
   const n = Number(id);
   return n <= 0xffffffff ? n : null;
+}
+
+/** One MIMEPART test (RFC draft "IMAP SEARCH=MIMEPART", Dovecot 2.3): TYPE/SUBTYPE, FILENAME ENDS, or their negation. */
+function partTest(t: PartTest): string | null {
+  const type = (s: string): string | null => {
+    const m = /^([a-z0-9][a-z0-9!#$&^_.+-]*)(?:\/([a-z0-9][a-z0-9!#$&^_.+-]*))?$/.exec(s.trim().toLowerCase());
+    if (!m) return null;
+    return m[2] ? `(TYPE ${imapQuote(m[1]!)} SUBTYPE ${imapQuote(m[2])})` : `TYPE ${imapQuote(m[1]!)}`;
+  };
+  if ('type' in t) return type(t.type);
+  if ('nameEnds' in t) {
+    const term = searchableTerm(t.nameEnds);
+    return term === t.nameEnds && term ? `FILENAME ENDS ${imapQuote(term)}` : null;
+  }
+  const keys = t.typeNotIn.map(type);
+  if (!keys.length || keys.some((k) => k === null)) return null;
+  return `(${keys.map((k) => `NOT ${k}`).join(' ')})`;
+}
+
+/**
+ * PartQuery → IMAP criteria (without the UID set). Null when a test cannot be said exactly: the caller then asks
+ * nothing (every answer of partSearch is a positive listing, so saying less is never safe here).
+ */
+export function partFilter(q: PartQuery): string | null {
+  const keys: string[] = [];
+  const tests = (list: PartTest[]) => {
+    const out = list.map(partTest);
+    return out.some((k) => k === null) || !out.length ? null : anyOf(out as string[]);
+  };
+  if (q.someAny) {
+    const k = tests(q.someAny);
+    if (k === null) return null;
+    keys.push(`MIMEPART (${k})`);
+  }
+  if (q.noneAny) {
+    const k = tests(q.noneAny);
+    if (k === null) return null;
+    keys.push(`NOT MIMEPART (${k})`);
+  }
+  for (const s of q.textLacksAll ?? []) {
+    const term = searchableTerm(s);
+    // A string that cannot travel whole cannot be said to be absent.
+    if (!term || term !== s) return null;
+    keys.push(`NOT TEXT ${imapQuote(term)}`);
+  }
+  return keys.length ? keys.join(' ') : null;
 }
