@@ -186,6 +186,12 @@ function newId(): string {
  * ('aborted' when cancelled): a plan is never built on a partial answer.
  */
 export async function takeSnapshot(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> {
+  // The rule searches as one request sequence: Roundcube's list state is put back once, not after each search.
+  const run = () => snapshotOf(env, rules);
+  return env.webmail.together ? env.webmail.together(run) : run();
+}
+
+async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> {
   const t0 = Date.now();
   const now = env.now?.() ?? Date.now();
   const { webmail, signal } = env;
