@@ -110,7 +110,8 @@ describe('threshold notifications', () => {
     const r = recorder();
     let t = T0;
     for (const used of [150, 155, 161, 165, 170, 161]) await recordQuota(report(used, (t += 60_000)), ORIGIN, r.effects, t);
-    expect(r.notices).toEqual([{ address: A, level: 'warn', usedBytes: 161 * MiB, limitBytes: LIMIT, percent: 80 }]);
+    // 161 of 200 MiB is 80.5 %: shown as 81 %, rounded as Roundcube rounds its own (lib/format.ts percentUsed).
+    expect(r.notices).toEqual([{ address: A, level: 'warn', usedBytes: 161 * MiB, limitBytes: LIMIT, percent: 81 }]);
     expect((await db().kv.get(ALERTS_KEY))!.value).toEqual({ [A]: 'warn' });
   });
 
@@ -141,7 +142,7 @@ describe('threshold notifications', () => {
     for (const used of [170, 191, 195, 199, 192]) await recordQuota(report(used, (t += 1)), ORIGIN, r.effects, t);
     expect(r.notices.map((n) => [n.level, n.percent])).toEqual([
       ['warn', 85],
-      ['crit', 95],
+      ['crit', 96], // 191 of 200 MiB: 95.5 %, rounded
     ]);
   });
 
