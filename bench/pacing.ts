@@ -8,10 +8,10 @@
  * In the same run, per browser, each on a freshly seeded mailbox, the default cleanup as a person does it (the panel
  * opened from the quota meter with the default rules: its preview, then "apply"), three ways (test builds only:
  * 'pacing-override' replaces the figures of every pacer of the page):
- *   - shipped: the policy as shipped;
- *   - spaced: the policy with a minimum interval between request starts (SPACED) that keeps any 10 s under the rule;
- *     the firewall stand-in ON with its default rule (a trip would stop the run: it is reported);
- *   - none: no bound on requests at once, no interval.
+ *   - shipped: the policy as shipped, the firewall stand-in ON with its default rule (a trip would stop the run: it
+ *     is reported);
+ *   - noWindow: the policy without its rate bound (4 at once only: the policy before the window);
+ *   - none: no bound on requests at once, no interval, no window.
  * Per run: the requests the webmail received (all of them Balise's: Roundcube's page sends none while idle), the peak
  * within the rule's window, the preview's and the apply's times.
  *
@@ -22,7 +22,7 @@ import { DEFAULT_FIREWALL_RULE, peakInWindow, startFaultProxy, type FaultProxy }
 import { roundcubeTarget } from '../tests/e2e/cleanup/targets';
 import { clickAction, openFromMeter, panelState } from '../tests/e2e/cleanup/panel-driver';
 import { waitFor } from '../tests/e2e/mailiz/helpers';
-import { DEFAULT_PACING } from '../lib/webmail/kit/pacing-policy';
+import { DEFAULT_PACING, NO_WINDOW } from '../lib/webmail/kit/pacing-policy';
 import { recordBenchmark } from './record';
 
 const arg = (name: string, def: string) => {
@@ -32,12 +32,16 @@ const arg = (name: string, def: string) => {
 const kinds = arg('browser', 'chromium,firefox').split(',') as BrowserKind[];
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const rule = DEFAULT_FIREWALL_RULE;
-/** An interval that keeps any window of the rule at most 91 % full. */
-const SPACED = { minIntervalMs: Math.ceil((rule.windowMs / rule.maxRequests) * 1.1) };
+const W = DEFAULT_PACING.window;
 const VARIANTS = {
-  shipped: { override: null, firewall: false, label: `as shipped (${DEFAULT_PACING.concurrency} at once, ${DEFAULT_PACING.minIntervalMs} ms interval)` },
-  spaced: { override: SPACED, firewall: true, label: `spaced (${DEFAULT_PACING.concurrency} at once, ${SPACED.minIntervalMs} ms between starts; firewall stand-in ON)` },
-  none: { override: { concurrency: 1000, minIntervalMs: 0 }, firewall: false, label: 'without pacing (no bound, no interval)' },
+  shipped: {
+    // Set explicitly: test builds shorten the window (request.ts, TEST_BUILD_WINDOW) unless told otherwise.
+    override: { ...DEFAULT_PACING },
+    firewall: true,
+    label: `as shipped (${DEFAULT_PACING.concurrency} at once, at most ${W.requests} starts in any ${W.ms / 1000} s; firewall stand-in ON)`,
+  },
+  noWindow: { override: { window: NO_WINDOW }, firewall: false, label: `${DEFAULT_PACING.concurrency} at once, no rate bound (the policy until 2026-12-07)` },
+  none: { override: { concurrency: 1000, minIntervalMs: 0, window: NO_WINDOW }, firewall: false, label: 'without pacing (no bound, no interval)' },
 } as const;
 type Variant = keyof typeof VARIANTS;
 
@@ -48,6 +52,8 @@ interface Run {
   applyMs: number;
   moved: number;
   tripped: number;
+  /** Requests per Roundcube action (`_action` of the URL), most first: where the requests go. */
+  byAction: string;
 }
 
 let fp!: FaultProxy;
@@ -80,11 +86,18 @@ async function once(kind: BrowserKind, variant: Variant): Promise<Run> {
     const done = await waitFor(s, page, (x) => x.stage === 'report' && !!x.report && x.report.state !== undefined, 'the report', 600_000);
     const t2 = Date.now();
     if (done.report!.state !== 'done' && !fp.firewallStats.trips) throw new Error(`${kind} ${variant}: the run ended ${done.report!.state} (${done.report!.stopReason ?? ''})`);
-    const times = s.guard.log.slice(from).filter((e) => e.target === proxyHost).map((e) => e.at);
+    const mine = s.guard.log.slice(from).filter((e) => e.target === proxyHost);
+    const times = mine.map((e) => e.at);
+    const count = new Map<string, number>();
+    for (const e of mine) {
+      const a = new URL(e.url).searchParams.get('_action') ?? '(page)';
+      count.set(a, (count.get(a) ?? 0) + 1);
+    }
+    const byAction = [...count].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ${n}`).join(', ');
     const tripped = fp.firewallStats.trips;
     fp.firewall(null);
     s.assertNoForeignRequests();
-    return { requests: times.length, peak: peakInWindow(times, rule.windowMs), previewMs: t1 - t0, applyMs: t2 - t1, moved: done.report!.movedCount, tripped };
+    return { requests: times.length, peak: peakInWindow(times, rule.windowMs), previewMs: t1 - t0, applyMs: t2 - t1, moved: done.report!.movedCount, tripped, byAction };
   } finally {
     await s.close();
   }
@@ -108,7 +121,8 @@ try {
           `${under ? 'under' : 'OVER'} the rule${VARIANTS[variant].firewall ? `, firewall trips: ${r.tripped}` : ''}.`,
       );
     }
-    console.log(lines.slice(-3).join('\n'));
+    lines.push(`${kind}: where the requests go (Roundcube's _action, as shipped): ${runs.shipped.byAction}.`);
+    console.log(lines.slice(-4).join('\n'));
   }
 } finally {
   await fp?.stop();

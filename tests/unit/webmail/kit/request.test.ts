@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_FIREWALL_RULE, peakInWindow } from '../../../servers/fault-proxy/firewall';
 import { DEFAULT_PACING, PACING_OVERRIDE_KEY, Pacer, createRequester, isBlockPage } from '../../../../lib/webmail/kit/request';
 
 const ORIGIN = 'https://webmail.example.fr';
@@ -13,8 +14,56 @@ function answer(body: string, init: { status?: number; type?: string; url?: stri
 }
 
 describe('the pacer', () => {
-  it('has the documented defaults: 4 at once, no interval', () => {
-    expect(DEFAULT_PACING).toEqual({ concurrency: 4, minIntervalMs: 0 });
+  it('has the documented defaults: 4 at once, no interval, at most 80 starts in any 10 s (under the firewall stand-in’s 100)', () => {
+    expect(DEFAULT_PACING).toEqual({ concurrency: 4, minIntervalMs: 0, window: { requests: 80, ms: 10_000 } });
+    expect(DEFAULT_PACING.window.requests).toBeLessThan(DEFAULT_FIREWALL_RULE.maxRequests);
+    expect(DEFAULT_PACING.window.ms).toBeGreaterThanOrEqual(DEFAULT_FIREWALL_RULE.windowMs);
+    // Test builds (this one too) shorten only the window's duration, so the e2e suite runs its waits quickly;
+    // figures given to a Pacer are kept as given.
+    expect(new Pacer().opts).toEqual({ concurrency: 4, minIntervalMs: 0, window: { requests: 80, ms: 2_000 } });
+    expect(new Pacer({ window: { requests: 3, ms: 50 } }).opts.window).toEqual({ requests: 3, ms: 50 });
+  });
+
+  it('never starts more than window.requests within any window.ms, and holds nothing back below it', async () => {
+    vi.useFakeTimers();
+    try {
+      const pacer = new Pacer({ concurrency: 1000, window: { requests: 5, ms: 1000 } }, () => Date.now());
+      const t0 = Date.now();
+      const starts: number[] = [];
+      const all = Promise.all(Array.from({ length: 12 }, () => pacer.run(async () => void starts.push(Date.now() - t0))));
+      // The first five go at once: a short job is not slowed.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(starts).toEqual([0, 0, 0, 0, 0]);
+      await vi.advanceTimersByTimeAsync(2500);
+      await all;
+      expect(starts).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]);
+      // What the firewall stand-in counts, on these start times: never more than the window allows.
+      expect(peakInWindow(starts, 1000)).toBe(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('spreads a long job at the window’s rate when requests take time (a sliding window, not fixed slots)', async () => {
+    vi.useFakeTimers();
+    try {
+      const pacer = new Pacer({ concurrency: 2, window: { requests: 4, ms: 1000 } }, () => Date.now());
+      const t0 = Date.now();
+      const starts: number[] = [];
+      const job = () =>
+        pacer.run(async () => {
+          starts.push(Date.now() - t0);
+          await new Promise((r) => setTimeout(r, 300));
+        });
+      const all = Promise.all(Array.from({ length: 8 }, job));
+      await vi.advanceTimersByTimeAsync(5000);
+      await all;
+      // Two at a time, 300 ms each: 0,0,300,300 fill the window; the fifth waits for the first to leave it (1000).
+      expect(starts).toEqual([0, 0, 300, 300, 1000, 1000, 1300, 1300]);
+      expect(peakInWindow(starts, 1000)).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never has more than `concurrency` requests in flight', async () => {
