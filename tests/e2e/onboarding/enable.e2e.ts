@@ -79,6 +79,10 @@ for (const kind of BROWSERS) {
       const done = await popup.$eval('[data-enabled]', (el) => el.textContent ?? '');
       expect(texts('enableDone', new URL(base).host)).toContain(done);
       await popup.waitForFunction(() => document.querySelector('[data-setting="origins"]')?.getAttribute('data-count') === '2', { polling: 100, timeout: 10_000 });
+      // The popup, still open, shows the mailbox once the page has reported it (no "no mailbox seen yet" left behind).
+      await popup.waitForSelector('[data-bal]', { timeout: 20_000 });
+      expect(await popup.$$eval('[data-bal]', (els) => els.map((e) => e.getAttribute('data-bal')))).toEqual([sim.address.toLowerCase()]);
+      expect(await popup.$('[data-notice="no-bal"], [data-notice="looking"], [data-notice="not-found-here"]')).toBeNull();
       console.log(`[onboarding ${kind}] popup after: ${await screenshot(popup, `popup-enabled-${kind}`)}`);
       await popup.close();
 
