@@ -42,7 +42,7 @@ export function classificationHandlers(now: () => number = Date.now): HandlersFo
       return {
         rows: found
           .filter((r): r is ClassificationRow => !!r)
-          .map((r) => ({ folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical })),
+          .map((r) => ({ folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical, ...(r.listed !== undefined ? { listed: r.listed } : {}) })),
       };
     },
     'classify/ids': async ({ bal }, sender) => {
@@ -60,7 +60,7 @@ export function classificationHandlers(now: () => number = Date.now): HandlersFo
     'classify/put': async ({ bal, rows }, sender) => {
       const key = await checkBal(bal, sender);
       const at = now();
-      await db().classifications.bulkPut(rows.map((r) => ({ bal: key, folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical, at })));
+      await db().classifications.bulkPut(rows.map((r) => ({ bal: key, folderId: r.folderId, id: r.id, size: r.size, clinical: r.clinical, ...(r.listed !== undefined ? { listed: r.listed } : {}), at })));
       return { ok: true as const };
     },
   };

@@ -12,6 +12,8 @@ const Verdict = z.object({
   id: z.string().check(z.maxLength(256)),
   size: z.number().check(z.gte(0)),
   clinical: z.nullable(z.enum(['xdm', 'hprim', 'pdf'])),
+  /** How the message was listed, for a verdict settled without a download on a host with rounded sizes (classify.ts). */
+  listed: z.optional(z.string().check(z.maxLength(64))),
 });
 
 /** One plan asks for at most this many messages at a time (the planner splits bigger asks). */

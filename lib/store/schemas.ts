@@ -188,6 +188,8 @@ export const ClassificationRow = z.object({
   /** Size when classified: a different size means another message (ids can be reused after UIDVALIDITY changes). */
   size: Bytes,
   clinical: z.nullable(z.enum(['xdm', 'hprim', 'pdf'])),
+  /** Instead of an exact size: how the message was listed (rounded size, precision, date), see cleanup/classify.ts. */
+  listed: z.optional(z.string().check(z.maxLength(64))),
   at: z.number(),
 });
 export type ClassificationRow = z.infer<typeof ClassificationRow>;

@@ -147,9 +147,24 @@ export function readAll(raw: RawMessage, opts: { signal?: AbortSignal; maxBytes?
 export interface CachedVerdict {
   folderId: string;
   id: string;
-  /** Exact size of the raw message when it was classified. */
+  /** Exact size of the raw message when it was classified (with `listed`: the size as listed, rounded). */
   size: number;
   clinical: Clinical | null;
+  /**
+   * Only for a verdict settled from the server's description of the message (triage.ts) on a host that lists rounded
+   * sizes (Roundcube): how the message was listed then (listedKey). Such a row matches only a message listed exactly
+   * the same way, and its size is never taken for an exact one.
+   */
+  listed?: string;
+}
+
+/**
+ * How a message is listed, for a verdict cached without a download on a host with rounded sizes: its listed size, that
+ * size's precision and its date (to the host's precision). Null without a date: the rounded size alone is too weak a
+ * check that an id still holds the same message (ids can be reused after the folder's UIDVALIDITY changes).
+ */
+export function listedKey(s: MessageSummary): string | null {
+  return s.date === null ? null : `${s.size}~${s.sizePrecision}@${s.date}`;
 }
 
 /** Where verdicts are kept between plans (the background's `classifications` table, through messages). */
@@ -200,7 +215,8 @@ export async function cachedVerdicts(cache: VerdictCache, messages: MessageSumma
   for (const row of rows) {
     const k = refKey(row);
     const m = byKey.get(k);
-    if (!m || out.has(k) || !sizeMatches(row.size, m)) continue;
+    if (!m || out.has(k)) continue;
+    if (row.listed !== undefined ? row.listed !== listedKey(m) : !sizeMatches(row.size, m)) continue;
     out.set(k, row);
   }
   return out;
@@ -226,7 +242,7 @@ export async function classifyMessages(
   if (opts.cache && !opts.cacheLookedUp) {
     for (const [k, row] of await cachedVerdicts(opts.cache, messages)) {
       verdicts.set(k, row.clinical);
-      exactSizes.set(k, row.size);
+      if (row.listed === undefined) exactSizes.set(k, row.size);
       cachedCount++;
     }
   }

@@ -33,7 +33,7 @@ import { pruneVerdicts } from './prune-verdicts';
 import type { Folder, FolderRole, MessageSummary, Quota, SearchQuery, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import type { CleanupRules, GroupKind, Plan, PlanGroup, PlannedMessage, Protection } from './types';
-import { cachedVerdicts, classifyMessages, refKey, type CachedVerdict, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
+import { cachedVerdicts, classifyMessages, listedKey, refKey, type CachedVerdict, type ClassifyProgress, type VerdictCache, type Verdict } from './classify';
 import { daysAgo, monthsAgo } from './rules';
 import { DOCUMENT_SIGNS, HPRIM_MARKERS, triage, type Signs } from './triage';
 
@@ -352,7 +352,7 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   const cached = env.cache ? await cachedVerdicts(env.cache, all) : new Map<string, CachedVerdict>();
   for (const [k, row] of cached) {
     s.verdicts.set(k, row.clinical);
-    exact.set(k, row.size);
+    if (row.listed === undefined) exact.set(k, row.size);
   }
   st.cached += cached.size;
   st.total += cached.size;
@@ -365,10 +365,15 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   const decided = t.verdicts;
   for (const [k, v] of decided) s.verdicts.set(k, v);
   if (env.cache && decided.size) {
-    // Kept for the next preview where the listed size is exact (what a cached row must hold); never in the way.
-    const rows: CachedVerdict[] = open.flatMap((m) => {
+    // Kept for the next preview: with the exact size where the host lists it (Zimbra), else with how the message was
+    // listed (Roundcube's rounded size and date: classify.ts, listedKey); never in the way.
+    const rows: CachedVerdict[] = open.flatMap((m): CachedVerdict[] => {
       const v = decided.get(refKey(m.ref));
-      return v !== undefined && m.sizePrecision === 0 ? [{ folderId: m.ref.folderId, id: m.ref.id, size: m.size, clinical: v }] : [];
+      if (v === undefined) return [];
+      const row = { folderId: m.ref.folderId, id: m.ref.id, size: m.size, clinical: v };
+      if (m.sizePrecision === 0) return [row];
+      const listed = listedKey(m);
+      return listed === null ? [] : [{ ...row, listed }];
     });
     if (rows.length) await env.cache.put(rows).catch(() => undefined);
   }

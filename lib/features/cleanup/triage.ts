@@ -17,8 +17,8 @@
  *   document under its bytes (Dovecot does not search non-text parts): downloaded.
  * Protection-wise this only ever decides "clinical" when the classifier would too, and "not clinical" only for
  * messages made of server-searched text parts with no sign in them: the safe direction (keep more, never less).
- * Verdicts decided here are cached only where the listed size is exact (Zimbra; a cached row holds the exact size),
- * so on Roundcube a later preview asks its structure searches again (three per folder).
+ * Verdicts decided here are cached (plan.ts): with the exact size where the host lists it (Zimbra), else with how the
+ * message was listed, rounded size and date (Roundcube; classify.ts listedKey), so a later preview asks nothing again.
  */
 import type { AttachmentInfo, MessageSummary, PartQuery, Webmail } from '../../webmail/types';
 import { WebmailError } from '../../webmail/types';

@@ -28,7 +28,7 @@ interface PanelState {
   stage: string;
   createdAt: number | null;
   groups: { kind: string; count: number; bytes: number; bytesPrecision: number; ids: { folderId: string; id: string }[] }[] | null;
-  stats: { searches: number; searchMs: number; totalMs: number; candidates: number; classify: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] } } | null;
+  stats: { searches: number; searchMs: number; totalMs: number; candidates: number; classify: { total: number; cached: number; fromParts: number; partsRequests: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] } } | null;
 }
 
 /** One message as the truth sees it, under the adapter's folder id and message id. */
@@ -277,9 +277,12 @@ for (const kind of BROWSERS) {
         await page.bringToFront();
         await page.waitForSelector('[data-balise="cleanup"] >>> [role="dialog"]', { timeout: 30_000 });
         const st = await waitForPreview(s, page);
-        figures.push(`second preview (cache) ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms, downloaded ${st.stats!.classify.downloaded}, cached ${st.stats!.classify.cached})`);
+        figures.push(`second preview (cache) ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms, downloaded ${st.stats!.classify.downloaded}, cached ${st.stats!.classify.cached}, part requests ${st.stats!.classify.partsRequests})`);
         expect(st.stats!.classify.downloaded).toBe(0);
         expect(st.stats!.classify.cached).toBeGreaterThan(50);
+        // Verdicts settled from the server's description are cached too (Roundcube: with how each message was listed):
+        // the second preview asks no attachment list or structure search again.
+        expect(st.stats!.classify).toMatchObject({ partsRequests: 0, fromParts: 0 });
         const { selected, truth } = await truthFor(st.createdAt!);
         compare(st, expected(selected, truth));
         await popup.close().catch(() => undefined);

@@ -22,12 +22,12 @@ const call = (raw: unknown, sender: Sender) => dispatch(channel, classificationH
 describe('classification cache in the background', () => {
   it('stores and returns verdicts per BAL, folder and id', async () => {
     const put = await call(
-      { type: 'classify/put', bal: BAL, rows: [{ folderId: 'INBOX', id: '7', size: 1234, clinical: 'hprim' }, { folderId: 'INBOX', id: '8', size: 99, clinical: null }] },
+      { type: 'classify/put', bal: BAL, rows: [{ folderId: 'INBOX', id: '7', size: 1234, clinical: 'hprim' }, { folderId: 'INBOX', id: '8', size: 99, clinical: null, listed: '99~512@1704844800000' }] },
       from('https://webmail.example.fr'),
     );
     expect(put).toEqual({ ok: true, data: { ok: true } });
     const got = await call({ type: 'classify/get', bal: BAL, refs: [{ folderId: 'INBOX', id: '7' }, { folderId: 'INBOX', id: '9' }, { folderId: 'Sent', id: '8' }, { folderId: 'INBOX', id: '8' }] }, from('https://webmail.example.fr'));
-    expect(got).toEqual({ ok: true, data: { rows: [{ folderId: 'INBOX', id: '7', size: 1234, clinical: 'hprim' }, { folderId: 'INBOX', id: '8', size: 99, clinical: null }] } });
+    expect(got).toEqual({ ok: true, data: { rows: [{ folderId: 'INBOX', id: '7', size: 1234, clinical: 'hprim' }, { folderId: 'INBOX', id: '8', size: 99, clinical: null, listed: '99~512@1704844800000' }] } });
     expect(await db().classifications.get([BAL, 'INBOX', '7'])).toMatchObject({ at: 1000 });
   });
 

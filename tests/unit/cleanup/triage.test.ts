@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, takeSnapshot } from '../../../lib/features/cleanup/plan';
 import { defaultRules } from '../../../lib/features/cleanup/rules';
-import { refKey } from '../../../lib/features/cleanup/classify';
+import { refKey, type CachedVerdict } from '../../../lib/features/cleanup/classify';
 import { verdictFromParts } from '../../../lib/features/cleanup/triage';
 import { defaultSettings } from '../../../lib/store/settings';
 import { FakeWebmail, rawMessage } from './fake-webmail';
@@ -153,10 +153,10 @@ describe('structure searches (Webmail.partSearch, Roundcube on Dovecot)', () => 
 describe('verdicts settled by triage and the cache', () => {
   it('caches them where the listed size is exact, so a second preview asks nothing', async () => {
     const { takeSnapshot } = await import('../../../lib/features/cleanup/plan');
-    const rows = new Map<string, { folderId: string; id: string; size: number; clinical: 'xdm' | 'hprim' | 'pdf' | null }>();
+    const rows = new Map<string, CachedVerdict>();
     const cache = {
       get: async (refs: { folderId: string; id: string }[]) => refs.flatMap((r) => (rows.has(refKey(r)) ? [rows.get(refKey(r))!] : [])),
-      put: async (rs: { folderId: string; id: string; size: number; clinical: 'xdm' | 'hprim' | 'pdf' | null }[]) => void rs.forEach((r) => rows.set(refKey(r), r)),
+      put: async (rs: CachedVerdict[]) => void rs.forEach((r) => rows.set(refKey(r), r)),
     };
     const pdf = Buffer.from('%PDF-1.4\n' + 'x'.repeat(2000), 'latin1');
     const w = new FakeWebmail({ partsListing: true });
@@ -171,12 +171,27 @@ describe('verdicts settled by triage and the cache', () => {
     const second = await takeSnapshot(env, rules);
     expect(second.stats.classify).toMatchObject({ fromParts: 0, downloaded: 0, cached: 1, partsRequests: 0 });
     expect(w.attachmentCalls).toBe(calls);
-    // Rounded sizes (Roundcube): nothing cached, the next preview asks again.
+    // Rounded sizes (Roundcube): cached with how the message was listed (rounded size, precision, date), so the next
+    // preview asks nothing either; the plan's figures stay rounded (a listed size is never taken for an exact one).
     rows.clear();
     const rounded = new FakeWebmail({ partsListing: true, sizes: 'rounded' });
     rounded.folderIds = ['INBOX', 'Trash', 'Junk'];
-    rounded.add({ folderId: 'INBOX', raw: rawMessage({ attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }), date: Date.UTC(2024, 0, 10), unread: false, flagged: false, hasAttachment: true, subject: 'pdf', from: 'a' });
-    await takeSnapshot({ ...env, webmail: rounded }, rules);
-    expect(rows.size).toBe(0);
+    const r = rounded.add({ folderId: 'INBOX', raw: rawMessage({ attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }), date: Date.UTC(2024, 0, 10), unread: false, flagged: false, hasAttachment: true, subject: 'pdf', from: 'a' });
+    const renv = { ...env, webmail: rounded };
+    const r1 = await takeSnapshot(renv, rules);
+    expect(r1.stats.classify).toMatchObject({ fromParts: 1, downloaded: 0, cached: 0 });
+    const listedRow = rows.get(refKey(r))!;
+    const summary = r1.candidates.find((c) => c.summary.ref.id === r.id)!.summary;
+    expect(summary.sizePrecision).toBeGreaterThan(0);
+    expect(listedRow).toEqual({ folderId: 'INBOX', id: r.id, size: summary.size, clinical: 'pdf', listed: `${summary.size}~${summary.sizePrecision}@${summary.date}` });
+    const rcalls = rounded.attachmentCalls;
+    const r2 = await takeSnapshot(renv, rules);
+    expect(r2.stats.classify).toMatchObject({ fromParts: 0, downloaded: 0, cached: 1, partsRequests: 0 });
+    expect(rounded.attachmentCalls).toBe(rcalls);
+    expect(r2.candidates.find((c) => c.summary.ref.id === r.id)!.summary.sizePrecision).toBe(summary.sizePrecision);
+    // The same id listed otherwise (another date: another message after a UIDVALIDITY change): the row is not used.
+    rows.set(refKey(r), { ...listedRow, listed: `${summary.size}~${summary.sizePrecision}@${summary.date! + 60_000}` });
+    const r3 = await takeSnapshot(renv, rules);
+    expect(r3.stats.classify).toMatchObject({ fromParts: 1, cached: 0 });
   });
 });
