@@ -128,6 +128,11 @@ export interface PlanEnv {
   onProgress?: (p: PlanProgress) => void;
   /** Parallel downloads while classifying (default 2). */
   concurrency?: number;
+  /**
+   * The folder list (with counts and sizes) the caller read moments ago, to spare reading it again (Roundcube: one
+   * settings page per folder); absent: the snapshot reads it.
+   */
+  folders?: Folder[];
 }
 
 /** The rules that change what the server is asked (searches), as opposed to protections applied afterwards. */
@@ -197,7 +202,7 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
   const { webmail, signal } = env;
   env.onProgress?.({ phase: 'folders', done: 0, total: 1 });
   const [folders, quotaBefore] = await Promise.all([
-    webmail.folders(),
+    env.folders ?? webmail.folders(),
     webmail.quota ? webmail.quota.read().catch(() => null) : Promise.resolve(null),
   ]);
   if (signal?.aborted) throw new WebmailError('aborted', 'Aborted');

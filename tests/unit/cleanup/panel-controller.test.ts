@@ -154,6 +154,23 @@ describe('the cleanup panel controller', () => {
     expect(counts).toEqual({ trash: 4, junk: 2, old: 9, large: 0, protected: 3 });
   });
 
+  it('reads the folder list once for the opening and its first preview, and again for a new preview', async () => {
+    const w = mailbox();
+    let reads = 0;
+    const folders = w.folders.bind(w);
+    w.folders = () => {
+      reads++;
+      return folders();
+    };
+    const c = new CleanupController(w, fakeDeps(w, { start: [], exported: [], picked: 0, order: [] }), { origin: 'https://webmail.example.fr' });
+    await c.open();
+    expect(c.state.stage.kind).toBe('preview');
+    expect(c.state.snapshot!.folders).toEqual(await folders());
+    expect(reads).toBe(1);
+    await c.refresh();
+    expect(reads).toBe(2);
+  });
+
   it('moves exactly the planned messages that are not in the trash, with the plan as snapshot', async () => {
     const { c, calls, w } = await opened();
     const planned = plannedMessages(c.state.plan!).filter((m) => m.group !== 'trash');

@@ -29,12 +29,17 @@ import { deletionExporter, exportFileBase, type ExportHost } from './delete-expo
 
 export type { ExportState, PanelDeps, PanelState, Stage } from './state';
 
+/** How old the opening's folder list may be for the first preview to use it rather than read it again. */
+const FOLDERS_FRESH_MS = 15_000;
+
 export class CleanupController {
   state: PanelState;
   private listeners = new Set<() => void>();
   private abort: AbortController | null = null;
   private subjects = new Map<string, PlannedMessage>();
   private readonly host: ExportHost;
+  /** When the opening read the folder list (null once a preview used it). */
+  private foldersReadAt: number | null = null;
 
   constructor(
     readonly webmail: Webmail,
@@ -75,6 +80,7 @@ export class CleanupController {
     try {
       const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
       const bal = account.address.toLowerCase();
+      this.foldersReadAt = this.deps.now();
       const rules = defaultRules(settings, folders, bal);
       const locked = settings.locked ?? [];
       this.set({
@@ -193,9 +199,14 @@ export class CleanupController {
     this.abort?.abort();
     const ctl = (this.abort = new AbortController());
     this.set({ stage: { kind: 'planning', progress: { phase: 'folders', done: 0, total: 1 } }, error: null, kept: new Set() });
+    // The first preview after opening uses the folder list the opening just read (fewer requests to the webmail);
+    // any later one reads it again.
+    const fresh = this.foldersReadAt !== null && this.deps.now() - this.foldersReadAt < FOLDERS_FRESH_MS && !this.state.report && this.state.folders.length ? this.state.folders : undefined;
+    this.foldersReadAt = null;
     try {
       const snapshot = await takeSnapshot(
         {
+          ...(fresh ? { folders: fresh } : {}),
           webmail: this.webmail,
           bal: this.state.bal,
           origin: this.env.origin,
