@@ -16,7 +16,7 @@
  * Compared with the largest message exported (doveadm's size).
  *
  *   npm run build:test && npx tsx bench/export.ts [--count 1000] [--browser chromium,firefox] [--targets file,downloads]
- *     [--repeat 1] [--gc-every-ms 3000] [--devtools-bodies off] [--readable off] [--no-record]
+ *     [--repeat 1] [--gc-every-ms 3000] [--devtools-bodies off] [--readable off] [--pacing test|shipped] [--no-record]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ import { listMessages } from '../tests/servers/roundcube/truth';
 import { loginWithBalise } from '../tests/e2e/roundcube/helpers';
 import type { ExportResult } from '../lib/export';
 import { recordBenchmark } from './record';
+import { DEFAULT_PACING } from '../lib/webmail/kit/pacing-policy';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,6 +59,8 @@ const MiB = 1024 * 1024;
 const keepBodies = arg('devtools-bodies', 'off');
 /** The readable archive (issue 17) is off here: this bench is about the downloads and the zip; bench/readable-export-browser.ts measures it. */
 const readable = arg('readable', 'off') === 'on';
+/** 'test': the test build's pacing (80 starts in any 2 s); 'shipped': the store build's figures (80 in any 10 s). */
+const pacing = arg('pacing', 'test');
 const mb = (b: number) => `${(b / MiB).toFixed(1)} MiB`;
 
 function children(pid: number): number[] {
@@ -172,6 +175,9 @@ try {
   console.log(`seeded ${seeded.count} messages; exporting ${refs.length} (${mb(totalBytes)}), largest ${mb(largest)}`);
   lines.push(
     `Mailbox: Roundcube 1.6.5 + Dovecot 2.3, seeded "realistic" (seed 1); export of the ${once.length} oldest INBOX messages${repeat > 1 ? ` ×${repeat}` : ''}, ${mb(totalBytes * repeat)}, largest message ${mb(largest)} (${largest} bytes).`,
+    pacing === 'shipped'
+      ? `Pacing: as shipped (${DEFAULT_PACING.concurrency} at once, at most ${DEFAULT_PACING.window.requests} request starts in any ${DEFAULT_PACING.window.ms / 1000} s: one request per message).`
+      : "Pacing: the test build's (at most 80 request starts in any 2 s); --pacing shipped measures the store build's figures.",
   );
 
   const runs: { kind: BrowserKind; target: 'file' | 'downloads'; gcEveryMs?: number }[] = [];
@@ -189,6 +195,7 @@ try {
       const page = await s.newPage();
       if (run.kind === 'chromium' && keepBodies === 'off') await limitDevtoolsBodies(page);
       await loginWithBalise(s, page, env);
+      if (pacing === 'shipped') await s.call(page, 'pacing-override', { ...DEFAULT_PACING });
       // Warm up (adapter, first requests) with a few messages, then clean.
       await s.call(page, 'export', 'run', { refs: refs.slice(0, 5), readable, filenameBase: 'warmup', ...(run.target === 'file' ? { saveTo: 'opfs' } : { target: 'downloads' }) });
       if (run.target === 'file') await s.call(page, 'export', 'clear-opfs');
