@@ -23,8 +23,8 @@ export default {
     en: '$1 downloaded to check, $2 messages already checked in an earlier preview.',
   },
   cleanup_planning_slow: {
-    fr: 'Sur une grande boîte, cette vérification peut prendre quelques minutes. Elle n’est faite qu’une fois par message.',
-    en: 'On a large mailbox this check can take a few minutes. It is done only once per message.',
+    fr: 'Balise avance sans se presser, pour que la protection du webmail ne vous bloque pas : sur une grande boîte, cette vérification peut prendre quelques minutes. Elle n’est faite qu’une fois par message.',
+    en: 'Balise goes at a steady pace so that the webmail’s protection does not block you: on a large mailbox this check can take a few minutes. It is done only once per message.',
   },
   cleanup_planning_groups: {
     fr: 'Aperçu provisoire (les messages contenant un document médical passeront dans « conservés ») :',
