@@ -20,6 +20,7 @@ import type { Page } from 'puppeteer-core';
 import { unzipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { waitPierced } from '../harness/shadow';
 import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listMessages, rawMessage } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
@@ -56,7 +57,7 @@ async function waitForExportState(page: Page, state: string, timeout = 90_000): 
 }
 
 async function clickExportAndWait(s: Session, page: Page, until: string, timeout = 90_000): Promise<Outcome> {
-  await page.waitForSelector(`${HOST} >>> [data-action="export"]`);
+  await waitPierced(page, `${HOST} >>> [data-action="export"]`);
   await page.click(`${HOST} >>> [data-action="export"]`);
   await waitForExportState(page, until, timeout);
   return s.call<Outcome>(page, 'export', 'outcome');

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { waitPierced } from '../harness/shadow';
 import { startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listAllMessages, readManifest, search as doveSearch } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
@@ -99,11 +100,11 @@ async function domIds(page: Page, kind: string): Promise<string[]> {
 
 async function openFromMeter(page: Page): Promise<void> {
   // The meter may sit in a host toolbar puppeteer cannot scroll to: click it as a user's click event would.
-  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
+  const meter = await waitPierced(page, '[data-balise="quota"] >>> [data-action="open-quota"]', 30_000);
   await meter!.evaluate((b) => (b as HTMLElement).click());
-  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
+  const open = await waitPierced(page, '[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', 15_000);
   await open!.evaluate((b) => (b as HTMLElement).click());
-  await page.waitForSelector('[data-balise="cleanup"] >>> [role="dialog"]', { timeout: 30_000 });
+  await waitPierced(page, '[data-balise="cleanup"] >>> [role="dialog"]', 30_000);
 }
 
 function compare(st: PanelState, want: Record<Kind, Set<string>>) {
@@ -258,12 +259,12 @@ for (const kind of BROWSERS) {
 
         // The user confirms the clinical documents are filed in the patient record: they join the plan, nothing
         // else changes (unread, flagged, recent ones stay kept), and unticking brings the first plan back.
-        const box = await page.waitForSelector('[data-balise="cleanup"] >>> [data-action="include-clinical"]');
+        const box = await waitPierced(page, '[data-balise="cleanup"] >>> [data-action="include-clinical"]');
         await box!.click();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="true"]');
+        await waitPierced(page, '[data-balise="cleanup"] >>> [data-clinical-count][data-included="true"]');
         compare((await s.call<PanelState>(page, 'cleanup-state'))!, expected(selected, truth, true));
         await box!.click();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="false"]');
+        await waitPierced(page, '[data-balise="cleanup"] >>> [data-clinical-count][data-included="false"]');
         compare((await s.call<PanelState>(page, 'cleanup-state'))!, want);
       });
 
@@ -275,7 +276,7 @@ for (const kind of BROWSERS) {
         const t0 = Date.now();
         await button!.click();
         await page.bringToFront();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [role="dialog"]', { timeout: 30_000 });
+        await waitPierced(page, '[data-balise="cleanup"] >>> [role="dialog"]', 30_000);
         const st = await waitForPreview(s, page);
         figures.push(`second preview (cache) ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms, downloaded ${st.stats!.classify.downloaded}, cached ${st.stats!.classify.cached})`);
         expect(st.stats!.classify.downloaded).toBe(0);
