@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { waitPierced } from '../harness/shadow';
-import { startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listAllMessages, readManifest, search as doveSearch } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { generateMailbox } from '../../servers/seed/profile';
@@ -118,6 +118,16 @@ function compare(st: PanelState, want: Record<Kind, Set<string>>) {
 
 const servers = ['roundcube', 'zimbra'] as const;
 
+// One Roundcube for the file, seeded when it starts (fresh for the first browser), seeded again for the next one: a
+// reseed puts the same files back in a couple of seconds (seedMailbox), where a new Roundcube writes them anew.
+let sharedRc: RoundcubeEnv | undefined;
+beforeAll(async () => {
+  sharedRc = await startRoundcube({ profile: 'realistic', seed: 1 });
+}, 180_000);
+afterAll(async () => {
+  await sharedRc?.stop();
+});
+
 for (const kind of BROWSERS) {
   for (const server of servers) {
     describe(`cleanup preview in ${kind} on ${server}`, () => {
@@ -129,8 +139,10 @@ for (const kind of BROWSERS) {
       const figures: string[] = [];
 
       beforeAll(async () => {
-        if (server === 'roundcube') rc = await startRoundcube({ profile: 'realistic', seed: 1 });
-        else {
+        if (server === 'roundcube') {
+          rc = sharedRc!;
+          if (kind !== BROWSERS[0]) await seedMailbox(rc, { profile: 'realistic', seed: 1 });
+        } else {
           simNow = Date.now();
           sim = await startZimbraSim({ profile: 'realistic', seed: 1, now: simNow, pollMs: 2000 });
         }
@@ -146,7 +158,6 @@ for (const kind of BROWSERS) {
         console.log(`[cleanup preview ${kind} ${server}] ${figures.join(' | ')}`);
         s?.assertNoForeignRequests();
         await s?.close();
-        await rc?.stop();
         await sim?.stop();
       });
 
