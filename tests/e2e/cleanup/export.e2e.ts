@@ -185,8 +185,14 @@ describe('export on Roundcube + Dovecot', () => {
             expect(opened).toHaveLength(1);
             expect(out.error?.code).toBe('picker-cancelled');
             // Without a click the dialog is refused and nothing opens. (puppeteer's evaluate passes userGesture: true,
-            // so call the bridge through CDP without it, once the click's activation — 5 s in Chromium — is over.)
-            await new Promise((r) => setTimeout(r, 5500));
+            // so call the bridge through CDP without it, once the click's activation — 5 s in Chromium — is over: asked
+            // of the page through CDP too, without a gesture.)
+            for (const deadline = Date.now() + 10_000; ; ) {
+              const { result: active } = await cdp.send('Runtime.evaluate', { expression: 'navigator.userActivation.isActive', userGesture: false });
+              if (active.value === false) break;
+              if (Date.now() > deadline) throw new Error('the click’s activation is still on after 10 s');
+              await new Promise((r) => setTimeout(r, 100));
+            }
             const request = JSON.stringify({ id: 'noclick', cmd: 'export', args: ['run', { refs: refs.slice(0, 3), filenameBase: 'Export dialog', saveTo: 'picker' }] });
             const { result } = (await cdp.send('Runtime.evaluate', {
               expression: `new Promise((resolve) => {
