@@ -67,7 +67,6 @@ for (const kind of BROWSERS) {
       await fill(options, '#warn', '70');
       await fill(options, '#crit', '90');
       await options.click('[data-action="save-thresholds"]');
-      await new Promise((r) => setTimeout(r, 1500));
       await options.waitForSelector('[data-section="thresholds"] [data-notice="ok"]');
       const popup = await s.openExtensionPage('/popup.html', page);
       const el = await popup.waitForSelector('[data-setting="thresholds"]');
