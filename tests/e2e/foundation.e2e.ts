@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, fill, launchWithBalise, type Session } from './harness/browsers';
+import { waitPierced } from './harness/shadow';
 import { startStaticServer } from './harness/static-server';
 
 for (const kind of BROWSERS) {
@@ -55,7 +56,7 @@ for (const kind of BROWSERS) {
       expect(outside).toBe('rgb(255, 0, 0)');
       // The control works (Preact is live inside the shadow root).
       await page.click('[data-balise="probe"] >>> [data-action="probe"]');
-      await page.waitForSelector('[data-balise="probe"] >>> .probe[data-clicks="1"]');
+      await waitPierced(page, '[data-balise="probe"] >>> .probe[data-clicks="1"]');
     });
 
     it('shows stored settings in the popup', async () => {
@@ -66,7 +67,6 @@ for (const kind of BROWSERS) {
       await fill(options, '#warn', '70');
       await fill(options, '#crit', '90');
       await options.click('[data-action="save-thresholds"]');
-      await new Promise((r) => setTimeout(r, 1500));
       await options.waitForSelector('[data-section="thresholds"] [data-notice="ok"]');
       const popup = await s.openExtensionPage('/popup.html', page);
       const el = await popup.waitForSelector('[data-setting="thresholds"]');

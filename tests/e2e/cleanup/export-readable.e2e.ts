@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { unzipSync } from 'fflate';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { waitPierced } from '../harness/shadow';
 import { deliver, seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listMessages, rawMessage, readManifest } from '../../servers/roundcube/truth';
 import type { ExportResult } from '../../../lib/export';
@@ -271,7 +272,7 @@ for (const target of [roundcubeReadable(), zimbraReadable()]) describe(`readable
       it('exports XDM, HPRIM, PDF and newsletters with index.html and a page per message; every link resolves inside the zip', async () => {
         await s.call(page, 'export', 'mount', { refs: refs.map(({ folderId, id }) => ({ folderId, id })), filenameBase: 'Export lisible', ...saveTo });
         // The box is there and on by default.
-        await page.waitForSelector(`${HOST} >>> [data-action="export-readable"]`);
+        await waitPierced(page, `${HOST} >>> [data-action="export-readable"]`);
         expect(await page.$eval(`${HOST} >>> [data-action="export-readable"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
         await page.click(`${HOST} >>> [data-action="export"]`);
         await page.waitForFunction(

@@ -20,6 +20,7 @@ import type { Page } from 'puppeteer-core';
 import { unzipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
+import { waitPierced } from '../harness/shadow';
 import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listMessages, rawMessage } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
@@ -56,7 +57,7 @@ async function waitForExportState(page: Page, state: string, timeout = 90_000): 
 }
 
 async function clickExportAndWait(s: Session, page: Page, until: string, timeout = 90_000): Promise<Outcome> {
-  await page.waitForSelector(`${HOST} >>> [data-action="export"]`);
+  await waitPierced(page, `${HOST} >>> [data-action="export"]`);
   await page.click(`${HOST} >>> [data-action="export"]`);
   await waitForExportState(page, until, timeout);
   return s.call<Outcome>(page, 'export', 'outcome');
@@ -184,8 +185,14 @@ describe('export on Roundcube + Dovecot', () => {
             expect(opened).toHaveLength(1);
             expect(out.error?.code).toBe('picker-cancelled');
             // Without a click the dialog is refused and nothing opens. (puppeteer's evaluate passes userGesture: true,
-            // so call the bridge through CDP without it, once the click's activation — 5 s in Chromium — is over.)
-            await new Promise((r) => setTimeout(r, 5500));
+            // so call the bridge through CDP without it, once the click's activation — 5 s in Chromium — is over: asked
+            // of the page through CDP too, without a gesture.)
+            for (const deadline = Date.now() + 10_000; ; ) {
+              const { result: active } = await cdp.send('Runtime.evaluate', { expression: 'navigator.userActivation.isActive', userGesture: false });
+              if (active.value === false) break;
+              if (Date.now() > deadline) throw new Error('the click’s activation is still on after 10 s');
+              await new Promise((r) => setTimeout(r, 100));
+            }
             const request = JSON.stringify({ id: 'noclick', cmd: 'export', args: ['run', { refs: refs.slice(0, 3), filenameBase: 'Export dialog', saveTo: 'picker' }] });
             const { result } = (await cdp.send('Runtime.evaluate', {
               expression: `new Promise((resolve) => {

@@ -5,6 +5,7 @@
  */
 import type { ElementHandle, Page } from 'puppeteer-core';
 import type { Session } from '../harness/browsers';
+import { waitPierced } from '../harness/shadow';
 import type { Report } from '../../../lib/features/cleanup/types';
 
 export const HOST = '[data-balise="cleanup"]';
@@ -22,18 +23,14 @@ export async function panelState(s: Session, page: Page): Promise<PanelState | n
 }
 
 /**
- * An element inside the panel's shadow root, polled: puppeteer's `>>>` waits in Firefox re-check on document
- * mutations only, so an element (or attribute) that appears inside the shadow root while the page around it stays
- * still is never seen (the save confirmation timed out that way).
+ * An element inside the panel's shadow root, polled: puppeteer's `>>>` waits re-check on document mutations only, so
+ * an element (or attribute) that appears inside the shadow root while the page around it stays still is seen late or
+ * never (harness/shadow.ts; the save confirmation timed out that way in Firefox).
  */
 export async function waitDeep(page: Page, selector: string, timeoutMs = 60_000): Promise<ElementHandle<Element>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const el = await page.$(`${HOST} >>> ${selector}`);
-    if (el) return el;
-    if (Date.now() > deadline) throw new Error(`no ${selector} in the panel after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return waitPierced(page, `${HOST} >>> ${selector}`, timeoutMs).catch(() => {
+    throw new Error(`no ${selector} in the panel after ${timeoutMs} ms`);
+  });
 }
 
 /** Click the panel's enabled button for `action` (data-action). */
@@ -54,9 +51,9 @@ export async function typeNumber(page: Page, action: string, value: string): Pro
 
 /** Open the panel as a user does: the quota meter in the page, then "make room" in its panel. */
 export async function openFromMeter(page: Page): Promise<void> {
-  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
-  await meter!.evaluate((b) => (b as HTMLElement).click());
-  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
-  await open!.evaluate((b) => (b as HTMLElement).click());
+  const meter = await waitPierced(page, '[data-balise="quota"] >>> [data-action="open-quota"]', 30_000);
+  await meter.evaluate((b) => (b as HTMLElement).click());
+  const open = await waitPierced(page, '[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', 15_000);
+  await open.evaluate((b) => (b as HTMLElement).click());
   await waitDeep(page, '[role="dialog"]', 30_000);
 }

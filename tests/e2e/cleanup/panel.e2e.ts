@@ -33,8 +33,8 @@ async function waitStage(s: Session, page: Page, stage: string, timeoutMs = 600_
 
 /** The report element the user sees, once it shows this job's kind. */
 async function reportOf(page: Page, kind: string): Promise<{ moved: number; failed: number; skipped: number; planned: number; predicted: number; actual: number | null }> {
-  const el = await page.waitForSelector(`${HOST} >>> [data-balise="cleanup-report"][data-action-kind="${kind}"]`, { timeout: 600_000 });
-  const r = await el!.evaluate((e) => ({
+  const el = await waitDeep(page, `[data-balise="cleanup-report"][data-action-kind="${kind}"]`, 600_000);
+  const r = await el.evaluate((e) => ({
     moved: Number(e.getAttribute('data-moved-count')),
     failed: Number(e.getAttribute('data-failed-count')),
     skipped: Number(e.getAttribute('data-skipped-count')),
@@ -104,7 +104,8 @@ for (const [name, make] of TARGETS) {
         let page: Page;
         const pageErrors: string[] = [];
         beforeAll(async () => {
-          await target.reseed();
+          // Seeded when it started: fresh for the first browser; the next one gets it back as seeded.
+          if (kind !== BROWSERS[0]) await target.reseed();
           s = await launchWithBalise(kind);
           page = await s.newPage();
           page.on('pageerror', (e) => pageErrors.push(String(e).slice(0, 300)));
@@ -215,7 +216,7 @@ for (const [name, make] of TARGETS) {
           expect(confirmCount).toBe(toDelete.size);
           expect(await page.$eval(`${HOST} >>> [data-action="export-first"]`, (e) => (e as HTMLInputElement).checked)).toBe(true);
           await clickAction(page, 'export-first');
-          await page.waitForSelector(`${HOST} >>> [data-warning="no-export"]`);
+          await waitDeep(page, '[data-warning="no-export"]', 30_000);
           const usedBefore = await target.usedBytes();
           await clickAction(page, 'confirm-delete');
           const deleted = await reportOf(page, 'delete');

@@ -11,7 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
-import { startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
+import { waitPierced } from '../harness/shadow';
+import { seedMailbox, startRoundcube, type RoundcubeEnv } from '../../servers/roundcube/index';
 import { listAllMessages, readManifest, search as doveSearch } from '../../servers/roundcube/truth';
 import { startZimbraSim, type ZimbraSim } from '../../servers/zimbra-sim/index';
 import { generateMailbox } from '../../servers/seed/profile';
@@ -99,11 +100,11 @@ async function domIds(page: Page, kind: string): Promise<string[]> {
 
 async function openFromMeter(page: Page): Promise<void> {
   // The meter may sit in a host toolbar puppeteer cannot scroll to: click it as a user's click event would.
-  const meter = await page.waitForSelector('[data-balise="quota"] >>> [data-action="open-quota"]', { timeout: 30_000 });
+  const meter = await waitPierced(page, '[data-balise="quota"] >>> [data-action="open-quota"]', 30_000);
   await meter!.evaluate((b) => (b as HTMLElement).click());
-  const open = await page.waitForSelector('[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', { timeout: 15_000 });
+  const open = await waitPierced(page, '[data-balise="quota-panel"] >>> [data-action="open-cleanup"]', 15_000);
   await open!.evaluate((b) => (b as HTMLElement).click());
-  await page.waitForSelector('[data-balise="cleanup"] >>> [role="dialog"]', { timeout: 30_000 });
+  await waitPierced(page, '[data-balise="cleanup"] >>> [role="dialog"]', 30_000);
 }
 
 function compare(st: PanelState, want: Record<Kind, Set<string>>) {
@@ -117,6 +118,16 @@ function compare(st: PanelState, want: Record<Kind, Set<string>>) {
 
 const servers = ['roundcube', 'zimbra'] as const;
 
+// One Roundcube for the file, seeded when it starts (fresh for the first browser), seeded again for the next one: a
+// reseed puts the same files back in a couple of seconds (seedMailbox), where a new Roundcube writes them anew.
+let sharedRc: RoundcubeEnv | undefined;
+beforeAll(async () => {
+  sharedRc = await startRoundcube({ profile: 'realistic', seed: 1 });
+}, 180_000);
+afterAll(async () => {
+  await sharedRc?.stop();
+});
+
 for (const kind of BROWSERS) {
   for (const server of servers) {
     describe(`cleanup preview in ${kind} on ${server}`, () => {
@@ -128,8 +139,10 @@ for (const kind of BROWSERS) {
       const figures: string[] = [];
 
       beforeAll(async () => {
-        if (server === 'roundcube') rc = await startRoundcube({ profile: 'realistic', seed: 1 });
-        else {
+        if (server === 'roundcube') {
+          rc = sharedRc!;
+          if (kind !== BROWSERS[0]) await seedMailbox(rc, { profile: 'realistic', seed: 1 });
+        } else {
           simNow = Date.now();
           sim = await startZimbraSim({ profile: 'realistic', seed: 1, now: simNow, pollMs: 2000 });
         }
@@ -145,7 +158,6 @@ for (const kind of BROWSERS) {
         console.log(`[cleanup preview ${kind} ${server}] ${figures.join(' | ')}`);
         s?.assertNoForeignRequests();
         await s?.close();
-        await rc?.stop();
         await sim?.stop();
       });
 
@@ -258,12 +270,12 @@ for (const kind of BROWSERS) {
 
         // The user confirms the clinical documents are filed in the patient record: they join the plan, nothing
         // else changes (unread, flagged, recent ones stay kept), and unticking brings the first plan back.
-        const box = await page.waitForSelector('[data-balise="cleanup"] >>> [data-action="include-clinical"]');
+        const box = await waitPierced(page, '[data-balise="cleanup"] >>> [data-action="include-clinical"]');
         await box!.click();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="true"]');
+        await waitPierced(page, '[data-balise="cleanup"] >>> [data-clinical-count][data-included="true"]');
         compare((await s.call<PanelState>(page, 'cleanup-state'))!, expected(selected, truth, true));
         await box!.click();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [data-clinical-count][data-included="false"]');
+        await waitPierced(page, '[data-balise="cleanup"] >>> [data-clinical-count][data-included="false"]');
         compare((await s.call<PanelState>(page, 'cleanup-state'))!, want);
       });
 
@@ -275,7 +287,7 @@ for (const kind of BROWSERS) {
         const t0 = Date.now();
         await button!.click();
         await page.bringToFront();
-        await page.waitForSelector('[data-balise="cleanup"] >>> [role="dialog"]', { timeout: 30_000 });
+        await waitPierced(page, '[data-balise="cleanup"] >>> [role="dialog"]', 30_000);
         const st = await waitForPreview(s, page);
         figures.push(`second preview (cache) ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms, downloaded ${st.stats!.classify.downloaded}, cached ${st.stats!.classify.cached}, part requests ${st.stats!.classify.partsRequests})`);
         expect(st.stats!.classify.downloaded).toBe(0);

@@ -19,42 +19,41 @@ import { startFaultProxy } from '../../servers/fault-proxy/index';
 const ACCESS_TTL = 15;
 const REFRESH_TTL = 40;
 
+// Most of a browser's time here is waiting for its tokens to run out: each browser gets its own environment (provider,
+// Roundcube, Dovecot: the provider's counts are then its own) and the two run side by side (their describes
+// concurrent), each one's tests in order (it.sequential).
+const step = it.sequential;
+
 describe('Mailiz-like environment', () => {
-  let target: Target & { env: RoundcubeEnv };
-  let env: RoundcubeEnv;
-
-  beforeAll(async () => {
-    target = await mailizTarget({ oidc: { accessTokenTtl: ACCESS_TTL, refreshTokenTtl: REFRESH_TTL } });
-    env = target.env;
-  });
-  afterAll(async () => {
-    await target?.stop();
-  });
-
-  it('is Roundcube behind the provider, with doveadm truth for the seeded mailbox', async () => {
-    expect(env.variant).toBe('mailiz');
-    expect(new URL(env.oidc!.issuer).origin).not.toBe(new URL(env.url).origin);
-    const truth = await target.truth();
-    expect(truth.size).toBe((await readManifest(env)).count);
-    // The Roundcube user was created by a code flow (no password form exists on this Roundcube).
-    expect(env.oidc!.stats.logins).toBe(1);
-  });
-
   for (const kind of BROWSERS) {
-    describe(`in ${kind}`, () => {
+    describe(`in ${kind}`, { concurrent: true }, () => {
+      let target: Target & { env: RoundcubeEnv };
+      let env: RoundcubeEnv;
       let s: Session;
       let page: Page;
       let loggedInAt = 0;
 
       beforeAll(async () => {
+        target = await mailizTarget({ oidc: { accessTokenTtl: ACCESS_TTL, refreshTokenTtl: REFRESH_TTL } });
+        env = target.env;
         s = await launchWithBalise(kind);
         page = await s.newPage();
-      });
+      }, 180_000);
       afterAll(async () => {
         await s?.close();
+        await target?.stop();
       });
 
-      it('logs in through the provider’s form and lands in Roundcube Elastic, in French', async () => {
+      step('is Roundcube behind the provider, with doveadm truth for the seeded mailbox', async () => {
+        expect(env.variant).toBe('mailiz');
+        expect(new URL(env.oidc!.issuer).origin).not.toBe(new URL(env.url).origin);
+        const truth = await target.truth();
+        expect(truth.size).toBe((await readManifest(env)).count);
+        // The Roundcube user was created by a code flow (no password form exists on this Roundcube).
+        expect(env.oidc!.stats.logins).toBe(1);
+      });
+
+      step('logs in through the provider’s form and lands in Roundcube Elastic, in French', async () => {
         const logins = env.oidc!.stats.logins;
         await page.goto(env.url, { waitUntil: 'domcontentloaded' });
         // No session: Roundcube sends the browser to the provider (oauth_login_redirect), which shows its form.
@@ -78,7 +77,7 @@ describe('Mailiz-like environment', () => {
         expect(st.detection).toMatchObject({ kind: 'roundcube', variant: 'elastic', page: 'mail', supported: true });
       });
 
-      it('shows the quota with French units, and Balise reads what Dovecot counts', async () => {
+      step('shows the quota with French units, and Balise reads what Dovecot counts', async () => {
         await page.waitForFunction(`(rcmail.env.quota_content || {}).title`);
         const title = (await page.evaluate(`rcmail.env.quota_content.title`)) as string;
         // e.g. "Utilisation du disque: 160 Mo / 200 Mo (80%)"
@@ -90,7 +89,7 @@ describe('Mailiz-like environment', () => {
         expect(q).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
       });
 
-      it('ends the session when the tokens run out; the next page load goes to the provider', async () => {
+      step('ends the session when the tokens run out; the next page load goes to the provider', async () => {
         // Before the refresh token's end, a reload still works (Roundcube refreshes the access token).
         await new Promise((r) => setTimeout(r, Math.max(0, loggedInAt + (ACCESS_TTL - 5) * 1000 - Date.now())));
         const refreshes = env.oidc!.stats.refreshes;
@@ -120,7 +119,7 @@ describe('Mailiz-like environment', () => {
         expect(new URL(page.url()).origin).toBe(env.oidc!.issuer);
       });
 
-      it('works behind the fault proxy, whose firewall stand-in then blocks the webmail in the browser', async () => {
+      step('works behind the fault proxy, whose firewall stand-in then blocks the webmail in the browser', async () => {
         const fp = await startFaultProxy({ target: env.url });
         try {
           // Roundcube builds its OAuth redirect from the Host it sees (the proxy passes the server's own), so the login
@@ -138,7 +137,7 @@ describe('Mailiz-like environment', () => {
           expect(blocked?.status()).toBe(403);
           expect(await page.evaluate(() => document.body.innerText)).toMatch(/Web Page Blocked[\s\S]*Attack ID: \d+/);
           expect(fp.firewallStats.trips).toBe(1);
-          await new Promise((r) => setTimeout(r, 2100));
+          // Off (rather than waiting out its cool-down): the page is Balise's again.
           fp.firewall(null);
           await s.gotoWithBalise(page, fp.url);
           expect((await waitForAdapter(s, page)).detection).toMatchObject({ kind: 'roundcube', page: 'mail' });
@@ -147,7 +146,7 @@ describe('Mailiz-like environment', () => {
         }
       });
 
-      it('made no request to any host but 127.0.0.1', () => {
+      step('made no request to any host but 127.0.0.1', () => {
         s.assertNoForeignRequests();
       });
     });

@@ -171,18 +171,20 @@ for (const kind of BROWSERS) {
       expect(await page.$eval('#objet', (i) => (i as HTMLInputElement).value)).toBe('[FIN]');
     });
 
-    /** The retention meter has read its pages, and the 10 s the adapter keeps them are over. */
-    const metersPagesAgedOut = async () => {
-      await page.waitForFunction(`(document.querySelector('[data-balise="quota"]') || {getAttribute: () => 'loading'}).getAttribute('data-state') !== 'loading'`, { polling: 100, timeout: 30_000 });
-      await new Promise((r) => setTimeout(r, 10_500));
+    /**
+     * The adapter keeps the list pages it read for 10 s, and the retention meter reads every folder's first and last
+     * pages when a mail page loads (later in Firefox than in Chromium). A compose page has no retention meter: there,
+     * a fresh adapter has read no list page, and every call asks the server (no waiting for the meter's pages to age
+     * out).
+     */
+    const onFreshAdapter = async () => {
+      await s.gotoWithBalise(page, `${sim.url}?m=nouveau`);
+      const st = await waitForAdapter(s, page);
+      expect(st.mounted).not.toContain('retention-meter');
     };
 
     it('says the session is over when Medimail sends its requests to the login page', async () => {
-      await s.gotoWithBalise(page, `${sim.url}?m=liste&f=2&o=date&p=1`);
-      await waitForAdapter(s, page);
-      // The adapter keeps the list pages it read for 10 s (the retention meter reads every folder on load, later in
-      // Firefox than in Chromium): let the meter finish and those pages age out, so every call below asks the server.
-      await metersPagesAgedOut();
+      await onFreshAdapter();
       sim.expireSessions();
       await expect(call('search', { folderId: '1', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'auth-expired' });
       await expect(call('rawMessage', { folderId: '2', id: String(inFolder(2)[0]!.id) })).rejects.toMatchObject({ code: 'auth-expired' });
@@ -208,11 +210,11 @@ for (const kind of BROWSERS) {
       await s.gotoWithBalise(page, `${sim.url}?m=liste&f=1&o=date&p=1`);
       await waitForAdapter(s, page);
       expect(await page.$('[data-balise="unrecognised"]')).toBeNull();
-      // A page fetched later (paging) that changed: the call fails plainly and the notice appears. The retention meter's
-      // pages (kept 10 s by the adapter, read later in Firefox) age out first, so that the search asks the server.
-      await metersPagesAgedOut();
+      // A page fetched later (paging) that changed: the call fails plainly and the notice appears. On a fresh adapter
+      // that has read no list page, so that the search asks the server.
+      await onFreshAdapter();
+      expect(await page.$('[data-balise="unrecognised"]')).toBeNull();
       sim.alter('no-pagination');
-      // (The inbox's middle pages: the retention meter read only its first and last pages, which the adapter keeps 10 s.)
       await expect(call('search', { folderId: '1', sort: 'dateDesc' })).rejects.toMatchObject({ code: 'invalid-response' });
       await page.waitForSelector('[data-balise="unrecognised"]', { timeout: 40_000 });
       sim.alter(null);

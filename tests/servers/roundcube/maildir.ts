@@ -4,7 +4,7 @@
  * mtime = received date, and a dovecot-uidlist per folder so that UIDs follow the yield order (oldest first).
  */
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { SeedFolder, SeedMessage } from '../seed/profile.ts';
 
@@ -133,4 +133,67 @@ export function writeMaildir(
   }
   const folders = Object.fromEntries([...state].map(([f, s]) => [f, s.summary])) as Record<SeedFolder, FolderSummary>;
   return { folders, manifest, count: n, bytes };
+}
+
+/** A seed's message files kept aside (keepMaildir), to put the same mailbox back without writing it again. */
+export interface KeptSeed {
+  dir: string;
+  result: WriteResult;
+  /** Per folder: its message files' names and its dovecot-uidlist lines after the header (UID order). */
+  folders: Map<SeedFolder, { files: string[]; lines: string[] }>;
+}
+
+/**
+ * Hard-links the message files of a Maildir writeMaildir just wrote into `dir` (no copy: the same files), with what
+ * relinkMaildir needs to put them back. Call it before Dovecot opens the mailbox (it renames files as flags change).
+ */
+export function keepMaildir(maildir: string, dir: string, result: WriteResult): KeptSeed {
+  rmSync(dir, { recursive: true, force: true });
+  const folders = new Map<SeedFolder, { files: string[]; lines: string[] }>();
+  for (const f of SEED_FOLDERS) {
+    const cur = path.join(folderDir(maildir, f), 'cur');
+    const keep = path.join(dir, f.split('/').join('.'));
+    mkdirSync(keep, { recursive: true, mode: 0o700 });
+    const files = readdirSync(cur);
+    for (const name of files) linkSync(path.join(cur, name), path.join(keep, name));
+    const lines = readFileSync(path.join(folderDir(maildir, f), 'dovecot-uidlist'), 'utf8').split('\n').slice(1).filter(Boolean);
+    folders.set(f, { files, lines });
+  }
+  return { dir, result, folders };
+}
+
+/**
+ * Replace `maildir` with a kept seed's messages: the very files (hard links, so nothing is generated or written again:
+ * ≈ 170 MB for the realistic mailbox) under the same UIDs, in new folders of a new UIDVALIDITY. A Maildir message file
+ * never changes once written: Dovecot renames it to change its flags, links it to copy or move it and unlinks it to
+ * expunge, so the kept links still hold the messages as the seed wrote them (flags are in the names, taken from the
+ * seed). Dovecot must not have the mailbox open (kick the user first).
+ */
+export function relinkMaildir(maildir: string, kept: KeptSeed, opts: { uidvalidity: number; owner?: { uid: number; gid: number } }): WriteResult {
+  rmSync(maildir, { recursive: true, force: true });
+  const owned: string[] = [];
+  const mk = (d: string) => {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    owned.push(d);
+  };
+  mk(path.dirname(maildir));
+  const folders = { ...kept.result.folders };
+  SEED_FOLDERS.forEach((f, i) => {
+    const dir = folderDir(maildir, f);
+    for (const sub of ['', 'cur', 'new', 'tmp']) mk(path.join(dir, sub));
+    if (f !== 'INBOX') {
+      writeFileSync(path.join(dir, 'maildirfolder'), '', { mode: 0o600 });
+      owned.push(path.join(dir, 'maildirfolder'));
+    }
+    const { files, lines } = kept.folders.get(f)!;
+    const keep = path.join(kept.dir, f.split('/').join('.'));
+    for (const name of files) linkSync(path.join(keep, name), path.join(dir, 'cur', name));
+    const summary = { ...kept.result.folders[f], uidvalidity: opts.uidvalidity + i };
+    folders[f] = summary;
+    const uidlist = path.join(dir, 'dovecot-uidlist');
+    writeFileSync(uidlist, `3 V${summary.uidvalidity} N${summary.uidnext} G${randomBytes(16).toString('hex')}\n` + lines.map((l) => l + '\n').join(''), { mode: 0o600 });
+    owned.push(uidlist);
+  });
+  if (opts.owner) for (const x of owned) chownSync(x, opts.owner.uid, opts.owner.gid);
+  return { ...kept.result, folders };
 }
