@@ -182,6 +182,23 @@ export function mountQuotaMeter(
     if (!ui.host.isConnected || (floating ? anchored !== null : anchored === null)) place();
   }, 2000);
 
+  // Hosts that build their quota area after the page loads (Zimbra: ~1.8 s after the content script starts) would see
+  // the meter float, then jump next to it at the next check. For the first seconds, a change of the page while the
+  // meter floats checks at once (at most every 200 ms), so it moves as soon as the quota area is there.
+  const EARLY_MS = 10_000;
+  let early: ReturnType<typeof setTimeout> | null = null;
+  const earlyWatch = win?.MutationObserver
+    ? new win.MutationObserver(() => {
+        if (early || !floating) return;
+        early = setTimeout(() => {
+          early = null;
+          if (ui && floating && visibleAnchor() !== null) place();
+        }, 200);
+      })
+    : null;
+  earlyWatch?.observe(doc.body, { childList: true, subtree: true });
+  const earlyStop = setTimeout(() => earlyWatch?.disconnect(), EARLY_MS);
+
   const loadSettings = () =>
     send('settings/get', {}).then(
       (s) => {
@@ -335,6 +352,9 @@ export function mountQuotaMeter(
     'abort',
     () => {
       clearInterval(watch);
+      clearTimeout(earlyStop);
+      if (early) clearTimeout(early);
+      earlyWatch?.disconnect();
       offHost();
       refresher.dispose();
       closePanel();

@@ -4,7 +4,7 @@
  * oauth2 passdb. Proves the login a user makes (the provider's form), the French quota, and that a session ends when
  * the tokens run out, after which Roundcube sends the browser back to the provider.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { BROWSERS, launchWithBalise, type Session } from '../harness/browsers';
 import { mailizTarget, type Target } from '../cleanup/targets';
@@ -22,6 +22,7 @@ const REFRESH_TTL = 40;
 // Most of a browser's time here is waiting for its tokens to run out: each browser gets its own environment (provider,
 // Roundcube, Dovecot: the provider's counts are then its own) and the two run side by side (their describes
 // concurrent), each one's tests in order (it.sequential).
+// Concurrent tests use their own `expect` (the test context's), not the global one.
 const step = it.sequential;
 
 describe('Mailiz-like environment', () => {
@@ -44,7 +45,7 @@ describe('Mailiz-like environment', () => {
         await target?.stop();
       });
 
-      step('is Roundcube behind the provider, with doveadm truth for the seeded mailbox', async () => {
+      step('is Roundcube behind the provider, with doveadm truth for the seeded mailbox', async ({ expect }) => {
         expect(env.variant).toBe('mailiz');
         expect(new URL(env.oidc!.issuer).origin).not.toBe(new URL(env.url).origin);
         const truth = await target.truth();
@@ -53,7 +54,7 @@ describe('Mailiz-like environment', () => {
         expect(env.oidc!.stats.logins).toBe(1);
       });
 
-      step('logs in through the provider’s form and lands in Roundcube Elastic, in French', async () => {
+      step('logs in through the provider’s form and lands in Roundcube Elastic, in French', async ({ expect }) => {
         const logins = env.oidc!.stats.logins;
         await page.goto(env.url, { waitUntil: 'domcontentloaded' });
         // No session: Roundcube sends the browser to the provider (oauth_login_redirect), which shows its form.
@@ -77,7 +78,7 @@ describe('Mailiz-like environment', () => {
         expect(st.detection).toMatchObject({ kind: 'roundcube', variant: 'elastic', page: 'mail', supported: true });
       });
 
-      step('shows the quota with French units, and Balise reads what Dovecot counts', async () => {
+      step('shows the quota with French units, and Balise reads what Dovecot counts', async ({ expect }) => {
         await page.waitForFunction(`(rcmail.env.quota_content || {}).title`);
         const title = (await page.evaluate(`rcmail.env.quota_content.title`)) as string;
         // e.g. "Utilisation du disque: 160 Mo / 200 Mo (80%)"
@@ -89,7 +90,7 @@ describe('Mailiz-like environment', () => {
         expect(q).toMatchObject({ usedBytes: truth.usedKiB * 1024, limitBytes: truth.limitKiB! * 1024 });
       });
 
-      step('ends the session when the tokens run out; the next page load goes to the provider', async () => {
+      step('ends the session when the tokens run out; the next page load goes to the provider', async ({ expect }) => {
         // Before the refresh token's end, a reload still works (Roundcube refreshes the access token).
         await new Promise((r) => setTimeout(r, Math.max(0, loggedInAt + (ACCESS_TTL - 5) * 1000 - Date.now())));
         const refreshes = env.oidc!.stats.refreshes;
@@ -119,7 +120,7 @@ describe('Mailiz-like environment', () => {
         expect(new URL(page.url()).origin).toBe(env.oidc!.issuer);
       });
 
-      step('works behind the fault proxy, whose firewall stand-in then blocks the webmail in the browser', async () => {
+      step('works behind the fault proxy, whose firewall stand-in then blocks the webmail in the browser', async ({ expect }) => {
         const fp = await startFaultProxy({ target: env.url });
         try {
           // Roundcube builds its OAuth redirect from the Host it sees (the proxy passes the server's own), so the login
@@ -146,7 +147,7 @@ describe('Mailiz-like environment', () => {
         }
       });
 
-      step('made no request to any host but 127.0.0.1', () => {
+      step('made no request to any host but 127.0.0.1', ({ expect }) => {
         s.assertNoForeignRequests();
       });
     });

@@ -31,6 +31,7 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 // Each browser has its own simulator, and most of a browser's time here is the meter's one-read-a-minute wait: the
 // two browsers run side by side (their describes concurrent), each one's tests in order (it.sequential).
+// Concurrent tests use their own `expect` (the test context's): the global one belongs to whichever test vitest thinks is current.
 const step = it.sequential;
 
 for (const kind of BROWSERS) {
@@ -65,7 +66,7 @@ for (const kind of BROWSERS) {
       return (await r.json()) as { id: number; size: number; used: number };
     };
 
-    step('shows used / limit next to Zimbra’s quota bar, exactly as GetInfo says', async () => {
+    step('shows used / limit next to Zimbra’s quota bar, exactly as GetInfo says', async ({ expect }) => {
       const used = sim.mailbox.used;
       await waitForMeterUsed(page, used);
       // The host builds its quota area after the page's load: the meter floats until then, then moves next to it.
@@ -78,13 +79,13 @@ for (const kind of BROWSERS) {
       expect(near).toBe(true);
     });
 
-    step('puts the same figure on the toolbar badge, coloured as "ok", and notifies nothing', async () => {
+    step('puts the same figure on the toolbar badge, coloured as "ok", and notifies nothing', async ({ expect }) => {
       const b = await waitForBadge(s, page, `${percentUsed(sim.mailbox.used, QUOTA)}%`);
       expect(hex(b.color)).toBe(BADGE_COLORS.ok.color);
       expect(await notifications(s, page)).toEqual([]);
     });
 
-    step('opens the details with the keyboard: exact folder sizes, largest first, trash reclaim; Escape closes', async () => {
+    step('opens the details with the keyboard: exact folder sizes, largest first, trash reclaim; Escape closes', async ({ expect }) => {
       await openPanelWithKeyboard(page);
       const rows = await panelFolders(page);
       const truth = sim.mailbox.snapshot().folders.filter((f) => f.id !== 1 && (f.view === 'message' || f.id === 3));
@@ -125,7 +126,7 @@ for (const kind of BROWSERS) {
       expect(focused).toEqual({ host: 'quota', inner: 'open-quota' });
     });
 
-    step('follows mail delivered across 80 % through the host’s own refresh, asking at most once a minute', async () => {
+    step('follows mail delivered across 80 % through the host’s own refresh, asking at most once a minute', async ({ expect }) => {
       const readsBefore = getInfos();
       const lastRead = (await meterDebug(s, page)).reads;
       const label = () => document.querySelector('#z_userQuota')?.getAttribute('aria-label') ?? '';
@@ -152,7 +153,7 @@ for (const kind of BROWSERS) {
       expect((await notifications(s, page))[0]).toMatchObject({ address: sim.address, level: 'warn' });
     });
 
-    step('refreshes right after a Balise action, then notifies critical once, and never twice', async () => {
+    step('refreshes right after a Balise action, then notifies critical once, and never twice', async ({ expect }) => {
       const readsBefore = getInfos();
       const d = await deliverSim(Math.ceil(0.96 * QUOTA) - sim.mailbox.used, 'Resultats tres volumineux');
       await s.call(page, 'bus', 'mailbox-changed', { reason: 'test' });
@@ -170,7 +171,7 @@ for (const kind of BROWSERS) {
       expect(await notifications(s, page)).toHaveLength(2);
     });
 
-    step('shows the BAL in the popup with the same figure and colour; “make room” opens the cleanup on the webmail tab', async () => {
+    step('shows the BAL in the popup with the same figure and colour; “make room” opens the cleanup on the webmail tab', async ({ expect }) => {
       const popup = await s.openExtensionPage('/popup.html', page);
       const card = await popup.waitForSelector(`li[data-bal="${sim.address}"]`);
       const shown = await card!.evaluate((e) => ({
@@ -186,7 +187,7 @@ for (const kind of BROWSERS) {
       await popup.close().catch(() => undefined);
     });
 
-    step('made no request to any host but 127.0.0.1', () => {
+    step('made no request to any host but 127.0.0.1', ({ expect }) => {
       s.assertNoForeignRequests();
     });
   });
