@@ -360,6 +360,14 @@ export interface Webmail {
    * the browser's own download stream (see lib/webmail/raw.ts for why they come apart).
    */
   rawMessage(ref: MessageRef, opts?: ActionOptions): Promise<RawMessage>;
+  /**
+   * Optional: the raw sources of several messages of one folder in ONE request, where the webmail itself offers a
+   * selection as an archive (Roundcube's zipdownload plugin, when the page shows its menu). Each value is the
+   * message's bytes as rawMessage would give them; ids missing from the answer (gone, or not recognisable in the
+   * archive) are left out and the caller downloads them one by one. `maxBytes` bounds the whole answer. Throws
+   * WebmailError('unsupported', …, { asked: false }) without a request where the page does not offer it.
+   */
+  rawMessages?(folderId: string, ids: string[], opts: ActionOptions & { maxBytes: number }): Promise<Map<string, Uint8Array>>;
   /** Compose editors currently on the page. */
   composeEditors(): ComposeEditor[];
   /**

@@ -17,6 +17,7 @@ import { unzipSync } from 'fflate';
 import type { MessageRef, MessageSummary, Webmail } from '../../webmail/types';
 import { isWebmailError, WebmailError } from '../../webmail/types';
 import { readWhole, type RawMessage } from '../../webmail/raw';
+import { downloadInBatches } from './raw-batches';
 
 export type Clinical = 'xdm' | 'hprim' | 'pdf';
 /** A verdict: a clinical kind, null (nothing clinical found), or 'unverified' (could not be downloaded or read). */
@@ -193,7 +194,8 @@ export interface ClassifyResult {
   exactSizes: Map<string, number>;
   /** Why a message stayed unverified (a WebmailErrorCode or 'parse'), for the preview. */
   failures: Map<string, string>;
-  stats: { total: number; cached: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] };
+  /** `batchRequests`: requests that brought several messages at once (raw-batches.ts). */
+  stats: { total: number; cached: number; downloaded: number; downloadedBytes: number; batchRequests: number; ms: number; cacheErrors: number; errors: string[] };
 }
 
 /** The cached size matches when it lies within the listed size's precision (Roundcube lists rounded sizes). */
@@ -229,7 +231,7 @@ export async function cachedVerdicts(cache: VerdictCache, messages: MessageSumma
  * Cancelling (signal) throws WebmailError('aborted'); verdicts already found are cached.
  */
 export async function classifyMessages(
-  webmail: Pick<Webmail, 'rawMessage'>,
+  webmail: Pick<Webmail, 'rawMessage' | 'rawMessages'>,
   messages: MessageSummary[],
   opts: { cache?: VerdictCache; signal?: AbortSignal; onProgress?: (p: ClassifyProgress) => void; concurrency?: number; cacheLookedUp?: boolean } = {},
 ): Promise<ClassifyResult> {
@@ -265,30 +267,53 @@ export async function classifyMessages(
       note(e);
     });
   };
-  let next = 0;
   let downloaded = 0;
+  /** One message's bytes, however they came: classified, recorded, cached. */
+  const take = async (m: MessageSummary, bytes: Uint8Array) => {
+    const k = refKey(m.ref);
+    progress.downloadedBytes += bytes.length;
+    downloaded++;
+    let verdict: Clinical | null;
+    try {
+      verdict = await classifyRaw(bytes);
+    } catch (e) {
+      note(e);
+      verdicts.set(k, 'unverified');
+      failures.set(k, 'parse');
+      return;
+    }
+    verdicts.set(k, verdict);
+    exactSizes.set(k, bytes.length);
+    pending.push({ folderId: m.ref.folderId, id: m.ref.id, size: bytes.length, clinical: verdict });
+    if (pending.length >= 25) await flush();
+  };
+  // Several messages a request where the webmail offers it (raw-batches.ts); what they do not bring, one by one.
+  const batched = await downloadInBatches(
+    webmail,
+    todo,
+    async (m, bytes) => {
+      // Only bytes the listing could describe (its size within its precision) are this message.
+      if (!sizeMatches(bytes.length, m)) return false;
+      await take(m, bytes);
+      progress.done++;
+      opts.onProgress?.({ ...progress });
+      return true;
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  ).catch((e: unknown) => {
+    if (opts.signal?.aborted) throw new WebmailError('aborted', 'Aborted', e);
+    throw e;
+  });
+  if (batched.stoppedBy) note(`batches stopped: ${batched.stoppedBy}`);
+  const one = batched.left;
+  let next = 0;
   const worker = async () => {
-    while (next < todo.length) {
+    while (next < one.length) {
       if (opts.signal?.aborted) return;
-      const m = todo[next++]!;
+      const m = one[next++]!;
       const k = refKey(m.ref);
       try {
-        const bytes = await readAll(await webmail.rawMessage(m.ref, { signal: opts.signal }), { signal: opts.signal });
-        progress.downloadedBytes += bytes.length;
-        downloaded++;
-        let verdict: Clinical | null;
-        try {
-          verdict = await classifyRaw(bytes);
-        } catch (e) {
-          note(e);
-          verdicts.set(k, 'unverified');
-          failures.set(k, 'parse');
-          continue;
-        }
-        verdicts.set(k, verdict);
-        exactSizes.set(k, bytes.length);
-        pending.push({ folderId: m.ref.folderId, id: m.ref.id, size: bytes.length, clinical: verdict });
-        if (pending.length >= 25) await flush();
+        await take(m, await readAll(await webmail.rawMessage(m.ref, { signal: opts.signal }), { signal: opts.signal }));
       } catch (e) {
         if (opts.signal?.aborted) return;
         note(e);
@@ -308,6 +333,6 @@ export async function classifyMessages(
     verdicts,
     exactSizes,
     failures,
-    stats: { total: messages.length, cached: cachedCount, downloaded, downloadedBytes: progress.downloadedBytes, ms: Date.now() - t0, cacheErrors, errors },
+    stats: { total: messages.length, cached: cachedCount, downloaded, downloadedBytes: progress.downloadedBytes, batchRequests: batched.requests, ms: Date.now() - t0, cacheErrors, errors },
   };
 }

@@ -75,6 +75,8 @@ export interface SnapshotStats {
     partsRequests: number;
     downloaded: number;
     downloadedBytes: number;
+    /** Requests that brought several of the downloaded messages at once (raw-batches.ts); optional in stored snapshots. */
+    batchRequests?: number;
     ms: number;
     cacheErrors: number;
     errors: string[];
@@ -327,7 +329,7 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
     stats: {
       searches,
       searchMs,
-      classify: { total: 0, cached: 0, fromParts: 0, partsRequests: 0, downloaded: 0, downloadedBytes: 0, ms: 0, cacheErrors: 0, errors: [] },
+      classify: { total: 0, cached: 0, fromParts: 0, partsRequests: 0, downloaded: 0, downloadedBytes: 0, batchRequests: 0, ms: 0, cacheErrors: 0, errors: [] },
       totalMs: 0,
     },
   };
@@ -411,6 +413,7 @@ export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 
   st.cached += r.stats.cached;
   st.downloaded += r.stats.downloaded;
   st.downloadedBytes += r.stats.downloadedBytes;
+  st.batchRequests = (st.batchRequests ?? 0) + r.stats.batchRequests;
   st.ms += r.stats.ms;
   st.cacheErrors += r.stats.cacheErrors;
   st.errors = [...st.errors, ...r.stats.errors].slice(0, 10);

@@ -51,6 +51,7 @@ import { accountFromDom, accountFromHtml, findAnchor, foldersFromDom, observeQuo
 import { buildFilter, envMailboxes, folderRole, parseSizeLabel, parseUid, partFilter, rowToSummary, sortSummaries, uidSet } from './parse';
 import { ROUNDCUBE_SELECTORS } from './selectors';
 import { largestRows } from './largest';
+import { offersZipDownload, zipMessages } from './zip-batch';
 
 export { ROUNDCUBE_MAX_BATCH, ROUNDCUBE_MAX_SET_CHARS, cutUidBatches, encodedSetLength } from './batches';
 
@@ -229,6 +230,12 @@ export class RoundcubeWebmail implements Webmail {
       }
     });
     return out;
+  }
+
+  /** Several raw messages in one request where the page offers zipdownload's archives (zip-batch.ts). */
+  async rawMessages(folderId: string, ids: string[], opts: { signal?: AbortSignal; maxBytes: number }): Promise<Map<string, Uint8Array>> {
+    if (this.disposed || !offersZipDownload(this.doc)) throw new WebmailError('unsupported', 'this page offers no archive of a selection', { asked: false });
+    return zipMessages(requireApi(this.ctx), folderId, ids, opts);
   }
 
   async rawMessage(ref: MessageRef, opts?: { signal?: AbortSignal } | null): Promise<RawMessage> {

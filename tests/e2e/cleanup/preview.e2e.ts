@@ -29,7 +29,7 @@ interface PanelState {
   stage: string;
   createdAt: number | null;
   groups: { kind: string; count: number; bytes: number; bytesPrecision: number; ids: { folderId: string; id: string }[] }[] | null;
-  stats: { searches: number; searchMs: number; totalMs: number; candidates: number; classify: { total: number; cached: number; fromParts: number; partsRequests: number; downloaded: number; downloadedBytes: number; ms: number; cacheErrors: number; errors: string[] } } | null;
+  stats: { searches: number; searchMs: number; totalMs: number; candidates: number; classify: { total: number; cached: number; fromParts: number; partsRequests: number; downloaded: number; downloadedBytes: number; batchRequests?: number; ms: number; cacheErrors: number; errors: string[] } } | null;
 }
 
 /** One message as the truth sees it, under the adapter's folder id and message id. */
@@ -227,11 +227,23 @@ for (const kind of BROWSERS) {
       }
 
       it('opens from the quota meter and previews exactly what the server selects, keeping exactly the protected ones', { timeout: 900_000 }, async () => {
+        const unreadBefore = rc ? (await listAllMessages(rc)).filter((m) => !m.flags.seen).map((m) => key(m.folder, String(m.uid))).sort() : [];
         const t0 = Date.now();
         await openFromMeter(page);
         const st = await waitForPreview(s, page);
+        if (rc) {
+          // The preview downloads read nothing as read (viewsource and zipdownload both fetch with BODY.PEEK): doveadm.
+          const unreadAfter = (await listAllMessages(rc)).filter((m) => !m.flags.seen).map((m) => key(m.folder, String(m.uid))).sort();
+          expect(unreadAfter).toEqual(unreadBefore);
+          expect(unreadBefore.length).toBeGreaterThan(50);
+          // This Roundcube offers zipdownload (tests/servers/roundcube/index.ts): the downloads came a batch at a time.
+          const c = st.stats!.classify;
+          expect(c.downloaded).toBeGreaterThan(50);
+          expect(c.batchRequests ?? 0).toBeGreaterThan(0);
+          expect(c.batchRequests!).toBeLessThanOrEqual(Math.ceil(c.downloaded / 10));
+        }
         console.log(`[cleanup preview ${kind} ${server}] classify diagnostics`, JSON.stringify({ failures: (st.stats as unknown as { failures: unknown }).failures, errors: st.stats!.classify.errors, cacheErrors: st.stats!.classify.cacheErrors }));
-        figures.push(`first preview ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms: ${st.stats!.searches} searches ${st.stats!.searchMs} ms, classify ${st.stats!.classify.downloaded} msgs ${(st.stats!.classify.downloadedBytes / MB).toFixed(1)} MiB ${st.stats!.classify.ms} ms, cached ${st.stats!.classify.cached})`);
+        figures.push(`first preview ${((Date.now() - t0) / 1000).toFixed(1)} s (planner ${st.stats!.totalMs} ms: ${st.stats!.searches} searches ${st.stats!.searchMs} ms, classify ${st.stats!.classify.downloaded} msgs in ${st.stats!.classify.batchRequests ?? 0} batch requests + singles, ${(st.stats!.classify.downloadedBytes / MB).toFixed(1)} MiB ${st.stats!.classify.ms} ms, cached ${st.stats!.classify.cached})`);
         const { selected, truth } = await truthFor(st.createdAt!);
         const want = expected(selected, truth);
         compare(st, want);

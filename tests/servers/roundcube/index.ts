@@ -124,7 +124,10 @@ function writeRoundcubeConfig(o: { workdir: string; imapPort: number; smtpPort: 
     smtp_user: '',
     smtp_pass: '',
     des_key: randomBytes(18).toString('base64').slice(0, 24),
-    plugins: [],
+    // zipdownload ships with Roundcube and many hosts enable it (its "Download" menu): Balise then fetches the
+    // preview's messages to classify a selection at a time (lib/webmail/roundcube/zip-batch.ts). The 'mailiz'
+    // variant leaves it out (whether Mailiz has it is not public), so both paths run against a real Roundcube.
+    plugins: ['zipdownload'],
     skin: 'elastic',
     language: 'fr_FR',
     timezone: 'Europe/Paris',

@@ -8,7 +8,7 @@
 # ship are kept from starting during the installation (policy-rc.d), and nothing is configured in /etc.
 set -eu
 
-PACKAGES="roundcube-core roundcube-skin-larry roundcube-sqlite3 php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-intl php8.2-xml dovecot-core dovecot-imapd"
+PACKAGES="roundcube-core roundcube-plugins roundcube-skin-larry roundcube-sqlite3 php8.2-cli php8.2-sqlite3 php8.2-mbstring php8.2-intl php8.2-xml php8.2-zip dovecot-core dovecot-imapd"
 
 missing=""
 for p in $PACKAGES; do

@@ -46,6 +46,8 @@ export async function startMailizParts(o: { roundcubeUrl: string; publicUrls?: s
   return {
     idp,
     roundcubeConfig: {
+      // No zipdownload (index.ts): Mailiz's plugins are not public; the one-by-one downloads are tested here.
+      plugins: [],
       oauth_provider: 'generic',
       oauth_provider_name: 'Mailiz',
       oauth_client_id: MAILIZ_CLIENT_ID,
