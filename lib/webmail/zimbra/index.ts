@@ -52,6 +52,7 @@ import {
 } from './soap';
 import type { SigStyle } from './signature';
 import { attachmentsFromParts } from './parts';
+import { archiveMessages } from './archive';
 import type { Pacer } from '../kit/request';
 import { recognise } from '../kit/selectors';
 import { ZIMBRA_SELECTORS } from './selectors';
@@ -313,6 +314,12 @@ export class ZimbraWebmail implements Webmail {
     );
     for (const m of r.m ?? []) out.set(m.id, attachmentsFromParts(m.mp));
     return out;
+  }
+
+  /** Several raw messages in one request: the REST servlet's zip of exactly these ids (archive.ts). */
+  async rawMessages(_folderId: string, ids: string[], opts: { signal?: AbortSignal; maxBytes: number }): Promise<Map<string, Uint8Array>> {
+    this.ensureWorking();
+    return archiveMessages(this.soap, ids, opts);
   }
 
   async rawMessage(ref: MessageRef, opts: { signal?: AbortSignal } = {}): Promise<RawMessage> {
