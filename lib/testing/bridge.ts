@@ -17,6 +17,12 @@ export function registerTestCommand(name: string, fn: Command): void {
   commands.set(name, fn);
 }
 
+function asBase64(bytes: Uint8Array): { base64: string; length: number } {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { base64: btoa(binary), length: bytes.length };
+}
+
 async function collect(value: unknown): Promise<unknown> {
   // Streams first: a ReadableStream is also async-iterable (its chunks), but the bridge returns its bytes. Read with
   // getReader(): in Firefox a stream from the content script's fetch cannot be handed to `new Response()` (the
@@ -40,9 +46,13 @@ async function collect(value: unknown): Promise<unknown> {
       bytes.set(c, at);
       at += c.length;
     }
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { base64: btoa(binary), length: bytes.length };
+    return asBase64(bytes);
+  }
+  // A Map of raw bytes (Webmail.rawMessages) as an object of the same { base64, length } per key.
+  if (value instanceof Map && [...(value as Map<unknown, unknown>).values()].every((v) => v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value as Map<string, Uint8Array>) out[String(k)] = asBase64(v);
+    return out;
   }
   // A Set (e.g. MailboxPart.stillIn) as a sorted array: JSON has no sets.
   if (value instanceof Set) return [...(value as Set<unknown>)].sort();
