@@ -43,7 +43,7 @@ interface Stats {
   searchMs: number;
   totalMs: number;
   candidates: number;
-  classify: { total: number; cached: number; fromParts?: number; partsRequests?: number; downloaded: number; downloadedBytes: number; ms: number };
+  classify: { total: number; cached: number; fromParts?: number; partsRequests?: number; downloaded: number; downloadedBytes: number; batchRequests?: number; ms: number };
 }
 
 /** The floor: every message of every folder listed once by the webmail's own list request. */
@@ -161,7 +161,7 @@ for (const server of servers) {
           `${floor.messages} messages). First preview ${(first.ms / 1000).toFixed(1)} s = ${x(first.ms)} floor (planner ${(first.stats.totalMs / 1000).toFixed(1)} s: ` +
           `${first.stats.searches} searches ${(first.stats.searchMs / 1000).toFixed(1)} s; groups known after ${(usefulMs / 1000).toFixed(1)} s = ${x(usefulMs)} floor; ` +
           `${first.stats.candidates} candidates, ${c.fromParts ?? 0} decided without a download from what the server tells (${c.partsRequests ?? 0} attachment-list or structure-search calls), ` +
-          `${c.downloaded} downloaded and classified, ${(c.downloadedBytes / MiB).toFixed(1)} MiB, classification ${(c.ms / 1000).toFixed(1)} s); ` +
+          `${c.downloaded} downloaded and classified (${c.batchRequests ?? 0} of the requests brought several at once), ${(c.downloadedBytes / MiB).toFixed(1)} MiB, classification ${(c.ms / 1000).toFixed(1)} s); ` +
           `${req.requests} requests, peak ${req.peakPerSecond}/s; second preview (cache) ${(second.ms / 1000).toFixed(1)} s = ${x(second.ms)} floor ` +
           `(${second.stats.classify.cached} verdicts from the cache, ${second.stats.classify.downloaded} downloaded). Groups: ${groups}`,
       );

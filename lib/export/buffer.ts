@@ -44,14 +44,23 @@ export class Scratch {
  * On an error or an abort the download is cancelled.
  */
 export async function* messagePieces(raw: RawMessage, scratch: Scratch, signal?: AbortSignal, pieceBytes = PIECE_BYTES): AsyncGenerator<Uint8Array> {
+  if (!raw.rest) {
+    // The whole message came at once (an archive of several): its pieces are views of it.
+    for (let at = 0; at < raw.head.length; at += pieceBytes) {
+      signal?.throwIfAborted();
+      yield raw.head.subarray(at, Math.min(raw.head.length, at + pieceBytes));
+    }
+    return;
+  }
+  const rest = raw.rest;
   let started = false;
   try {
     if (raw.head.length) yield raw.head;
     started = true;
-    yield* streamPieces(raw.rest, scratch, signal, pieceBytes);
+    yield* streamPieces(rest, scratch, signal, pieceBytes);
   } finally {
     // Stopped at the head: the download is not needed any more (streamPieces cancels it once it has started).
-    if (!started) await raw.rest.cancel().catch(() => undefined);
+    if (!started) await rest.cancel().catch(() => undefined);
   }
 }
 

@@ -133,6 +133,8 @@ export interface ExportResult {
   bytes: number;
   /** Bytes of the zips. */
   zipBytes: number;
+  /** Requests that brought several messages at once (archive-source.ts); the other messages came one request each. */
+  archiveRequests: number;
   /** The readable archive, when written: its entries (pages, attachments, index.html) and their bytes, all files. */
   readable?: { entries: number; bytes: number };
   startedAt: number;

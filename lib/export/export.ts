@@ -43,6 +43,7 @@
  * contract) already live in their own files.
  */
 import { ReadAhead } from './read-ahead';
+import { archiveFetcher } from './archive-source';
 import type { MessageRef, RawMessage, Webmail } from '../webmail/types';
 import { isWebmailError } from '../webmail/types';
 import { NameRegistry, safeBaseName } from './names';
@@ -279,7 +280,9 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
   };
 
   // The next message's request goes out while this one is written (read-ahead.ts).
-  const ahead = new ReadAhead(items, (item, aheadSignal) => webmail.rawMessage(item.ref, { signal: aheadSignal }), signal);
+  // Consecutive small messages of a folder come in one archive where the webmail offers it (archive-source.ts).
+  let archiveRequests = 0;
+  const ahead = new ReadAhead(items, archiveFetcher(webmail, items, exactSizes, () => void archiveRequests++), signal);
   try {
     signal?.throwIfAborted();
     await openPart();
@@ -449,6 +452,7 @@ export async function exportMessages(webmail: Webmail, items: ExportItem[], opts
     count: exported.length,
     bytes,
     zipBytes: files.reduce((s, f) => s + f.bytes, 0),
+    archiveRequests,
     ...(rTexts ? { readable: { entries: readableEntries, bytes: readableBytes } } : {}),
     startedAt,
     endedAt: Date.now(),

@@ -33,7 +33,7 @@ export class ReadAhead<T> {
     this.next = null;
     this.ac.abort();
     void ahead?.promise.then(
-      (raw) => raw.rest.cancel().catch(() => undefined),
+      (raw) => raw.rest?.cancel().catch(() => undefined),
       () => undefined,
     );
   }

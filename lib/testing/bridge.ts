@@ -29,6 +29,7 @@ async function collect(value: unknown): Promise<unknown> {
   // content script's DOM constructors are the page's).
   // A raw message (lib/webmail/raw.ts): its head, then its stream.
   const rawHead = value && typeof value === 'object' && (value as Partial<RawMessage>).head instanceof Uint8Array ? (value as RawMessage).head : null;
+  if (rawHead && !(value as RawMessage).rest) return asBase64(rawHead);
   if (rawHead) value = (value as RawMessage).rest;
   if (value && typeof (value as ReadableStream).getReader === 'function') {
     const reader = (value as ReadableStream<Uint8Array>).getReader();

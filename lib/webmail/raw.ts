@@ -15,8 +15,11 @@ import { WebmailError } from './error';
 export interface RawMessage {
   /** The first bytes of the message (at least 256 unless the message is shorter), in a buffer of this script's own. */
   head: Uint8Array;
-  /** The rest of the download, after `head`: unread, unlocked. */
-  rest: ReadableStream<Uint8Array>;
+  /**
+   * The rest of the download, after `head`: unread, unlocked. Null when `head` is the whole message (it came whole,
+   * in an archive of several: Webmail.rawMessages).
+   */
+  rest: ReadableStream<Uint8Array> | null;
 }
 
 /** An RFC 822 message starts with a header field ("Name:") or an mbox "From " line; PHP warnings or HTML do not. */
@@ -99,6 +102,10 @@ export async function splitHead(body: ReadableStream<Uint8Array>): Promise<RawMe
  * than `maxBytes`.
  */
 export async function readWhole(raw: RawMessage, opts: { signal?: AbortSignal; maxBytes: number }): Promise<Uint8Array> {
+  if (!raw.rest) {
+    if (raw.head.length > opts.maxBytes) throw new WebmailError('unsupported', `Message larger than ${opts.maxBytes} bytes`);
+    return raw.head;
+  }
   let buf = new Uint8Array(Math.max(raw.head.length, 64 * 1024));
   buf.set(raw.head);
   let n = raw.head.length;

@@ -321,8 +321,24 @@ describe('export on the Zimbra simulator', () => {
         expect(filesUnder(downloadDir)).toEqual(before);
       });
 
+      it('makes good an archive the server fails (REST 500) by downloading its messages one by one, verified', async () => {
+        sim.faults.failNext('REST', 'service.FAILURE', { nth: 1 });
+        const out = await s.call<Outcome>(page, 'export', 'run', {
+          folderIds: ['2'],
+          limit: 8,
+          filenameBase: 'Export archive 500',
+          ...(kind === 'chromium' ? { saveTo: 'opfs' } : { partMB: 1 }),
+        });
+        expect(out.state).toBe('verified');
+        expect(out.result!.count).toBe(8);
+        expect(out.result!.archiveRequests).toBe(1);
+        await s.call(page, 'export', 'clear-opfs').catch(() => undefined);
+      });
+
       it('fails loudly when the server errors midway (REST 500), nothing claimed', async () => {
         const before = filesUnder(downloadDir);
+        // The 8 messages' archive fails (they then come one by one), and so does the third of those.
+        sim.faults.failNext('REST', 'service.FAILURE', { nth: 1 });
         sim.faults.failNext('REST', 'service.FAILURE', { nth: 4 });
         const out = await s.call<Outcome>(page, 'export', 'run', {
           folderIds: ['2'],

@@ -119,6 +119,7 @@ function fakeDeps(w: FakeWebmail, calls: Calls, over: Partial<PanelDeps> = {}): 
         count: items.length,
         bytes: 1,
         zipBytes: 1,
+        archiveRequests: 0,
         startedAt: NOW,
         endedAt: NOW,
       };
@@ -244,7 +245,7 @@ describe('the cleanup panel controller', () => {
     const seen: ExportOptions[] = [];
     const exportMessages = (async (_w: unknown, items: ExportItem[], o: ExportOptions) => {
       seen.push(o);
-      return { verified: true, target: 'file', verification: { method: 'reread-saved-file', messagesExpected: items.length, messagesMatched: items.length, entriesChecked: 0, entriesMatched: 0, limits: [] }, files: [], messages: items.map((i) => ({ ref: i.ref, fileIndex: 0, path: 'x.eml', bytes: 1, sha256: 'x' })), count: items.length, bytes: 1, zipBytes: 1, startedAt: NOW, endedAt: NOW };
+      return { verified: true, target: 'file', verification: { method: 'reread-saved-file', messagesExpected: items.length, messagesMatched: items.length, entriesChecked: 0, entriesMatched: 0, limits: [] }, files: [], messages: items.map((i) => ({ ref: i.ref, fileIndex: 0, path: 'x.eml', bytes: 1, sha256: 'x' })), count: items.length, bytes: 1, zipBytes: 1, archiveRequests: 0, startedAt: NOW, endedAt: NOW };
     }) as PanelDeps['exportMessages'];
     const on = await opened({ exportMessages });
     expect(on.c.state.exportReadable).toBe(true);

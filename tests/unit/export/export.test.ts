@@ -460,7 +460,7 @@ describe('reading messages into one reused buffer', () => {
     let cancelled = 0;
     const wm = rawWebmail(mapStore([{ ref: { folderId: 'INBOX', id: '1' }, raw }]), { chunk: 1000 });
     const split = await wm.rawMessage({ folderId: 'INBOX', id: '1' });
-    const rest = split.rest;
+    const rest = split.rest!;
     const orig = rest.cancel.bind(rest);
     rest.cancel = (reason?: unknown) => (cancelled++, orig(reason));
     for await (const piece of messagePieces(split, new Scratch())) {
@@ -475,7 +475,7 @@ describe('reading messages into one reused buffer', () => {
       seen += piece.length;
       if (seen > 5000) break;
     }
-    await expect(again.rest.getReader().read()).resolves.toMatchObject({ done: true });
+    await expect(again.rest!.getReader().read()).resolves.toMatchObject({ done: true });
   });
 
   it('exports byte streams and plain streams alike', async () => {

@@ -164,7 +164,7 @@ describe('raw messages', () => {
     for (const body of [res.body!, new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(bytes(raw).slice(0, 100)), c.enqueue(bytes(raw).slice(100)), c.close()) })]) {
       const split = await splitHead(body);
       expect(split.head.length).toBeGreaterThanOrEqual(256);
-      expect(split.rest.locked).toBe(false);
+      expect(split.rest!.locked).toBe(false);
       const out = await readWhole(split, { maxBytes: 1e6 });
       expect(new TextDecoder().decode(out)).toBe(raw);
     }
