@@ -176,6 +176,7 @@ async function curlFloor(page: Page, refs: { folderId: string; id: string; size:
 
 interface Outcome {
   state: string;
+  phaseAt?: Record<string, number>;
   result?: ExportResult;
   error?: { code: string; message: string };
 }
@@ -288,6 +289,7 @@ try {
         (run.kind === 'chromium' ? `; JSHeapUsedSize peak − before ${mb(heapPeak - heapBefore)}` : '') +
         '.';
       console.log(line);
+      if (out.phaseAt) console.log(`  phases first seen at (ms from the start): ${JSON.stringify(out.phaseAt)}`);
       if (!run.gcEveryMs && curlRuns.has(run.kind)) {
         // The floor, in the same run and the same session: curl downloads the same messages one after the other.
         curlRuns.delete(run.kind);

@@ -109,7 +109,7 @@ try {
       'Realistic mailbox, default rules, preview + apply through the panel, a fresh profile per run, the three in the same run.',
   );
   lines.push(
-    'Reading: the bench clicks "apply" the moment the preview is ready, so the apply starts with the window still full of the preview\'s last requests (a person who reads the preview for 10 s gets an apply as fast as unpaced: its ~30 requests fit the window). The peak is counted where the stand-in counts, at the proxy (arrival times): starts 80 in the page can arrive as 81-82 within 10 s there; the 20 left under the rule are for that and for the page\'s own requests. The preview\'s cost is its downloads and searches beyond the first 80 requests, at 8 a second.',
+    'Reading: the bench clicks "apply" the moment the preview is ready, so the apply starts with the window still full of the preview\'s last requests (a person who reads the preview for 10 s gets an apply as fast as unpaced: its ~30 requests fit the window). The peak is counted where the stand-in counts, at the proxy (arrival times): starts 80 in the page can arrive as 81-82 within 10 s there; the 20 left under the rule are for that and for the page\'s own requests. Whatever a job asks beyond its first 80 requests goes at 8 a second; since 2026-12-07 afternoon a preview on a Roundcube with zipdownload (this one) fetches the messages it classifies a selection at a time, so it stays within the window.',
   );
   for (const kind of kinds) {
     const runs = {} as Record<Variant, Run>;

@@ -5,7 +5,8 @@
  * so a thousand one-by-one downloads take two minutes whatever the link; a few dozen archives do not wait at all.
  *
  * Memory stays bounded: runs are cut at EXPORT_RUN_BYTES of listed size, only the run being written and the next one
- * (asked ahead, like read-ahead.ts's next message) are held, and each message's bytes are let go once handed over.
+ * (asked as soon as this one is taken, so that it arrives while this one is written) are held, and each message's
+ * bytes are let go once handed over.
  * Safety: a message is taken from a run only under its own id and with about the listed size (the adapter already
  * checked it starts like a message); anything else is downloaded alone, and after one failed run no other run is
  * asked (no retry loop). The export then checks every message as it always does (sizes, hashes read back).
@@ -70,27 +71,33 @@ export function archiveFetcher(
   let stopped = false;
   const alone = (item: ExportItem, signal: AbortSignal) => webmail.rawMessage(item.ref, { signal });
 
+  const ensure = (run: number, signal: AbortSignal) => {
+    if (runs.has(run) || stopped) return;
+    const members = items.filter((_, i) => runOf[i] === run);
+    if (!members.length) return;
+    const maxBytes = members.reduce((n, it) => n + Math.ceil((it.size ?? 0) * 1.05) + 4096, 0);
+    onRun?.();
+    const p = fetchMany!(members[0]!.ref.folderId, members.map((it) => it.ref.id), { maxBytes, signal }).catch((e: unknown) => {
+      if (signal.aborted) throw e;
+      stopped = true;
+      return null;
+    });
+    p.catch(() => undefined); // an abort surfaces when the run is taken
+    runs.set(run, p);
+  };
+  /** The run's archive; the next run's request goes out now too, so it arrives while this one is written. */
   const runBytes = (run: number, signal: AbortSignal): Promise<Map<string, Uint8Array> | null> => {
-    let p = runs.get(run);
-    if (!p) {
-      for (const r of runs.keys()) if (r < run) runs.delete(r); // written already: let its bytes go
-      const members = items.filter((_, i) => runOf[i] === run);
-      const maxBytes = members.reduce((n, it) => n + Math.ceil((it.size ?? 0) * 1.05) + 4096, 0);
-      onRun?.();
-      p = fetchMany!(members[0]!.ref.folderId, members.map((it) => it.ref.id), { maxBytes, signal }).catch((e: unknown) => {
-        if (signal.aborted) throw e;
-        stopped = true;
-        return null;
-      });
-      runs.set(run, p);
-    }
-    return p;
+    for (const r of runs.keys()) if (r < run) runs.delete(r); // written already: let its bytes go
+    ensure(run, signal);
+    ensure(run + 1, signal);
+    return runs.get(run) ?? Promise.resolve(null);
   };
 
   return async (item, signal) => {
     const i = indexOf.get(item) ?? -1;
     const run = i >= 0 ? runOf[i]! : -1;
     if (run < 0 || (stopped && !runs.has(run))) return alone(item, signal);
+    // (runBytes answers null for a run not asked because an earlier one failed: alone then.)
     const got = await runBytes(run, signal);
     const bytes = got?.get(item.ref.id);
     got?.delete(item.ref.id);

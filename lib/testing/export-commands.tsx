@@ -22,7 +22,8 @@ import { EXPORT_CSS, ExportPanel } from '../export/View';
 
 interface Args {
   folderIds?: string[];
-  refs?: MessageRef[];
+  /** With `size` where the caller knows it (the listing's, as the product's exports have: archive-source.ts needs it). */
+  refs?: (MessageRef & { size?: number })[];
   limit?: number;
   filenameBase?: string;
   saveTo?: 'opfs' | 'picker';
@@ -38,6 +39,8 @@ interface Outcome {
   result?: ExportResult;
   error?: { code: string; message: string; detail: Record<string, unknown>; causeStack?: string };
   items?: number;
+  /** Milliseconds from the start at which each progress phase was first seen, and the end. */
+  phaseAt?: Record<string, number>;
 }
 
 let ui: MountedUi | null = null;
@@ -53,7 +56,7 @@ async function itemsFor(webmail: Webmail, a: Args): Promise<ExportItem[]> {
   const pathOf = (id: string) => folders.find((f) => f.id === id)?.path ?? id;
   const items: ExportItem[] = [];
   if (a.refs) {
-    for (const ref of a.refs) items.push({ ref, folderPath: pathOf(ref.folderId) });
+    for (const r of a.refs) items.push({ ref: { folderId: r.folderId, id: r.id }, folderPath: pathOf(r.folderId), ...(typeof r.size === 'number' ? { size: r.size } : {}) });
     return items;
   }
   for (const folderId of a.folderIds ?? []) {
@@ -107,8 +110,12 @@ export async function exportCommand(ctx: { webmail: Webmail | null; doc: Documen
   last = { state: 'running', items: items.length };
   if (op === 'run') {
     try {
-      const result = await exportMessages(webmail, items, { filenameBase, target, ...(partBytes ? { partBytes } : {}), ...(a.readable !== undefined ? { readable: a.readable } : {}) }, depsFor(a));
-      last = { state: result.verified ? 'verified' : 'failed', result, items: items.length };
+      // When each phase was first seen (bench/export.ts: where the time goes).
+      const t0 = Date.now();
+      const phaseAt: Record<string, number> = {};
+      const onProgress = (p: { phase: string }) => void (phaseAt[p.phase] ??= Date.now() - t0);
+      const result = await exportMessages(webmail, items, { filenameBase, target, onProgress, ...(partBytes ? { partBytes } : {}), ...(a.readable !== undefined ? { readable: a.readable } : {}) }, depsFor(a));
+      last = { state: result.verified ? 'verified' : 'failed', result, items: items.length, phaseAt: { ...phaseAt, end: Date.now() - t0 } };
     } catch (e) {
       last = { state: 'failed', error: errorOf(e), items: items.length };
     }
