@@ -16,6 +16,10 @@
  * fflate writes no ZIP64: one zip holds at most 65 535 entries and 4 GiB; the export checks this before writing.
  * Layout fflate writes for each entry (flag bit 3 set): local header (30 + name), data, data descriptor (16);
  * central record (46 + name); end of central directory (22, no comment). UTF-8 names get flag bit 11.
+ *
+ * Why one file a little past 400 lines: the writer and the checker are two halves of one format (the checker reads
+ * back exactly the layout the writer lays down: local headers, descriptors, the central directory), and the hashes
+ * both use live here so that a written entry and its read-back are hashed by the same code.
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import { sha256 } from '@noble/hashes/sha2.js';

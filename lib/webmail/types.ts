@@ -24,6 +24,9 @@
  * `capabilities` keeps the facts that are not parts (search, folders, raw download, compose, batch size, exact sizes).
  * Shared building blocks for adapters (abort checks, bounded concurrency, verified actions, the paced same-origin
  * request) live in ./kit/.
+ *
+ * Why one file past 400 lines: it is the contract, and each member's comment says what every adapter must guarantee
+ * (the features and the contract suite rely on those sentences); splitting it would scatter one promise over files.
  */
 import type { RawMessage } from './raw';
 
