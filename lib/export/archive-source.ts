@@ -12,7 +12,7 @@
  * asked (no retry loop). The export then checks every message as it always does (sizes, hashes read back).
  */
 import type { RawMessage, Webmail } from '../webmail/types';
-import { BATCH_MAX_MESSAGES, BATCH_MESSAGE_MAX_BYTES } from '../features/cleanup/raw-batches';
+import { ARCHIVE_MAX_MESSAGES, ARCHIVE_MESSAGE_MAX_BYTES } from '../webmail/kit/archive';
 import type { ExportItem } from './contract';
 
 /** Listed bytes per run: two runs in memory at most (the one written, the one asked ahead). */
@@ -27,11 +27,11 @@ export function cutRuns(items: readonly ExportItem[]): Int32Array {
   let folder: string | null = null;
   for (const [i, it] of items.entries()) {
     const size = it.size ?? 0;
-    if (!size || size > BATCH_MESSAGE_MAX_BYTES) {
+    if (!size || size > ARCHIVE_MESSAGE_MAX_BYTES) {
       folder = null; // a message alone ends the run: runs stay consecutive
       continue;
     }
-    if (folder !== it.ref.folderId || count >= BATCH_MAX_MESSAGES || bytes + size > EXPORT_RUN_BYTES) {
+    if (folder !== it.ref.folderId || count >= ARCHIVE_MAX_MESSAGES || bytes + size > EXPORT_RUN_BYTES) {
       run++;
       count = 0;
       bytes = 0;

@@ -10,14 +10,12 @@
  * failed batch no further batch is asked (no retry loop: the one-by-one path takes over, paced).
  */
 import type { MessageSummary, Webmail } from '../../webmail/types';
+// Messages per request and the size past which one goes alone: the kit's, shared with the export.
+import { ARCHIVE_MAX_MESSAGES, ARCHIVE_MESSAGE_MAX_BYTES } from '../../webmail/kit/archive';
 import { isWebmailError } from '../../webmail/types';
 
-/** Messages per request (Roundcube's plugin reads them one after another on the server). */
-export const BATCH_MAX_MESSAGES = 50;
-/** Listed bytes per request (the plugin's default limit is 50 MB; ours keeps memory and a slow link in mind). */
+/** Listed bytes per request (Roundcube's plugin allows 50 MB by default; ours keeps memory and a slow link in mind). */
 export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
-/** Larger messages go alone: their own transfer dwarfs a request's cost. */
-export const BATCH_MESSAGE_MAX_BYTES = 1024 * 1024;
 
 const upper = (m: MessageSummary) => m.size + m.sizePrecision;
 
@@ -26,7 +24,7 @@ export function cutRawBatches(messages: readonly MessageSummary[]): { batches: M
   const alone: MessageSummary[] = [];
   const byFolder = new Map<string, MessageSummary[]>();
   for (const m of messages) {
-    if (upper(m) > BATCH_MESSAGE_MAX_BYTES) alone.push(m);
+    if (upper(m) > ARCHIVE_MESSAGE_MAX_BYTES) alone.push(m);
     else byFolder.set(m.ref.folderId, [...(byFolder.get(m.ref.folderId) ?? []), m]);
   }
   const batches: MessageSummary[][] = [];
@@ -34,7 +32,7 @@ export function cutRawBatches(messages: readonly MessageSummary[]): { batches: M
     let cur: MessageSummary[] = [];
     let bytes = 0;
     for (const m of list) {
-      if (cur.length && (cur.length >= BATCH_MAX_MESSAGES || bytes + upper(m) > BATCH_MAX_BYTES)) {
+      if (cur.length && (cur.length >= ARCHIVE_MAX_MESSAGES || bytes + upper(m) > BATCH_MAX_BYTES)) {
         batches.push(cur);
         cur = [];
         bytes = 0;

@@ -8,7 +8,12 @@
  */
 import { unzipSync } from 'fflate';
 import { WebmailError } from '../error';
-import { readWhole } from '../raw';
+import { looksLikeMessageStart, readWhole } from '../raw';
+
+/** Messages per archive request (the server reads them one after another before it answers). */
+export const ARCHIVE_MAX_MESSAGES = 50;
+/** Larger messages go alone: their own transfer dwarfs a request's cost. */
+export const ARCHIVE_MESSAGE_MAX_BYTES = 1024 * 1024;
 
 /** The body of a download, read whole into one buffer of this script's own, refused past `maxBytes`. */
 export async function readBody(body: ReadableStream<Uint8Array> | null, opts: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array> {
@@ -50,6 +55,34 @@ export function unzipBounded(zip: Uint8Array, opts: { maxEntryBytes: number; max
     total += bytes.length;
     if (bytes.length > opts.maxEntryBytes || total > opts.maxTotalBytes) throw new WebmailError('invalid-response', 'the archive holds more than was asked for');
     out.set(name, bytes);
+  }
+  return out;
+}
+
+/**
+ * The messages of an archive answer, by the caller's id: the body read within `maxBytes` (plus a header and a name
+ * per entry), inflated within bounds, and an entry kept only when `idOf(name)` names an id that was asked, once, and
+ * its bytes start like a message. What is left out, the caller downloads alone.
+ */
+export async function messagesFromArchive(
+  body: ReadableStream<Uint8Array> | null,
+  asked: ReadonlySet<string>,
+  idOf: (entryName: string) => string | null,
+  opts: { maxBytes: number; signal?: AbortSignal },
+): Promise<Map<string, Uint8Array>> {
+  const bytes = await readBody(body, { maxBytes: opts.maxBytes + 4096 + asked.size * 512, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const entries = unzipBounded(bytes, { maxEntryBytes: opts.maxBytes, maxTotalBytes: opts.maxBytes });
+  const out = new Map<string, Uint8Array>();
+  const seen = new Set<string>();
+  for (const [name, raw] of entries) {
+    const id = idOf(name);
+    if (id === null || !asked.has(id)) continue;
+    if (seen.has(id)) {
+      out.delete(id); // twice: neither is trusted
+      continue;
+    }
+    seen.add(id);
+    if (raw.length > 0 && looksLikeMessageStart(raw.subarray(0, 1024))) out.set(id, raw);
   }
   return out;
 }

@@ -12,8 +12,7 @@
  * Every entry is checked: a uid that was asked, once, and bytes that start like a message; others are left out.
  */
 import { WebmailError } from '../error';
-import { looksLikeMessageStart } from '../raw';
-import { readBody, unzipBounded } from '../kit/archive';
+import { messagesFromArchive } from '../kit/archive';
 import type { RcApi } from './api';
 import { looksLoggedOut } from './errors';
 import { parseUid } from './parse';
@@ -53,20 +52,10 @@ export async function zipMessages(api: RcApi, folder: string, ids: string[], opt
     if (looksLoggedOut(text)) throw new WebmailError('auth-expired', 'the session is over');
     throw new WebmailError('unsupported', 'the webmail did not send an archive of these messages');
   }
-  // The archive is a little larger than its messages (a header and a name per entry, deflate's worst case).
-  const bytes = await readBody(res.body, { maxBytes: opts.maxBytes + 4096 + byUid.size * 512, ...(opts.signal ? { signal: opts.signal } : {}) });
-  const entries = unzipBounded(bytes, { maxEntryBytes: opts.maxBytes, maxTotalBytes: opts.maxBytes });
-  const out = new Map<string, Uint8Array>();
-  const seen = new Set<number>();
-  for (const [name, raw] of entries) {
+  const got = await messagesFromArchive(res.body, new Set([...byUid.keys()].map(String)), (name) => {
     const uid = entryUid(name);
-    if (uid === null || !byUid.has(uid)) continue;
-    if (seen.has(uid)) {
-      out.delete(byUid.get(uid)!); // twice: neither is trusted
-      continue;
-    }
-    seen.add(uid);
-    if (raw.length > 0 && looksLikeMessageStart(raw.subarray(0, 1024))) out.set(byUid.get(uid)!, raw);
-  }
-  return out;
+    return uid === null ? null : String(uid);
+  }, opts);
+  // Back to the ids as the caller wrote them.
+  return new Map([...got].map(([uid, raw]) => [byUid.get(Number(uid))!, raw] as const));
 }

@@ -9,8 +9,7 @@
  * Entries are trusted only under an id asked once, starting like a message; the caller checks the size.
  */
 import { WebmailError } from '../error';
-import { looksLikeMessageStart } from '../raw';
-import { readBody, unzipBounded } from '../kit/archive';
+import { messagesFromArchive } from '../kit/archive';
 import type { ZimbraSoap } from './soap';
 
 /** The item id an archive entry's name carries, or null. */
@@ -30,19 +29,5 @@ export async function archiveMessages(soap: Pick<ZimbraSoap, 'rest'>, ids: strin
     await res.body.cancel().catch(() => undefined);
     throw new WebmailError('unsupported', 'the webmail did not send an archive of these messages');
   }
-  const bytes = await readBody(res.body, { maxBytes: opts.maxBytes + 4096 + asked.size * 512, ...(opts.signal ? { signal: opts.signal } : {}) });
-  const entries = unzipBounded(bytes, { maxEntryBytes: opts.maxBytes, maxTotalBytes: opts.maxBytes });
-  const out = new Map<string, Uint8Array>();
-  const seen = new Set<string>();
-  for (const [name, raw] of entries) {
-    const id = archiveEntryId(name);
-    if (id === null || !asked.has(id)) continue;
-    if (seen.has(id)) {
-      out.delete(id); // twice: neither is trusted
-      continue;
-    }
-    seen.add(id);
-    if (raw.length > 0 && looksLikeMessageStart(raw.subarray(0, 1024))) out.set(id, raw);
-  }
-  return out;
+  return messagesFromArchive(res.body, asked, archiveEntryId, opts);
 }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyMessages, refKey } from '../../../lib/features/cleanup/classify';
-import { BATCH_MAX_BYTES, BATCH_MAX_MESSAGES, cutRawBatches } from '../../../lib/features/cleanup/raw-batches';
+import { BATCH_MAX_BYTES, cutRawBatches } from '../../../lib/features/cleanup/raw-batches';
+import { ARCHIVE_MAX_MESSAGES as BATCH_MAX_MESSAGES } from '../../../lib/webmail/kit/archive';
 import { WebmailError, type MessageSummary } from '../../../lib/webmail/types';
 import { FakeWebmail, rawMessage } from './fake-webmail';
 

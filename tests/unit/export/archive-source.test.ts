@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportMessages, type ExportItem } from '../../../lib/export';
 import { EXPORT_RUN_BYTES, cutRuns } from '../../../lib/export/archive-source';
-import { BATCH_MAX_MESSAGES } from '../../../lib/features/cleanup/raw-batches';
+import { ARCHIVE_MAX_MESSAGES as BATCH_MAX_MESSAGES } from '../../../lib/webmail/kit/archive';
 import { WebmailError, type MessageRef } from '../../../lib/webmail/types';
 import { MemoryFile, makeMessage, mapStore, rawWebmail, readableDeps, sha256, textsFor, unzip } from './fakes';
 
