@@ -331,8 +331,10 @@ export interface Webmail {
   /**
    * The folders with their message counts and sizes. `{ figures: false }`: only ids, names, paths and roles are
    * wanted (counts may be 0 and sizes null), for a caller that must not pay a request per folder (Roundcube).
+   * `{ only }`: the caller needs these folders and the trash; an adapter that pays a request per folder may leave the
+   * others out (one that reads them all at once returns them all).
    */
-  folders(opts?: { figures?: boolean } | null): Promise<Folder[]>;
+  folders(opts?: { figures?: boolean; only?: readonly string[] } | null): Promise<Folder[]>;
   /** Pages through the whole folder; yields batches of summaries in the requested order. */
   search(q: SearchQuery, opts?: SearchOptions): AsyncIterable<MessageSummary[]>;
   /**

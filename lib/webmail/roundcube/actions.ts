@@ -194,23 +194,28 @@ export class RcMailbox implements MailboxPart {
   }
 
   /**
-   * The UIDs above `maxBefore` in `folder`, ascending (the messages a move just put there). IMAP's `n:*`
-   * always includes the highest UID, so anything not above `maxBefore` is dropped.
+   * The UIDs above `maxBefore` in `folder`, ascending (the messages a move just put there), usually in one round trip:
+   * how many are above `maxBefore` and the folder's highest UID are asked at the same time; T messages above
+   * `maxBefore` whose highest is `maxBefore + T` can only be `maxBefore + 1 … maxBefore + T` (T distinct integers in a
+   * range of T). Dovecot numbers a MOVE's messages in a row from UIDNEXT, which is `maxBefore + 1` unless messages
+   * were expunged from the top of the folder; then the range ending at the highest is counted, as before.
+   * IMAP's `n:*` always includes the highest UID, so anything not above `maxBefore` is dropped.
    */
   private async newUids(folder: string, maxBefore: number): Promise<number[]> {
     const api = requireApi(this.ctx);
     const filter = `UID ${maxBefore + 1}:*`;
-    const first = await api.searchFirst(folder, filter);
+    const [first, highest] = await Promise.all([api.searchFirst(folder, filter), api.maxUid(folder)]);
+    if (highest <= maxBefore) return [];
     const seen = first.rows.map((r) => r.uid).filter((u) => u > maxBefore);
     const quirk = first.rows.some((r) => r.uid <= maxBefore) ? 1 : 0;
     const total = first.total - quirk;
     if (total <= 0) return [];
+    if (highest - maxBefore === total) return Array.from({ length: total }, (_, i) => maxBefore + 1 + i);
     if (seen.length === total) return seen.sort((a, b) => a - b);
-    // A MOVE gives consecutive UIDs: try the range ending at the highest one seen, then the one starting at
-    // the lowest; a range holding exactly `total` messages above maxBefore is the whole set.
-    const hi = Math.max(...seen);
+    // A MOVE gives consecutive UIDs: try the range ending at the highest one, then the one starting at the lowest
+    // seen; a range holding exactly `total` messages above maxBefore is the whole set.
     const lo = Math.min(...seen);
-    for (const start of [hi - total + 1, lo]) {
+    for (const start of [highest - total + 1, lo]) {
       if (start <= maxBefore) continue;
       const c = await api.countMatching(folder, `UID ${start}:${start + total - 1}`);
       if (c.total === total) return Array.from({ length: total }, (_, i) => start + i);

@@ -69,6 +69,8 @@ export class RcApi {
   private offsetLow = -Infinity;
   private offsetHigh = Infinity;
   private tz: string | null = null;
+  /** edit-folder reads in flight, by folder (see folderInfo). */
+  private readonly folderReads = new Map<string, Promise<ReturnType<typeof parseFolderInfoPage>>>();
 
   constructor(private readonly o: RcApiOptions) {
     const base = new URL(o.commPath || './', o.pageUrl);
@@ -220,7 +222,20 @@ export class RcApi {
    * settings/edit-folder for one folder: exact count, formatted size (servers with STATUS=SIZE) and the quota.
    * A read-only form page of the settings task: no session or preference change.
    */
-  async folderInfo(folder: string, signal?: AbortSignal) {
+  folderInfo(folder: string, signal?: AbortSignal): Promise<ReturnType<typeof parseFolderInfoPage>> {
+    // The quota is read from INBOX's page, and so are INBOX's figures: two readers asking at the same time (a report
+    // reading the quota and the folders) share one request. Only reads without a signal are shared (one caller's
+    // abort must not fail the other).
+    if (signal) return this.readFolderInfo(folder, signal);
+    let p = this.folderReads.get(folder);
+    if (!p) {
+      p = this.readFolderInfo(folder).finally(() => this.folderReads.delete(folder));
+      this.folderReads.set(folder, p);
+    }
+    return p;
+  }
+
+  private async readFolderInfo(folder: string, signal?: AbortSignal) {
     const html = await this.page({ _task: 'settings', _action: 'edit-folder', _mbox: folder, _framed: 1 }, signal);
     const info = parseFolderInfoPage(html);
     // An empty folder and no quota is also what the request that ended an OpenID Connect session gets (IMAP login failed,

@@ -137,7 +137,7 @@ export class RoundcubeWebmail implements Webmail {
     };
   }
 
-  async folders(opts?: { figures?: boolean } | null): Promise<Folder[]> {
+  async folders(opts?: { figures?: boolean; only?: readonly string[] } | null): Promise<Folder[]> {
     const api = requireApi(this.ctx);
     const figures = opts?.figures !== false;
     let env = this.env;
@@ -150,7 +150,8 @@ export class RoundcubeWebmail implements Webmail {
     const delimiter = typeof env.delimiter === 'string' && env.delimiter ? env.delimiter : '/';
     const dom = new Map(foldersFromDom(this.doc).map((f) => [f.id, f]));
     const names = new Map(boxes.map((b) => [b.id, b.name]));
-    const real = boxes.filter((b) => !b.virtual);
+    const only = opts?.only ? new Set(opts.only) : null;
+    const real = boxes.filter((b) => !b.virtual && (!only || only.has(b.id) || folderRole(b.id, b.class ?? dom.get(b.id)?.cls, env) === 'trash'));
     return mapLimit(real, FOLDER_CONCURRENCY, async (b) => {
       // Counts and sizes cost one settings page per folder: only when asked for.
       const info = figures ? await api.folderInfo(b.id) : { count: 0, sizeLabel: null };

@@ -117,6 +117,8 @@ describe('batches', () => {
     expect(report.predictedFreed).toBe(0);
     expect(report.actualFreed).toBe(0);
     expect(report.foldersAfter?.find((f) => f.id === TRASH)?.count).toBe(11);
+    // Only the folders the job touched (and the trash): Junk was not.
+    expect(report.foldersAfter?.map((f) => f.id).sort()).toEqual(['INBOX', 'Patients', TRASH].sort());
     const row = await journal.getJob(store.caller, report.jobId);
     expect(row!.job.state).toBe('done');
     expect(row!.batches.every((b) => b.state === 'done')).toBe(true);

@@ -75,17 +75,27 @@ function linesOf(live: Live, stopReason: CleanupReason | undefined): ReportLine[
   return lines;
 }
 
-async function readAfter(webmail: Webmail): Promise<{ quota: Quota | null; folders: Report['foldersAfter']; trashId: string | null }> {
+/**
+ * The quota and the figures of the folders the job touched (sources, targets, the trash) after it: a report needs no
+ * other folder, and on Roundcube every folder's figures cost a request.
+ */
+async function readAfter(webmail: Webmail, live: Live): Promise<{ quota: Quota | null; folders: Report['foldersAfter']; trashId: string | null }> {
+  const touched = new Set<string>();
+  for (const b of live.batches) {
+    touched.add(b.folderId);
+    if (b.target) touched.add(b.target);
+    for (const r of Object.values(b.newRefs ?? {})) touched.add(r.folderId);
+  }
   // Independent reads: at the same time (the adapter's pacer bounds them).
   let trashId: string | null = null;
   const [quota, folders] = await Promise.all([
     webmail.quota ? webmail.quota.read().catch(() => null) : null,
     webmail.capabilities.folders
       ? webmail
-          .folders()
+          .folders({ only: [...touched] })
           .then((fs: Folder[]) => {
             trashId = fs.find((f) => f.role === 'trash')?.id ?? null;
-            return fs.map((f) => ({ id: f.id, count: f.count, bytes: f.bytes }));
+            return fs.filter((f) => touched.has(f.id) || f.role === 'trash').map((f) => ({ id: f.id, count: f.count, bytes: f.bytes }));
           })
           .catch(() => null)
       : null,
@@ -120,7 +130,7 @@ async function checkTrash(ctx: Ctx, live: Live, after: { folders: Report['folder
 /** The job's report, journaled as its final word (the job's state follows it), then returned. */
 export async function finish(ctx: Ctx, live: Live, state: Report['state'], stopReason: CleanupReason | undefined): Promise<Report> {
   const lines = linesOf(live, stopReason);
-  const after = await readAfter(ctx.webmail);
+  const after = await readAfter(ctx.webmail, live);
   const action = live.job.action;
   const before = live.extras.quotaBefore ?? null;
   // Moving to the trash frees nothing (the quota counts the trash); a deletion frees what it was asked to delete.

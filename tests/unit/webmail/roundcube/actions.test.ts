@@ -142,6 +142,16 @@ describe('moveToTrash tells the truth', () => {
     for (const l of rc.log) if (l.params._filter) expect(l.params._filter.length).toBeLessThan(100);
   });
 
+  it('maps the new UIDs in the same round trip as the source check when the trash numbers on from its highest UID', async () => {
+    const { rc, wm } = setup({ INBOX: 6000, Trash: 30 });
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(1, 5000));
+    expect(res.newRefs!['1']).toEqual({ folderId: 'Trash', id: '31' });
+    expect(res.newRefs!['5000']).toEqual({ folderId: 'Trash', id: '5030' });
+    // Before the move: the trash's highest UID; after it: how many are above it and the highest again. No range count.
+    const after = rc.log.slice(rc.log.findIndex((l) => l.action === 'move') + 1);
+    expect(after.filter((l) => l.params._mbox === 'Trash').map((l) => l.params._filter).sort()).toEqual(['UID *', 'UID 31:*']);
+  });
+
   it('still knows what happened when the answer is lost after the server moved them', async () => {
     const { rc, wm } = setup();
     rc.onMove = () => ({ answer: 'drop' });

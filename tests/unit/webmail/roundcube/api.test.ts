@@ -152,6 +152,18 @@ describe('server clock and settings pages', () => {
     const info = await fakeApi(() => new Response(text('adapter/edit-folder-inbox.html'))).api.folderInfo('INBOX');
     expect(info.count).toBe(1150);
   });
+
+  it('shares one edit-folder request between readers of the same folder at the same time (the quota and INBOX)', async () => {
+    const { api, seen } = fakeApi(() => new Response(text('adapter/edit-folder-inbox.html')));
+    const [quota, info] = await Promise.all([api.quota(), api.folderInfo('INBOX')]);
+    expect(info.count).toBe(1150);
+    expect(quota).not.toBeNull();
+    expect(seen).toHaveLength(1);
+    // Once answered, a later read asks again (figures change), and so does a read with its own signal.
+    await api.folderInfo('INBOX');
+    await Promise.all([api.folderInfo('INBOX'), api.folderInfo('INBOX', new AbortController().signal)]);
+    expect(seen).toHaveLength(4);
+  });
 });
 
 describe('raw messages', () => {
