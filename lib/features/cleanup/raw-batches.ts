@@ -17,6 +17,9 @@ import { isWebmailError } from '../../webmail/types';
 /** Listed bytes per request (Roundcube's plugin allows 50 MB by default; ours keeps memory and a slow link in mind). */
 export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 
+/** Batch requests out at once (two: the pacer allows four, and a host builds each archive with its own CPU). */
+export const BATCHES_OUT = 2;
+
 const upper = (m: MessageSummary) => m.size + m.sizePrecision;
 
 /** The batches (one folder each, in the given order) and the messages that go alone. */
@@ -55,8 +58,11 @@ export interface BatchOutcome {
 }
 
 /**
- * Fetch what batches can fetch, handing each message's bytes to `take` as its batch arrives (one batch in memory
- * at a time); `take` refuses bytes that cannot be the listed message (their size), which then go one by one.
+ * Fetch what batches can fetch, handing each message's bytes to `take` as its batch arrives. BATCHES_OUT requests are
+ * out at once and the next is asked as soon as one has arrived, so the host builds archives while one is classified
+ * (Roundcube builds each in PHP from IMAP: bench/cleanup-plan.ts, classification 4.0 s with one out, 3.0 s with two,
+ * same hour). Memory: BATCHES_OUT + 1 batches at most. After a failed batch no other is asked; one already out is still
+ * used if it arrives. `take` refuses bytes that cannot be the listed message (their size), which then go one by one.
  * Throws only when `signal` aborts.
  */
 export async function downloadInBatches(
@@ -71,16 +77,26 @@ export async function downloadInBatches(
   const left = [...alone];
   let requests = 0;
   let stoppedBy: string | null = null;
-  for (const batch of batches) {
-    if (stoppedBy !== null) {
+  const ask = (batch: MessageSummary[]) => {
+    requests++;
+    const maxBytes = batch.reduce((n, m) => n + upper(m), 0);
+    const p = fetchMany(batch[0]!.ref.folderId, batch.map((m) => m.ref.id), { maxBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
+    p.catch(() => undefined); // handled when its turn comes
+    return p;
+  };
+  const out = new Map<number, Promise<Map<string, Uint8Array>>>();
+  for (let i = 0; i < Math.min(BATCHES_OUT, batches.length); i++) out.set(i, ask(batches[i]!));
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i]!;
+    const asked = out.get(i);
+    out.delete(i);
+    if (!asked) {
       left.push(...batch);
       continue;
     }
     let got: Map<string, Uint8Array>;
     try {
-      requests++;
-      const maxBytes = batch.reduce((n, m) => n + upper(m), 0);
-      got = await fetchMany(batch[0]!.ref.folderId, batch.map((m) => m.ref.id), { maxBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
+      got = await asked;
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       stoppedBy = isWebmailError(e) ? e.code : 'error';
@@ -88,6 +104,7 @@ export async function downloadInBatches(
       left.push(...batch);
       continue;
     }
+    if (stoppedBy === null && i + BATCHES_OUT < batches.length) out.set(i + BATCHES_OUT, ask(batches[i + BATCHES_OUT]!));
     for (const m of batch) {
       const bytes = got.get(m.ref.id);
       if (!bytes || !(await take(m, bytes))) left.push(m);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyMessages, refKey } from '../../../lib/features/cleanup/classify';
-import { BATCH_MAX_BYTES, cutRawBatches } from '../../../lib/features/cleanup/raw-batches';
+import { BATCHES_OUT, BATCH_MAX_BYTES, cutRawBatches } from '../../../lib/features/cleanup/raw-batches';
 import { ARCHIVE_MAX_MESSAGES as BATCH_MAX_MESSAGES } from '../../../lib/webmail/kit/archive';
 import { WebmailError, type MessageSummary } from '../../../lib/webmail/types';
 import { FakeWebmail, rawMessage } from './fake-webmail';
@@ -100,17 +100,50 @@ describe('classifyMessages with batches', () => {
     expect(r.stats.downloaded).toBe(20);
   });
 
+  it('keeps BATCHES_OUT requests out: the next is asked as soon as one has arrived, before its messages are classified', async () => {
+    const w = build(160);
+    const { webmail, calls } = withBatches(w);
+    let asked = 0;
+    let answered = 0;
+    let most = 0;
+    const paced = {
+      rawMessage: webmail.rawMessage,
+      rawMessages: async (folderId: string, ids: string[], opts: { maxBytes: number }) => {
+        asked++;
+        most = Math.max(most, asked - answered);
+        await new Promise((r) => setTimeout(r, 5));
+        const got = await webmail.rawMessages(folderId, ids, opts);
+        answered++;
+        return got;
+      },
+    };
+    // While the messages of batch k are classified, batches up to k + BATCHES_OUT are already asked.
+    const askedWhileClassifying = new Map<number, number>();
+    const r = await classifyMessages(paced, w.messages.map((m) => w.summary(m)), {
+      onProgress: (p) => {
+        if (p.done > 0 && !askedWhileClassifying.has(answered)) askedWhileClassifying.set(answered, asked);
+      },
+    });
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(r.stats.batchRequests).toBe(calls.length);
+    expect(most).toBe(BATCHES_OUT);
+    for (let k = 1; k <= calls.length; k++) expect(askedWhileClassifying.get(k)).toBe(Math.min(k + BATCHES_OUT, calls.length));
+  });
+
   it('after a failed batch asks no other batch: the rest goes one by one, and what fails there is unverified', async () => {
-    const w = build(120);
+    const w = build(200);
     let n = 0;
-    const { webmail, calls } = withBatches(w, () => {
+    const { webmail, calls } = withBatches(w, (_f, _ids, got) => {
+      // The first fails; the one already out with it when it failed still counts; none is asked after.
       if (++n === 1) throw new WebmailError('server', 'HTTP 500 for the archive');
-      throw new Error('asked again');
+      return got;
     });
     w.failRaw.add(w.messages[7]!.id);
     const r = await classifyMessages(webmail, w.messages.map((m) => w.summary(m)));
-    expect(calls).toHaveLength(1);
-    expect(w.rawCalls).toBe(119);
+    expect(calls).toHaveLength(BATCHES_OUT);
+    expect(cutRawBatches(w.messages.map((m) => w.summary(m))).batches.length).toBeGreaterThan(BATCHES_OUT);
+    // One by one: all but the second batch's (the fake does not count the download made to fail).
+    expect(w.rawCalls).toBe(200 - calls[1]!.ids.length - 1);
     expect(r.verdicts.get(refKey(w.messages[7]!))).toBe('unverified');
     expect(r.stats.errors.join(' ')).toContain('batches stopped: server');
   });
