@@ -18,10 +18,11 @@ import type { ExportItem } from './contract';
 /** Listed bytes per run: 1 + RUNS_AHEAD runs in memory at most (the one written, the ones asked ahead). */
 export const EXPORT_RUN_BYTES = 2 * 1024 * 1024;
 /**
- * Runs asked ahead of the one being written. One: the host builds each archive (Roundcube: PHP fetches every message
- * over IMAP, then zips), which is the host's CPU; two ahead was measured slower on the test host (bench/export.ts,
- * 2 cores: the export 6.4–7.1 s instead of 5.3 s, curl with 3 at a time 4.3–4.8 s instead of 3.5 s with 2); and a
- * webmail shared by thousands of users is better not asked to build more archives at once than it must.
+ * Runs asked ahead of the one being written. One: the host builds each archive with its own CPU (Roundcube: PHP
+ * fetches every message over IMAP, then zips), and two ahead made no difference that the test host could measure
+ * (bench/export.ts, 2 cores, runs interleaved: 6.0 and 6.6 s with one ahead, 5.8 and 6.0 s with two, while curl's
+ * own time for the same requests moved between 3.7 and 4.8 s); one more archive built at once for every user of a
+ * shared webmail is not worth a gain lost in the noise.
  */
 export const RUNS_AHEAD = 1;
 

@@ -17,8 +17,12 @@ import { isWebmailError } from '../../webmail/types';
 /** Listed bytes per request (Roundcube's plugin allows 50 MB by default; ours keeps memory and a slow link in mind). */
 export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Batch requests out at once (two: the pacer allows four, and a host builds each archive with its own CPU). */
-export const BATCHES_OUT = 2;
+/**
+ * Batch requests out at once. One: two made no difference the test host could measure (bench/cleanup-plan.ts,
+ * Roundcube, Chromium, runs interleaved: classification 3.8 and 3.0 s with one out, 2.9 and 3.1 s with two), and a
+ * host builds each archive with its own CPU. What helps for certain is asking the next one as soon as one arrives.
+ */
+export const BATCHES_OUT = 1;
 
 const upper = (m: MessageSummary) => m.size + m.sizePrecision;
 
@@ -59,10 +63,9 @@ export interface BatchOutcome {
 
 /**
  * Fetch what batches can fetch, handing each message's bytes to `take` as its batch arrives. BATCHES_OUT requests are
- * out at once and the next is asked as soon as one has arrived, so the host builds archives while one is classified
- * (Roundcube builds each in PHP from IMAP: bench/cleanup-plan.ts, classification 4.0 s with one out, 3.0 s with two,
- * same hour). Memory: BATCHES_OUT + 1 batches at most. After a failed batch no other is asked; one already out is still
- * used if it arrives. `take` refuses bytes that cannot be the listed message (their size), which then go one by one.
+ * out at once and the next is asked as soon as one has arrived, so the host builds an archive while the last one is
+ * classified (it was asked only after the last message was classified). Memory: BATCHES_OUT + 1 batches at most.
+ * After a failed batch no other is asked; one already out is still used if it arrives. `take` refuses bytes that cannot be the listed message (their size), which then go one by one.
  * Throws only when `signal` aborts.
  */
 export async function downloadInBatches(

@@ -142,8 +142,8 @@ describe('classifyMessages with batches', () => {
     const r = await classifyMessages(webmail, w.messages.map((m) => w.summary(m)));
     expect(calls).toHaveLength(BATCHES_OUT);
     expect(cutRawBatches(w.messages.map((m) => w.summary(m))).batches.length).toBeGreaterThan(BATCHES_OUT);
-    // One by one: all but the second batch's (the fake does not count the download made to fail).
-    expect(w.rawCalls).toBe(200 - calls[1]!.ids.length - 1);
+    // One by one: all but what the batches already out brought (the fake does not count the download made to fail).
+    expect(w.rawCalls).toBe(200 - calls.slice(1).reduce((n, c) => n + c.ids.length, 0) - 1);
     expect(r.verdicts.get(refKey(w.messages[7]!))).toBe('unverified');
     expect(r.stats.errors.join(' ')).toContain('batches stopped: server');
   });
