@@ -102,6 +102,8 @@ async function once(kind: BrowserKind, variant: Variant): Promise<Run> {
       count.set(a, (count.get(a) ?? 0) + 1);
     }
     const byAction = [...count].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} ${n}`).join(', ');
+    // BENCH_DEBUG=1: every request of the run, in order (what to cut next).
+    if (process.env.BENCH_DEBUG) for (const e of mine) console.log(`  @${e.at - t0} ${e.method} ${decodeURIComponent(new URL(e.url).search).slice(0, 160)}`);
     const tripped = fp.firewallStats.trips;
     fp.firewall(null);
     s.assertNoForeignRequests();

@@ -56,12 +56,14 @@ export class RcMailbox implements MailboxPart {
     let fresh: number[] | null = null;
     return this.verified(folderId, ids, opts, {
       // The target's highest UID is read at the same time as the source check (independent reads, one round trip).
+      // Read again for every batch, not taken from the previous batch's check: a message landing in the trash between
+      // two batches would then leave that batch without its new UIDs (undo could not say where they are).
       alongside: async (signal) => void (maxBefore = await api.maxUid(targetFolderId, signal)),
       send: (a, present) => a.moveUids(folderId, present, targetFolderId),
       refused: 'move refused',
       // Done: the ones no longer in the source. What arrived in the target is read at the same time (used by refs).
       succeeded: async (present) => {
-        const [remaining, arrived] = await Promise.all([this.existing(folderId, present), this.newUids(targetFolderId, maxBefore).catch(() => null)]);
+        const [remaining, arrived] = await Promise.all([this.existing(folderId, present), this.newUids(targetFolderId, maxBefore, present.length).catch(() => null)]);
         fresh = arrived;
         return new Set(present.filter((u) => !remaining.has(u)));
       },
@@ -180,38 +182,41 @@ export class RcMailbox implements MailboxPart {
 
   /**
    * Which of `uids` are in `folder` (and match `criteria`, IMAP search keys ending with a space, e.g. "UNSEEN "):
-   * one search (its count) unless some are missing.
+   * one search (its count and first page), and its other pages only when some are missing and the first page does
+   * not show them all.
    */
   private async existing(folder: string, uids: number[], signal?: AbortSignal, criteria = ''): Promise<Set<number>> {
+    const api = requireApi(this.ctx);
     const filter = `${criteria}UID ${uidSet(uids)}`;
-    const first = await requireApi(this.ctx).countMatching(folder, filter, signal);
+    const first = await api.searchFirst(folder, filter, signal);
     if (first.total === 0) return new Set();
     // The search is limited to these UIDs: as many matches as UIDs means all of them are there.
     if (first.total === uids.length) return new Set(uids);
     const want = new Set(uids);
-    const all = await requireApi(this.ctx).uidsMatching(folder, filter, signal);
-    return new Set(all.uids.filter((u) => want.has(u)));
+    return new Set((await api.uidsOf(folder, filter, first, signal)).filter((u) => want.has(u)));
   }
 
   /**
-   * The UIDs above `maxBefore` in `folder`, ascending (the messages a move just put there), usually in one round trip:
-   * how many are above `maxBefore` and the folder's highest UID are asked at the same time; T messages above
-   * `maxBefore` whose highest is `maxBefore + T` can only be `maxBefore + 1 … maxBefore + T` (T distinct integers in a
-   * range of T). Dovecot numbers a MOVE's messages in a row from UIDNEXT, which is `maxBefore + 1` unless messages
-   * were expunged from the top of the folder; then the range ending at the highest is counted, as before.
-   * IMAP's `n:*` always includes the highest UID, so anything not above `maxBefore` is dropped.
+   * The UIDs above `maxBefore` in `folder`, ascending (the messages a move of `expected` messages just put there),
+   * in one round trip: when they fit on the search's first page they are all there; when they cannot (more than the
+   * user's page size), the folder's highest UID is asked at the same time, and T messages above `maxBefore` whose
+   * highest is `maxBefore + T` can only be `maxBefore + 1 … maxBefore + T` (T distinct integers in a range of T).
+   * Dovecot numbers a MOVE's messages in a row from UIDNEXT, which is `maxBefore + 1` unless messages were expunged
+   * from the top of the folder; then the range ending at the highest is counted. IMAP's `n:*` always includes the
+   * highest UID, so anything not above `maxBefore` is dropped.
    */
-  private async newUids(folder: string, maxBefore: number): Promise<number[]> {
+  private async newUids(folder: string, maxBefore: number, expected: number): Promise<number[]> {
     const api = requireApi(this.ctx);
     const filter = `UID ${maxBefore + 1}:*`;
-    const [first, highest] = await Promise.all([api.searchFirst(folder, filter), api.maxUid(folder)]);
-    if (highest <= maxBefore) return [];
+    const page = typeof this.ctx.env.pagesize === 'number' && this.ctx.env.pagesize > 0 ? this.ctx.env.pagesize : 0;
+    const [first, highestAsked] = await Promise.all([api.searchFirst(folder, filter), expected > page ? api.maxUid(folder) : null]);
     const seen = first.rows.map((r) => r.uid).filter((u) => u > maxBefore);
     const quirk = first.rows.some((r) => r.uid <= maxBefore) ? 1 : 0;
     const total = first.total - quirk;
     if (total <= 0) return [];
-    if (highest - maxBefore === total) return Array.from({ length: total }, (_, i) => maxBefore + 1 + i);
     if (seen.length === total) return seen.sort((a, b) => a - b);
+    const highest = highestAsked ?? (await api.maxUid(folder));
+    if (highest - maxBefore === total) return Array.from({ length: total }, (_, i) => maxBefore + 1 + i);
     // A MOVE gives consecutive UIDs: try the range ending at the highest one, then the one starting at the lowest
     // seen; a range holding exactly `total` messages above maxBefore is the whole set.
     const lo = Math.min(...seen);

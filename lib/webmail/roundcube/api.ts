@@ -356,9 +356,17 @@ export class RcApi {
   /** UIDs in `folder` matching `filter`; pages only when the first page does not hold them all. */
   async uidsMatching(folder: string, filter: string, signal?: AbortSignal): Promise<{ uids: number[]; total: number }> {
     const first = await this.searchFirst(folder, filter, signal);
-    if (first.rows.length >= first.total || !first.request) return { uids: first.rows.map((r) => r.uid), total: first.total };
-    const all = await this.searchAll(folder, filter, signal);
-    return { uids: all.map((x) => x.row.uid), total: first.total };
+    return { uids: await this.uidsOf(folder, filter, first, signal), total: first.total };
+  }
+
+  /**
+   * Every UID of a search whose first page is `first`: its own pages (the search stored by `first`; it was asked
+   * again before its pages, one search too many per call), or the search again if something replaced it meanwhile.
+   */
+  async uidsOf(folder: string, filter: string, first: Awaited<ReturnType<RcApi['searchFirst']>>, signal?: AbortSignal): Promise<number[]> {
+    if (first.rows.length >= first.total || !first.request) return first.rows.map((r) => r.uid);
+    const rows = (await this.allRows(folder, first, signal)) ?? (await this.searchAll(folder, filter, signal));
+    return rows.map((x) => x.row.uid);
   }
 
   /** How many messages of `folder` match `filter` (one request). */

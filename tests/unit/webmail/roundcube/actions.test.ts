@@ -152,6 +152,23 @@ describe('moveToTrash tells the truth', () => {
     expect(after.filter((l) => l.params._mbox === 'Trash').map((l) => l.params._filter).sort()).toEqual(['UID *', 'UID 31:*']);
   });
 
+  it('asks no highest UID after a move that fits on one page: the first page shows every new UID', async () => {
+    const { rc, wm } = setup({ INBOX: 100, Trash: 30 });
+    const res = await wm.mailbox!.moveToTrash('INBOX', ids(1, 20));
+    expect(res.newRefs!['20']).toEqual({ folderId: 'Trash', id: '50' });
+    const after = rc.log.slice(rc.log.findIndex((l) => l.action === 'move') + 1);
+    expect(after.filter((l) => l.params._mbox === 'Trash').map((l) => l.params._filter)).toEqual(['UID 31:*']);
+  });
+
+  it('maps every batch when a message of someone else lands in the trash between two batches', async () => {
+    const { rc, wm } = setup({ INBOX: 300, Trash: 30 });
+    await wm.mailbox!.moveToTrash('INBOX', ids(1, 20));
+    rc.deliver('Trash');
+    const second = await wm.mailbox!.moveToTrash('INBOX', ids(21, 20));
+    expect(second.newRefs!['21']).toEqual({ folderId: 'Trash', id: '52' });
+    expect(second.newRefs!['40']).toEqual({ folderId: 'Trash', id: '71' });
+  });
+
   it('still knows what happened when the answer is lost after the server moved them', async () => {
     const { rc, wm } = setup();
     rc.onMove = () => ({ answer: 'drop' });
@@ -234,8 +251,20 @@ describe('stillIn asks the server about exactly these UIDs', () => {
     const there = await wm.mailbox!.stillIn('INBOX', ['5', '6', '7', '99999', 'abc', '5']);
     expect([...there].sort()).toEqual(['5', '6', '7']);
     const searches = rc.log.slice(from).filter((l) => l.action === 'search');
-    expect(searches.map((l) => l.params._filter)).toEqual(['UID 5:7,99999', 'UID 5:7,99999']);
+    // One search: its count says one is missing, its first page says which.
+    expect(searches.map((l) => l.params._filter)).toEqual(['UID 5:7,99999']);
     expect(rc.log.slice(from).filter((l) => l.action === 'list' && l.params._page !== '1')).toEqual([]);
+  });
+
+  it('pages the one search it made when more than a page matches and some are missing (never the same search twice)', async () => {
+    const { rc, wm } = setup({ INBOX: 1200, Trash: 30 });
+    rc.folders.get('INBOX')!.uids = rc.folders.get('INBOX')!.uids.filter((u) => u !== 60);
+    const from = rc.log.length;
+    const there = await wm.mailbox!.stillIn('INBOX', ids(1, 120));
+    expect(there.size).toBe(119);
+    expect(there.has('60')).toBe(false);
+    const asked = rc.log.slice(from).filter((l) => l.action === 'search' || l.action === 'list');
+    expect(asked.map((l) => (l.action === 'search' ? `search ${l.params._filter}` : `list ${l.params._page}`))).toEqual(['search UID 1:120', 'list 2', 'list 3']);
   });
 
   it('gives an empty set for nothing, and stops on an aborted signal', async () => {
