@@ -3,11 +3,23 @@
  * E.g. the cleanup emits 'mailbox-changed' after each batch and the quota meter refreshes; the quota meter
  * emits 'open-cleanup' and the cleanup panel opens.
  */
+import type { Folder } from '../webmail/types';
+
+/** Folder figures asked at `at` (ms since the epoch): the read may still be on its way. */
+export interface FoldersRead {
+  list: Promise<Folder[]>;
+  at: number;
+}
+
 export interface BusEvents {
   /** Balise changed the mailbox (moved, deleted, restored): figures must be read again. */
   'mailbox-changed': { reason: string };
-  /** Open the cleanup panel (from the quota meter, the popup or a notification); `view`: straight to that view. */
-  'open-cleanup': { source: 'meter' | 'popup' | 'notification' | 'test'; view?: 'largest-mailbox' };
+  /**
+   * Open the cleanup panel (from the quota meter, the popup or a notification); `view`: straight to that view;
+   * `folders`: the folder figures the opener just asked (and when; perhaps not answered yet), which the panel takes
+   * instead of reading them again while they are fresh (Roundcube: one request per folder).
+   */
+  'open-cleanup': { source: 'meter' | 'popup' | 'notification' | 'test'; view?: 'largest-mailbox'; folders?: FoldersRead };
   /** A fresh quota figure was read (by whichever feature read it). */
   quota: { usedBytes: number; limitBytes: number | null; at: number };
 }

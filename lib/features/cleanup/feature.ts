@@ -20,9 +20,9 @@ export const cleanupFeature: Feature = {
   mount(ctx: FeatureContext) {
     ctx.bus.on(
       'open-cleanup',
-      ({ source, view }) => {
+      ({ source, view, folders }) => {
         loadPanel().then(
-          (api) => !ctx.signal.aborted && api.open(ctx, source, view),
+          (api) => !ctx.signal.aborted && api.open(ctx, source, view, folders),
           (e: unknown) => console.error('[Balise] cleanup panel', e),
         );
       },

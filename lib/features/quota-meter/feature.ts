@@ -6,6 +6,7 @@
  */
 import { h, render } from 'preact';
 import type { Feature, FeatureContext } from '../context';
+import type { FoldersRead } from '../bus';
 import { mountShadow, type MountedUi } from '../../ui/shadow';
 import { BASE_CSS } from '../../ui/base-css';
 import { quotaLevel } from '../../ui/level';
@@ -266,6 +267,8 @@ export function mountQuotaMeter(
     }
     return foldersCache.promise;
   };
+  /** The figures loadFolders last asked (perhaps still on their way), for the cleanup panel ({} when none). */
+  const foldersRead = (): { folders?: FoldersRead } => (foldersCache ? { folders: { list: foldersCache.promise, at: foldersCache.at } } : {});
   let lastUsed: number | null = null;
 
   const loadPolicy = async (): Promise<RetentionPolicy> => {
@@ -299,19 +302,20 @@ export function mountQuotaMeter(
         loadFolders,
         now,
         onClose: () => closePanel({ restoreFocus: true }),
+        // The cleanup panel takes the folder figures this panel just read (while fresh) instead of asking them again.
         onCleanup: () => {
           closePanel();
-          bus.emit('open-cleanup', { source: 'meter' });
+          bus.emit('open-cleanup', { source: 'meter', ...foldersRead() });
         },
         onLargest: () => {
           closePanel();
-          bus.emit('open-cleanup', { source: 'meter', view: 'largest-mailbox' });
+          bus.emit('open-cleanup', { source: 'meter', view: 'largest-mailbox', ...foldersRead() });
         },
         mountExport,
         // Only when the export could not be loaded: the cleanup panel exports before it deletes anything.
         onExportExpiring: () => {
           closePanel();
-          bus.emit('open-cleanup', { source: 'meter' });
+          bus.emit('open-cleanup', { source: 'meter', ...foldersRead() });
         },
         onRetry: () => refresher.request('user'),
       }),

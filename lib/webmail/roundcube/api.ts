@@ -224,8 +224,9 @@ export class RcApi {
    */
   folderInfo(folder: string, signal?: AbortSignal): Promise<ReturnType<typeof parseFolderInfoPage>> {
     // The quota is read from INBOX's page, and so are INBOX's figures: two readers asking at the same time (a report
-    // reading the quota and the folders) share one request. Only reads without a signal are shared (one caller's
-    // abort must not fail the other).
+    // reading the quota and the folders) share one request. Not after it is answered: a read after the session ended
+    // must say so (e2e: roundcube/adapter.e2e.ts). Only reads without a signal are shared (one caller's abort must not
+    // fail the other).
     if (signal) return this.readFolderInfo(folder, signal);
     let p = this.folderReads.get(folder);
     if (!p) {

@@ -8,6 +8,12 @@ import { chownSync, closeSync, linkSync, mkdirSync, openSync, readdirSync, readF
 import path from 'node:path';
 import type { SeedFolder, SeedMessage } from '../seed/profile.ts';
 
+/**
+ * Removing a Maildir right after `doveadm kick`: the kicked IMAP process may still write its index files while the
+ * tree is removed (seen once in bench/cleanup-run.ts: ENOTEMPTY on the Maildir). Node retries such errors itself.
+ */
+const REMOVE_MAILDIR = { recursive: true, force: true, maxRetries: 10, retryDelay: 50 } as const;
+
 export const SEED_FOLDERS: readonly SeedFolder[] = ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Patients', 'Patients/Archives'];
 
 /** Maildir++ directory of a folder ("Patients/Archives" -> ".Patients.Archives"). */
@@ -60,7 +66,7 @@ export function writeMaildir(
   messages: Iterable<SeedMessage>,
   opts: { uidvalidity: number; owner?: { uid: number; gid: number } },
 ): WriteResult {
-  rmSync(maildir, { recursive: true, force: true });
+  rmSync(maildir, REMOVE_MAILDIR);
   const dirs: string[] = [];
   const mk = (d: string) => {
     mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -170,7 +176,7 @@ export function keepMaildir(maildir: string, dir: string, result: WriteResult): 
  * seed). Dovecot must not have the mailbox open (kick the user first).
  */
 export function relinkMaildir(maildir: string, kept: KeptSeed, opts: { uidvalidity: number; owner?: { uid: number; gid: number } }): WriteResult {
-  rmSync(maildir, { recursive: true, force: true });
+  rmSync(maildir, REMOVE_MAILDIR);
   const owned: string[] = [];
   const mk = (d: string) => {
     mkdirSync(d, { recursive: true, mode: 0o700 });

@@ -172,6 +172,25 @@ describe('the cleanup panel controller', () => {
     expect(reads).toBe(2);
   });
 
+  it('takes the folder figures the quota meter just read instead of reading them again, not stale ones', async () => {
+    const w = mailbox();
+    let reads = 0;
+    const folders = w.folders.bind(w);
+    w.folders = () => {
+      reads++;
+      return folders();
+    };
+    const fresh = new CleanupController(w, fakeDeps(w, { start: [], exported: [], picked: 0, order: [] }), { origin: 'https://webmail.example.fr' });
+    await fresh.open(undefined, { list: folders(), at: NOW - 5_000 });
+    expect(fresh.state.stage.kind).toBe('preview');
+    expect(fresh.state.snapshot!.folders).toEqual(await folders());
+    expect(reads).toBe(0);
+    const stale = new CleanupController(w, fakeDeps(w, { start: [], exported: [], picked: 0, order: [] }), { origin: 'https://webmail.example.fr' });
+    await stale.open(undefined, { list: folders(), at: NOW - 60_000 });
+    expect(stale.state.stage.kind).toBe('preview');
+    expect(reads).toBe(1);
+  });
+
   it('moves exactly the planned messages that are not in the trash, with the plan as snapshot', async () => {
     const { c, calls, w } = await opened();
     const planned = plannedMessages(c.state.plan!).filter((m) => m.group !== 'trash');

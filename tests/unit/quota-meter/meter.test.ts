@@ -319,7 +319,10 @@ describe('the details panel', () => {
     expect(trash.textContent).toContain('quotaTrashReclaim|≈\u00a012\u00a0Mo|quotaMessages|152');
 
     press(root.querySelector('[data-action="open-cleanup"]'));
-    expect(s.events).toEqual([{ source: 'meter' }]);
+    // With the figures it just read: the cleanup panel does not read them again.
+    expect(s.events).toEqual([{ source: 'meter', folders: { list: expect.any(Promise), at: expect.any(Number) } }]);
+    const handed = await (s.events[0] as { folders: { list: Promise<{ id: string }[]> } }).folders.list;
+    expect(handed.map((f) => f.id).sort()).toEqual(['INBOX', 'Junk', 'Patients', 'Sent', 'Trash', 'Trash/Old']);
     expect(s.panelRoot()).toBeNull();
   });
 
@@ -339,7 +342,7 @@ describe('the details panel', () => {
     // The export part could not be loaded: the panel falls back to the cleanup, which exports first.
     for (let i = 0; i < 3; i++) await flush();
     press(root.querySelector('[data-action="export-expiring"]'));
-    expect(s.events).toEqual([{ source: 'meter' }]);
+    expect(s.events).toEqual([{ source: 'meter', folders: { list: expect.any(Promise), at: expect.any(Number) } }]);
   });
 
   it('hands the expiring messages to the export part when it loads, and removes it when the panel closes', async () => {

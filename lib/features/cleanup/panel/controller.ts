@@ -16,7 +16,7 @@
  */
 import type { Webmail } from '../../../webmail/types';
 import { isWebmailError } from '../../../webmail/types';
-import type { Bus } from '../../bus';
+import type { Bus, FoldersRead } from '../../bus';
 import type { CleanupRules, JobItem, Plan, PlannedMessage, Report } from '../types';
 import { LARGEST_DEFAULT, largestOfMailbox } from '../largest';
 import { buildPlan, classifySnapshot, plannedMessages, searchKey, takeSnapshot, type Snapshot } from '../plan';
@@ -29,7 +29,10 @@ import { deletionExporter, exportFileBase, type ExportHost } from './delete-expo
 
 export type { ExportState, PanelDeps, PanelState, Stage } from './state';
 
-/** How old the opening's folder list may be for the first preview to use it rather than read it again. */
+/**
+ * How old the folder list may be (read by the opening, or by the quota meter just before) for the panel to use it
+ * rather than read it again.
+ */
 const FOLDERS_FRESH_MS = 15_000;
 
 export class CleanupController {
@@ -76,11 +79,15 @@ export class CleanupController {
    * First step: who is this, is a job already running or interrupted, the default rules; then a preview, or, with
    * view 'largest-mailbox', the whole mailbox's largest messages (no preview is prepared then).
    */
-  async open(view?: 'largest-mailbox'): Promise<void> {
+  async open(view?: 'largest-mailbox', given?: FoldersRead): Promise<void> {
     try {
-      const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), this.webmail.folders()]);
+      // The figures the opener (the quota meter's panel) just asked, while fresh: not the same requests again (if that
+      // read failed, they are read here).
+      const reuse = given && this.deps.now() - given.at < FOLDERS_FRESH_MS ? given : null;
+      const folderList = reuse ? reuse.list.then((l) => (l.length ? l : this.webmail.folders()), () => this.webmail.folders()) : this.webmail.folders();
+      const [account, settings, folders] = await Promise.all([this.webmail.account(), this.deps.settings(), folderList]);
       const bal = account.address.toLowerCase();
-      this.foldersReadAt = this.deps.now();
+      this.foldersReadAt = reuse ? reuse.at : this.deps.now();
       const rules = defaultRules(settings, folders, bal);
       const locked = settings.locked ?? [];
       this.set({

@@ -5,6 +5,7 @@
  * part hands over.
  */
 import type { FeatureContext } from '../../context';
+import type { FoldersRead } from '../../bus';
 import type { GroupKind } from '../types';
 
 export const PANEL_PART = 'cleanup-panel';
@@ -19,7 +20,7 @@ export interface PlanGroupSummary {
 
 export interface CleanupPanelApi {
   /** Open (or bring back) the panel on this page; `view` 'largest-mailbox': on the whole mailbox's largest messages. */
-  open(ctx: FeatureContext, source: string, view?: 'largest-mailbox'): void;
+  open(ctx: FeatureContext, source: string, view?: 'largest-mailbox', folders?: FoldersRead): void;
   close(): void;
   /** For tests and benchmarks: the panel's current step and plan figures (ids per group). */
   debugState(): {

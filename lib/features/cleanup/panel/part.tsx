@@ -5,6 +5,7 @@
  */
 import { render } from 'preact';
 import type { FeatureContext } from '../../context';
+import type { FoldersRead } from '../../bus';
 import { mountShadow, type MountedUi } from '../../../ui/shadow';
 import { BASE_CSS } from '../../../ui/base-css';
 import { uiLang } from '../../../i18n/t';
@@ -65,7 +66,12 @@ function close(): void {
   ui.remove();
 }
 
-export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps(ctx.doc.defaultView ?? window), view?: 'largest-mailbox'): CleanupController {
+export function openCleanupPanel(
+  ctx: FeatureContext,
+  deps: PanelDeps = realDeps(ctx.doc.defaultView ?? window),
+  view?: 'largest-mailbox',
+  folders?: FoldersRead,
+): CleanupController {
   if (current) {
     current.ui.root.querySelector<HTMLElement>('[data-action="close"]')?.focus();
     if (view === 'largest-mailbox' && current.controller.state.stage.kind !== 'largest') void current.controller.openLargest();
@@ -77,7 +83,7 @@ export function openCleanupPanel(ctx: FeatureContext, deps: PanelDeps = realDeps
   const controller = reuse ?? new CleanupController(ctx.webmail, deps, { origin: ctx.doc.location.origin, bus: ctx.bus, signal: ctx.signal });
   current = { ui, controller };
   render(<CleanupApp controller={controller} lang={uiLang()} onClose={close} />, ui.container);
-  if (!reuse) void controller.open(view);
+  if (!reuse) void controller.open(view, folders);
   else if (view === 'largest-mailbox') void controller.openLargest();
   ctx.signal.addEventListener('abort', close, { once: true });
   return controller;
@@ -116,5 +122,5 @@ function debugState(): ReturnType<CleanupPanelApi['debugState']> {
 
 /** Run by the on-demand script: hand the API to the content script (same isolated world). */
 export function installPanelPart(): void {
-  providePart<CleanupPanelApi>(PANEL_PART, { open: (ctx, _source, view) => void openCleanupPanel(ctx, undefined, view), close, debugState });
+  providePart<CleanupPanelApi>(PANEL_PART, { open: (ctx, _source, view, folders) => void openCleanupPanel(ctx, undefined, view, folders), close, debugState });
 }
