@@ -65,8 +65,8 @@ export interface BatchOutcome {
  * Fetch what batches can fetch, handing each message's bytes to `take` as its batch arrives. BATCHES_OUT requests are
  * out at once and the next is asked as soon as one has arrived, so the host builds an archive while the last one is
  * classified (it was asked only after the last message was classified). Memory: BATCHES_OUT + 1 batches at most.
- * After a failed batch no other is asked; one already out is still used if it arrives. `take` refuses bytes that cannot be the listed message (their size), which then go one by one.
- * Throws only when `signal` aborts.
+ * After a failed batch no other is asked; one already out is still used if it arrives. `take` refuses bytes that
+ * cannot be the listed message (their size), which then go one by one. Throws only when `signal` aborts.
  */
 export async function downloadInBatches(
   webmail: Pick<Webmail, 'rawMessages'>,
