@@ -21,6 +21,12 @@ export interface PacingOptions {
   window: { requests: number; ms: number };
 }
 
+/**
+ * Requests one operation (a folder list, a preview's searches, its attachment lists) keeps in flight at once, where
+ * its requests may run side by side: one less than the pacer's `concurrency`, for the page's own requests.
+ */
+export const OPERATION_CONCURRENCY = 3;
+
 export const DEFAULT_PACING: PacingOptions = { concurrency: 4, minIntervalMs: 0, window: { requests: 80, ms: 10_000 } };
 
 /** No window bound: what a host or a test passes to measure without the rate rule. */

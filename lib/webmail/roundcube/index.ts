@@ -39,6 +39,7 @@ import {
 } from '../types';
 import { splitHead, type RawMessage } from '../raw';
 import { mapLimit, throwIfAborted } from '../kit/async';
+import { OPERATION_CONCURRENCY } from '../kit/pacing-policy';
 import type { Pacer } from '../kit/request';
 import { recognise } from '../kit/selectors';
 import { RcApi, type FetchLike } from './api';
@@ -57,8 +58,8 @@ export { ROUNDCUBE_MAX_BATCH, ROUNDCUBE_MAX_SET_CHARS, cutUidBatches, encodedSet
 
 /** Summaries per yielded batch of a search. */
 const YIELD_SIZE = 200;
-/** Folder info requests in flight at once (php workers are few on small hosts). */
-const FOLDER_CONCURRENCY = 3;
+/** Folder info requests in flight at once (php workers are few on small hosts; the pacing policy's figure). */
+const FOLDER_CONCURRENCY = OPERATION_CONCURRENCY;
 
 export class RoundcubeWebmail implements Webmail {
   readonly capabilities: Capabilities;
