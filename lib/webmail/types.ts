@@ -242,6 +242,12 @@ export interface Capabilities {
   maxBatch: number;
   /** The host reports exact byte sizes for messages (Zimbra) or formatted ones (Roundcube). */
   exactSizes: boolean;
+  /**
+   * The listed date (MessageSummary.date) is the very date the server's `before`/`since` criteria compare, to the
+   * second (Zimbra: `d`; its date terms compare whole seconds): a listing then settles such a criterion without a
+   * search. Absent: not so (Roundcube lists the Date header, IMAP SEARCH compares the arrival date).
+   */
+  exactDates?: boolean;
 }
 
 /** The quota part: null on a webmail (or a page of it) that cannot read the quota. */
@@ -343,14 +349,16 @@ export interface Webmail {
    * each message's MIME part tree). Ids missing from the answer are messages the server no longer has there.
    * Adapters that cannot tell cheaply leave it out (Roundcube: its list gives a paper-clip flag only, the part
    * structure would take one request per message): features then show `MessageSummary.hasAttachment`.
-   * At most capabilities.maxBatch ids a call.
+   * At most capabilities.maxBatch ids a call. It reads only and leaves no per-session list state: callers may run a few
+   * at once.
    */
   attachments?(folderId: string, ids: string[], opts?: ActionOptions): Promise<Map<string, AttachmentInfo[]>>;
   /**
    * Optional: runs a feature's several reads as ONE request sequence. Where the host keeps per-session list state
    * that searches move (Roundcube: the current folder, page and stored search), the adapter puts it back once, when
    * `fn` ends, instead of after each search (a request per folder saved in the largest-messages view). Adapters
-   * whose searches leave no such state leave it out; features call `fn` directly then.
+   * whose searches leave no such state leave it out; features call `fn` directly then, and may run a few searches
+   * at once (the preview searches folders side by side: plan.ts).
    */
   together?<T>(fn: () => Promise<T>): Promise<T>;
   /**

@@ -23,6 +23,8 @@
 import type { AttachmentInfo, MessageSummary, PartQuery, Webmail } from '../../webmail/types';
 import { WebmailError } from '../../webmail/types';
 import { refKey, type Clinical } from './classify';
+import { mapLimit } from '../../webmail/kit/async';
+import { OPERATION_CONCURRENCY } from '../../webmail/kit/pacing-policy';
 
 /** Strings that find HPRIM results by content (the end markers), for bodyContainsAny. */
 export const HPRIM_MARKERS = ['****FIN****', '****FINFICHIER****'];
@@ -86,7 +88,7 @@ export const PART_QUERIES: readonly { verdict: Clinical | null; q: PartQuery }[]
 /**
  * Ask the server what it can tell of these messages without a download, and keep the verdicts it settles (keys from
  * refKey): the attachment lists (those with signs: the others are downloaded; one request per folder and 100
- * messages), or else the structure searches of PART_QUERIES (three per folder). A failed request only leaves its
+ * messages, a few at once), or else the structure searches of PART_QUERIES (three per folder). A failed request only leaves its
  * messages to be downloaded; cancelling throws WebmailError('aborted').
  */
 export async function triage(
@@ -124,22 +126,22 @@ export async function triage(
   const byFolder = new Map<string, MessageSummary[]>();
   for (const m of todo) if (signsOf(m)) byFolder.set(m.ref.folderId, [...(byFolder.get(m.ref.folderId) ?? []), m]);
   const max = Math.max(1, Math.min(webmail.capabilities.maxBatch, 100));
-  for (const [folderId, msgs] of byFolder) {
-    for (let i = 0; i < msgs.length; i += max) {
+  const chunks: { folderId: string; msgs: MessageSummary[] }[] = [];
+  for (const [folderId, msgs] of byFolder) for (let i = 0; i < msgs.length; i += max) chunks.push({ folderId, msgs: msgs.slice(i, i + max) });
+  // Attachment lists read the mailbox and leave no list state behind (Zimbra's SearchRequest): a few at once.
+  await mapLimit(chunks, OPERATION_CONCURRENCY, async ({ folderId, msgs: chunk }) => {
+    if (opts.signal?.aborted) throw aborted();
+    requests++;
+    const parts = await list(folderId, chunk.map((m) => m.ref.id), opts.signal ? { signal: opts.signal } : {}).catch(() => {
       if (opts.signal?.aborted) throw aborted();
-      const chunk = msgs.slice(i, i + max);
-      requests++;
-      const parts = await list(folderId, chunk.map((m) => m.ref.id), opts.signal ? { signal: opts.signal } : {}).catch(() => {
-        if (opts.signal?.aborted) throw aborted();
-        return null;
-      });
-      for (const m of chunk) {
-        const p = parts?.get(m.ref.id);
-        const v = p ? verdictFromParts(p, signsOf(m)!) : 'download';
-        if (v !== 'download') verdicts.set(refKey(m.ref), v);
-      }
-      opts.onProgress?.(verdicts.size);
+      return null;
+    });
+    for (const m of chunk) {
+      const p = parts?.get(m.ref.id);
+      const v = p ? verdictFromParts(p, signsOf(m)!) : 'download';
+      if (v !== 'download') verdicts.set(refKey(m.ref), v);
     }
-  }
+    opts.onProgress?.(verdicts.size);
+  });
   return { verdicts, requests };
 }

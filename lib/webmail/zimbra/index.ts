@@ -71,6 +71,7 @@ const NONE: Capabilities = {
   compose: false,
   maxBatch: CHUNK_SIZE,
   exactSizes: true,
+  exactDates: true,
 };
 const ALL: Capabilities = {
   folders: true,
@@ -79,6 +80,7 @@ const ALL: Capabilities = {
   compose: true,
   maxBatch: CHUNK_SIZE,
   exactSizes: true,
+  exactDates: true,
 };
 
 function fromText(hit: MessageHit): string {

@@ -50,6 +50,8 @@ export interface FakeOptions {
   noContentSearch?: boolean;
   /** List attachments like Zimbra (Webmail.attachments, parts read by postal-mime); absent otherwise, like Roundcube. */
   partsListing?: boolean;
+  /** Say that listed dates are the searched ones (Capabilities.exactDates, like Zimbra): they are, in this fake. */
+  exactDates?: boolean;
 }
 
 const ROLES: Record<string, FolderRole> = { INBOX: 'inbox', Sent: 'sent', Drafts: 'drafts', Trash: 'trash', Junk: 'junk' };
@@ -63,6 +65,7 @@ export class FakeWebmail implements Webmail {
     compose: false,
     maxBatch: 100,
     exactSizes: true,
+    exactDates: false,
   };
   messages: FakeMessage[] = [];
   folderIds: string[] = [];
@@ -78,6 +81,7 @@ export class FakeWebmail implements Webmail {
 
   constructor(readonly opts: FakeOptions = {}) {
     if (opts.sizes === 'rounded') this.capabilities.exactSizes = false;
+    if (opts.exactDates) this.capabilities.exactDates = true;
     if (opts.partsListing) this.attachments = (folderId, ids) => this.listParts(folderId, ids);
   }
 

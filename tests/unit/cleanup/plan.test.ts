@@ -256,3 +256,34 @@ describe('hosts with rounded sizes and unreadable dates (Roundcube-like)', () =>
     expect(Math.abs(prot.bytes - pe.groups.find((g) => g.kind === 'protected')!.bytes)).toBeLessThanOrEqual(prot.bytesPrecision);
   }, 120_000);
 });
+
+describe('a host whose listed dates are the dates its searches compare (Capabilities.exactDates: Zimbra)', () => {
+  const bal = { bal: 'a@b.fr', origin: 'https://x.fr', now: () => now };
+  const recentFacts = (s: Snapshot) => s.candidates.map((c) => [refKey(c.summary.ref), c.group, c.recent]);
+  const sinceAsked = (w: FakeWebmail) => w.searches.filter((q) => q.since !== undefined).length;
+
+  it('settles "received recently" from the listing, with the same verdicts and one search fewer per folder', async () => {
+    const asked = FakeWebmail.fromSeed({ profile: 'realistic', seed: 1, now: NOW });
+    const listed = FakeWebmail.fromSeed({ profile: 'realistic', seed: 1, now: NOW }, { exactDates: true });
+    // The whole inbox as the chosen folder: its recent messages are candidates the protection must keep.
+    const rules = { ...defaultRules(settings, await asked.folders()), folder: { enabled: true, folderId: 'INBOX' } };
+    const a = await takeSnapshot({ webmail: asked, ...bal }, rules);
+    const b = await takeSnapshot({ webmail: listed, ...bal }, rules);
+    expect(recentFacts(b)).toEqual(recentFacts(a));
+    expect(b.candidates.filter((c) => c.recent).length).toBeGreaterThan(10);
+    // One 'since' search per ordinary folder with candidates (trash and junk keep no recent protection).
+    const ordinary = new Set(a.candidates.filter((c) => c.role !== 'trash' && c.role !== 'junk').map((c) => c.summary.ref.folderId));
+    expect(sinceAsked(asked)).toBe(ordinary.size);
+    expect(sinceAsked(listed)).toBe(0);
+    expect(b.stats.searches).toBe(a.stats.searches - ordinary.size);
+    expect(ids(buildPlan(b, rules), 'protected')).toEqual(ids(buildPlan(a, rules), 'protected'));
+  }, 60_000);
+
+  it('still asks where a listed date is missing (the listing cannot settle it then)', async () => {
+    const w = FakeWebmail.fromSeed({ profile: 'realistic', seed: 1, now: NOW }, { exactDates: true, hideDates: true });
+    const rules = { ...defaultRules(settings, await w.folders()), folder: { enabled: true, folderId: 'INBOX' } };
+    const s = await takeSnapshot({ webmail: w, ...bal }, rules);
+    expect(sinceAsked(w)).toBeGreaterThan(0);
+    expect(s.candidates.filter((c) => c.recent).length).toBeGreaterThan(10);
+  }, 60_000);
+});

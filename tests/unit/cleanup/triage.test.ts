@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, takeSnapshot } from '../../../lib/features/cleanup/plan';
 import { defaultRules } from '../../../lib/features/cleanup/rules';
 import { refKey, type CachedVerdict } from '../../../lib/features/cleanup/classify';
-import { verdictFromParts } from '../../../lib/features/cleanup/triage';
+import { DOCUMENT_SIGNS, HPRIM_MARKERS, verdictFromParts } from '../../../lib/features/cleanup/triage';
 import { defaultSettings } from '../../../lib/store/settings';
 import { FakeWebmail, rawMessage } from './fake-webmail';
 
@@ -93,6 +93,33 @@ describe('the planner with a server that lists attachments', () => {
     expect(a.s.stats.classify).toMatchObject({ fromParts: 4, partsRequests: 1, downloaded: 3 });
     expect(b.s.stats.classify).toMatchObject({ fromParts: 0, partsRequests: 0, downloaded: 6 });
     expect(a.s.verdicts.get(refKey(listed.text))).toBe(null);
+  });
+
+  it('asks one content search per folder for every sign; a PDF message whose text holds one is downloaded, and kept', async () => {
+    const { w, pdf: plainPdf } = mailbox({ partsListing: true });
+    const signed = w.add({
+      folderId: 'INBOX',
+      raw: rawMessage({ subject: 'pdf, sign in text', text: 'voir le fichier joint (%PDF-1.4)', attachments: [{ filename: 'cr.pdf', contentType: 'application/pdf', data: pdf }] }),
+      date: old,
+      unread: false,
+      flagged: false,
+      hasAttachment: true,
+      subject: 'pdf, sign in text',
+      from: 'a',
+    });
+    const { s, p } = await plan(w);
+    const content = w.searches.filter((q) => q.bodyContainsAny);
+    expect(content.map((q) => [q.folderId, q.bodyContainsAny])).toEqual(
+      ['INBOX', 'Trash', 'Junk']
+        .filter((f) => s.candidates.some((c) => c.summary.ref.folderId === f))
+        .map((f) => [f, [...HPRIM_MARKERS, ...DOCUMENT_SIGNS]]),
+    );
+    // Named by the search: a sign, which one unknown; its parts alone cannot label it, its bytes do.
+    expect(s.candidates.find((c) => c.summary.ref.id === signed.id)!.signs).toEqual({ hprim: null, document: null });
+    expect(s.candidates.find((c) => c.summary.ref.id === plainPdf.id)!.signs).toEqual({ hprim: false, document: false });
+    expect(s.stats.classify).toMatchObject({ fromParts: 4, downloaded: 4 });
+    expect(protectedIds(p)['pdf, sign in text']).toBe('clinical-pdf');
+    expect(protectedIds(p).pdf).toBe('clinical-pdf');
   });
 
   it('downloads everything when the list request fails or the server cannot search content', async () => {
