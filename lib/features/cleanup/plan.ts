@@ -86,6 +86,8 @@ export interface SnapshotStats {
   };
   /** Verdicts of messages no longer on the server, dropped by this snapshot (prune-verdicts.ts). */
   prunedVerdicts?: number;
+  /** When the groups were known (the rules' searches done), from the snapshot's start; optional in stored snapshots. */
+  groupsMs?: number;
   totalMs: number;
 }
 
@@ -263,7 +265,9 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) stop.abort();
   const folderSignal = stop.signal;
-  const searchFolder = async (f: Folder): Promise<Candidate[]> => {
+  const triaged = rules.protect.clinical && !!(webmail.attachments || webmail.partSearch);
+  /** Pass 1, what the groups need: the rules' searches, then the folder's recent messages. */
+  const ruleSearches = async (f: Folder): Promise<Candidate[]> => {
     const seen = new Set<string>();
     const here: Candidate[] = [];
     for (const step of plans.get(f.id)!) {
@@ -277,66 +281,70 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
         here.push({ summary: m, group: step.group, folderPath: f.path, role: f.role, recent: false, contentHit: false });
       }
     }
-    if (here.length) {
-      // Recent messages (a superset is fine: it only keeps more).
-      // Where the listed date is the very date the server's search compares (Capabilities.exactDates: Zimbra), the
-      // listing settles it and the search would name no other message: not asked.
-      if (recentSince !== null && ordinaryProtectionsApply(f.role)) {
-        const settled = webmail.capabilities.exactDates === true && here.every((c) => c.summary.date !== null);
-        const recent = settled ? new Set<string>() : new Set((await collect(webmail, { folderId: f.id, sort: 'dateDesc', since: recentSince }, folderSignal)).map((m) => m.ref.id));
-        if (!settled) searches++;
-        for (const c of here) c.recent = recent.has(c.summary.ref.id) || (c.summary.date !== null && c.summary.date >= recentSince);
-      }
-      // Content candidates matter for messages the listing says have no attachment (the others are downloaded).
-      // If the server cannot search content, every such message is looked at. Where the server can tell
-      // without a download (triage.ts), every candidate goes to triage instead, which asks its own questions:
-      // the HPRIM markers and DOCUMENT_SIGNS here for attachment lists, its structure searches otherwise.
-      const triaged = rules.protect.clinical && !!(webmail.attachments || webmail.partSearch);
-      if (triaged) for (const c of here) c.contentHit = true;
-      const contentNeeded = rules.protect.clinical && !triaged && here.some((c) => c.summary.hasAttachment === false);
-      const signsNeeded = rules.protect.clinical && !!webmail.attachments;
-      if (contentNeeded || signsNeeded) {
-        /** The ids a content search names; null when the server cannot search content. */
-        const named = async (q: Pick<SearchQuery, 'bodyContainsAny' | 'attachmentNameAny' | 'attachmentTypeAny'>): Promise<Set<string> | null> => {
-          try {
-            const found = await collect(webmail, { folderId: f.id, sort: 'dateDesc', ...q }, folderSignal);
-            searches++;
-            return new Set(found.map((m) => m.ref.id));
-          } catch (e) {
-            if (isWebmailError(e) && e.code === 'unsupported') return null;
-            throw e;
-          }
-        };
-        if (contentNeeded) {
-          const sets = [await named({ bodyContainsAny: HPRIM_MARKERS }), await named({ attachmentNameAny: CLINICAL_NAMES }), await named({ attachmentTypeAny: CLINICAL_TYPES })];
-          for (const c of here) c.contentHit = sets.some((set) => set === null || set.has(c.summary.ref.id));
-        } else {
-          // One content search for every sign, HPRIM end markers and DOCUMENT_SIGNS together: one request per folder
-          // instead of two. A message it names has a sign, which one unknown (null for both: triage downloads it
-          // unless its parts settle it alone, an XDM name); one it does not name has neither. The price, in the safe
-          // direction: a PDF message whose text also holds a sign is downloaded instead of labelled from its parts.
-          const any = await named({ bodyContainsAny: [...HPRIM_MARKERS, ...DOCUMENT_SIGNS] });
-          for (const c of here) {
-            const sign = any === null || any.has(c.summary.ref.id) ? null : false;
-            c.signs = { hprim: sign, document: sign };
-          }
-        }
-      }
+    // Recent messages (a superset is fine: it only keeps more). Where the listed date is the very date the server's
+    // search compares (Capabilities.exactDates: Zimbra), the listing settles it and the search would name no other
+    // message: not asked.
+    if (here.length && recentSince !== null && ordinaryProtectionsApply(f.role)) {
+      const settled = webmail.capabilities.exactDates === true && here.every((c) => c.summary.date !== null);
+      const recent = settled ? new Set<string>() : new Set((await collect(webmail, { folderId: f.id, sort: 'dateDesc', since: recentSince }, folderSignal)).map((m) => m.ref.id));
+      if (!settled) searches++;
+      for (const c of here) c.recent = recent.has(c.summary.ref.id) || (c.summary.date !== null && c.summary.date >= recentSince);
     }
+    // Where the server can tell clinical documents apart without a download (triage.ts), every candidate goes to
+    // triage, which decides what it can and leaves the rest to be downloaded.
+    if (triaged) for (const c of here) c.contentHit = true;
     env.onProgress?.({ phase: 'search', done: ++folderDone, total: folderList.length });
     return here;
+  };
+  /**
+   * Pass 2, what the clinical check needs. Content candidates matter for messages the listing says have no
+   * attachment (the others are downloaded). If the server cannot search content, every such message is looked at.
+   * Where the server can tell without a download (triage.ts), triage asks its own questions: the signs searched here
+   * for attachment lists (only in folders where some message still needs a verdict after the cache), its structure
+   * searches otherwise.
+   */
+  const contentSearches = async (here: Candidate[]): Promise<void> => {
+    const contentNeeded = rules.protect.clinical && !triaged && here.some((c) => c.summary.hasAttachment === false);
+    const signsNeeded = rules.protect.clinical && !!webmail.attachments;
+    if (!contentNeeded && !signsNeeded) return;
+    const folderId = here[0]!.summary.ref.folderId;
+    /** The ids a content search names; null when the server cannot search content. */
+    const named = async (q: Pick<SearchQuery, 'bodyContainsAny' | 'attachmentNameAny' | 'attachmentTypeAny'>): Promise<Set<string> | null> => {
+      try {
+        const found = await collect(webmail, { folderId, sort: 'dateDesc', ...q }, folderSignal);
+        searches++;
+        return new Set(found.map((m) => m.ref.id));
+      } catch (e) {
+        if (isWebmailError(e) && e.code === 'unsupported') return null;
+        throw e;
+      }
+    };
+    if (contentNeeded) {
+      const sets = [await named({ bodyContainsAny: HPRIM_MARKERS }), await named({ attachmentNameAny: CLINICAL_NAMES }), await named({ attachmentTypeAny: CLINICAL_TYPES })];
+      for (const c of here) c.contentHit = sets.some((set) => set === null || set.has(c.summary.ref.id));
+      return;
+    }
+    // One content search for every sign, HPRIM end markers and DOCUMENT_SIGNS together: one request per folder
+    // instead of two. A message it names has a sign, which one unknown (null for both: triage downloads it unless
+    // its parts settle it alone, an XDM name); one it does not name has neither. The price, in the safe direction: a
+    // PDF message whose text also holds a sign is downloaded instead of labelled from its parts.
+    const any = await named({ bodyContainsAny: [...HPRIM_MARKERS, ...DOCUMENT_SIGNS] });
+    for (const c of here) {
+      const sign = any === null || any.has(c.summary.ref.id) ? null : false;
+      c.signs = { hprim: sign, document: sign };
+    }
   };
   // Folders one after the other where the host's searches move per-session list state (Webmail.together: Roundcube
   // keeps one stored search); side by side where they leave none (Zimbra's SearchRequest), a few at once, so that
   // the groups show sooner without more requests. Candidates stay in folder order either way.
-  const perFolder = await mapLimit(folderList, webmail.together ? 1 : OPERATION_CONCURRENCY, (f) =>
-    searchFolder(f).catch((e: unknown) => {
-      stop.abort();
-      throw e;
-    }),
-  ).finally(() => signal?.removeEventListener('abort', onAbort));
-  for (const here of perFolder) candidates.push(...here);
-  const searchMs = Date.now() - tSearch;
+  const atOnce = webmail.together ? 1 : OPERATION_CONCURRENCY;
+  const stopOnFailure =
+    <T, R>(fn: (t: T) => Promise<R>) =>
+    (t: T) =>
+      fn(t).catch((e: unknown) => {
+        stop.abort();
+        throw e;
+      });
 
   const snapshot: Snapshot = {
     id: newId(),
@@ -350,20 +358,44 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
     verdicts: new Map(),
     failures: new Map(),
     stats: {
-      searches,
-      searchMs,
+      searches: 0,
+      searchMs: 0,
       classify: { total: 0, cached: 0, fromParts: 0, partsRequests: 0, downloaded: 0, downloadedBytes: 0, batchRequests: 0, ms: 0, cacheErrors: 0, errors: [] },
       totalMs: 0,
     },
   };
+  let preliminary: PlanProgress['preliminary'];
+  let looked: Map<string, CachedVerdict> | undefined;
+  try {
+    const perFolder = await mapLimit(folderList, atOnce, stopOnFailure(ruleSearches));
+    for (const here of perFolder) candidates.push(...here);
+    // The groups are known: shown at once, before the clinical check (which can only move messages to 'protected').
+    preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
+    snapshot.stats.groupsMs = Date.now() - t0;
+    const needed = unclassified(snapshot, rules);
+    if (needed.length) env.onProgress?.({ phase: 'classify', done: 0, total: needed.length, preliminary });
+    // The cache first: a folder whose messages all have a verdict there needs no sign search (a second preview asks
+    // the server nothing more than its groups need). Hosts that search content without triage keep their searches:
+    // what they find decides which messages need a verdict at all.
+    if (env.cache && webmail.attachments) looked = await cachedVerdicts(env.cache, needed);
+    const open = new Set(needed.filter((m) => !looked?.has(refKey(m.ref))).map((m) => m.ref.folderId));
+    await mapLimit(
+      perFolder.filter((here) => here.length && (!looked || open.has(here[0]!.summary.ref.folderId))),
+      atOnce,
+      stopOnFailure(contentSearches),
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  snapshot.stats.searches = searches;
+  snapshot.stats.searchMs = Date.now() - tSearch;
   if (env.cache) {
     // Never in the way of the preview: a failure leaves the verdicts to the idle purge.
     const pruned = await pruneVerdicts(webmail, env.cache, folders, listedWhole, signal).catch(() => null);
     if (pruned) snapshot.stats.prunedVerdicts = pruned.dropped;
   }
-  const preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
   const onProgress = env.onProgress;
-  await classifySnapshot({ ...env, ...(onProgress ? { onProgress: (p: PlanProgress) => onProgress({ ...p, preliminary }) } : {}) }, snapshot, rules);
+  await classifySnapshot({ ...env, ...(onProgress ? { onProgress: (p: PlanProgress) => onProgress({ ...p, preliminary }) } : {}) }, snapshot, rules, looked);
   snapshot.stats.totalMs = Date.now() - t0;
   return snapshot;
 }
@@ -372,14 +404,20 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
  * Give a verdict to every candidate that needs one under these rules (after the user turned a protection off,
  * more may need one). Sizes learnt from the downloaded bytes replace the listed, rounded ones.
  */
-export async function classifySnapshot(env: Pick<PlanEnv, 'webmail' | 'cache' | 'signal' | 'onProgress' | 'concurrency'>, s: Snapshot, rules: CleanupRules): Promise<void> {
+export async function classifySnapshot(
+  env: Pick<PlanEnv, 'webmail' | 'cache' | 'signal' | 'onProgress' | 'concurrency'>,
+  s: Snapshot,
+  rules: CleanupRules,
+  /** The cache's rows for exactly these candidates, when the caller has just looked them up. */
+  looked?: Map<string, CachedVerdict>,
+): Promise<void> {
   const all = unclassified(s, rules);
   if (!all.length) return;
   const st = s.stats.classify;
   const t0 = Date.now();
   const exact = new Map<string, number>();
   // The cache first (no request), then what the server can tell without a download (triage.ts), then downloads.
-  const cached = env.cache ? await cachedVerdicts(env.cache, all) : new Map<string, CachedVerdict>();
+  const cached = looked ?? (env.cache ? await cachedVerdicts(env.cache, all) : new Map<string, CachedVerdict>());
   for (const [k, row] of cached) {
     s.verdicts.set(k, row.clinical);
     if (row.listed === undefined) exact.set(k, row.size);

@@ -4,7 +4,7 @@
  * OPERATION_CONCURRENCY requests of the preview at once, and nothing started after a failure.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { takeSnapshot, type Snapshot } from '../../../lib/features/cleanup/plan';
+import { buildPlan, takeSnapshot, type PlanProgress, type Snapshot } from '../../../lib/features/cleanup/plan';
 import { defaultRules } from '../../../lib/features/cleanup/rules';
 import { OPERATION_CONCURRENCY } from '../../../lib/webmail/kit/pacing-policy';
 import { WebmailError, type SearchOptions, type SearchQuery } from '../../../lib/webmail/types';
@@ -100,6 +100,30 @@ describe('the preview searches folders side by side where the host keeps no list
     const order = [...new Set(side.s.candidates.map((c) => c.summary.ref.folderId))];
     const listed = side.s.folders.map((f) => f.id).filter((id) => order.includes(id));
     expect(order).toEqual(listed);
+  });
+
+  it('shows the groups as soon as the rules\' searches are done, before the content searches of the clinical check', async () => {
+    const { w } = watched();
+    const events: { contentAsked: number; preliminary: NonNullable<PlanProgress['preliminary']> }[] = [];
+    const s = await takeSnapshot(
+      {
+        webmail: w,
+        bal: 'a@b.fr',
+        origin: 'https://x.fr',
+        now: () => now,
+        onProgress: (p) => {
+          if (p.preliminary) events.push({ contentAsked: w.searches.filter((q) => q.bodyContainsAny).length, preliminary: p.preliminary });
+        },
+      },
+      rules,
+    );
+    expect(events.length).toBeGreaterThan(1);
+    expect(events[0]!.contentAsked).toBe(0);
+    expect(w.searches.filter((q) => q.bodyContainsAny).length).toBeGreaterThan(0);
+    // What they show: the groups with the clinical check off (it can only move messages to 'protected').
+    const off = buildPlan(s, { ...rules, protect: { ...rules.protect, clinical: false } });
+    expect(events[0]!.preliminary).toEqual(off.groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes })));
+    expect(s.stats.groupsMs).toBeLessThanOrEqual(s.stats.totalMs);
   });
 
   it('stops at the first failure: the snapshot fails with it and no folder sends another request after it', async () => {

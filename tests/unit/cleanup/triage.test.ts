@@ -195,9 +195,20 @@ describe('verdicts settled by triage and the cache', () => {
     expect(first.stats.classify).toMatchObject({ fromParts: 1, downloaded: 0, cached: 0 });
     expect(rows.get(refKey(m))).toEqual({ folderId: 'INBOX', id: m.id, size: m.raw.length, clinical: 'pdf' });
     const calls = w.attachmentCalls;
+    const signSearches = () => w.searches.filter((q) => q.bodyContainsAny).length;
+    const signs = signSearches();
+    expect(signs).toBe(1);
     const second = await takeSnapshot(env, rules);
     expect(second.stats.classify).toMatchObject({ fromParts: 0, downloaded: 0, cached: 1, partsRequests: 0 });
     expect(w.attachmentCalls).toBe(calls);
+    // Every message that needs a verdict has one in the cache: no sign search either.
+    expect(signSearches()).toBe(signs);
+    expect(second.verdicts.get(refKey(m))).toBe('pdf');
+    // A new message in the folder needs one: the folder's sign search is asked again, and only then.
+    w.add({ folderId: 'INBOX', raw: rawMessage({ attachments: [{ filename: 'cr2.pdf', contentType: 'application/pdf', data: pdf }] }), date: Date.UTC(2024, 0, 11), unread: false, flagged: false, hasAttachment: true, subject: 'pdf2', from: 'a' });
+    const third = await takeSnapshot(env, rules);
+    expect(signSearches()).toBe(signs + 1);
+    expect(third.stats.classify).toMatchObject({ fromParts: 1, cached: 1, downloaded: 0 });
     // Rounded sizes (Roundcube): cached with how the message was listed (rounded size, precision, date), so the next
     // preview asks nothing either; the plan's figures stay rounded (a listed size is never taken for an exact one).
     rows.clear();
