@@ -4,11 +4,14 @@
  * messages larger than the N-th found so far), merged and cut to N, then the
  * attachments of those N where the adapter can tell them without downloading anything (Webmail.attachments, one
  * request per folder among the N). Requests are paced by the adapter (lib/webmail/kit/request.ts); folders are
- * searched one after the other (Roundcube keeps one stored search per session), all in one of the adapter's request
- * sequences (Webmail.together).
+ * searched one after the other where the host keeps one stored search per session (Roundcube), all in one of the
+ * adapter's request sequences (Webmail.together), and a few at once where its searches keep no such state (Zimbra:
+ * each search then narrows by the N-th largest known when it starts, a superset of what one after the other asks).
  */
 import type { AttachmentInfo, Folder, MessageSummary, Webmail } from '../../webmail/types';
 import { isWebmailError } from '../../webmail/types';
+import { mapLimit } from '../../webmail/kit/async';
+import { OPERATION_CONCURRENCY } from '../../webmail/kit/pacing-policy';
 
 export const LARGEST_DEFAULT = 50;
 
@@ -56,7 +59,9 @@ async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptio
   let calls = 0;
   let found: MessageSummary[] = [];
   opts.onProgress?.({ done: 0, total: searched.length });
-  for (const [i, f] of searched.entries()) {
+  const atOnce = webmail.together ? 1 : OPERATION_CONCURRENCY;
+  let done = 0;
+  await mapLimit(searched, atOnce, async (f) => {
     calls++;
     // Once N are known, a message can only enter the list if it is larger than the N-th: at its size's lower bound
     // (Roundcube's are rounded), so that nothing that might be larger is left out.
@@ -66,8 +71,8 @@ async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptio
     for await (const batch of webmail.search(q, { limit, ...(opts.signal ? { signal: opts.signal } : {}) })) found.push(...batch);
     // Keep only what can still be among the N (memory stays at about 2·N summaries).
     if (found.length > 2 * limit) found = found.sort(compareLarge).slice(0, limit);
-    opts.onProgress?.({ done: i + 1, total: searched.length });
-  }
+    opts.onProgress?.({ done: ++done, total: searched.length });
+  });
   found = found.sort(compareLarge).slice(0, limit);
 
   const attachments = new Map<string, AttachmentInfo[]>();
@@ -75,18 +80,20 @@ async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptio
     const perFolder = new Map<string, string[]>();
     for (const m of found) perFolder.set(m.ref.folderId, [...(perFolder.get(m.ref.folderId) ?? []), m.ref.id]);
     const max = Math.max(1, webmail.capabilities.maxBatch);
-    for (const [folderId, ids] of perFolder) {
-      for (let i = 0; i < ids.length; i += max) {
-        calls++;
-        try {
-          const got = await webmail.attachments(folderId, ids.slice(i, i + max), opts.signal ? { signal: opts.signal } : {});
-          for (const [id, list] of got) attachments.set(`${folderId}\u0000${id}`, list);
-        } catch (e) {
-          // The names are a help, not the list: without them the row shows the paper-clip flag.
-          if (isWebmailError(e) && (e.code === 'aborted' || e.code === 'auth-expired' || e.code === 'blocked')) throw e;
-        }
+    const asks: { folderId: string; ids: string[] }[] = [];
+    for (const [folderId, ids] of perFolder) for (let i = 0; i < ids.length; i += max) asks.push({ folderId, ids: ids.slice(i, i + max) });
+    // Attachment lists read only and leave no list state (Webmail.attachments): a few at once.
+    const list = webmail.attachments.bind(webmail);
+    await mapLimit(asks, OPERATION_CONCURRENCY, async ({ folderId, ids }) => {
+      calls++;
+      try {
+        const got = await list(folderId, ids, opts.signal ? { signal: opts.signal } : {});
+        for (const [id, l] of got) attachments.set(`${folderId}\u0000${id}`, l);
+      } catch (e) {
+        // The names are a help, not the list: without them the row shows the paper-clip flag.
+        if (isWebmailError(e) && (e.code === 'aborted' || e.code === 'auth-expired' || e.code === 'blocked')) throw e;
       }
-    }
+    });
   }
   const rows = found.map((summary) => {
     const f = byId.get(summary.ref.folderId);

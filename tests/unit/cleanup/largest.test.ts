@@ -34,6 +34,8 @@ function truthTop(w: FakeWebmail, n: number) {
 describe('largestOfMailbox', () => {
   it('lists the N largest of every folder, trash included and marked, with one search per non-empty folder', async () => {
     const w = mailbox();
+    // A host whose searches keep session state (Roundcube): one folder after the other, each narrowed by the last.
+    (w as { together?: <T>(fn: () => Promise<T>) => Promise<T> }).together = (fn) => fn();
     const searches: { q: SearchQuery; o?: SearchOptions }[] = [];
     const search = w.search.bind(w);
     w.search = (q, o) => {
@@ -55,6 +57,34 @@ describe('largestOfMailbox', () => {
     expect(searches[2]!.q.largerThan).toBeGreaterThanOrEqual(inbox12th - 1);
     expect(r.calls).toBe(3);
     expect(r.rows.every((x) => x.attachments === null)).toBe(true);
+  });
+
+  it('searches a few folders at once where the host keeps no list state (Zimbra): the same rows, at most 3 in flight', async () => {
+    const w = mailbox();
+    w.folderIds.push('Patients', 'Archives');
+    for (let i = 0; i < 8; i++) {
+      for (const f of ['Patients', 'Archives']) {
+        w.add({ folderId: f, raw: rawMessage({ subject: `${f} ${i}`, text: 'y'.repeat((3 + i * 5 + (f === 'Archives' ? 2 : 0)) * 1024 + i) }), date: OLD, unread: false, flagged: false, hasAttachment: false, subject: `${f} ${i}`, from: 'a' });
+      }
+    }
+    let running = 0;
+    let peak = 0;
+    const search = w.search.bind(w);
+    w.search = async function* (q: SearchQuery, o?: SearchOptions) {
+      running++;
+      peak = Math.max(peak, running);
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        yield* search(q, o);
+      } finally {
+        running--;
+      }
+    };
+    const folders = await w.folders();
+    const r = await largestOfMailbox(w, folders, { limit: 12 });
+    expect(r.rows.map((x) => `${x.summary.ref.folderId}/${x.summary.ref.id}`)).toEqual(truthTop(w, 12));
+    expect(peak).toBe(3);
+    expect(r.calls).toBe(5);
   });
 
   it('runs the whole view as one of the adapter’s request sequences where it has them (Roundcube’s list state put back once)', async () => {

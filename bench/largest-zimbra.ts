@@ -1,0 +1,94 @@
+/**
+ * Benchmark: the whole mailbox's largest messages VIEW (the cleanup panel's, N = 50) on the Zimbra simulator, bench
+ * profile (20,500 messages in 7 folders), in both browsers, against the floor measured in the same run: ONE
+ * server-sorted request per folder (SearchRequest `inid:N`, sortBy sizeDesc, limit 50), sent one after the other from
+ * Node with the same kind of session, before and after the view. Goal (issue 14): view ≤ 2× that floor. The view's
+ * own figure also holds its attachment-list requests (the names and sizes of the N rows' attachments, which the
+ * floor does not ask). Rows checked against the simulator's own mailbox (its truth).
+ * The Roundcube side of the same goal is bench/cleanup-run.ts (part 2).
+ *
+ *   npm run build:test && npx tsx bench/largest-zimbra.ts [--browser chromium,firefox]
+ */
+import { launchWithBalise, type BrowserKind } from '../tests/e2e/harness/browsers';
+import { startZimbraSim, type ZimbraSim } from '../tests/servers/zimbra-sim/index';
+import { login as simLogin } from '../tests/servers/zimbra-sim/testkit';
+import { loginZimbra, waitForShell } from '../tests/e2e/zimbra/helpers';
+import { recordBenchmark } from './record';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : def;
+};
+const kinds = arg('browser', 'chromium,firefox').split(',') as BrowserKind[];
+const N = 50;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** One sorted request per non-empty folder, one after the other: the sum of their times. */
+async function floor(sim: ZimbraSim, folders: number[]): Promise<number> {
+  const c = await simLogin(sim);
+  let ms = 0;
+  for (const id of folders) {
+    const t0 = performance.now();
+    const r = await c.soap('SearchRequest', { query: `inid:${id}`, types: 'message', limit: N, offset: 0, sortBy: 'sizeDesc' });
+    ms += performance.now() - t0;
+    if (r.status !== 200 || !r.json.Body.SearchResponse) throw new Error(`floor: folder ${id} answered ${r.status}`);
+  }
+  return ms;
+}
+
+const lines: string[] = [];
+const sim = await startZimbraSim({ profile: 'bench', seed: 1, pollMs: 60_000 });
+try {
+  const all = [...sim.mailbox.messages.values()];
+  const folders = [...new Set(all.map((m) => m.folderId))];
+  // The truth: the simulator's own N largest (sizes are exact on Zimbra; ties by id, as the view orders them).
+  const truth = all.sort((a, b) => b.size - a.size || a.id - b.id).slice(0, N);
+  const want = new Set(truth.map((m) => `${m.folderId}/${m.id}`));
+  for (const kind of kinds) {
+    const s = await launchWithBalise(kind);
+    try {
+      const page = await s.newPage();
+      await loginZimbra(s, page, sim);
+      await waitForShell(page);
+      const before = await floor(sim, folders);
+      const logFrom = sim.requestLog.length;
+      const t = performance.now();
+      await s.call(page, 'bus', 'open-cleanup', { source: 'test', view: 'largest-mailbox' });
+      type LargestDebug = { largest: { status: string; ms: number; calls: number; error: string | null; rows: { folderId: string; id: string; size: number; attachments: unknown[] | null }[] } | null } | null;
+      let view: NonNullable<NonNullable<LargestDebug>['largest']> | null = null;
+      for (;;) {
+        const st = await s.call<LargestDebug>(page, 'cleanup-state');
+        if (st?.largest?.status === 'failed') throw new Error(`the view failed: ${st.largest.error}`);
+        if (st?.largest?.status === 'ready') {
+          view = st.largest;
+          break;
+        }
+        if (performance.now() - t > 300_000) throw new Error('the view took more than 5 minutes');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const fromClick = performance.now() - t;
+      const requests = sim.requestLog.slice(logFrom).filter((e) => e.request !== 'asset' && e.request !== 'page');
+      if (process.env.BENCH_DEBUG) for (const e of requests) console.log(`  +${e.at - requests[0]!.at} ms ${e.request} ids=${e.ids}`);
+      await s.call(page, 'cleanup-close');
+      const after = await floor(sim, folders);
+      const fl = (before + after) / 2;
+      const same = view.rows.filter((r) => want.has(`${r.folderId}/${r.id}`)).length;
+      const named = view.rows.filter((r) => Array.isArray(r.attachments)).length;
+      const ratio = view.ms / fl;
+      const line =
+        `${kind}: the whole mailbox's ${N} largest of ${all.length.toLocaleString('en')} messages (${folders.length} folders; the cleanup panel's view) — listing ${sec(view.ms)} ` +
+        `(${view.calls} adapter calls: a sorted search per folder and the attachment lists of the rows; from the click ${sec(fromClick)} with the panel's opening reads; ` +
+        `${requests.length} requests to the webmail in all), floor: one server-sorted SearchRequest per folder (sizeDesc, limit ${N}) ${sec(fl)} ` +
+        `(${sec(before)} before, ${sec(after)} after). View/floor ${ratio.toFixed(2)}× (goal ≤ 2×: ${ratio <= 2 ? 'met' : 'MISSED'}); ` +
+        `${same}/${N} identical to the simulator's own ${N} largest; attachment lists on ${named}/${view.rows.length} rows`;
+      console.log(line);
+      lines.push(line);
+      s.assertNoForeignRequests();
+    } finally {
+      await s.close();
+    }
+  }
+} finally {
+  await sim.stop();
+}
+recordBenchmark("Cleanup: the whole mailbox's largest messages on the Zimbra simulator (bench/largest-zimbra.ts)", lines);
