@@ -10,7 +10,8 @@
  *   Balise must not be hammered, and the user must see it.
  *
  * - rate-bounded: at most `window.requests` request starts within any `window.ms` (a sliding window: the most a
- *   firewall's rate rule of that shape lets through, with nothing held back below it).
+ *   firewall's rate rule of that shape lets through, with nothing held back below it), and where the host's server
+ *   has a rule of its own, its `serverWindow` the same way (Zimbra's DoSFilter: ./pacing-policy.ts).
  *
  * Defaults (DEFAULT_PACING, with why: ./pacing-policy.ts): 4 at once, no minimum interval, at most 80 starts in any
  * 10 s. One Pacer per webmail page: every request of every feature on that page goes through it.
@@ -44,6 +45,11 @@ function overridden(opts: PacingOptions): PacingOptions {
   return o ? { ...opts, ...o } : opts;
 }
 
+/** The rate windows that bound: the firewall's and, where the host has one, the server's own. */
+function activeWindows(opts: PacingOptions): { requests: number; ms: number }[] {
+  return [opts.window, opts.serverWindow].filter((w): w is { requests: number; ms: number } => !!w && w.requests > 0 && w.ms > 0);
+}
+
 /** Texts a web application firewall's block page shows (FortiWeb, F5 ASM, generic). */
 export const BLOCK_MARKERS = ['Web Page Blocked', 'The URL you requested has been blocked', 'Attack ID'];
 
@@ -70,16 +76,19 @@ export class Pacer {
     if (!(this.opts.concurrency >= 1)) this.opts.concurrency = 1;
     if (!(this.opts.minIntervalMs >= 0)) this.opts.minIntervalMs = 0;
     if (!(this.opts.window.requests >= 0 && this.opts.window.ms >= 0)) this.opts.window = { requests: 0, ms: 0 };
+    if (this.opts.serverWindow && !(this.opts.serverWindow.requests >= 0 && this.opts.serverWindow.ms >= 0)) delete this.opts.serverWindow;
   }
 
-  /** Milliseconds before the next start is allowed by the interval and the window (0: now). */
+  /** Milliseconds before the next start is allowed by the interval and the windows (0: now). */
   private waitFor(opts: PacingOptions, now: number): number {
     let wait = this.lastStart + opts.minIntervalMs - now;
-    const { requests, ms } = opts.window;
-    if (requests > 0 && ms > 0) {
-      while (this.starts.length && now - this.starts[0]! >= ms) this.starts.shift();
-      // Full window: the next start waits until its oldest start leaves it.
-      if (this.starts.length >= requests) wait = Math.max(wait, this.starts[this.starts.length - requests]! + ms - now);
+    const windows = activeWindows(opts);
+    const keepMs = Math.max(0, ...windows.map((w) => w.ms));
+    while (this.starts.length && now - this.starts[0]! >= keepMs) this.starts.shift();
+    for (const { requests, ms } of windows) {
+      // Full window: the next start waits until the oldest of its last `requests` starts leaves it.
+      const oldest = this.starts.length >= requests ? this.starts[this.starts.length - requests]! : null;
+      if (oldest !== null && now - oldest < ms) wait = Math.max(wait, oldest + ms - now);
     }
     return wait;
   }
@@ -114,7 +123,7 @@ export class Pacer {
     this.active++;
     this.lastStart = this.now();
     this.starts.push(this.lastStart);
-    if (this.starts.length > Math.max(1, opts.window.requests)) this.starts.shift();
+    if (this.starts.length > Math.max(1, ...activeWindows(opts).map((w) => w.requests))) this.starts.shift();
     this.waiting.shift()!();
     this.pump();
   }

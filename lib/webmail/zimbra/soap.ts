@@ -12,7 +12,8 @@
  */
 import * as z from 'zod/mini';
 import { WebmailError, isWebmailError, type WebmailErrorCode } from '../types';
-import { createRequester, type Pacer, type Requester } from '../kit/request';
+import { createRequester, Pacer, type Requester } from '../kit/request';
+import { ZIMBRA_SERVER_WINDOW } from '../kit/pacing-policy';
 
 export type Namespace = 'urn:zimbraMail' | 'urn:zimbraAccount';
 
@@ -243,8 +244,9 @@ export class ZimbraSoap {
     fetchImpl?: FetchLike,
     pacer?: Pacer,
   ) {
-    // Paced, same origin, redirects not followed: lib/webmail/kit/request.ts.
-    this.requester = createRequester({ origin, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(pacer ? { pacer } : {}) });
+    // Paced, same origin, redirects not followed: lib/webmail/kit/request.ts; within the DoSFilter's default rate
+    // (ZIMBRA_SERVER_WINDOW) unless the caller gives its own pacer.
+    this.requester = createRequester({ origin, ...(fetchImpl ? { fetch: fetchImpl } : {}), pacer: pacer ?? new Pacer({ serverWindow: ZIMBRA_SERVER_WINDOW }) });
   }
 
   private readonly requester: Requester;
@@ -319,6 +321,9 @@ export class ZimbraSoap {
       // Not JSON: a login page after a redirect (session over behind a portal), a proxy error page…
       if (res.status === 401 || res.redirected) throw new WebmailError('auth-expired', 'The session is over', { httpStatus: res.status });
       if (res.status === 403) throw new WebmailError('forbidden', 'Refused by the webmail', { httpStatus: res.status });
+      // The server's DoSFilter: too many requests from this address within a second (the page's own included). The
+      // request was not carried out; nothing is sent again here.
+      if (res.status === 429) throw new WebmailError('busy', 'The webmail asks to slow down (too many requests)', { httpStatus: res.status });
       // A proxy in front of the mail server (Zimbra's own nginx, a load balancer) saying the server did not answer:
       // like a cut connection, the request may or may not have been carried out.
       if (res.status === 502 || res.status === 503 || res.status === 504) {
@@ -360,7 +365,7 @@ export class ZimbraSoap {
     }
     if (!res.ok) {
       void res.body?.cancel().catch(() => undefined);
-      const code: WebmailErrorCode = res.status === 404 ? 'not-found' : res.status === 403 ? 'forbidden' : 'server';
+      const code: WebmailErrorCode = res.status === 404 ? 'not-found' : res.status === 403 ? 'forbidden' : res.status === 429 ? 'busy' : 'server';
       throw new WebmailError(code, `The webmail answered ${res.status}`, { httpStatus: res.status });
     }
     return res;

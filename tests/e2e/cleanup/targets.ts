@@ -139,7 +139,20 @@ export async function larryTarget(opts: Omit<RoundcubeTargetOptions, 'skin'> = {
 }
 
 export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string) => Promise<string> } = {}): Promise<Target & { sim: ZimbraSim }> {
-  let sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000 });
+  // With the DoSFilter a real server has by default (30 requests a second from one address, then HTTP 429): every
+  // cleanup test on this target also checks that Balise keeps to its pace (ZIMBRA_SERVER_WINDOW).
+  const DOS = { dosFilterMaxRequestsPerSec: 30 };
+  let sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000, ...DOS });
+  let dosRejected = 0;
+  let dosSecond = '';
+  const countDos = () => {
+    const log = sim.requestLog;
+    const refused = log.filter((e) => e.request === 'dos-filter');
+    dosRejected += refused.length;
+    // What reached the server in the second before the first refusal (to see whose requests they were).
+    const first = refused[0];
+    if (first && !dosSecond) dosSecond = log.filter((e) => e.at > first.at - 1000 && e.at <= first.at && e.path.startsWith('/service/')).map((e) => `${e.at - first.at} ${e.request}`).join(', ');
+  };
   const url = opts.urlFor ? await opts.urlFor(sim.url) : sim.url;
   const simVia = () => ({ ...sim, url }) as ZimbraSim;
   const flagsOf = (f: object) => Object.entries(f).filter(([, v]) => v === true).map(([k]) => k).sort().join(' ');
@@ -177,15 +190,21 @@ export async function zimbraTarget(opts: { seed?: number; urlFor?: (url: string)
     reseed: async () => {
       // A new simulator on the same port: same seed, same ids.
       const port = Number(new URL(sim.url).port);
+      countDos();
       await sim.stop();
-      sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000, port });
+      sim = await startZimbraSim({ profile: 'realistic', seed: opts.seed ?? 12, pollMs: 60_000, port, ...DOS });
       t.sim = sim;
     },
     vanish: async (keys) => {
       const ids = [...sim.mailbox.messages.values()].filter((m) => m.messageId && keys.includes(m.messageId)).map((m) => m.id);
       sim.faults.vanish(ids);
     },
-    stop: () => sim.stop(),
+    stop: async () => {
+      countDos();
+      await sim.stop();
+      // Fails the suite that used this target: a real Zimbra would have refused those requests.
+      if (dosRejected) throw new Error(`the simulator's DoSFilter refused ${dosRejected} request(s): more than 30 a second reached it (the second before the first: ${dosSecond})`);
+    },
   };
   return t;
 }

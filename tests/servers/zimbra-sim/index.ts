@@ -70,6 +70,13 @@ export interface ZimbraSimOptions {
   itemActionBatchSize?: number;
   /** zimbraEmptyFolderOpTimeout in ms. Default 3000. */
   emptyFolderOpTimeoutMs?: number;
+  /**
+   * The mailbox server's DoSFilter: zimbraHttpDosFilterMaxRequestsPerSec (a real server's default is 30, with
+   * zimbraHttpDosFilterDelayMillis = -1: every request to /service/ beyond that many within one second from one client
+   * address is rejected with HTTP 429, rejected ones counted too, as Jetty's rate tracker does). Default 0 = off here:
+   * the harness's own SOAP reads come from the same address; the tests and benches that check Balise's pace turn it on.
+   */
+  dosFilterMaxRequestsPerSec?: number;
 }
 
 function seededUuid(seed: number): () => string {
@@ -579,6 +586,19 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
     return sendJson(res, 404, { error: 'unknown test-only route' });
   };
 
+  /** DoSFilter: each client address's request times within the last second (see dosFilterMaxRequestsPerSec). */
+  const dosMax = opts.dosFilterMaxRequestsPerSec ?? 0;
+  const dosSeen = new Map<string, number[]>();
+  const dosRejected = (req: IncomingMessage): boolean => {
+    if (!(dosMax > 0)) return false;
+    const ip = req.socket.remoteAddress ?? '';
+    const t = Date.now();
+    const times = (dosSeen.get(ip) ?? []).filter((x) => t - x < 1000);
+    times.push(t);
+    dosSeen.set(ip, times);
+    return times.length > dosMax;
+  };
+
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -597,6 +617,10 @@ export async function startZimbraSim(opts: ZimbraSimOptions = {}): Promise<Zimbr
           return html(res, 403, '<html><body><h2>HTTP ERROR 403</h2><p>Forbidden</p></body></html>');
         }
         const p = url.pathname;
+        if (p.startsWith('/service/') && dosRejected(req)) {
+          entry.request = 'dos-filter';
+          return html(res, 429, '<html><body><h2>HTTP ERROR 429 Too Many Requests</h2></body></html>');
+        }
         if (p === '/service/soap' || p.startsWith('/service/soap/')) {
           if (req.method !== 'POST') {
             entry.request = 'soap-get';

@@ -102,6 +102,18 @@ describe('envelope, auth and CSRF', () => {
     expect(own.status).toBe(200);
   }, 10_000);
 
+  it('rejects /service/ requests beyond the DoSFilter rate with HTTP 429 when turned on, counting the rejected ones', async () => {
+    await fresh({ dosFilterMaxRequestsPerSec: 5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await c.soap('NoOpRequest', {})).status);
+    // The login took one of the five.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
+    expect(sim.requestLog.filter((e) => e.request === 'dos-filter')).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await c.soap('NoOpRequest', {})).status).toBe(200);
+    await fresh();
+  });
+
   it('answers an XML request with an XML fault saying it speaks JSON only', async () => {
     const r = await fetch(`${sim.url}service/soap/GetInfoRequest`, { method: 'POST', body: '<soap:Envelope/>', headers: { Cookie: c.cookie } });
     expect(r.status).toBe(500);

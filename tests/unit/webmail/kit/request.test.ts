@@ -44,6 +44,32 @@ describe('the pacer', () => {
     }
   });
 
+  it('keeps a server\'s own rule too (serverWindow: Zimbra\'s DoSFilter) beside the firewall\'s window, each as a sliding window', async () => {
+    vi.useFakeTimers();
+    try {
+      const pacer = new Pacer({ concurrency: 1000, window: { requests: 8, ms: 1000 }, serverWindow: { requests: 3, ms: 100 } }, () => Date.now());
+      const t0 = Date.now();
+      const starts: number[] = [];
+      const all = Promise.all(Array.from({ length: 10 }, () => pacer.run(async () => void starts.push(Date.now() - t0))));
+      await vi.advanceTimersByTimeAsync(3000);
+      await all;
+      // Three in any 100 ms, and no more than eight in any second: the ninth waits for the first to leave the second.
+      expect(starts).toEqual([0, 0, 0, 100, 100, 100, 200, 200, 1000, 1000]);
+      expect(peakInWindow(starts, 100)).toBe(3);
+      expect(peakInWindow(starts, 1000)).toBe(8);
+      // Without the firewall's window (a bench's "none"), the server's still holds.
+      const alone = new Pacer({ concurrency: 1000, window: { requests: 0, ms: 0 }, serverWindow: { requests: 2, ms: 50 } }, () => Date.now());
+      const t1 = Date.now();
+      const s2: number[] = [];
+      const all2 = Promise.all(Array.from({ length: 5 }, () => alone.run(async () => void s2.push(Date.now() - t1))));
+      await vi.advanceTimersByTimeAsync(500);
+      await all2;
+      expect(s2).toEqual([0, 0, 50, 50, 100]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('spreads a long job at the window’s rate when requests take time (a sliding window, not fixed slots)', async () => {
     vi.useFakeTimers();
     try {

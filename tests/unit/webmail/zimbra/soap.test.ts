@@ -15,6 +15,7 @@ import {
   type FetchLike,
 } from '../../../../lib/webmail/zimbra/soap';
 import { WebmailError } from '../../../../lib/webmail/types';
+import { ZIMBRA_SERVER_WINDOW } from '../../../../lib/webmail/kit/pacing-policy';
 import { flattenFolders, toSummary } from '../../../../lib/webmail/zimbra';
 
 interface Fixture {
@@ -166,6 +167,19 @@ describe('faults', () => {
     expect((await rejection(new ZimbraSoap('https://h', () => ['t'], proxy.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('network');
     const broken = fakeFetch([() => new Response('<html>Internal error</html>', { status: 500 })]);
     expect((await rejection(new ZimbraSoap('https://h', () => ['t'], broken.fetch).call('NoOpRequest', 'urn:zimbraMail', {}, ActionResponse))).code).toBe('server');
+  });
+
+  it("says 'busy' when the server's DoSFilter refuses (HTTP 429), sends nothing again, and paces within its default rate", async () => {
+    const dos = fakeFetch([() => new Response('<html><body><h2>HTTP ERROR 429 Too Many Requests</h2></body></html>', { status: 429, headers: { 'Content-Type': 'text/html' } })]);
+    const soap = new ZimbraSoap('https://h', () => ['t'], dos.fetch);
+    const e = await rejection(soap.call('SearchRequest', 'urn:zimbraMail', { query: 'inid:2' }, SearchResponse));
+    expect(e.code).toBe('busy');
+    expect(dos.sent).toHaveLength(1);
+    const rest = fakeFetch([() => new Response('', { status: 429 })]);
+    expect((await rejection(new ZimbraSoap('https://h', () => ['t'], rest.fetch).rest('/service/home/~/?fmt=zip&list=1'))).code).toBe('busy');
+    // zimbraHttpDosFilterMaxRequestsPerSec defaults to 30 a second per client: Balise keeps to half of it per tab.
+    expect(soap.pacer.opts.serverWindow).toEqual(ZIMBRA_SERVER_WINDOW);
+    expect(ZIMBRA_SERVER_WINDOW.requests / (ZIMBRA_SERVER_WINDOW.ms / 1000)).toBeLessThanOrEqual(15);
   });
 
   it('refuses a success whose shape is not the expected one', async () => {
