@@ -156,7 +156,15 @@ for (const server of servers) {
         const entries = sim.requestLog.slice(logFrom).filter((e) => e.request !== 'asset' && e.request !== 'page');
         for (const e of entries) console.log(`  +${e.at - entries[0]!.at} ms ${e.request} ids=${e.ids} ${e.path.slice(0, 80)}`);
       }
+      // Reopened a little later, as a person would: the pacing's one-second window (Zimbra's server rule) holds the
+      // first preview's last requests for a second; the cache is what this second figure is about.
+      await new Promise((r) => setTimeout(r, 1100));
+      const log2 = sim ? sim.requestLog.length : 0;
       const second = await preview(s, page);
+      if (process.env.BENCH_DEBUG && sim) {
+        const entries = sim.requestLog.slice(log2).filter((e) => e.request !== 'asset' && e.request !== 'page');
+        for (const e of entries) console.log(`  2nd +${e.at - entries[0]!.at} ms ${e.request} ids=${e.ids}`);
+      }
       const floor2 = rc ? await floorRoundcube(rc) : await floorZimbra(sim!);
       const floorMs = (floor.ms + floor2.ms) / 2;
       const c = first.stats.classify;
@@ -171,7 +179,7 @@ for (const server of servers) {
           `${first.stats.searches} searches ${(first.stats.searchMs / 1000).toFixed(1)} s; groups known after ${(usefulMs / 1000).toFixed(1)} s = ${x(usefulMs)} floor; ` +
           `${first.stats.candidates} candidates, ${c.fromParts ?? 0} decided without a download from what the server tells (${c.partsRequests ?? 0} attachment-list or structure-search calls), ` +
           `${c.downloaded} downloaded and classified (${c.batchRequests ?? 0} of the requests brought several at once), ${(c.downloadedBytes / MiB).toFixed(1)} MiB, classification ${(c.ms / 1000).toFixed(1)} s); ` +
-          `${req.requests} requests, peak ${req.peakPerSecond}/s; second preview (cache) ${(second.ms / 1000).toFixed(1)} s = ${x(second.ms)} floor ` +
+          `${req.requests} requests, peak ${req.peakPerSecond}/s; second preview (cache, reopened 1.1 s later) ${(second.ms / 1000).toFixed(1)} s = ${x(second.ms)} floor ` +
           `(${second.stats.classify.cached} verdicts from the cache, ${second.stats.classify.downloaded} downloaded). Groups: ${groups}`,
       );
       console.log(lines[lines.length - 1]);
