@@ -61,18 +61,18 @@ async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptio
   opts.onProgress?.({ done: 0, total: searched.length });
   const atOnce = webmail.together ? 1 : OPERATION_CONCURRENCY;
   let done = 0;
-  await mapLimit(searched, atOnce, async (f) => {
+  await mapLimit(searched, atOnce, async (f, _i, signal) => {
     calls++;
     // Once N are known, a message can only enter the list if it is larger than the N-th: at its size's lower bound
     // (Roundcube's are rounded), so that nothing that might be larger is left out.
     const nth = found.length >= limit ? found.sort(compareLarge)[limit - 1]! : null;
     const largerThan = nth ? Math.max(0, nth.size - nth.sizePrecision - 1) : undefined;
     const q = { folderId: f.id, sort: 'sizeDesc' as const, ...(largerThan !== undefined ? { largerThan } : {}) };
-    for await (const batch of webmail.search(q, { limit, ...(opts.signal ? { signal: opts.signal } : {}) })) found.push(...batch);
+    for await (const batch of webmail.search(q, { limit, signal })) found.push(...batch);
     // Keep only what can still be among the N (memory stays at about 2·N summaries).
     if (found.length > 2 * limit) found = found.sort(compareLarge).slice(0, limit);
     opts.onProgress?.({ done: ++done, total: searched.length });
-  });
+  }, { signal: opts.signal });
   found = found.sort(compareLarge).slice(0, limit);
 
   const attachments = new Map<string, AttachmentInfo[]>();
@@ -84,16 +84,16 @@ async function largestOf(webmail: Webmail, folders: Folder[], opts: LargestOptio
     for (const [folderId, ids] of perFolder) for (let i = 0; i < ids.length; i += max) asks.push({ folderId, ids: ids.slice(i, i + max) });
     // Attachment lists read only and leave no list state (Webmail.attachments): a few at once.
     const list = webmail.attachments.bind(webmail);
-    await mapLimit(asks, OPERATION_CONCURRENCY, async ({ folderId, ids }) => {
+    await mapLimit(asks, OPERATION_CONCURRENCY, async ({ folderId, ids }, _i, signal) => {
       calls++;
       try {
-        const got = await list(folderId, ids, opts.signal ? { signal: opts.signal } : {});
+        const got = await list(folderId, ids, { signal });
         for (const [id, l] of got) attachments.set(`${folderId}\u0000${id}`, l);
       } catch (e) {
         // The names are a help, not the list: without them the row shows the paper-clip flag.
         if (isWebmailError(e) && (e.code === 'aborted' || e.code === 'auth-expired' || e.code === 'blocked')) throw e;
       }
-    });
+    }, { signal: opts.signal });
   }
   const rows = found.map((summary) => {
     const f = byId.get(summary.ref.folderId);

@@ -25,7 +25,7 @@
  * after 00:00 `recentDays` days ago. Server answers are double-checked against the listed date and size when
  * the host gives them exactly, always in the safe direction (plan less, keep more).
  *
- * Why one file at ~550 lines: the snapshot's searches, the order of classification (cache, triage, downloads) and
+ * Why one file at ~575 lines: the snapshot's searches, the order of classification (cache, triage, downloads) and
  * the plan's protections must be read together to check the safe direction (what a search may miss is what a
  * protection keeps); verdict pruning, classification, triage from what the server tells and the rules' dates
  * already live in prune-verdicts.ts, classify.ts, triage.ts and rules.ts.
@@ -258,16 +258,9 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
   env.onProgress?.({ phase: 'search', done: 0, total: folderList.length });
   /** Folders listed with no criterion: every id there now (what verdict pruning needs, at no cost). */
   const listedWhole = new Map<string, Set<string>>();
-  // The first failure stops the other folders' searches at their next request (a plan is never built on part of an
-  // answer, and a firewall's block or an ended session must not be met again by every folder still going).
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) stop.abort();
-  const folderSignal = stop.signal;
   const triaged = rules.protect.clinical && !!(webmail.attachments || webmail.partSearch);
   /** Pass 1, what the groups need: the rules' searches, then the folder's recent messages. */
-  const ruleSearches = async (f: Folder): Promise<Candidate[]> => {
+  const ruleSearches = async (f: Folder, _i: number, folderSignal: AbortSignal): Promise<Candidate[]> => {
     const seen = new Set<string>();
     const here: Candidate[] = [];
     for (const step of plans.get(f.id)!) {
@@ -303,7 +296,7 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
    * for attachment lists (only in folders where some message still needs a verdict after the cache), its structure
    * searches otherwise.
    */
-  const contentSearches = async (here: Candidate[]): Promise<void> => {
+  const contentSearches = async (here: Candidate[], _i: number, folderSignal: AbortSignal): Promise<void> => {
     const contentNeeded = rules.protect.clinical && !triaged && here.some((c) => c.summary.hasAttachment === false);
     const signsNeeded = rules.protect.clinical && !!webmail.attachments;
     if (!contentNeeded && !signsNeeded) return;
@@ -336,15 +329,10 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
   };
   // Folders one after the other where the host's searches move per-session list state (Webmail.together: Roundcube
   // keeps one stored search); side by side where they leave none (Zimbra's SearchRequest), a few at once, so that
-  // the groups show sooner without more requests. Candidates stay in folder order either way.
+  // the groups show sooner without more requests. Candidates stay in folder order either way. The first failure
+  // stops the other folders' searches at their next request (mapLimit's signal): a plan is never built on part of
+  // an answer, and a firewall's block or an ended session must not be met again by every folder still going.
   const atOnce = webmail.together ? 1 : OPERATION_CONCURRENCY;
-  const stopOnFailure =
-    <T, R>(fn: (t: T) => Promise<R>) =>
-    (t: T) =>
-      fn(t).catch((e: unknown) => {
-        stop.abort();
-        throw e;
-      });
 
   const snapshot: Snapshot = {
     id: newId(),
@@ -364,29 +352,24 @@ async function snapshotOf(env: PlanEnv, rules: CleanupRules): Promise<Snapshot> 
       totalMs: 0,
     },
   };
-  let preliminary: PlanProgress['preliminary'];
-  let looked: Map<string, CachedVerdict> | undefined;
-  try {
-    const perFolder = await mapLimit(folderList, atOnce, stopOnFailure(ruleSearches));
-    for (const here of perFolder) candidates.push(...here);
-    // The groups are known: shown at once, before the clinical check (which can only move messages to 'protected').
-    preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
-    snapshot.stats.groupsMs = Date.now() - t0;
-    const needed = unclassified(snapshot, rules);
-    if (needed.length) env.onProgress?.({ phase: 'classify', done: 0, total: needed.length, preliminary });
-    // The cache first: a folder whose messages all have a verdict there needs no sign search (a second preview asks
-    // the server nothing more than its groups need). Hosts that search content without triage keep their searches:
-    // what they find decides which messages need a verdict at all.
-    if (env.cache && webmail.attachments) looked = await cachedVerdicts(env.cache, needed);
-    const open = new Set(needed.filter((m) => !looked?.has(refKey(m.ref))).map((m) => m.ref.folderId));
-    await mapLimit(
-      perFolder.filter((here) => here.length && (!looked || open.has(here[0]!.summary.ref.folderId))),
-      atOnce,
-      stopOnFailure(contentSearches),
-    );
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const perFolder = await mapLimit(folderList, atOnce, ruleSearches, { signal });
+  for (const here of perFolder) candidates.push(...here);
+  // The groups are known: shown at once, before the clinical check (which can only move messages to 'protected').
+  const preliminary = buildPlan(snapshot, { ...rules, protect: { ...rules.protect, clinical: false } }).groups.map((g) => ({ kind: g.kind, count: g.count, bytes: g.bytes }));
+  snapshot.stats.groupsMs = Date.now() - t0;
+  const needed = unclassified(snapshot, rules);
+  if (needed.length) env.onProgress?.({ phase: 'classify', done: 0, total: needed.length, preliminary });
+  // The cache first: a folder whose messages all have a verdict there needs no sign search (a second preview asks
+  // the server nothing more than its groups need). Hosts that search content without triage keep their searches:
+  // what they find decides which messages need a verdict at all.
+  const looked = env.cache && webmail.attachments ? await cachedVerdicts(env.cache, needed) : undefined;
+  const open = new Set(needed.filter((m) => !looked?.has(refKey(m.ref))).map((m) => m.ref.folderId));
+  await mapLimit(
+    perFolder.filter((here) => here.length && (!looked || open.has(here[0]!.summary.ref.folderId))),
+    atOnce,
+    contentSearches,
+    { signal },
+  );
   snapshot.stats.searches = searches;
   snapshot.stats.searchMs = Date.now() - tSearch;
   if (env.cache) {

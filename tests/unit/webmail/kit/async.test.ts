@@ -41,6 +41,28 @@ describe('mapLimit', () => {
     expect(ended.sort()).toEqual([0, 2]);
   });
 
+  it('tells the calls still running to stop (its signal) at the first failure, and when the caller\'s signal fires', async () => {
+    const seen: boolean[] = [];
+    const p = mapLimit([0, 1, 2], 3, async (n, _i, signal) => {
+      if (n === 0) {
+        await tick(2);
+        throw new Error('ended session');
+      }
+      await tick(20);
+      seen.push(signal.aborted);
+      return n;
+    });
+    await expect(p).rejects.toThrow('ended session');
+    expect(seen).toEqual([true, true]);
+    const outer = new AbortController();
+    const q = mapLimit([0, 1], 2, async (_n, _i, signal) => {
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw new Error('aborted');
+    }, { signal: outer.signal });
+    outer.abort();
+    await expect(q).rejects.toThrow('aborted');
+  });
+
   it('runs nothing for no items, and one at a time with a limit of 1', async () => {
     expect(await mapLimit([], 3, async () => 1)).toEqual([]);
     const order: string[] = [];
