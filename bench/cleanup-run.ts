@@ -25,6 +25,7 @@ import { loginWithBalise } from '../tests/e2e/roundcube/helpers';
 import type { Report } from '../lib/features/cleanup/types';
 import type { Folder, MessageSummary } from '../lib/webmail/types';
 import { recordBenchmark } from './record';
+import { openLargestView } from './largest-view';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -222,21 +223,7 @@ try {
         }, searched);
       const floorA = await floorOnce();
       const viewFrom = s.guard.log.length;
-      t = performance.now();
-      await s.call(page, 'bus', 'open-cleanup', { source: 'test', view: 'largest-mailbox' });
-      type LargestDebug = { largest: { status: string; ms: number; calls: number; error: string | null; rows: { folderId: string; id: string; size: number }[] } | null } | null;
-      let view: NonNullable<NonNullable<LargestDebug>['largest']> | null = null;
-      for (;;) {
-        const st = await s.call<LargestDebug>(page, 'cleanup-state');
-        if (st?.largest?.status === 'failed') throw new Error(`the view failed: ${st.largest.error}`);
-        if (st?.largest?.status === 'ready') {
-          view = st.largest;
-          break;
-        }
-        if (performance.now() - t > 600_000) throw new Error('the view took more than 10 minutes');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const viewTotal = performance.now() - t;
+      const { view, fromClickMs: viewTotal } = await openLargestView(s, page, 600_000);
       const viewLog = s.guard.log.slice(viewFrom).filter((e) => e.url.startsWith(env.url));
       const viewRequests = viewLog.length;
       if (process.env.BENCH_DEBUG) for (const e of viewLog) console.log(`  ${e.at - viewLog[0]!.at} ms ${decodeURIComponent(e.url.slice(env.url.length))}`);

@@ -16,6 +16,7 @@ import { startZimbraSim, type ZimbraSim } from '../tests/servers/zimbra-sim/inde
 import { login as simLogin } from '../tests/servers/zimbra-sim/testkit';
 import { loginZimbra, waitForShell } from '../tests/e2e/zimbra/helpers';
 import { recordBenchmark } from './record';
+import { openLargestView } from './largest-view';
 import type { Page } from 'puppeteer-core';
 
 const arg = (name: string, def: string) => {
@@ -82,21 +83,7 @@ try {
       const before = await pageFloor(page, csrf, folders);
       const nodeBefore = await nodeFloor(sim, folders);
       const logFrom = sim.requestLog.length;
-      const t = performance.now();
-      await s.call(page, 'bus', 'open-cleanup', { source: 'test', view: 'largest-mailbox' });
-      type LargestDebug = { largest: { status: string; ms: number; calls: number; error: string | null; rows: { folderId: string; id: string; size: number; attachments: unknown[] | null }[] } | null } | null;
-      let view: NonNullable<NonNullable<LargestDebug>['largest']> | null = null;
-      for (;;) {
-        const st = await s.call<LargestDebug>(page, 'cleanup-state');
-        if (st?.largest?.status === 'failed') throw new Error(`the view failed: ${st.largest.error}`);
-        if (st?.largest?.status === 'ready') {
-          view = st.largest;
-          break;
-        }
-        if (performance.now() - t > 300_000) throw new Error('the view took more than 5 minutes');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const fromClick = performance.now() - t;
+      const { view, fromClickMs: fromClick } = await openLargestView(s, page, 300_000);
       const requests = sim.requestLog.slice(logFrom).filter((e) => e.request !== 'asset' && e.request !== 'page');
       if (process.env.BENCH_DEBUG) for (const e of requests) console.log(`  +${e.at - requests[0]!.at} ms ${e.request} ids=${e.ids}`);
       await s.call(page, 'cleanup-close');
